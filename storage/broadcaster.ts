@@ -1,0 +1,45 @@
+/**
+ * Fan-out of committed events to live watchers. Publishing never waits for a watcher: each one
+ * has a bounded queue, and a watcher whose queue overflows is cut off with an error it can act
+ * on (resume from its last revision, or relist) instead of silently losing events or stalling
+ * the writers and the other watchers.
+ */
+import type { WatchEvent } from './types.js';
+
+export interface Sink {
+  readonly prefix: string;
+  /** Takes events already filtered by prefix; returns false when the sink can take no more. */
+  offer(events: WatchEvent[]): boolean;
+  /** Called once when the sink is dropped for overflowing, or when the broadcaster closes. */
+  end(reason: 'overflow' | 'closed'): void;
+}
+
+export class Broadcaster {
+  readonly #sinks = new Set<Sink>();
+
+  get size(): number {
+    return this.#sinks.size;
+  }
+
+  subscribe(sink: Sink): () => void {
+    this.#sinks.add(sink);
+    return () => this.#sinks.delete(sink);
+  }
+
+  /** Delivers one commit's events (ascending revision) to every sink whose prefix they match. */
+  publish(events: readonly WatchEvent[]): void {
+    for (const sink of this.#sinks) {
+      const matched = sink.prefix === '' ? events.slice() : events.filter((e) => e.kv.key.startsWith(sink.prefix));
+      if (matched.length === 0) continue;
+      if (!sink.offer(matched)) {
+        this.#sinks.delete(sink);
+        sink.end('overflow');
+      }
+    }
+  }
+
+  close(): void {
+    for (const sink of this.#sinks) sink.end('closed');
+    this.#sinks.clear();
+  }
+}

@@ -1,0 +1,384 @@
+/**
+ * The log-structured engine: the Backend port over any abstract-level database (LevelDB on disk,
+ * or memory-level for tests), so both share one implementation and one behaviour.
+ *
+ * Writes go through a single committer that takes every transaction queued while the previous
+ * group was being written, evaluates them in order against the current values (plus the group's
+ * own earlier writes), and commits the whole group as one atomic batch: kv changes, one log entry
+ * per revision, and the new revision in meta. With `sync` the batch is fsynced before any of its
+ * transactions resolves, so concurrent writers share one fsync (group commit). Events are
+ * published to watchers in the same tick the revision advances.
+ *
+ * Reads never block writes. A read at revision R takes the current values and undoes, from the
+ * log, whatever changed after R (each event carries the previous value), which gives a
+ * consistent snapshot at R for as long as R is not compacted.
+ */
+import { Broadcaster } from '../broadcaster.js';
+import { StorageError, compacted, futureRevision } from '../errors.js';
+import { compareKeys } from '../keys.js';
+import type {
+  Backend,
+  Compare,
+  GetOptions,
+  KeyValue,
+  RangeOptions,
+  RangeResult,
+  Txn,
+  TxnResult,
+  Watch,
+  WatchEvent,
+  WatchOptions,
+} from '../types.js';
+import { DEFAULT_LIMITS, checkKey, checkPrefix, checkRevision, checkTxn, type Limits } from '../validate.js';
+import { WatchStream } from '../watch-stream.js';
+import { decodeKv, decodeLogEntry, decodeRevision, encodeKv, encodeLogEntry, encodeRevision } from './codec.js';
+import { META_COMPACT_REVISION, META_REVISION, writeBatch, type BatchOp, type Layout } from './layout.js';
+import { recover } from './recover.js';
+
+export interface EngineOptions {
+  readonly layout: Layout;
+  /** fsync each commit group before acknowledging it. */
+  readonly sync: boolean;
+  readonly limits?: Partial<Limits>;
+  /** Live events a watcher may have pending before it is ended as too slow. */
+  readonly maxQueuedEvents?: number;
+  /** Most transactions committed in one group. */
+  readonly maxGroupSize?: number;
+}
+
+interface Pending {
+  readonly txn: Txn;
+  readonly resolve: (r: TxnResult) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+const HISTORY_CHUNK = 1000;
+const EMPTY_MAP: ReadonlyMap<string, KeyValue> = new Map();
+
+export class LogBackend implements Backend {
+  readonly #layout: Layout;
+  readonly #sync: boolean;
+  readonly #limits: Limits;
+  readonly #maxQueuedEvents: number;
+  readonly #maxGroupSize: number;
+  readonly #broadcaster = new Broadcaster();
+  #revision: number;
+  #compactRevision: number;
+  #pending: Pending[] = [];
+  #draining: Promise<void> | undefined;
+  #closed = false;
+
+  private constructor(opts: EngineOptions, revision: number, compactRevision: number) {
+    this.#layout = opts.layout;
+    this.#sync = opts.sync;
+    this.#limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.#maxQueuedEvents = opts.maxQueuedEvents ?? 10_000;
+    this.#maxGroupSize = opts.maxGroupSize ?? 1024;
+    this.#revision = revision;
+    this.#compactRevision = compactRevision;
+  }
+
+  /** Opens the database, checks what it finds, and restores the revision counter. */
+  static async open(opts: EngineOptions): Promise<LogBackend> {
+    const { revision, compactRevision } = await recover(opts.layout);
+    return new LogBackend(opts, revision, compactRevision);
+  }
+
+  currentRevision(): number {
+    return this.#revision;
+  }
+
+  compactRevision(): number {
+    return this.#compactRevision;
+  }
+
+  /** Live watchers, for metrics and tests. */
+  watcherCount(): number {
+    return this.#broadcaster.size;
+  }
+
+  async get(key: string, options: GetOptions = {}): Promise<KeyValue | undefined> {
+    checkKey(key, this.#limits);
+    const rev = this.#readRevision(options.revision);
+    const record = await this.#layout.kv.get(key);
+    const current = record === undefined ? undefined : decodeKv(key, record);
+    if (current !== undefined && current.modRevision <= rev) return current;
+    // Missing now, or changed after `rev`: its first change after `rev` holds the value at `rev`.
+    for await (const events of this.#eventsAfter(rev)) {
+      for (const e of events) if (e.kv.key === key) return e.prevKv;
+    }
+    return undefined;
+  }
+
+  async range(prefix: string, options: RangeOptions = {}): Promise<RangeResult> {
+    checkPrefix(prefix);
+    checkRevision('limit', options.limit);
+    const rev = this.#readRevision(options.revision);
+    const from = options.fromKey !== undefined && compareKeys(options.fromKey, prefix) > 0 ? options.fromKey : prefix;
+    const limit = options.limit || Infinity;
+    // The kv iterator's snapshot is taken now, before the log is read, so every change it
+    // reflects beyond `rev` is in the log we undo from.
+    const iterator = this.#layout.kv.iterator({ gte: from });
+    try {
+      const undo = await this.#stateAt(rev, prefix, from);
+      const kvs: KeyValue[] = [];
+      let more = false;
+      let count = 0;
+      const emit = (kv: KeyValue | undefined): boolean => {
+        if (kv === undefined) return true;
+        count++;
+        if (kvs.length < limit) kvs.push(kv);
+        else more = true;
+        return !more || options.count === true;
+      };
+      let u = 0;
+      scan: for (;;) {
+        const entries = await iterator.nextv(256);
+        for (const [key, record] of entries) {
+          if (!key.startsWith(prefix)) break scan;
+          while (u < undo.length && compareKeys(undo[u]![0], key) < 0) {
+            if (!emit(undo[u++]![1])) break scan;
+          }
+          let kv: KeyValue | undefined;
+          if (u < undo.length && undo[u]![0] === key) kv = undo[u++]![1];
+          else kv = decodeKv(key, record);
+          if (!emit(kv)) break scan;
+        }
+        if (entries.length === 0) break;
+      }
+      if (!more || options.count === true) {
+        while (u < undo.length) if (!emit(undo[u++]![1])) break;
+      }
+      return options.count === true ? { kvs, revision: rev, more, count } : { kvs, revision: rev, more };
+    } finally {
+      await iterator.close();
+    }
+  }
+
+  txn(txn: Txn): Promise<TxnResult> {
+    try {
+      checkTxn(txn, this.#limits);
+      if (this.#closed) throw new StorageError('Unavailable', 'store is closed');
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise<TxnResult>((resolve, reject) => {
+      this.#pending.push({ txn, resolve, reject });
+      this.#draining ??= this.#drain();
+    });
+  }
+
+  watch(prefix: string, options: WatchOptions = {}): Watch {
+    checkPrefix(prefix);
+    checkRevision('startRevision', options.startRevision);
+    const subscribedAt = this.#revision;
+    const startRevision = options.startRevision || subscribedAt + 1;
+    const initialError = this.#closed
+      ? new StorageError('Unavailable', 'store is closed')
+      : startRevision < this.#compactRevision
+        ? compacted(startRevision, this.#compactRevision)
+        : undefined;
+    return new WatchStream({
+      prefix,
+      startRevision,
+      subscribedAt,
+      broadcaster: this.#broadcaster,
+      readHistory: (p, from, to) => this.#history(p, from, to),
+      maxQueuedEvents: this.#maxQueuedEvents,
+      signal: options.signal,
+      initialError,
+    });
+  }
+
+  async compact(revision: number): Promise<void> {
+    checkRevision('revision', revision);
+    if (revision <= this.#compactRevision) return;
+    if (revision > this.#revision) throw futureRevision(revision, this.#revision);
+    // Raised in memory first: from here on, no read or watch below `revision` can start, so no
+    // log iterator created after this point needs the entries about to be cleared.
+    this.#compactRevision = revision;
+    const { root, meta } = this.#layout;
+    await writeBatch(root, [{ type: 'put', sublevel: meta, key: META_COMPACT_REVISION, value: encodeRevision(revision) }], this.#sync);
+    await this.#layout.log.clear({ lt: encodeRevision(revision) });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#draining;
+    this.#broadcaster.close();
+    await this.#layout.root.close();
+  }
+
+  /** Checks a read revision against the window of history, returning the effective one. */
+  #readRevision(revision: number | undefined): number {
+    checkRevision('revision', revision);
+    if (this.#closed) throw new StorageError('Unavailable', 'store is closed');
+    if (!revision) return this.#revision;
+    if (revision > this.#revision) throw futureRevision(revision, this.#revision);
+    if (revision < this.#compactRevision) throw compacted(revision, this.#compactRevision);
+    return revision;
+  }
+
+  /** Keys under the prefix (from `from` on) that changed after `rev`, with their value at `rev`, in key order. */
+  async #stateAt(rev: number, prefix: string, from: string): Promise<[string, KeyValue | undefined][]> {
+    const undo = new Map<string, KeyValue | undefined>();
+    for await (const events of this.#eventsAfter(rev)) {
+      for (const e of events) {
+        const key = e.kv.key;
+        if (!undo.has(key) && key.startsWith(prefix) && compareKeys(key, from) >= 0) undo.set(key, e.prevKv);
+      }
+    }
+    return [...undo].sort((a, b) => compareKeys(a[0], b[0]));
+  }
+
+  /** Log entries above `rev`, each as its events. Throws Compacted if `rev` fell out of the window. */
+  async *#eventsAfter(rev: number): AsyncGenerator<WatchEvent[]> {
+    if (rev < this.#compactRevision) throw compacted(rev, this.#compactRevision);
+    const it = this.#layout.log.iterator({ gt: encodeRevision(rev) });
+    try {
+      for (;;) {
+        const entries = await it.nextv(64);
+        if (entries.length === 0) return;
+        for (const [k, v] of entries) yield decodeLogEntry(decodeRevision(k), v);
+      }
+    } finally {
+      await it.close();
+    }
+  }
+
+  /** Committed events of keys under `prefix` with revision in [from, to], in chunks. */
+  async *#history(prefix: string, from: number, to: number): AsyncGenerator<WatchEvent[]> {
+    if (from < this.#compactRevision) throw compacted(from, this.#compactRevision);
+    const it = this.#layout.log.iterator({ gte: encodeRevision(from), lte: encodeRevision(to) });
+    try {
+      let chunk: WatchEvent[] = [];
+      for (;;) {
+        const entries = await it.nextv(64);
+        if (entries.length === 0) break;
+        for (const [k, v] of entries) {
+          for (const e of decodeLogEntry(decodeRevision(k), v)) if (e.kv.key.startsWith(prefix)) chunk.push(e);
+        }
+        if (chunk.length >= HISTORY_CHUNK) {
+          yield chunk;
+          chunk = [];
+        }
+      }
+      if (chunk.length > 0) yield chunk;
+    } finally {
+      await it.close();
+    }
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#pending.length > 0) {
+      const group = this.#pending.splice(0, this.#maxGroupSize);
+      await this.#commit(group);
+    }
+    this.#draining = undefined;
+  }
+
+  /** Evaluates a group of transactions in order and commits them as one batch. Never throws. */
+  async #commit(group: Pending[]): Promise<void> {
+    const keys = new Set<string>();
+    for (const { txn } of group) {
+      for (const c of txn.compare) keys.add(c.key);
+      for (const op of txn.success) keys.add(op.key);
+    }
+    const state = new Map<string, KeyValue | undefined>();
+    try {
+      const keyList = [...keys];
+      const records = await this.#layout.kv.getMany(keyList);
+      keyList.forEach((k, i) => {
+        const r = records[i];
+        state.set(k, r === undefined ? undefined : decodeKv(k, r));
+      });
+    } catch (err) {
+      const failure = err instanceof StorageError ? err : unavailable(err);
+      for (const p of group) p.reject(failure);
+      return;
+    }
+
+    const { kv, log, meta } = this.#layout;
+    const batch: BatchOp[] = [];
+    const published: WatchEvent[] = [];
+    const outcomes: TxnResult[] = [];
+    let rev = this.#revision;
+    for (const { txn } of group) {
+      if (!txn.compare.every((c) => holds(c, state.get(c.key)))) {
+        const current = new Map<string, KeyValue>();
+        for (const c of txn.compare) {
+          const v = state.get(c.key);
+          if (v) current.set(c.key, v);
+        }
+        outcomes.push({ succeeded: false, revision: rev, kvs: current });
+        continue;
+      }
+      const next = rev + 1;
+      const prevs = new Map<string, KeyValue>();
+      const events: WatchEvent[] = [];
+      for (const op of txn.success) {
+        const prev = state.get(op.key);
+        if (prev) prevs.set(op.key, prev);
+        if (op.type === 'put') {
+          const value = new Uint8Array(op.value);
+          const now: KeyValue = {
+            key: op.key,
+            value,
+            createRevision: prev ? prev.createRevision : next,
+            modRevision: next,
+            version: prev ? prev.version + 1 : 1,
+          };
+          state.set(op.key, now);
+          batch.push({ type: 'put', sublevel: kv, key: op.key, value: encodeKv(now) });
+          events.push(prev ? { type: 'put', kv: now, prevKv: prev } : { type: 'put', kv: now });
+        } else if (prev) {
+          state.set(op.key, undefined);
+          batch.push({ type: 'del', sublevel: kv, key: op.key });
+          const tomb: KeyValue = { key: op.key, value: new Uint8Array(0), createRevision: 0, modRevision: next, version: 0 };
+          events.push({ type: 'delete', kv: tomb, prevKv: prev });
+        }
+      }
+      if (events.length === 0) {
+        outcomes.push({ succeeded: true, revision: rev, kvs: prevs.size ? prevs : EMPTY_MAP });
+        continue;
+      }
+      rev = next;
+      batch.push({ type: 'put', sublevel: log, key: encodeRevision(rev), value: encodeLogEntry(events) });
+      published.push(...events);
+      outcomes.push({ succeeded: true, revision: rev, kvs: prevs });
+    }
+
+    if (batch.length > 0) {
+      batch.push({ type: 'put', sublevel: meta, key: META_REVISION, value: encodeRevision(rev) });
+      try {
+        await writeBatch(this.#layout.root, batch, this.#sync);
+      } catch (err) {
+        const failure = unavailable(err);
+        for (const p of group) p.reject(failure);
+        return;
+      }
+      this.#revision = rev;
+      this.#broadcaster.publish(published);
+    }
+    group.forEach((p, i) => p.resolve(outcomes[i]!));
+  }
+}
+
+function holds(c: Compare, kv: KeyValue | undefined): boolean {
+  const actual = kv === undefined ? 0 : kv[c.target];
+  switch (c.result) {
+    case '=':
+      return actual === c.value;
+    case '!=':
+      return actual !== c.value;
+    case '<':
+      return actual < c.value;
+    case '>':
+      return actual > c.value;
+  }
+}
+
+function unavailable(cause: unknown): StorageError {
+  return new StorageError('Unavailable', `write failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+}
