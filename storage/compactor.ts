@@ -22,17 +22,22 @@ export interface Compactor {
 
 export function startCompactor(backend: Backend, options: CompactorOptions): Compactor {
   let running: Promise<number | undefined> | undefined;
+  const pass = async (): Promise<number | undefined> => {
+    const target = backend.currentRevision() - options.retainRevisions;
+    if (target <= backend.compactRevision()) return undefined;
+    await backend.compact(target);
+    return target;
+  };
   const runOnce = (): Promise<number | undefined> => {
-    running ??= (async () => {
-      try {
-        const target = backend.currentRevision() - options.retainRevisions;
-        if (target <= backend.compactRevision()) return undefined;
-        await backend.compact(target);
-        return target;
-      } finally {
-        running = undefined;
-      }
-    })();
+    if (running === undefined) {
+      const p = pass();
+      running = p;
+      // Cleared only once this pass settles, however quickly (a no-op pass settles at once).
+      void p.then(
+        () => (running === p ? (running = undefined) : undefined),
+        () => (running === p ? (running = undefined) : undefined),
+      );
+    }
     return running;
   };
   const every = options.setInterval ?? setInterval;

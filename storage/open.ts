@@ -17,17 +17,17 @@ const openers = new Map<string, Opener>([
   ['memory:', (_url, _raw, options) => openMemoryBackend(options)],
 ]);
 
-export function openBackend(storageUrl: string, options: OpenOptions = {}): Promise<Backend> {
+export async function openBackend(storageUrl: string, options: OpenOptions = {}): Promise<Backend> {
   let url: URL;
   try {
     url = new URL(storageUrl);
   } catch {
-    return Promise.reject(invalidArgument(`storage URL ${JSON.stringify(storageUrl)} is not a URL`));
+    throw invalidArgument(`storage URL ${JSON.stringify(storageUrl)} is not a URL`);
   }
   const opener = openers.get(url.protocol);
   if (!opener) {
     const known = [...openers.keys()].map((s) => `${s}//`).join(', ');
-    return Promise.reject(invalidArgument(`unsupported storage scheme ${url.protocol}// (known: ${known})`));
+    throw invalidArgument(`unsupported storage scheme ${url.protocol}// (known: ${known})`);
   }
   return opener(url, storageUrl, options);
 }

@@ -50,7 +50,9 @@ export class WatchStream implements Watch, Sink {
 
   offer(events: WatchEvent[]): boolean {
     if (this.#done) return true;
-    if (this.#queued + events.length > this.#opts.maxQueuedEvents) return false;
+    // The bound is on backlog: one commit group larger than the bound is still taken whole
+    // by a watcher that has kept up.
+    if (this.#queued > 0 && this.#queued + events.length > this.#opts.maxQueuedEvents) return false;
     this.#queue.push(events);
     this.#queued += events.length;
     this.#notify();

@@ -80,8 +80,14 @@ export class LogBackend implements Backend {
 
   /** Opens the database, checks what it finds, and restores the revision counter. */
   static async open(opts: EngineOptions): Promise<LogBackend> {
-    const { revision, compactRevision } = await recover(opts.layout);
-    return new LogBackend(opts, revision, compactRevision);
+    try {
+      const { revision, compactRevision } = await recover(opts.layout);
+      return new LogBackend(opts, revision, compactRevision);
+    } catch (err) {
+      // Release the database (and LevelDB's lock) so the caller can repair or retry.
+      await opts.layout.root.close().catch(() => undefined);
+      throw err instanceof StorageError ? err : new StorageError('Unavailable', `cannot open store: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    }
   }
 
   currentRevision(): number {
