@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+/**
+ * `kubestellar <command>`: the command-line contract of ARCHITECTURE §10.
+ */
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { serve } from './main.js';
+
+const USAGE = `usage:
+  kubestellar serve [--data-dir DIR] [--bind-address 127.0.0.1] [--port N] [--kubeconfig-dir DIR] [--storage URL] [--demo]
+  kubestellar kubeconfig SPACE [--data-dir DIR] [--kubeconfig-dir DIR]`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      'data-dir': { type: 'string', default: '.kubestellar' },
+      'bind-address': { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '6443' },
+      'kubeconfig-dir': { type: 'string' },
+      storage: { type: 'string' },
+      demo: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help || command === undefined || command === 'help') {
+    console.log(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  const dataDir = values['data-dir']!;
+  const kubeconfigDir = values['kubeconfig-dir'] ?? join(dataDir, 'kubeconfigs');
+  switch (command) {
+    case 'serve': {
+      const port = Number(values.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port ${values.port}`);
+      const server = await serve({
+        dataDir,
+        bindAddress: values['bind-address']!,
+        port,
+        kubeconfigDir,
+        demo: values.demo!,
+        ...(values.storage !== undefined && { storage: values.storage }),
+      });
+      const shutdown = (): void => {
+        server.stop().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            console.error('shutdown failed', err);
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', shutdown);
+      process.once('SIGINT', shutdown);
+      console.error(`kubeconfigs in ${server.kubeconfigDir}:`);
+      for (const f of await import('node:fs/promises').then((fs) => fs.readdir(server.kubeconfigDir))) {
+        if (f.endsWith('.kubeconfig')) console.error(`  ${join(server.kubeconfigDir, f)}`);
+      }
+      console.log(`ready ${server.url}`);
+      return -1;
+    }
+    case 'kubeconfig': {
+      const space = positionals[0];
+      if (space === undefined) throw new Error('kubeconfig needs a SPACE');
+      process.stdout.write(await readFile(resolve(kubeconfigDir, `${space}.kubeconfig`), 'utf8'));
+      return 0;
+    }
+    default:
+      console.error(USAGE);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,102 @@
+/**
+ * The composition root of `kubestellar serve`: the only place that builds concrete things
+ * (backend, PKI, spaces, HTTPS server) and wires them together.
+ */
+import { mkdir } from 'node:fs/promises';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { openBackend, startCompactor, type Backend } from '../storage/index.js';
+import { buildKubeconfig, writeKubeconfig } from './kubeconfig/build-kubeconfig.js';
+import { ensurePki, type Pki } from './pki/ensure-pki.js';
+import { createApp } from './server/app.js';
+import { SpaceManager } from './spaces/manager.js';
+import type { ServedSpace } from './spaces/served-space.js';
+
+export interface ServeOptions {
+  readonly dataDir: string;
+  readonly bindAddress: string;
+  readonly port: number;
+  readonly kubeconfigDir?: string;
+  readonly storage?: string;
+  readonly demo: boolean;
+  /** Revisions of history kept for watches and paged lists. */
+  readonly retainRevisions?: number;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly kubeconfigDir: string;
+  stop(): Promise<void>;
+}
+
+export async function serve(options: ServeOptions): Promise<RunningServer> {
+  const dataDir = resolve(options.dataDir);
+  const kubeconfigDir = resolve(options.kubeconfigDir ?? join(dataDir, 'kubeconfigs'));
+  await mkdir(dataDir, { recursive: true });
+  await mkdir(kubeconfigDir, { recursive: true });
+  const backend: Backend = await openBackend(options.storage ?? `leveldb://${join(dataDir, 'db')}`);
+  const compactor = startCompactor(backend, {
+    retainRevisions: options.retainRevisions ?? 100_000,
+    intervalMs: 60_000,
+    onError: (err) => console.error('compaction failed', err),
+  });
+  const pki: Pki = await ensurePki(join(dataDir, 'pki'), { hosts: [options.bindAddress, 'localhost', '127.0.0.1'] });
+
+  let baseUrl = '';
+  const pendingKubeconfigs: ServedSpace[] = [];
+  const writeSpaceKubeconfig = async (space: ServedSpace): Promise<void> => {
+    const name = space.name ?? 'admin';
+    const content = buildKubeconfig({
+      server: space.name === undefined ? baseUrl : `${baseUrl}/clusters/${space.name}`,
+      clusterName: name,
+      userName: 'kubestellar-admin',
+      contextName: name,
+      caCert: pki.caCert,
+      clientCert: pki.adminClientCert,
+      clientKey: pki.adminClientKey,
+    });
+    await writeKubeconfig(join(kubeconfigDir, `${name}.kubeconfig`), content);
+  };
+  const spaces = new SpaceManager(backend, (space) => {
+    if (baseUrl === '') pendingKubeconfigs.push(space);
+    else void writeSpaceKubeconfig(space).catch((err: unknown) => console.error('writing kubeconfig failed', err));
+  });
+  await spaces.start();
+
+  const app = createApp({ spaces });
+  const server: Server = createServer(
+    { key: pki.servingKey, cert: pki.servingCert, ca: [pki.caCert], requestCert: true, rejectUnauthorized: false },
+    app,
+  );
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port, options.bindAddress, () => ok());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  baseUrl = `https://${host}:${address.port}`;
+  await writeSpaceKubeconfig(spaces.root);
+  for (const s of pendingKubeconfigs.splice(0)) await writeSpaceKubeconfig(s);
+  if (options.demo) {
+    await spaces.ensure('its1', 'its');
+    await spaces.ensure('wds1', 'wds', 'its1');
+    await spaces.ensure('cluster1', 'cluster');
+    await spaces.ensure('cluster2', 'cluster');
+  }
+  // Every kubeconfig is on disk before the caller announces readiness.
+  for (const name of spaces.names()) await writeSpaceKubeconfig(spaces.get(name)!);
+
+  return {
+    url: baseUrl,
+    kubeconfigDir,
+    async stop() {
+      compactor.stop();
+      spaces.stop();
+      server.closeAllConnections();
+      await new Promise<void>((ok) => server.close(() => ok()));
+      await backend.close();
+    },
+  };
+}

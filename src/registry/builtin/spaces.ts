@@ -1,0 +1,64 @@
+/**
+ * The root API: spaces.kubestellar.io/v1alpha1 Space, cluster-scoped. A Space's `spec.type`
+ * says what it serves (wds, its, cluster); a wds names its ITS in `spec.its`.
+ */
+import { fieldErrors, type FieldError } from '../../api/errors.js';
+import type { KubeObject } from '../../api/object.js';
+import { ageColumn, nameColumn } from '../columns.js';
+import { ALL_VERBS, type ResourceDefinition } from '../definition.js';
+import { makeStrategy } from '../strategy.js';
+
+export const SPACE_TYPES = ['wds', 'its', 'cluster'] as const;
+export type SpaceType = (typeof SPACE_TYPES)[number];
+
+export const SPACES_GROUP = 'spaces.kubestellar.io';
+
+interface SpaceSpec {
+  type?: unknown;
+  its?: unknown;
+}
+
+function validateSpace(obj: KubeObject): FieldError[] {
+  const errors: FieldError[] = [];
+  const spec = obj['spec'] as SpaceSpec | undefined;
+  if (spec === undefined || typeof spec !== 'object') return [fieldErrors.required('spec')];
+  if (spec.type === undefined) errors.push(fieldErrors.required('spec.type'));
+  else if (!SPACE_TYPES.includes(spec.type as SpaceType)) errors.push(fieldErrors.notSupported('spec.type', spec.type, SPACE_TYPES));
+  if (spec.its !== undefined && (typeof spec.its !== 'string' || spec.type !== 'wds')) {
+    errors.push(fieldErrors.invalid('spec.its', spec.its, 'only a wds names an ITS, by space name'));
+  }
+  const name = obj.metadata.name ?? '';
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) {
+    errors.push(fieldErrors.invalid('metadata.name', name, 'a space name must be a lowercase RFC 1123 label'));
+  }
+  return errors;
+}
+
+export const spaces: ResourceDefinition = {
+  group: SPACES_GROUP,
+  version: 'v1alpha1',
+  versions: ['v1alpha1'],
+  kind: 'Space',
+  listKind: 'SpaceList',
+  plural: 'spaces',
+  singular: 'space',
+  shortNames: [],
+  categories: [],
+  namespaced: false,
+  verbs: ALL_VERBS,
+  subresources: { status: true },
+  columns: [
+    nameColumn,
+    { name: 'Type', type: 'string', priority: 0, cell: (o) => (o['spec'] as SpaceSpec | undefined)?.type },
+    { name: 'URL', type: 'string', priority: 0, cell: (o) => (o['status'] as { url?: string } | undefined)?.url },
+    ageColumn,
+  ],
+  strategy: makeStrategy({
+    statusSubresource: true,
+    validate: validateSpace,
+    validateUpdate: (obj, old) =>
+      (obj['spec'] as SpaceSpec | undefined)?.type !== (old['spec'] as SpaceSpec | undefined)?.type
+        ? [fieldErrors.invalid('spec.type', (obj['spec'] as SpaceSpec | undefined)?.type, 'field is immutable')]
+        : [],
+  }),
+};

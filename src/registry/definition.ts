@@ -1,0 +1,82 @@
+/**
+ * Resources are data: a definition names the resource and its API surface, and a strategy holds
+ * its per-kind rules. Discovery, routing, OpenAPI and storage keys are all derived from these;
+ * nothing in the HTTP layer is specific to one resource.
+ */
+import type { FieldError } from '../api/errors.js';
+import type { KubeObject } from '../api/object.js';
+
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
+
+export const ALL_VERBS: readonly Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+/** A column of `kubectl get` output (meta.k8s.io Table), computed from the object. */
+export interface PrinterColumn {
+  readonly name: string;
+  readonly type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  readonly format?: 'name' | string;
+  readonly description?: string;
+  /** 0 shows by default; higher priorities only with `-o wide`. */
+  readonly priority: number;
+  readonly cell: (obj: KubeObject) => unknown;
+}
+
+/**
+ * Per-kind rules, after apiserver's RESTCreateStrategy/RESTUpdateStrategy. Each method runs on
+ * a private copy of the object and may mutate it where it says so.
+ */
+export interface Strategy {
+  /** On create, before validation: clear status if the kind has a status subresource, set defaults. May mutate. */
+  prepareForCreate(obj: KubeObject): void;
+  /** On update, before validation: keep status from `old` if the kind has a status subresource. May mutate `obj`. */
+  prepareForUpdate(obj: KubeObject, old: KubeObject): void;
+  /** Kind-specific checks of a new object; every problem, not just the first. */
+  validate(obj: KubeObject): FieldError[];
+  /** Kind-specific checks of an update (immutable fields and the like). */
+  validateUpdate(obj: KubeObject, old: KubeObject): FieldError[];
+  /** Whether a spec change bumps metadata.generation (kinds with spec/status split). */
+  readonly tracksGeneration: boolean;
+  /** Whether PUT on a missing object creates it (true for a few kinds, e.g. none of ours yet). */
+  readonly allowCreateOnUpdate: boolean;
+  /** Whether PUT without resourceVersion is accepted (true for built-ins, false for custom resources). */
+  readonly allowUnconditionalUpdate: boolean;
+  /** Values for field selectors beyond metadata.name/namespace (e.g. `type` of Secrets, `status.phase` of Pods). */
+  selectableFields?(obj: KubeObject): Record<string, string>;
+}
+
+export interface ResourceDefinition {
+  readonly group: string;
+  /** The version objects are stored in; the first one served. */
+  readonly version: string;
+  /** Every version served; all share one schema until conversion exists. */
+  readonly versions: readonly string[];
+  readonly kind: string;
+  readonly listKind: string;
+  readonly plural: string;
+  readonly singular: string;
+  readonly shortNames: readonly string[];
+  readonly categories: readonly string[];
+  readonly namespaced: boolean;
+  readonly verbs: readonly Verb[];
+  readonly subresources: { readonly status?: boolean; readonly scale?: ScaleSubresource };
+  readonly columns: readonly PrinterColumn[];
+  readonly strategy: Strategy;
+}
+
+/** Where replicas live for the `scale` subresource (autoscaling/v1 Scale). */
+export interface ScaleSubresource {
+  readonly specReplicasPath: string;
+  readonly statusReplicasPath: string;
+  readonly labelSelectorPath?: string;
+}
+
+export interface GroupVersionResource {
+  readonly group: string;
+  readonly version: string;
+  readonly resource: string;
+}
+
+/** `apps/v1`, or `v1` for the core group. */
+export function apiVersionOf(group: string, version: string): string {
+  return group === '' ? version : `${group}/${version}`;
+}

@@ -1,0 +1,360 @@
+/**
+ * GenericStore: get, list, create, update, delete and watch for any resource definition in one
+ * space. It fills system metadata, runs the strategy, maps objects to keys and storage errors to
+ * Status errors; the HTTP layer only parses requests and renders results.
+ */
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import {
+  badRequest,
+  conflict,
+  fieldErrors,
+  invalid,
+  notFound,
+  type FieldError,
+  type GroupResource,
+} from '../api/errors.js';
+import { rfc3339, type KubeList, type KubeObject } from '../api/object.js';
+import { createKey, deleteKey, isStorageError, updateKey, type Backend, type KeyValue } from '../../storage/index.js';
+import { decodeKv, decodeObject, encodeObject } from './codec.js';
+import { apiVersionOf, type ResourceDefinition } from './definition.js';
+import { interpretStorageError } from './interpret.js';
+import { listPrefix, objectKey } from './keys.js';
+import { statusUpdate } from './strategy.js';
+
+export interface StoreDeps {
+  readonly backend: Backend;
+  /** The space, or undefined for the root API. */
+  readonly space: string | undefined;
+  readonly now?: () => Date;
+  /** Checks the namespace a new object goes into (exists, not terminating); throws a StatusError. */
+  readonly admitNamespace?: (namespace: string) => Promise<void>;
+  /** Validation of metadata and schema shared by all kinds; returns every problem. */
+  readonly validateCommon?: (def: ResourceDefinition, obj: KubeObject, old?: KubeObject) => FieldError[];
+  /** Random suffixes for generateName. */
+  readonly generateName?: (prefix: string) => string;
+}
+
+export interface WriteOptions {
+  readonly dryRun?: boolean;
+  /** `status`: only the object's status changes; everything else is kept from the stored object. */
+  readonly subresource?: 'status';
+}
+
+export interface ListOptions {
+  readonly predicate?: (obj: KubeObject) => boolean;
+  readonly limit?: number;
+  /** Key to continue from (exclusive) and the revision of the first page. */
+  readonly continueFrom?: { readonly key: string; readonly revision: number };
+  /** Read at exactly this revision (resourceVersionMatch=Exact). */
+  readonly revision?: number;
+}
+
+export interface ListResult {
+  readonly list: KubeList;
+  /** Set when more remain: the last key returned and the list revision, for the continue token. */
+  readonly next?: { readonly key: string; readonly revision: number };
+}
+
+export interface DeleteOptions extends WriteOptions {
+  readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
+  readonly propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface ObjectEvent {
+  readonly type: WatchEventType;
+  readonly object: KubeObject;
+  readonly revision: number;
+}
+
+export interface StoreWatchOptions {
+  readonly predicate?: (obj: KubeObject) => boolean;
+  /** Events after this revision. */
+  readonly afterRevision: number;
+  readonly signal?: AbortSignal;
+}
+
+const MAX_UPDATE_RETRIES = 16;
+
+export class GenericStore {
+  readonly def: ResourceDefinition;
+  readonly gr: GroupResource;
+  readonly #deps: StoreDeps;
+
+  constructor(def: ResourceDefinition, deps: StoreDeps) {
+    this.def = def;
+    this.gr = { group: def.group, resource: def.plural };
+    this.#deps = deps;
+  }
+
+  get backend(): Backend {
+    return this.#deps.backend;
+  }
+
+  async get(namespace: string, name: string): Promise<KubeObject> {
+    const kv = await this.#read(namespace, name);
+    if (kv === undefined) throw notFound(this.gr, name);
+    return decodeKv(kv);
+  }
+
+  async list(namespace: string, options: ListOptions = {}): Promise<ListResult> {
+    const prefix = listPrefix(this.#deps.space, this.def, namespace);
+    const limit = options.limit ?? 0;
+    const predicate = options.predicate;
+    const items: KubeObject[] = [];
+    let revision = options.continueFrom?.revision ?? options.revision;
+    let fromKey = options.continueFrom ? `${options.continueFrom.key}\0` : undefined;
+    let lastKey: string | undefined;
+    // With a selector, pages are refilled until the limit is met or the keys run out (as the apiserver does).
+    for (;;) {
+      const want = limit > 0 ? limit - items.length : 0;
+      const r = await this.#call(
+        () => this.backend.range(prefix, { ...(revision && { revision }), ...(want && { limit: want }), ...(fromKey && { fromKey }) }),
+        '',
+      );
+      revision = r.revision;
+      for (const kv of r.kvs) {
+        lastKey = kv.key;
+        const obj = decodeKv(kv);
+        if (!predicate || predicate(obj)) items.push(obj);
+      }
+      if (!r.more) return { list: this.#listOf(items, r.revision) };
+      if (limit > 0 && items.length >= limit) return { list: this.#listOf(items, r.revision), next: { key: lastKey!, revision: r.revision } };
+      fromKey = `${lastKey}\0`;
+    }
+  }
+
+  async create(namespace: string, input: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
+    const obj = structuredClone(input);
+    this.#checkNamespace(namespace, obj);
+    const meta = obj.metadata;
+    if (!meta.name && meta.generateName && this.#deps.generateName) meta.name = this.#deps.generateName(meta.generateName);
+    meta.uid = randomUUID();
+    meta.creationTimestamp = rfc3339(this.#now());
+    delete meta.resourceVersion;
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    if (this.def.strategy.tracksGeneration) meta.generation = 1;
+    else delete meta.generation;
+    this.def.strategy.prepareForCreate(obj);
+    this.#validate(obj, [...(this.#deps.validateCommon?.(this.def, obj) ?? []), ...this.def.strategy.validate(obj)]);
+    if (this.def.namespaced) await this.#deps.admitNamespace?.(namespace);
+    if (options.dryRun) return obj;
+    const key = objectKey(this.#deps.space, this.def, namespace, meta.name!);
+    const revision = await this.#call(() => createKey(this.backend, key, encodeObject(obj)), meta.name!);
+    meta.resourceVersion = String(revision);
+    return obj;
+  }
+
+  /** PUT: replaces the object, guarded by its resourceVersion when given. */
+  async update(namespace: string, name: string, input: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
+    const obj = structuredClone(input);
+    this.#checkNamespace(namespace, obj);
+    if (obj.metadata.name !== name) {
+      throw badRequest('the name of the object does not match the name on the URL');
+    }
+    const kv = await this.#read(namespace, name);
+    if (kv === undefined) throw notFound(this.gr, name);
+    const old = decodeKv(kv);
+    const rv = obj.metadata.resourceVersion;
+    if (rv === undefined || rv === '') {
+      if (!this.def.strategy.allowUnconditionalUpdate) {
+        this.#validate(obj, [fieldErrors.invalid('metadata.resourceVersion', 0, 'must be specified for an update')]);
+      }
+    } else if (rv !== old.metadata.resourceVersion) {
+      throw conflict(this.gr, name);
+    }
+    return this.#replace(kv, old, obj, options);
+  }
+
+  /**
+   * Read-modify-write with retries on conflict: `mutate` gets a private copy of the current object
+   * and returns the desired one (patch, status updates, finalizers).
+   */
+  async guaranteedUpdate(
+    namespace: string,
+    name: string,
+    mutate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
+    options: WriteOptions = {},
+  ): Promise<KubeObject> {
+    for (let attempt = 0; ; attempt++) {
+      const kv = await this.#read(namespace, name);
+      if (kv === undefined) throw notFound(this.gr, name);
+      const old = decodeKv(kv);
+      const next = await mutate(structuredClone(old));
+      try {
+        return await this.#replace(kv, old, next, options);
+      } catch (err) {
+        if (attempt < MAX_UPDATE_RETRIES && isStatusConflict(err) && !next.metadata.resourceVersion) continue;
+        throw err;
+      }
+    }
+  }
+
+  async delete(namespace: string, name: string, options: DeleteOptions = {}): Promise<KubeObject> {
+    const kv = await this.#read(namespace, name);
+    if (kv === undefined) throw notFound(this.gr, name);
+    const obj = decodeKv(kv);
+    const pre = options.preconditions;
+    if (pre?.uid !== undefined && pre.uid !== obj.metadata.uid) {
+      throw conflict(this.gr, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid ?? ''}`);
+    }
+    if (pre?.resourceVersion !== undefined && pre.resourceVersion !== obj.metadata.resourceVersion) {
+      throw conflict(
+        this.gr,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion ?? ''}`,
+      );
+    }
+    const finalizers = [...(obj.metadata.finalizers ?? [])];
+    if (options.propagationPolicy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
+    if (options.propagationPolicy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
+    if (finalizers.length > 0) {
+      // Graceful: mark for deletion; whoever owns the finalizers removes them, and the last removal deletes.
+      if (obj.metadata.deletionTimestamp !== undefined && isDeepStrictEqual(finalizers, obj.metadata.finalizers)) return obj;
+      const next = structuredClone(obj);
+      next.metadata.deletionTimestamp ??= rfc3339(this.#now());
+      next.metadata.deletionGracePeriodSeconds ??= 0;
+      next.metadata.finalizers = finalizers;
+      if (options.dryRun) return next;
+      const revision = await this.#call(() => updateKey(this.backend, kv.key, encodeObject(next), kv.modRevision), name);
+      next.metadata.resourceVersion = String(revision);
+      return next;
+    }
+    if (options.dryRun) return obj;
+    const { revision } = await this.#call(() => deleteKey(this.backend, kv.key, kv.modRevision), name);
+    obj.metadata.resourceVersion = String(revision);
+    return obj;
+  }
+
+  /**
+   * Events after `afterRevision`, mapped through the predicate as the apiserver's watch cache does:
+   * an object that stops matching is reported DELETED, one that starts matching ADDED.
+   */
+  async *watch(namespace: string, options: StoreWatchOptions): AsyncGenerator<ObjectEvent[]> {
+    const prefix = listPrefix(this.#deps.space, this.def, namespace);
+    const pass = options.predicate ?? (() => true);
+    const watch = this.backend.watch(prefix, {
+      startRevision: options.afterRevision + 1,
+      ...(options.signal && { signal: options.signal }),
+    });
+    try {
+      for await (const batch of watch) {
+        const out: ObjectEvent[] = [];
+        for (const e of batch) {
+          const revision = e.kv.modRevision;
+          const prev = e.prevKv && decodeObject(e.prevKv.value, revision);
+          if (e.type === 'delete') {
+            if (prev && pass(prev)) out.push({ type: 'DELETED', object: prev, revision });
+            continue;
+          }
+          const cur = decodeKv(e.kv);
+          const now = pass(cur);
+          const before = prev !== undefined && pass(prev);
+          if (now) out.push({ type: before ? 'MODIFIED' : 'ADDED', object: cur, revision });
+          else if (before) out.push({ type: 'DELETED', object: prev, revision });
+        }
+        if (out.length > 0) yield out;
+      }
+    } catch (err) {
+      throw interpretStorageError(err, this.gr, '');
+    } finally {
+      watch.close();
+    }
+  }
+
+  /** The shared tail of update and guaranteedUpdate: system fields, strategy, no-op detection, CAS write. */
+  async #replace(kv: KeyValue, old: KubeObject, input: KubeObject, options: WriteOptions): Promise<KubeObject> {
+    const statusOnly = options.subresource === 'status' && this.def.subresources.status === true;
+    const obj = statusOnly ? statusUpdate(input, old) : input;
+    const meta = obj.metadata;
+    const name = old.metadata.name!;
+    meta.name = name;
+    if (this.def.namespaced) meta.namespace = old.metadata.namespace!;
+    meta.uid = old.metadata.uid!;
+    meta.creationTimestamp = old.metadata.creationTimestamp!;
+    if (old.metadata.deletionTimestamp !== undefined) meta.deletionTimestamp = old.metadata.deletionTimestamp;
+    else delete meta.deletionTimestamp;
+    if (old.metadata.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
+    else delete meta.deletionGracePeriodSeconds;
+    meta.resourceVersion = old.metadata.resourceVersion!;
+    if (!statusOnly) this.def.strategy.prepareForUpdate(obj, old);
+    if (statusOnly) {
+      if (old.metadata.generation !== undefined) meta.generation = old.metadata.generation;
+    } else if (this.def.strategy.tracksGeneration) {
+      const gen = old.metadata.generation ?? 1;
+      meta.generation = isDeepStrictEqual(withoutMetaAndStatus(obj), withoutMetaAndStatus(old)) ? gen : gen + 1;
+    } else if (old.metadata.generation !== undefined) {
+      meta.generation = old.metadata.generation;
+    } else {
+      delete meta.generation;
+    }
+    this.#validate(obj, [
+      ...(this.#deps.validateCommon?.(this.def, obj, old) ?? []),
+      ...this.def.strategy.validate(obj),
+      ...this.def.strategy.validateUpdate(obj, old),
+    ]);
+    if (isDeepStrictEqual(obj, old) || options.dryRun) return obj;
+    // The last finalizer removed from an object being deleted completes the deletion.
+    if (meta.deletionTimestamp !== undefined && (meta.finalizers ?? []).length === 0) {
+      const { revision } = await this.#call(() => deleteKey(this.backend, kv.key, kv.modRevision), name);
+      meta.resourceVersion = String(revision);
+      return obj;
+    }
+    const revision = await this.#call(() => updateKey(this.backend, kv.key, encodeObject(obj), kv.modRevision), name);
+    meta.resourceVersion = String(revision);
+    return obj;
+  }
+
+  #read(namespace: string, name: string): Promise<KeyValue | undefined> {
+    return this.#call(() => this.backend.get(objectKey(this.#deps.space, this.def, namespace, name)), name);
+  }
+
+  #checkNamespace(namespace: string, obj: KubeObject): void {
+    if (!this.def.namespaced) {
+      delete obj.metadata.namespace;
+      return;
+    }
+    const inBody = obj.metadata.namespace;
+    if (inBody !== undefined && inBody !== '' && inBody !== namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    obj.metadata.namespace = namespace;
+  }
+
+  #validate(obj: KubeObject, errors: FieldError[]): void {
+    if (errors.length > 0) throw invalid({ group: this.def.group, kind: this.def.kind }, obj.metadata.name ?? '', errors);
+  }
+
+  #listOf(items: KubeObject[], revision: number): KubeList {
+    return {
+      apiVersion: apiVersionOf(this.def.group, this.def.version),
+      kind: this.def.listKind,
+      metadata: { resourceVersion: String(revision) },
+      items,
+    };
+  }
+
+  #now(): Date {
+    return this.#deps.now?.() ?? new Date();
+  }
+
+  async #call<T>(fn: () => Promise<T>, name: string): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw isStorageError(err) ? interpretStorageError(err, this.gr, name) : err;
+    }
+  }
+}
+
+function withoutMetaAndStatus(obj: KubeObject): Record<string, unknown> {
+  const { metadata: _m, status: _s, ...rest } = obj;
+  return rest;
+}
+
+function isStatusConflict(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { reason?: string }).reason === 'Conflict';
+}

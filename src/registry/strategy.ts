@@ -1,0 +1,52 @@
+/**
+ * The default strategy and the pieces kinds combine: a spec/status split (status is written
+ * only through the status subresource, and spec changes bump generation) and plain kinds
+ * (ConfigMaps, Secrets) that have neither.
+ */
+import type { FieldError } from '../api/errors.js';
+import type { KubeObject } from '../api/object.js';
+import type { Strategy } from './definition.js';
+
+export interface StrategyOptions {
+  /** The kind has spec and status, with status written only through `/status`. */
+  readonly statusSubresource?: boolean;
+  readonly allowUnconditionalUpdate?: boolean;
+  readonly defaults?: (obj: KubeObject) => void;
+  readonly validate?: (obj: KubeObject) => FieldError[];
+  readonly validateUpdate?: (obj: KubeObject, old: KubeObject) => FieldError[];
+  readonly selectableFields?: (obj: KubeObject) => Record<string, string>;
+}
+
+export function makeStrategy(options: StrategyOptions = {}): Strategy {
+  const status = options.statusSubresource === true;
+  const strategy: Strategy = {
+    tracksGeneration: status,
+    allowCreateOnUpdate: false,
+    allowUnconditionalUpdate: options.allowUnconditionalUpdate ?? true,
+    prepareForCreate(obj) {
+      if (status) delete obj['status'];
+      options.defaults?.(obj);
+    },
+    prepareForUpdate(obj, old) {
+      if (status) {
+        if (old['status'] === undefined) delete obj['status'];
+        else obj['status'] = old['status'];
+      }
+      options.defaults?.(obj);
+    },
+    validate: (obj) => options.validate?.(obj) ?? [],
+    validateUpdate: (obj, old) => options.validateUpdate?.(obj, old) ?? [],
+  };
+  if (options.selectableFields) strategy.selectableFields = options.selectableFields;
+  return strategy;
+}
+
+/** The strategy of the status subresource: only status changes; everything else comes from `old`. */
+export function statusUpdate(obj: KubeObject, old: KubeObject): KubeObject {
+  const next: KubeObject = structuredClone(old);
+  if (obj['status'] === undefined) delete next['status'];
+  else next['status'] = obj['status'];
+  // Upstream's status strategies keep everything but status from the stored object.
+  next.metadata.resourceVersion = obj.metadata.resourceVersion;
+  return next;
+}

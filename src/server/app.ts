@@ -1,0 +1,102 @@
+/**
+ * The HTTP surface: one Express app serving the root API and every space under
+ * /clusters/<space>/. It parses requests and renders answers; the registry does the rest.
+ * Never calls listen: main.ts owns the socket, tests use supertest or port 0.
+ */
+import express, { type Express, type Request, type Response } from 'express';
+import { pathNotFound } from '../api/errors.js';
+import type { ServedSpace } from '../spaces/served-space.js';
+import type { SpaceManager } from '../spaces/manager.js';
+import {
+  aggregatedContentType,
+  aggregatedDiscovery,
+  apiResourceList,
+  legacyApiGroup,
+  legacyApiGroupList,
+  legacyApiVersions,
+  negotiateDiscovery,
+} from './discovery.js';
+import { statusErrors } from './filters/errors.js';
+import { sendJson, type HandlerOptions } from './handlers/context.js';
+import { dispatchResource } from './handlers/dispatch.js';
+import { versionInfo } from './health.js';
+import { parseRequestInfo } from './request-info.js';
+
+export interface AppDeps {
+  readonly spaces: SpaceManager;
+  readonly log?: (msg: string, err?: unknown) => void;
+  readonly handlerOptions?: Partial<HandlerOptions>;
+}
+
+const HEALTH_PATHS = new Set(['/healthz', '/livez', '/readyz']);
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  const options: HandlerOptions = {
+    bookmarkIntervalMs: 60_000,
+    defaultWatchSeconds: () => 1800 + Math.floor(Math.random() * 1800),
+    ...deps.handlerOptions,
+  };
+  const log = deps.log ?? ((msg: string, err?: unknown) => console.error(msg, err));
+
+  app.use(async (req: Request, res: Response) => {
+    const url = new URL(req.originalUrl, 'http://x');
+    const path = url.pathname;
+    const m = /^\/clusters\/([^/]+)(\/.*)?$/.exec(path);
+    if (m) {
+      const space = deps.spaces.get(decodeURIComponent(m[1]!));
+      if (space === undefined) throw pathNotFound();
+      await serveSpace(space, m[2] ?? '/', req, res, url.searchParams, options);
+      return;
+    }
+    await serveSpace(deps.spaces.root, path, req, res, url.searchParams, options);
+  });
+  app.use(statusErrors(log));
+  return app;
+}
+
+async function serveSpace(
+  space: ServedSpace,
+  path: string,
+  req: Request,
+  res: Response,
+  query: URLSearchParams,
+  options: HandlerOptions,
+): Promise<void> {
+  const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  if (HEALTH_PATHS.has(trimmed) || trimmed.startsWith('/healthz/') || trimmed.startsWith('/livez/') || trimmed.startsWith('/readyz/')) {
+    res.status(200).type('text/plain').send('ok');
+    return;
+  }
+  if (trimmed === '/version') return sendJson(res, 200, versionInfo());
+  const info = parseRequestInfo(req.method, trimmed, query);
+  const catalog = space.catalog;
+  switch (info.kind) {
+    case 'api':
+    case 'apis': {
+      const format = negotiateDiscovery(req.headers.accept);
+      if (format.aggregated) {
+        res.status(200).setHeader('Content-Type', aggregatedContentType(format.version));
+        res.send(JSON.stringify(aggregatedDiscovery(catalog, info.kind === 'api', format.version)));
+        return;
+      }
+      return sendJson(res, 200, info.kind === 'api' ? legacyApiVersions(req.headers.host ?? '') : legacyApiGroupList(catalog));
+    }
+    case 'group': {
+      const group = legacyApiGroup(catalog, info.group);
+      if (group === undefined) throw pathNotFound();
+      return sendJson(res, 200, group);
+    }
+    case 'groupVersion': {
+      const list = apiResourceList(catalog, info.group, info.version);
+      if (list === undefined) throw pathNotFound();
+      return sendJson(res, 200, list);
+    }
+    case 'resource':
+      return dispatchResource(space, info, req, res, options);
+    default:
+      throw pathNotFound();
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Resolves a resource request to its definition and store, checks the verb is served, and calls
+ * the handler for the verb.
+ */
+import type { Request, Response } from 'express';
+import { badRequest, methodNotSupported, pathNotFound } from '../../api/errors.js';
+import type { ServedSpace } from '../../spaces/served-space.js';
+import type { ResourceRequest } from '../request-info.js';
+import type { HandlerOptions, ResourceContext } from './context.js';
+import { handleGet, handleList } from './read.js';
+import { handleWatch } from './watch.js';
+import { handleCreate, handleDelete, handleDeleteCollection, handleUpdate } from './write.js';
+
+type Handler = (ctx: ResourceContext) => Promise<void>;
+
+const HANDLERS: Record<ResourceRequest['verb'], Handler | undefined> = {
+  get: handleGet,
+  list: handleList,
+  watch: handleWatch,
+  create: handleCreate,
+  update: handleUpdate,
+  patch: undefined,
+  delete: handleDelete,
+  deletecollection: handleDeleteCollection,
+};
+
+export async function dispatchResource(
+  space: ServedSpace,
+  info: ResourceRequest,
+  req: Request,
+  res: Response,
+  options: HandlerOptions,
+): Promise<void> {
+  const def = space.catalog.lookup(info.group, info.version, info.resource);
+  if (def === undefined) throw pathNotFound();
+  const gr = { group: def.group, resource: def.plural };
+  if (info.subresource !== '' && !(info.subresource === 'status' && def.subresources.status)) throw pathNotFound();
+  if (info.subresource === 'status' && info.verb !== 'get' && info.verb !== 'update' && info.verb !== 'patch') {
+    throw methodNotSupported(gr, info.verb);
+  }
+  if (!def.namespaced && info.namespace !== '' && info.resource !== 'namespaces') throw pathNotFound();
+  if (def.namespaced && info.namespace === '' && info.verb !== 'list' && info.verb !== 'watch') {
+    throw badRequest('a namespace is required for this request');
+  }
+  const handler = HANDLERS[info.verb];
+  if (handler === undefined || !def.verbs.includes(info.verb)) throw methodNotSupported(gr, info.verb);
+  const query = new URL(req.originalUrl, 'http://x').searchParams;
+  await handler({ space, def, store: space.store(def), info, query, req, res, options });
+}

@@ -1,0 +1,84 @@
+/**
+ * create, update and delete: decode the body, check it names the resource of the URL, hand it
+ * to the store, render the result.
+ */
+import { badRequest, isStatusError } from '../../api/errors.js';
+import { isPlainObject, type KubeObject } from '../../api/object.js';
+import { apiVersionOf } from '../../registry/definition.js';
+import type { DeleteOptions } from '../../registry/store.js';
+import { decodeStructured, mediaTypeOf, readBody } from '../body.js';
+import { negotiateRendering } from '../negotiate.js';
+import { parseIncludeObject, renderObject } from '../render.js';
+import { isDryRun, sendJson, type ResourceContext } from './context.js';
+
+/** Decodes an object body and checks its apiVersion and kind against the URL. */
+async function objectBody(ctx: ResourceContext): Promise<KubeObject> {
+  const decoded = decodeStructured(await readBody(ctx.req), mediaTypeOf(ctx.req));
+  if (!isPlainObject(decoded)) throw badRequest('the request body must be a JSON object');
+  const obj = decoded as KubeObject;
+  const expected = apiVersionOf(ctx.def.group, ctx.info.version);
+  if (obj.apiVersion !== undefined && obj.apiVersion !== expected) {
+    throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${expected})`);
+  }
+  if (obj.kind !== undefined && obj.kind !== ctx.def.kind) {
+    throw badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${ctx.def.kind})`);
+  }
+  obj.apiVersion = expected;
+  obj.kind = ctx.def.kind;
+  if (!isPlainObject(obj.metadata)) obj.metadata = {};
+  return obj;
+}
+
+export async function handleCreate(ctx: ResourceContext): Promise<void> {
+  const rendering = negotiateRendering(ctx.req.headers.accept, false);
+  const obj = await objectBody(ctx);
+  const created = await ctx.store.create(ctx.info.namespace, obj, { dryRun: isDryRun(ctx.query) });
+  sendJson(ctx.res, 201, renderObject(ctx.def, created, rendering, parseIncludeObject(ctx.query.get('includeObject'))));
+}
+
+export async function handleUpdate(ctx: ResourceContext): Promise<void> {
+  const rendering = negotiateRendering(ctx.req.headers.accept, false);
+  const obj = await objectBody(ctx);
+  const subresource = ctx.info.subresource === 'status' ? 'status' : undefined;
+  const updated = subresource
+    ? await ctx.store.guaranteedUpdate(ctx.info.namespace, ctx.info.name, () => obj, { dryRun: isDryRun(ctx.query), subresource })
+    : await ctx.store.update(ctx.info.namespace, ctx.info.name, obj, { dryRun: isDryRun(ctx.query) });
+  sendJson(ctx.res, 200, renderObject(ctx.def, updated, rendering, parseIncludeObject(ctx.query.get('includeObject'))));
+}
+
+/** DeleteOptions come in the body (JSON) and/or the query. */
+async function deleteOptionsOf(ctx: ResourceContext): Promise<DeleteOptions> {
+  const raw = await readBody(ctx.req);
+  const body = raw.length === 0 ? {} : decodeStructured(raw, mediaTypeOf(ctx.req));
+  if (!isPlainObject(body)) throw badRequest('DeleteOptions must be an object');
+  const policy = (body['propagationPolicy'] ?? ctx.query.get('propagationPolicy') ?? undefined) as string | undefined;
+  if (policy !== undefined && policy !== 'Orphan' && policy !== 'Background' && policy !== 'Foreground') {
+    throw badRequest(`propagationPolicy: Unsupported value: "${policy}"`);
+  }
+  const dryRun = Array.isArray(body['dryRun']) ? (body['dryRun'] as unknown[]).includes('All') : isDryRun(ctx.query);
+  const pre = isPlainObject(body['preconditions']) ? (body['preconditions'] as { uid?: string; resourceVersion?: string }) : undefined;
+  return { dryRun, ...(policy && { propagationPolicy: policy }), ...(pre && { preconditions: pre }) };
+}
+
+export async function handleDelete(ctx: ResourceContext): Promise<void> {
+  const options = await deleteOptionsOf(ctx);
+  const obj = await ctx.store.delete(ctx.info.namespace, ctx.info.name, options);
+  if (obj.metadata.deletionTimestamp !== undefined) {
+    sendJson(ctx.res, 202, obj);
+    return;
+  }
+  sendJson(ctx.res, 200, obj);
+}
+
+export async function handleDeleteCollection(ctx: ResourceContext): Promise<void> {
+  const options = await deleteOptionsOf(ctx);
+  const { list } = await ctx.store.list(ctx.info.namespace);
+  for (const item of list.items) {
+    try {
+      await ctx.store.delete(ctx.info.namespace, item.metadata.name!, options);
+    } catch (err) {
+      if (!isStatusError(err, 'NotFound')) throw err;
+    }
+  }
+  sendJson(ctx.res, 200, { ...list, items: list.items });
+}

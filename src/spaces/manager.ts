@@ -1,0 +1,114 @@
+/**
+ * Keeps the set of served spaces equal to the Space objects of the root API: spaces found at
+ * start are served at once, and a watch on the root adds and removes them as Spaces come and go.
+ * A new space gets the namespaces every cluster has.
+ */
+import { randomInt } from 'node:crypto';
+import { isStatusError } from '../api/errors.js';
+import type { KubeObject } from '../api/object.js';
+import type { Backend } from '../../storage/index.js';
+import { coreResources, namespaces } from '../registry/builtin/core.js';
+import { spaces, type SpaceType } from '../registry/builtin/spaces.js';
+import { ServedSpace } from './served-space.js';
+
+const INITIAL_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+export function randomSuffixName(prefix: string): string {
+  let suffix = '';
+  for (let i = 0; i < 5; i++) suffix += NAME_ALPHABET[randomInt(NAME_ALPHABET.length)];
+  return `${prefix.slice(0, 58)}${suffix}`;
+}
+
+export class SpaceManager {
+  readonly root: ServedSpace;
+  readonly #backend: Backend;
+  readonly #served = new Map<string, ServedSpace>();
+  readonly #abort = new AbortController();
+
+  readonly #onServe: ((space: ServedSpace) => void) | undefined;
+
+  /** `onServe` runs for every space that starts being served (e.g. to write its kubeconfig). */
+  constructor(backend: Backend, onServe?: (space: ServedSpace) => void) {
+    this.#backend = backend;
+    this.#onServe = onServe;
+    this.root = new ServedSpace({ backend, name: undefined, type: 'root', definitions: [spaces], generateName: randomSuffixName });
+  }
+
+  /** Serves every stored Space, then follows changes. */
+  async start(): Promise<void> {
+    const store = this.root.store(spaces);
+    const { list } = await store.list('');
+    for (const space of list.items) await this.#serve(space);
+    void this.#follow(Number(list.metadata.resourceVersion));
+  }
+
+  stop(): void {
+    this.#abort.abort();
+  }
+
+  get(name: string): ServedSpace | undefined {
+    return this.#served.get(name);
+  }
+
+  names(): string[] {
+    return [...this.#served.keys()];
+  }
+
+  /** Creates the Space if it does not exist yet; resolves once it is served. */
+  async ensure(name: string, type: SpaceType, its?: string): Promise<ServedSpace> {
+    const store = this.root.store(spaces);
+    try {
+      const spec: Record<string, string> = { type };
+      if (its !== undefined) spec['its'] = its;
+      const created = await store.create('', { apiVersion: 'spaces.kubestellar.io/v1alpha1', kind: 'Space', metadata: { name }, spec });
+      await this.#serve(created);
+    } catch (err) {
+      if (!isStatusError(err, 'AlreadyExists')) throw err;
+      await this.#serve(await store.get('', name));
+    }
+    return this.#served.get(name)!;
+  }
+
+  async #serve(space: KubeObject): Promise<void> {
+    const name = space.metadata.name!;
+    if (this.#served.has(name)) return;
+    const type = (space['spec'] as { type: SpaceType }).type;
+    const served = new ServedSpace({ backend: this.#backend, name, type, definitions: coreResources, generateName: randomSuffixName });
+    this.#served.set(name, served);
+    this.#onServe?.(served);
+    const nsStore = served.store(namespaces);
+    for (const ns of INITIAL_NAMESPACES) {
+      try {
+        await nsStore.create('', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+      } catch (err) {
+        if (!isStatusError(err, 'AlreadyExists')) throw err;
+      }
+    }
+    if ((space['status'] as { url?: string } | undefined)?.url === undefined) {
+      await this.root.store(spaces).guaranteedUpdate('', name, (cur) => {
+        cur['status'] = { url: `/clusters/${name}`, conditions: [{ type: 'Ready', status: 'True', reason: 'Serving', lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), message: '' }] };
+        return cur;
+      }, { subresource: 'status' });
+    }
+  }
+
+  async #follow(afterRevision: number): Promise<void> {
+    const store = this.root.store(spaces);
+    try {
+      for await (const events of store.watch('', { afterRevision, signal: this.#abort.signal })) {
+        for (const e of events) {
+          const name = e.object.metadata.name!;
+          if (e.type === 'DELETED') this.#served.delete(name);
+          else await this.#serve(e.object);
+        }
+      }
+    } catch {
+      if (!this.#abort.signal.aborted) {
+        const { list } = await store.list('');
+        for (const space of list.items) await this.#serve(space);
+        void this.#follow(Number(list.metadata.resourceVersion));
+      }
+    }
+  }
+}

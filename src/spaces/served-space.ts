@@ -1,0 +1,72 @@
+/**
+ * A space being served: its catalogue of resources and one generic store per resource, all over
+ * the shared backend under the space's own key prefix.
+ */
+import { StatusError, forbidden, isStatusError, notFound } from '../api/errors.js';
+import type { KubeObject } from '../api/object.js';
+import type { Backend } from '../../storage/index.js';
+import { ResourceCatalog } from '../registry/catalog.js';
+import type { ResourceDefinition } from '../registry/definition.js';
+import { GenericStore } from '../registry/store.js';
+import { namespaces } from '../registry/builtin/core.js';
+
+export type ServedSpaceType = 'root' | 'wds' | 'its' | 'cluster';
+
+export interface ServedSpaceOptions {
+  readonly backend: Backend;
+  readonly name: string | undefined;
+  readonly type: ServedSpaceType;
+  readonly definitions: readonly ResourceDefinition[];
+  readonly generateName: (prefix: string) => string;
+}
+
+export class ServedSpace {
+  readonly name: string | undefined;
+  readonly type: ServedSpaceType;
+  readonly catalog: ResourceCatalog;
+  readonly #stores = new Map<ResourceDefinition, GenericStore>();
+  readonly #options: ServedSpaceOptions;
+
+  constructor(options: ServedSpaceOptions) {
+    this.name = options.name;
+    this.type = options.type;
+    this.#options = options;
+    this.catalog = new ResourceCatalog(options.definitions);
+  }
+
+  store(def: ResourceDefinition): GenericStore {
+    let store = this.#stores.get(def);
+    if (store === undefined) {
+      store = new GenericStore(def, {
+        backend: this.#options.backend,
+        space: this.name,
+        generateName: this.#options.generateName,
+        admitNamespace: (ns) => this.#admitNamespace(ns),
+      });
+      this.#stores.set(def, store);
+    }
+    return store;
+  }
+
+  /** New objects go only into namespaces that exist and are not being deleted. */
+  async #admitNamespace(namespace: string): Promise<void> {
+    let ns: KubeObject;
+    try {
+      ns = await this.store(namespaces).get('', namespace);
+    } catch (err) {
+      if (isStatusError(err, 'NotFound')) throw notFound({ group: '', resource: 'namespaces' }, namespace);
+      throw err;
+    }
+    if (ns.metadata.deletionTimestamp !== undefined) {
+      const err: StatusError = forbidden(
+        { group: '', resource: 'namespaces' },
+        namespace,
+        `unable to create new content in namespace ${namespace} because it is being terminated`,
+      );
+      err.status.details!.causes = [
+        { reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' },
+      ];
+      throw err;
+    }
+  }
+}
