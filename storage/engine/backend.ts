@@ -278,6 +278,9 @@ export class LogBackend implements Backend {
 
   async #drain(): Promise<void> {
     while (this.#pending.length > 0) {
+      // Writers released by the previous commit need a few microtask turns to submit again;
+      // one macrotask of patience lets them all join this group instead of the next.
+      if (this.#pending.length < this.#maxGroupSize) await new Promise((r) => setImmediate(r));
       const group = this.#pending.splice(0, this.#maxGroupSize);
       await this.#commit(group);
     }
