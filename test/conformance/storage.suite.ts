@@ -355,8 +355,10 @@ export function runStorageConformance(factory: BackendFactory): void {
         const stalledIt = stalled[Symbol.asyncIterator]();
         const healthy = small.watch('/s/');
         const healthyDone = collect(healthy, (all) => all.length >= 200);
-        const writes = Array.from({ length: 200 }, (_, i) => createKey(small, `/s/${i}`, enc('v')));
-        await Promise.all(writes);
+        // Several commit groups: a backlog builds up only across groups.
+        for (let wave = 0; wave < 5; wave++) {
+          await Promise.all(Array.from({ length: 40 }, (_, i) => createKey(small, `/s/${wave}-${i}`, enc('v'))));
+        }
         assert.equal((await healthyDone).length, 200, 'the healthy watcher saw everything');
         healthy.close();
         const err = (await rejectsWith(stalledIt.next(), 'WatcherTooSlow')) as { revision?: number };
