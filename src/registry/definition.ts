@@ -4,6 +4,7 @@
  * nothing in the HTTP layer is specific to one resource.
  */
 import type { FieldError } from '../api/errors.js';
+import type { NameValidator } from '../api/names.js';
 import type { KubeObject } from '../api/object.js';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
@@ -61,6 +62,8 @@ export interface ResourceDefinition {
   readonly subresources: { readonly status?: boolean; readonly scale?: ScaleSubresource };
   readonly columns: readonly PrinterColumn[];
   readonly strategy: Strategy;
+  /** The name format; a DNS-1123 subdomain when absent (what most kinds use). */
+  readonly nameValidator?: NameValidator;
 }
 
 /** Where replicas live for the `scale` subresource (autoscaling/v1 Scale). */

@@ -8,6 +8,8 @@ import { isDeepStrictEqual } from 'node:util';
 import {
   badRequest,
   conflict,
+  resourceExpired,
+  timeout,
   fieldErrors,
   invalid,
   notFound,
@@ -15,7 +17,8 @@ import {
   type GroupResource,
 } from '../api/errors.js';
 import { rfc3339, type KubeList, type KubeObject } from '../api/object.js';
-import { createKey, deleteKey, isStorageError, updateKey, type Backend, type KeyValue } from '../../storage/index.js';
+import { continueExpired, type ReadPoint } from '../api/resource-version.js';
+import { createKey, deleteKey, isStorageError, updateKey, type Backend, type KeyValue, type RangeResult } from '../../storage/index.js';
 import { decodeKv, decodeObject, encodeObject } from './codec.js';
 import { apiVersionOf, type ResourceDefinition } from './definition.js';
 import { interpretStorageError } from './interpret.js';
@@ -44,15 +47,15 @@ export interface WriteOptions {
 export interface ListOptions {
   readonly predicate?: (obj: KubeObject) => boolean;
   readonly limit?: number;
-  /** Key to continue from (exclusive) and the revision of the first page. */
-  readonly continueFrom?: { readonly key: string; readonly revision: number };
-  /** Read at exactly this revision (resourceVersionMatch=Exact). */
-  readonly revision?: number;
+  /** Which state to read (default: the latest). */
+  readonly read?: ReadPoint;
+  /** Resume at this key (inclusive), relative to the listed prefix; from a continue token. */
+  readonly continueKey?: string;
 }
 
 export interface ListResult {
   readonly list: KubeList;
-  /** Set when more remain: the last key returned and the list revision, for the continue token. */
+  /** Set when more remain: where the next page starts (relative key) and the list revision. */
   readonly next?: { readonly key: string; readonly revision: number };
 }
 
@@ -104,16 +107,21 @@ export class GenericStore {
     const limit = options.limit ?? 0;
     const predicate = options.predicate;
     const items: KubeObject[] = [];
-    let revision = options.continueFrom?.revision ?? options.revision;
-    let fromKey = options.continueFrom ? `${options.continueFrom.key}\0` : undefined;
+    let revision = this.#revisionFor(options.read ?? { kind: 'latest' });
+    let fromKey = options.continueKey === undefined ? undefined : prefix + options.continueKey;
     let lastKey: string | undefined;
     // With a selector, pages are refilled until the limit is met or the keys run out (as the apiserver does).
     for (;;) {
       const want = limit > 0 ? limit - items.length : 0;
-      const r = await this.#call(
-        () => this.backend.range(prefix, { ...(revision && { revision }), ...(want && { limit: want }), ...(fromKey && { fromKey }) }),
-        '',
-      );
+      let r: RangeResult;
+      try {
+        r = await this.backend.range(prefix, { revision, ...(want && { limit: want }), ...(fromKey && { fromKey }) });
+      } catch (err) {
+        if (isStorageError(err, 'Compacted')) {
+          throw options.continueKey !== undefined ? continueExpired() : resourceExpired(revision, err.revision ?? 0);
+        }
+        throw interpretStorageError(err, this.gr, '');
+      }
       revision = r.revision;
       for (const kv of r.kvs) {
         lastKey = kv.key;
@@ -121,8 +129,38 @@ export class GenericStore {
         if (!predicate || predicate(obj)) items.push(obj);
       }
       if (!r.more) return { list: this.#listOf(items, r.revision) };
-      if (limit > 0 && items.length >= limit) return { list: this.#listOf(items, r.revision), next: { key: lastKey!, revision: r.revision } };
       fromKey = `${lastKey}\0`;
+      if (limit > 0 && items.length >= limit) {
+        return { list: this.#listOf(items, r.revision), next: { key: fromKey.slice(prefix.length), revision: r.revision } };
+      }
+    }
+  }
+
+  /**
+   * Waits up to `maxWaitMs` for the store to reach `revision` (another replica may be ahead),
+   * then gives up with the 504 clients relist on.
+   */
+  async waitForRevision(revision: number, maxWaitMs = 3000): Promise<void> {
+    const deadline = Date.now() + maxWaitMs;
+    while (this.backend.currentRevision() < revision) {
+      if (Date.now() >= deadline) throw tooLargeResourceVersion(revision, this.backend.currentRevision());
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** The revision a read point resolves to; a revision the store has not reached yet is a 504. */
+  #revisionFor(read: ReadPoint): number {
+    const current = this.backend.currentRevision();
+    switch (read.kind) {
+      case 'latest':
+      case 'any':
+        return current;
+      case 'exact':
+        if (read.revision > current) throw tooLargeResourceVersion(read.revision, current);
+        return read.revision;
+      case 'notOlderThan':
+        if (read.revision > current) throw tooLargeResourceVersion(read.revision, current);
+        return current;
     }
   }
 
@@ -258,8 +296,6 @@ export class GenericStore {
         }
         if (out.length > 0) yield out;
       }
-    } catch (err) {
-      throw interpretStorageError(err, this.gr, '');
     } finally {
       watch.close();
     }
@@ -348,6 +384,13 @@ export class GenericStore {
       throw isStorageError(err) ? interpretStorageError(err, this.gr, name) : err;
     }
   }
+}
+
+/** kube's 504 for a resourceVersion newer than anything stored, with the cause clients check. */
+function tooLargeResourceVersion(requested: number, current: number) {
+  const err = timeout(`Too large resource version: ${requested}, current: ${current}`, 1);
+  err.status.details!.causes = [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }];
+  return err;
 }
 
 function withoutMetaAndStatus(obj: KubeObject): Record<string, unknown> {

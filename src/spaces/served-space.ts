@@ -2,13 +2,22 @@
  * A space being served: its catalogue of resources and one generic store per resource, all over
  * the shared backend under the space's own key prefix.
  */
-import { StatusError, forbidden, isStatusError, notFound } from '../api/errors.js';
+import { StatusError, forbidden, isStatusError, notFound, type FieldError } from '../api/errors.js';
+import { nameIsDNSSubdomain } from '../api/names.js';
+import { validateObjectMeta, validateObjectMetaUpdate } from '../api/object-meta.js';
 import type { KubeObject } from '../api/object.js';
 import type { Backend } from '../../storage/index.js';
 import { ResourceCatalog } from '../registry/catalog.js';
 import type { ResourceDefinition } from '../registry/definition.js';
 import { GenericStore } from '../registry/store.js';
 import { namespaces } from '../registry/builtin/core.js';
+
+/** ObjectMeta rules every kind shares, with the kind's own name format. */
+function validateMetadata(def: ResourceDefinition, obj: KubeObject, old?: KubeObject): FieldError[] {
+  const errors = validateObjectMeta(obj.metadata, { namespaced: def.namespaced, nameValidator: def.nameValidator ?? nameIsDNSSubdomain });
+  if (old) errors.push(...validateObjectMetaUpdate(obj.metadata, old.metadata));
+  return errors;
+}
 
 export type ServedSpaceType = 'root' | 'wds' | 'its' | 'cluster';
 
@@ -42,6 +51,7 @@ export class ServedSpace {
         space: this.name,
         generateName: this.#options.generateName,
         admitNamespace: (ns) => this.#admitNamespace(ns),
+        validateCommon: validateMetadata,
       });
       this.#stores.set(def, store);
     }

@@ -3,6 +3,7 @@
  * says what it serves (wds, its, cluster); a wds names its ITS in `spec.its`.
  */
 import { fieldErrors, type FieldError } from '../../api/errors.js';
+import { nameIsDNSLabel } from '../../api/names.js';
 import type { KubeObject } from '../../api/object.js';
 import { ageColumn, nameColumn } from '../columns.js';
 import { ALL_VERBS, type ResourceDefinition } from '../definition.js';
@@ -27,10 +28,6 @@ function validateSpace(obj: KubeObject): FieldError[] {
   if (spec.its !== undefined && (typeof spec.its !== 'string' || spec.type !== 'wds')) {
     errors.push(fieldErrors.invalid('spec.its', spec.its, 'only a wds names an ITS, by space name'));
   }
-  const name = obj.metadata.name ?? '';
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) {
-    errors.push(fieldErrors.invalid('metadata.name', name, 'a space name must be a lowercase RFC 1123 label'));
-  }
   return errors;
 }
 
@@ -53,6 +50,8 @@ export const spaces: ResourceDefinition = {
     { name: 'URL', type: 'string', priority: 0, cell: (o) => (o['status'] as { url?: string } | undefined)?.url },
     ageColumn,
   ],
+  // A space name is a path segment of every URL in it, and a namespace name in the ITS.
+  nameValidator: nameIsDNSLabel,
   strategy: makeStrategy({
     statusSubresource: true,
     validate: validateSpace,

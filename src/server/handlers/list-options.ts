@@ -1,61 +1,65 @@
 /**
- * Query parameters of list and watch: selectors, limit, continue, resourceVersion.
+ * Query parameters of list and watch: label and field selectors, limit, continue,
+ * resourceVersion and resourceVersionMatch, turned into a predicate and a read plan.
  */
 import { badRequest } from '../../api/errors.js';
+import { checkFieldSelector, DEFAULT_SELECTABLE_FIELDS, fieldsMatch, parseFieldSelector } from '../../api/field-selector.js';
+import { labelsMatch } from '../../api/label-selector.js';
+import { parseLabelSelector } from '../../api/label-selector-parse.js';
 import type { KubeObject } from '../../api/object.js';
+import type { ReadQuery } from '../../api/resource-version.js';
 import type { ResourceDefinition } from '../../registry/definition.js';
-import type { ListOptions } from '../../registry/store.js';
 
-/** Continue tokens: base64 JSON of the list revision and the last key returned. */
-export function toContinueToken(next: { key: string; revision: number }): string {
-  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: next.revision, start: next.key })).toString('base64url');
+export type Predicate = (obj: KubeObject) => boolean;
+
+/** The fields a kind can be selected on, and how upstream words a refusal for it. */
+function selectableFieldsOf(def: ResourceDefinition): { names: string[]; own: boolean } {
+  const own = def.strategy.selectableFields;
+  const extra = own ? Object.keys(own({ metadata: {} })) : [];
+  return { names: [...DEFAULT_SELECTABLE_FIELDS, ...extra], own: own !== undefined };
 }
 
-export function fromContinueToken(token: string): { key: string; revision: number } {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { rv?: unknown; start?: unknown };
-    if (typeof parsed.rv === 'number' && typeof parsed.start === 'string') return { key: parsed.start, revision: parsed.rv };
-  } catch {
-    // fall through
+/** A predicate for `labelSelector` and `fieldSelector`; undefined when neither narrows anything. */
+export function predicateOf(def: ResourceDefinition, query: URLSearchParams): Predicate | undefined {
+  const labelSel = query.get('labelSelector') ?? '';
+  const fieldSel = query.get('fieldSelector') ?? '';
+  const labels = labelSel.trim() === '' ? undefined : parseLabelSelector(labelSel);
+  const fields = fieldSel.trim() === '' ? undefined : parseFieldSelector(fieldSel);
+  if (fields) {
+    const { names, own } = selectableFieldsOf(def);
+    checkFieldSelector(fields, names, own ? 'label' : 'known');
   }
-  throw badRequest('continue key is not valid: invalid continue token');
-}
-
-export function parseResourceVersion(value: string | null): number | undefined {
-  if (value === null || value === '') return undefined;
-  if (!/^\d+$/.test(value)) throw badRequest(`invalid resource version "${value}"`);
-  return Number(value);
-}
-
-/** Equality-only label selectors until the full parser lands: `a=b,c!=d,e`. */
-export function simpleLabelPredicate(selector: string | null): ((o: KubeObject) => boolean) | undefined {
-  if (selector === null || selector.trim() === '') return undefined;
-  const reqs = selector.split(',').map((r) => r.trim());
-  return (o) => {
-    const labels = o.metadata.labels ?? {};
-    return reqs.every((r) => {
-      const ne = r.indexOf('!=');
-      if (ne > 0) return labels[r.slice(0, ne).trim()] !== r.slice(ne + 2).trim();
-      const eq = r.indexOf('=');
-      if (eq > 0) return labels[r.slice(0, eq).trim()] === r.slice(eq + 1).replace(/^=/, '').trim();
-      if (r.startsWith('!')) return !(r.slice(1) in labels);
-      return r in labels;
-    });
+  if ((labels === undefined || labels.length === 0) && (fields === undefined || fields.length === 0)) return undefined;
+  return (obj) => {
+    if (labels && !labelsMatch(labels, obj.metadata.labels)) return false;
+    if (fields) {
+      const values: Record<string, string> = {
+        'metadata.name': obj.metadata.name ?? '',
+        'metadata.namespace': obj.metadata.namespace ?? '',
+        ...def.strategy.selectableFields?.(obj),
+      };
+      if (!fieldsMatch(fields, values)) return false;
+    }
+    return true;
   };
 }
 
-export function listOptionsOf(_def: ResourceDefinition, query: URLSearchParams): ListOptions {
-  const limitRaw = query.get('limit');
-  const limit = limitRaw === null || limitRaw === '' ? 0 : Number(limitRaw);
-  if (!Number.isSafeInteger(limit) || limit < 0) throw badRequest(`invalid limit "${limitRaw ?? ''}"`);
-  const token = query.get('continue');
-  const predicate = simpleLabelPredicate(query.get('labelSelector'));
-  const revision = query.get('resourceVersionMatch') === 'Exact' ? parseResourceVersion(query.get('resourceVersion')) : undefined;
-  parseResourceVersion(query.get('resourceVersion'));
+export function limitOf(query: URLSearchParams): number {
+  const raw = query.get('limit');
+  if (raw === null || raw === '') return 0;
+  const limit = Number(raw);
+  if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(limit)) throw badRequest(`invalid limit "${raw}"`);
+  return Math.max(0, limit);
+}
+
+/** The read-consistency parameters as resource-version.ts expects them. */
+export function readQueryOf(query: URLSearchParams): ReadQuery {
+  const sie = query.get('sendInitialEvents');
   return {
-    ...(limit > 0 && { limit }),
-    ...(token && { continueFrom: fromContinueToken(token) }),
-    ...(predicate && { predicate }),
-    ...(revision !== undefined && { revision }),
+    ...(query.has('resourceVersion') && { resourceVersion: query.get('resourceVersion')! }),
+    ...(query.has('resourceVersionMatch') && { resourceVersionMatch: query.get('resourceVersionMatch')! }),
+    ...(query.has('continue') && { continue: query.get('continue')! }),
+    limit: limitOf(query),
+    ...(sie !== null && { sendInitialEvents: sie === 'true' }),
   };
 }

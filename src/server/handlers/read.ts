@@ -2,10 +2,11 @@
  * get and list.
  */
 import { badRequest } from '../../api/errors.js';
+import { encodeContinue, planList } from '../../api/resource-version.js';
 import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderList, renderObject } from '../render.js';
 import { sendJson, type ResourceContext } from './context.js';
-import { listOptionsOf, toContinueToken } from './list-options.js';
+import { predicateOf, readQueryOf } from './list-options.js';
 
 export async function handleGet(ctx: ResourceContext): Promise<void> {
   const rendering = negotiateRendering(ctx.req.headers.accept, false);
@@ -18,8 +19,15 @@ export async function handleList(ctx: ResourceContext): Promise<void> {
   const rendering = negotiateRendering(ctx.req.headers.accept, true);
   const include = parseIncludeObject(ctx.query.get('includeObject'));
   if (!ctx.def.namespaced && ctx.info.namespace !== '') throw badRequest('cluster-scoped resources have no namespace');
-  const options = listOptionsOf(ctx.def, ctx.query);
-  const { list, next } = await ctx.store.list(ctx.info.namespace, options);
-  if (next) list.metadata.continue = toContinueToken(next);
+  const readQuery = readQueryOf(ctx.query);
+  const plan = planList(readQuery);
+  const predicate = predicateOf(ctx.def, ctx.query);
+  const { list, next } = await ctx.store.list(ctx.info.namespace, {
+    read: plan.read,
+    ...(readQuery.limit && { limit: readQuery.limit }),
+    ...(plan.continueKey !== undefined && { continueKey: plan.continueKey }),
+    ...(predicate && { predicate }),
+  });
+  if (next) list.metadata.continue = encodeContinue(next);
   sendJson(ctx.res, 200, renderList(ctx.def, list, rendering, include));
 }

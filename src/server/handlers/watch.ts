@@ -1,39 +1,53 @@
 /**
- * watch: newline-delimited JSON frames {type, object}. Without a resourceVersion (or with "0", or
- * sendInitialEvents=true) the current objects come first as ADDED; bookmarks when allowed; a
- * too-old resourceVersion is a 200 with one ERROR frame carrying a 410 Expired Status, which is
- * what makes informers relist instead of retrying forever.
+ * watch: newline-delimited JSON frames {type, object}, as kube-apiserver streams them.
+ *
+ * The plan (api/resource-version.ts) says where to start: the current objects as ADDED first
+ * (resourceVersion unset or "0", or sendInitialEvents=true, which ends them with the
+ * `k8s.io/initial-events-end` bookmark), or only changes after a revision. A revision that was
+ * compacted away is a 200 with one ERROR frame carrying 410 Expired, which makes informers relist;
+ * one the store has not reached is a 504 before the stream starts.
  */
 import { resourceExpired, StatusError, toStatus } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
+import { planWatch } from '../../api/resource-version.js';
 import { apiVersionOf } from '../../registry/definition.js';
+import { isStorageError } from '../../../storage/index.js';
 import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
 import type { ResourceContext } from './context.js';
-import { parseResourceVersion, simpleLabelPredicate } from './list-options.js';
+import { predicateOf, readQueryOf } from './list-options.js';
 
 export async function handleWatch(ctx: ResourceContext): Promise<void> {
   const { res, query, store, def } = ctx;
   const rendering = negotiateRendering(ctx.req.headers.accept, false);
   const include = parseIncludeObject(query.get('includeObject'));
-  const rv = parseResourceVersion(query.get('resourceVersion'));
-  const sendInitial = query.get('sendInitialEvents') === 'true' || rv === undefined || rv === 0;
+  const plan = planWatch(readQueryOf(query), { watchListEnabled: true });
+  const predicate = predicateOf(def, query);
   const bookmarks = query.get('allowWatchBookmarks') === 'true';
   const timeoutRaw = Number(query.get('timeoutSeconds') ?? '');
   const seconds = Number.isFinite(timeoutRaw) && timeoutRaw > 0 ? timeoutRaw : ctx.options.defaultWatchSeconds();
-  const predicate = simpleLabelPredicate(query.get('labelSelector'));
+  if (plan.kind === 'after') await store.waitForRevision(plan.revision);
 
   const abort = new AbortController();
   ctx.req.on('close', () => abort.abort());
   const timer = setTimeout(() => abort.abort(), seconds * 1000);
+  ctx.req.socket.setTimeout(0);
   res.status(200).type('application/json');
-  res.setHeader('Transfer-Encoding', 'chunked');
   res.flushHeaders();
+  let columnsSent = false;
   const frame = (type: string, object: unknown): void => {
     res.write(`${JSON.stringify({ type, object })}\n`);
   };
-  const emit = (type: string, obj: KubeObject): void => frame(type, renderObject(def, obj, rendering, include));
-  let lastRevision = rv ?? 0;
+  const emit = (type: string, obj: KubeObject): void => {
+    const body = renderObject(def, obj, rendering, include) as { columnDefinitions?: unknown };
+    // A Table watch sends its header once; later rows carry columnDefinitions: null.
+    if (rendering.as === 'Table') {
+      if (columnsSent) body.columnDefinitions = null;
+      columnsSent = true;
+    }
+    frame(type, body);
+  };
+  let lastRevision = plan.kind === 'after' ? plan.revision : store.backend.currentRevision();
   const bookmark = (annotations?: Record<string, string>): void =>
     frame('BOOKMARK', {
       kind: def.kind,
@@ -42,11 +56,11 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
     });
   const ticker = bookmarks ? setInterval(() => bookmark(), ctx.options.bookmarkIntervalMs) : undefined;
   try {
-    if (sendInitial && (rv === undefined || rv === 0 || query.get('sendInitialEvents') === 'true')) {
-      const { list } = await store.list(ctx.info.namespace, predicate ? { predicate } : {});
+    if (plan.kind === 'initialEvents') {
+      const { list } = await store.list(ctx.info.namespace, { read: plan.read, ...(predicate && { predicate }) });
       for (const obj of list.items) emit('ADDED', obj);
       lastRevision = Number(list.metadata.resourceVersion);
-      if (query.get('sendInitialEvents') === 'true' && bookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
+      if (plan.endBookmark) bookmark({ 'k8s.io/initial-events-end': 'true' });
     }
     for await (const events of store.watch(ctx.info.namespace, {
       afterRevision: lastRevision,
@@ -59,13 +73,22 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
       }
     }
   } catch (err) {
-    if (!abort.signal.aborted) {
-      const status = err instanceof StatusError && err.reason === 'Expired' ? resourceExpired(rv ?? 0, 'compacted').status : toStatus(err);
-      frame('ERROR', status);
+    // A watcher that fell behind is simply ended: the client re-watches from the last
+    // resourceVersion it saw (or relists if that is gone by then).
+    if (!abort.signal.aborted && !isStorageError(err, 'WatcherTooSlow')) {
+      frame('ERROR', watchErrorStatus(err, lastRevision, store.backend.compactRevision()));
     }
   } finally {
     clearTimeout(timer);
     if (ticker) clearInterval(ticker);
     res.end();
   }
+}
+
+/** The in-stream Status: too old → 410 Expired worded as upstream; anything else as rendered. */
+function watchErrorStatus(err: unknown, requested: number, compactRevision: number): StatusError['status'] {
+  if ((err instanceof StatusError && err.reason === 'Expired') || isStorageError(err, 'Compacted')) {
+    return resourceExpired(requested, Math.max(compactRevision - 1, 0)).status;
+  }
+  return toStatus(err);
 }
