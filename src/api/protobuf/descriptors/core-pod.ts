@@ -1,0 +1,175 @@
+/**
+ * core/v1 Pod and PodSpec with scheduling, DNS and security parts (reached from Deployment, Job and CronJob templates).
+ * Field numbers from k8s.io/api and apimachinery v1.35 generated.proto; JSON names, field order and
+ * presence from the Go struct tags (see ./types.ts).
+ */
+import type { MessageTable } from './types.js';
+
+export const corePodMessages: MessageTable = {
+  'core.v1.Pod': [
+    [1, 'metadata', 'meta.v1.ObjectMeta'],
+    [2, 'spec', 'core.v1.PodSpec'],
+    [3, 'status', 'core.v1.PodStatus'],
+  ],
+  'core.v1.PodSpec': [
+    [1, 'volumes', '[]core.v1.Volume'],
+    [20, 'initContainers', '[]core.v1.Container'],
+    [2, 'containers', '[]core.v1.Container', 'keep'],
+    [34, 'ephemeralContainers', '[]core.v1.EphemeralContainer'],
+    [3, 'restartPolicy', 'string'],
+    [4, 'terminationGracePeriodSeconds', 'int64', 'ptr'],
+    [5, 'activeDeadlineSeconds', 'int64', 'ptr'],
+    [6, 'dnsPolicy', 'string'],
+    [7, 'nodeSelector', 'map<string,string>'],
+    [8, 'serviceAccountName', 'string'],
+    [9, 'serviceAccount', 'string'],
+    [21, 'automountServiceAccountToken', 'bool', 'ptr'],
+    [10, 'nodeName', 'string'],
+    [11, 'hostNetwork', 'bool'],
+    [12, 'hostPID', 'bool'],
+    [13, 'hostIPC', 'bool'],
+    [27, 'shareProcessNamespace', 'bool', 'ptr'],
+    [14, 'securityContext', 'core.v1.PodSecurityContext', 'ptr'],
+    [15, 'imagePullSecrets', '[]core.v1.LocalObjectReference'],
+    [16, 'hostname', 'string'],
+    [17, 'subdomain', 'string'],
+    [18, 'affinity', 'core.v1.Affinity', 'ptr'],
+    [19, 'schedulerName', 'string'],
+    [22, 'tolerations', '[]core.v1.Toleration'],
+    [23, 'hostAliases', '[]core.v1.HostAlias'],
+    [24, 'priorityClassName', 'string'],
+    [25, 'priority', 'int32', 'ptr'],
+    [26, 'dnsConfig', 'core.v1.PodDNSConfig', 'ptr'],
+    [28, 'readinessGates', '[]core.v1.PodReadinessGate'],
+    [29, 'runtimeClassName', 'string', 'ptr'],
+    [30, 'enableServiceLinks', 'bool', 'ptr'],
+    [31, 'preemptionPolicy', 'string', 'ptr'],
+    [32, 'overhead', 'map<string,resource.Quantity>'],
+    [33, 'topologySpreadConstraints', '[]core.v1.TopologySpreadConstraint'],
+    [35, 'setHostnameAsFQDN', 'bool', 'ptr'],
+    [36, 'os', 'core.v1.PodOS', 'ptr'],
+    [37, 'hostUsers', 'bool', 'ptr'],
+    [38, 'schedulingGates', '[]core.v1.PodSchedulingGate'],
+    [39, 'resourceClaims', '[]core.v1.PodResourceClaim'],
+    [40, 'resources', 'core.v1.ResourceRequirements', 'ptr'],
+    [41, 'hostnameOverride', 'string', 'ptr'],
+    [42, 'workloadRef', 'core.v1.WorkloadReference', 'ptr'],
+  ],
+  'core.v1.PodSecurityContext': [
+    [1, 'seLinuxOptions', 'core.v1.SELinuxOptions', 'ptr'],
+    [8, 'windowsOptions', 'core.v1.WindowsSecurityContextOptions', 'ptr'],
+    [2, 'runAsUser', 'int64', 'ptr'],
+    [6, 'runAsGroup', 'int64', 'ptr'],
+    [3, 'runAsNonRoot', 'bool', 'ptr'],
+    [4, 'supplementalGroups', '[]int64'],
+    [12, 'supplementalGroupsPolicy', 'string', 'ptr'],
+    [5, 'fsGroup', 'int64', 'ptr'],
+    [7, 'sysctls', '[]core.v1.Sysctl'],
+    [9, 'fsGroupChangePolicy', 'string', 'ptr'],
+    [10, 'seccompProfile', 'core.v1.SeccompProfile', 'ptr'],
+    [11, 'appArmorProfile', 'core.v1.AppArmorProfile', 'ptr'],
+    [13, 'seLinuxChangePolicy', 'string', 'ptr'],
+  ],
+  'core.v1.Affinity': [
+    [1, 'nodeAffinity', 'core.v1.NodeAffinity', 'ptr'],
+    [2, 'podAffinity', 'core.v1.PodAffinity', 'ptr'],
+    [3, 'podAntiAffinity', 'core.v1.PodAntiAffinity', 'ptr'],
+  ],
+  'core.v1.Toleration': [
+    [1, 'key', 'string'],
+    [2, 'operator', 'string'],
+    [3, 'value', 'string'],
+    [4, 'effect', 'string'],
+    [5, 'tolerationSeconds', 'int64', 'ptr'],
+  ],
+  'core.v1.HostAlias': [
+    [1, 'ip', 'string', 'keep'],
+    [2, 'hostnames', '[]string'],
+  ],
+  'core.v1.PodDNSConfig': [
+    [1, 'nameservers', '[]string'],
+    [2, 'searches', '[]string'],
+    [3, 'options', '[]core.v1.PodDNSConfigOption'],
+  ],
+  'core.v1.PodReadinessGate': [
+    [1, 'conditionType', 'string', 'keep'],
+  ],
+  'core.v1.TopologySpreadConstraint': [
+    [1, 'maxSkew', 'int32', 'keep'],
+    [2, 'topologyKey', 'string', 'keep'],
+    [3, 'whenUnsatisfiable', 'string', 'keep'],
+    [4, 'labelSelector', 'meta.v1.LabelSelector', 'ptr'],
+    [5, 'minDomains', 'int32', 'ptr'],
+    [6, 'nodeAffinityPolicy', 'string', 'ptr'],
+    [7, 'nodeTaintsPolicy', 'string', 'ptr'],
+    [8, 'matchLabelKeys', '[]string'],
+  ],
+  'core.v1.PodOS': [
+    [1, 'name', 'string', 'keep'],
+  ],
+  'core.v1.PodSchedulingGate': [
+    [1, 'name', 'string', 'keep'],
+  ],
+  'core.v1.PodResourceClaim': [
+    [1, 'name', 'string', 'keep'],
+    [3, 'resourceClaimName', 'string', 'ptr'],
+    [4, 'resourceClaimTemplateName', 'string', 'ptr'],
+  ],
+  'core.v1.WorkloadReference': [
+    [1, 'name', 'string', 'keep'],
+    [2, 'podGroup', 'string', 'keep'],
+    [3, 'podGroupReplicaKey', 'string'],
+  ],
+  'core.v1.PodTemplateSpec': [
+    [1, 'metadata', 'meta.v1.ObjectMeta'],
+    [2, 'spec', 'core.v1.PodSpec'],
+  ],
+  'core.v1.Sysctl': [
+    [1, 'name', 'string', 'keep'],
+    [2, 'value', 'string', 'keep'],
+  ],
+  'core.v1.NodeAffinity': [
+    [1, 'requiredDuringSchedulingIgnoredDuringExecution', 'core.v1.NodeSelector', 'ptr'],
+    [2, 'preferredDuringSchedulingIgnoredDuringExecution', '[]core.v1.PreferredSchedulingTerm'],
+  ],
+  'core.v1.PodAffinity': [
+    [1, 'requiredDuringSchedulingIgnoredDuringExecution', '[]core.v1.PodAffinityTerm'],
+    [2, 'preferredDuringSchedulingIgnoredDuringExecution', '[]core.v1.WeightedPodAffinityTerm'],
+  ],
+  'core.v1.PodAntiAffinity': [
+    [1, 'requiredDuringSchedulingIgnoredDuringExecution', '[]core.v1.PodAffinityTerm'],
+    [2, 'preferredDuringSchedulingIgnoredDuringExecution', '[]core.v1.WeightedPodAffinityTerm'],
+  ],
+  'core.v1.PodDNSConfigOption': [
+    [1, 'name', 'string'],
+    [2, 'value', 'string', 'ptr'],
+  ],
+  'core.v1.NodeSelector': [
+    [1, 'nodeSelectorTerms', '[]core.v1.NodeSelectorTerm', 'keep'],
+  ],
+  'core.v1.PreferredSchedulingTerm': [
+    [1, 'weight', 'int32', 'keep'],
+    [2, 'preference', 'core.v1.NodeSelectorTerm'],
+  ],
+  'core.v1.PodAffinityTerm': [
+    [1, 'labelSelector', 'meta.v1.LabelSelector', 'ptr'],
+    [2, 'namespaces', '[]string'],
+    [3, 'topologyKey', 'string', 'keep'],
+    [4, 'namespaceSelector', 'meta.v1.LabelSelector', 'ptr'],
+    [5, 'matchLabelKeys', '[]string'],
+    [6, 'mismatchLabelKeys', '[]string'],
+  ],
+  'core.v1.WeightedPodAffinityTerm': [
+    [1, 'weight', 'int32', 'keep'],
+    [2, 'podAffinityTerm', 'core.v1.PodAffinityTerm'],
+  ],
+  'core.v1.NodeSelectorTerm': [
+    [1, 'matchExpressions', '[]core.v1.NodeSelectorRequirement'],
+    [2, 'matchFields', '[]core.v1.NodeSelectorRequirement'],
+  ],
+  'core.v1.NodeSelectorRequirement': [
+    [1, 'key', 'string', 'keep'],
+    [2, 'operator', 'string', 'keep'],
+    [3, 'values', '[]string'],
+  ],
+};
