@@ -40,6 +40,11 @@ export class ResourceCatalog {
     return this.#byResource.get(key(group, version, plural));
   }
 
+  /** The definition of a group's resource, whatever version is asked for. */
+  byResource(group: string, plural: string): ResourceDefinition | undefined {
+    return this.#defs.find((d) => d.group === group && d.plural === plural);
+  }
+
   byKind(group: string, kind: string): ResourceDefinition | undefined {
     return this.#defs.find((d) => d.group === group && d.kind === kind);
   }

@@ -41,6 +41,14 @@ export interface Strategy {
   readonly allowCreateOnUpdate: boolean;
   /** Whether PUT without resourceVersion is accepted (true for built-ins, false for custom resources). */
   readonly allowUnconditionalUpdate: boolean;
+  /**
+   * On delete: whether something besides metadata.finalizers still holds the object (a
+   * namespace's spec.finalizers); such an object is marked for deletion instead of removed, and
+   * goes once nothing holds it.
+   */
+  heldForDeletion?(obj: KubeObject): boolean;
+  /** When an object is marked for deletion (a namespace turns Terminating). May mutate. */
+  markDeleting?(obj: KubeObject): void;
   /** Values for field selectors beyond metadata.name/namespace (e.g. `type` of Secrets, `status.phase` of Pods). */
   selectableFields?(obj: KubeObject): Record<string, string>;
 }
@@ -59,7 +67,12 @@ export interface ResourceDefinition {
   readonly categories: readonly string[];
   readonly namespaced: boolean;
   readonly verbs: readonly Verb[];
-  readonly subresources: { readonly status?: boolean; readonly scale?: ScaleSubresource };
+  readonly subresources: {
+    readonly status?: boolean;
+    readonly scale?: ScaleSubresource;
+    /** Namespaces' `finalize`: writes spec.finalizers only. */
+    readonly finalize?: boolean;
+  };
   readonly columns: readonly PrinterColumn[];
   readonly strategy: Strategy;
   /** The name format; a DNS-1123 subdomain when absent (what most kinds use). */

@@ -26,3 +26,12 @@ export function objectKey(space: string | undefined, def: ResourceDefinition, na
   const base = resourcePrefix(space, def);
   return def.namespaced ? `${base}${namespace}/${name}` : `${base}${name}`;
 }
+
+/** The group and plural of a key under `spacePrefix(space)`, or undefined for a foreign key. */
+export function resourceOfKey(space: string | undefined, key: string): { group: string; plural: string } | undefined {
+  const base = spacePrefix(space);
+  if (!key.startsWith(base)) return undefined;
+  const [group, plural] = key.slice(base.length).split('/', 2);
+  if (group === undefined || plural === undefined) return undefined;
+  return { group: group === 'core' ? '' : group, plural };
+}

@@ -23,7 +23,7 @@ import { decodeKv, decodeObject, encodeObject } from './codec.js';
 import { apiVersionOf, type ResourceDefinition } from './definition.js';
 import { interpretStorageError } from './interpret.js';
 import { listPrefix, objectKey } from './keys.js';
-import { statusUpdate } from './strategy.js';
+import { finalizersUpdate, statusUpdate } from './strategy.js';
 
 export interface StoreDeps {
   readonly backend: Backend;
@@ -40,8 +40,11 @@ export interface StoreDeps {
 
 export interface WriteOptions {
   readonly dryRun?: boolean;
-  /** `status`: only the object's status changes; everything else is kept from the stored object. */
-  readonly subresource?: 'status';
+  /**
+   * `status`: only the object's status changes; `finalize`: only spec.finalizers. Everything else
+   * is kept from the stored object.
+   */
+  readonly subresource?: 'status' | 'finalize';
 }
 
 export interface ListOptions {
@@ -222,10 +225,14 @@ export class GenericStore {
       if (kv === undefined) throw notFound(this.gr, name);
       const old = decodeKv(kv);
       const next = await mutate(structuredClone(old));
+      // A resourceVersion the caller put in the object is a precondition; the one copied from
+      // the read is not, and a lost race on it is retried against a fresh read.
+      const rv = next.metadata.resourceVersion;
+      if (rv !== undefined && rv !== '' && rv !== old.metadata.resourceVersion) throw conflict(this.gr, name);
       try {
         return await this.#replace(kv, old, next, options);
       } catch (err) {
-        if (attempt < MAX_UPDATE_RETRIES && isStatusConflict(err) && !next.metadata.resourceVersion) continue;
+        if (attempt < MAX_UPDATE_RETRIES && isStatusConflict(err)) continue;
         throw err;
       }
     }
@@ -249,13 +256,14 @@ export class GenericStore {
     const finalizers = [...(obj.metadata.finalizers ?? [])];
     if (options.propagationPolicy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
     if (options.propagationPolicy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
-    if (finalizers.length > 0) {
+    if (finalizers.length > 0 || this.def.strategy.heldForDeletion?.(obj)) {
       // Graceful: mark for deletion; whoever owns the finalizers removes them, and the last removal deletes.
-      if (obj.metadata.deletionTimestamp !== undefined && isDeepStrictEqual(finalizers, obj.metadata.finalizers)) return obj;
+      if (obj.metadata.deletionTimestamp !== undefined && isDeepStrictEqual(finalizers, obj.metadata.finalizers ?? [])) return obj;
       const next = structuredClone(obj);
       next.metadata.deletionTimestamp ??= rfc3339(this.#now());
       next.metadata.deletionGracePeriodSeconds ??= 0;
-      next.metadata.finalizers = finalizers;
+      if (finalizers.length > 0) next.metadata.finalizers = finalizers;
+      this.def.strategy.markDeleting?.(next);
       if (options.dryRun) return next;
       const revision = await this.#call(() => updateKey(this.backend, kv.key, encodeObject(next), kv.modRevision), name);
       next.metadata.resourceVersion = String(revision);
@@ -304,7 +312,8 @@ export class GenericStore {
   /** The shared tail of update and guaranteedUpdate: system fields, strategy, no-op detection, CAS write. */
   async #replace(kv: KeyValue, old: KubeObject, input: KubeObject, options: WriteOptions): Promise<KubeObject> {
     const statusOnly = options.subresource === 'status' && this.def.subresources.status === true;
-    const obj = statusOnly ? statusUpdate(input, old) : input;
+    const finalizeOnly = options.subresource === 'finalize' && this.def.subresources.finalize === true;
+    const obj = statusOnly ? statusUpdate(input, old) : finalizeOnly ? finalizersUpdate(input, old) : input;
     const meta = obj.metadata;
     const name = old.metadata.name!;
     meta.name = name;
@@ -316,8 +325,8 @@ export class GenericStore {
     if (old.metadata.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
     else delete meta.deletionGracePeriodSeconds;
     meta.resourceVersion = old.metadata.resourceVersion!;
-    if (!statusOnly) this.def.strategy.prepareForUpdate(obj, old);
-    if (statusOnly) {
+    if (!statusOnly && !finalizeOnly) this.def.strategy.prepareForUpdate(obj, old);
+    if (statusOnly || finalizeOnly) {
       if (old.metadata.generation !== undefined) meta.generation = old.metadata.generation;
     } else if (this.def.strategy.tracksGeneration) {
       const gen = old.metadata.generation ?? 1;
@@ -334,7 +343,7 @@ export class GenericStore {
     ]);
     if (isDeepStrictEqual(obj, old) || options.dryRun) return obj;
     // The last finalizer removed from an object being deleted completes the deletion.
-    if (meta.deletionTimestamp !== undefined && (meta.finalizers ?? []).length === 0) {
+    if (meta.deletionTimestamp !== undefined && (meta.finalizers ?? []).length === 0 && !this.def.strategy.heldForDeletion?.(obj)) {
       const { revision } = await this.#call(() => deleteKey(this.backend, kv.key, kv.modRevision), name);
       meta.resourceVersion = String(revision);
       return obj;

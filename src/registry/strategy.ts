@@ -50,3 +50,15 @@ export function statusUpdate(obj: KubeObject, old: KubeObject): KubeObject {
   next.metadata.resourceVersion = obj.metadata.resourceVersion;
   return next;
 }
+
+/** The namespace `finalize` subresource: only spec.finalizers changes. */
+export function finalizersUpdate(obj: KubeObject, old: KubeObject): KubeObject {
+  const next: KubeObject = structuredClone(old);
+  const spec = { ...((old['spec'] as Record<string, unknown> | undefined) ?? {}) };
+  const wanted = (obj['spec'] as { finalizers?: unknown } | undefined)?.finalizers;
+  if (wanted === undefined) delete spec['finalizers'];
+  else spec['finalizers'] = wanted;
+  next['spec'] = spec;
+  next.metadata.resourceVersion = obj.metadata.resourceVersion;
+  return next;
+}

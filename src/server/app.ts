@@ -20,6 +20,7 @@ import { statusErrors } from './filters/errors.js';
 import { sendJson, type HandlerOptions } from './handlers/context.js';
 import { dispatchResource } from './handlers/dispatch.js';
 import { versionInfo } from './health.js';
+import { serveOpenApiV2, serveOpenApiV3 } from './openapi.js';
 import { parseRequestInfo } from './request-info.js';
 
 export interface AppDeps {
@@ -48,10 +49,10 @@ export function createApp(deps: AppDeps): Express {
     if (m) {
       const space = deps.spaces.get(decodeURIComponent(m[1]!));
       if (space === undefined) throw pathNotFound();
-      await serveSpace(space, m[2] ?? '/', req, res, url.searchParams, options);
+      await serveSpace(space, m[2] ?? '/', `/clusters/${m[1]!}`, req, res, url.searchParams, options);
       return;
     }
-    await serveSpace(deps.spaces.root, path, req, res, url.searchParams, options);
+    await serveSpace(deps.spaces.root, path, '', req, res, url.searchParams, options);
   });
   app.use(statusErrors(log));
   return app;
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps): Express {
 async function serveSpace(
   space: ServedSpace,
   path: string,
+  prefix: string,
   req: Request,
   res: Response,
   query: URLSearchParams,
@@ -71,6 +73,9 @@ async function serveSpace(
     return;
   }
   if (trimmed === '/version') return sendJson(res, 200, versionInfo());
+  if (trimmed === '/openapi/v2' || trimmed === '/swagger-2.0.0.pb-v1') return serveOpenApiV2(space.catalog, req, res);
+  if (trimmed === '/openapi/v3') return serveOpenApiV3(space.catalog, '', prefix, req, res);
+  if (trimmed.startsWith('/openapi/v3/')) return serveOpenApiV3(space.catalog, trimmed.slice('/openapi/v3/'.length), prefix, req, res);
   const info = parseRequestInfo(req.method, trimmed, query);
   const catalog = space.catalog;
   switch (info.kind) {

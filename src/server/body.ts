@@ -5,6 +5,7 @@
 import type { Request } from 'express';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, tooLarge, unsupportedMediaType } from '../api/errors.js';
+import { decodeProtobufObject } from '../api/protobuf/index.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -31,7 +32,12 @@ export function mediaTypeOf(req: Request): string {
   return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-export function decodeStructured(body: Buffer, mediaType: string): unknown {
+/**
+ * Decodes a body by media type. `expected` fills in apiVersion/kind for protobuf envelopes that
+ * leave them empty (upstream takes them from the URL).
+ */
+export function decodeStructured(body: Buffer, mediaType: string, expected?: { apiVersion?: string; kind?: string }): unknown {
+  if (mediaType === PROTOBUF_TYPE) return decodeProtobufObject(body, expected).object;
   const text = body.toString('utf8');
   if (mediaType === JSON_TYPE || mediaType === '') {
     try {

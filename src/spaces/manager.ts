@@ -9,6 +9,7 @@ import type { KubeObject } from '../api/object.js';
 import type { Backend } from '../../storage/index.js';
 import { coreResources, namespaces } from '../registry/builtin/core.js';
 import { spaces, type SpaceType } from '../registry/builtin/spaces.js';
+import { LifecycleController } from '../controllers/lifecycle-controller.js';
 import { ServedSpace } from './served-space.js';
 
 const INITIAL_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -24,6 +25,7 @@ export class SpaceManager {
   readonly root: ServedSpace;
   readonly #backend: Backend;
   readonly #served = new Map<string, ServedSpace>();
+  readonly #controllers = new Map<string, LifecycleController>();
   readonly #abort = new AbortController();
 
   readonly #onServe: ((space: ServedSpace) => void) | undefined;
@@ -45,6 +47,8 @@ export class SpaceManager {
 
   stop(): void {
     this.#abort.abort();
+    for (const c of this.#controllers.values()) c.stop();
+    this.#controllers.clear();
   }
 
   get(name: string): ServedSpace | undefined {
@@ -85,6 +89,9 @@ export class SpaceManager {
         if (!isStatusError(err, 'AlreadyExists')) throw err;
       }
     }
+    const controller = new LifecycleController(served);
+    this.#controllers.set(name, controller);
+    await controller.start();
     if ((space['status'] as { url?: string } | undefined)?.url === undefined) {
       await this.root.store(spaces).guaranteedUpdate('', name, (cur) => {
         cur['status'] = { url: `/clusters/${name}`, conditions: [{ type: 'Ready', status: 'True', reason: 'Serving', lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), message: '' }] };
@@ -99,7 +106,11 @@ export class SpaceManager {
       for await (const events of store.watch('', { afterRevision, signal: this.#abort.signal })) {
         for (const e of events) {
           const name = e.object.metadata.name!;
-          if (e.type === 'DELETED') this.#served.delete(name);
+          if (e.type === 'DELETED') {
+            this.#served.delete(name);
+            this.#controllers.get(name)?.stop();
+            this.#controllers.delete(name);
+          }
           else await this.#serve(e.object);
         }
       }

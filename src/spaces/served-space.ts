@@ -9,6 +9,7 @@ import type { KubeObject } from '../api/object.js';
 import type { Backend } from '../../storage/index.js';
 import { ResourceCatalog } from '../registry/catalog.js';
 import type { ResourceDefinition } from '../registry/definition.js';
+import { SpaceStream } from '../registry/space-stream.js';
 import { GenericStore } from '../registry/store.js';
 import { namespaces } from '../registry/builtin/core.js';
 
@@ -33,6 +34,8 @@ export class ServedSpace {
   readonly name: string | undefined;
   readonly type: ServedSpaceType;
   readonly catalog: ResourceCatalog;
+  /** Every object of the space at once, for controllers. */
+  readonly objects: SpaceStream;
   readonly #stores = new Map<ResourceDefinition, GenericStore>();
   readonly #options: ServedSpaceOptions;
 
@@ -41,6 +44,7 @@ export class ServedSpace {
     this.type = options.type;
     this.#options = options;
     this.catalog = new ResourceCatalog(options.definitions);
+    this.objects = new SpaceStream(options.backend, options.name, this.catalog);
   }
 
   store(def: ResourceDefinition): GenericStore {

@@ -7,6 +7,7 @@ import { badRequest, methodNotSupported, pathNotFound } from '../../api/errors.j
 import type { ServedSpace } from '../../spaces/served-space.js';
 import type { ResourceRequest } from '../request-info.js';
 import type { HandlerOptions, ResourceContext } from './context.js';
+import { handlePatch } from './patch.js';
 import { handleGet, handleList } from './read.js';
 import { handleWatch } from './watch.js';
 import { handleCreate, handleDelete, handleDeleteCollection, handleUpdate } from './write.js';
@@ -19,7 +20,7 @@ const HANDLERS: Record<ResourceRequest['verb'], Handler | undefined> = {
   watch: handleWatch,
   create: handleCreate,
   update: handleUpdate,
-  patch: undefined,
+  patch: handlePatch,
   delete: handleDelete,
   deletecollection: handleDeleteCollection,
 };
@@ -34,10 +35,13 @@ export async function dispatchResource(
   const def = space.catalog.lookup(info.group, info.version, info.resource);
   if (def === undefined) throw pathNotFound();
   const gr = { group: def.group, resource: def.plural };
-  if (info.subresource !== '' && !(info.subresource === 'status' && def.subresources.status)) throw pathNotFound();
-  if (info.subresource === 'status' && info.verb !== 'get' && info.verb !== 'update' && info.verb !== 'patch') {
-    throw methodNotSupported(gr, info.verb);
-  }
+  const served =
+    info.subresource === '' ||
+    (info.subresource === 'status' && def.subresources.status === true) ||
+    (info.subresource === 'finalize' && def.subresources.finalize === true);
+  if (!served) throw pathNotFound();
+  const subresourceVerbs = info.subresource === 'finalize' ? ['update'] : ['get', 'update', 'patch'];
+  if (info.subresource !== '' && !subresourceVerbs.includes(info.verb)) throw methodNotSupported(gr, info.verb);
   if (!def.namespaced && info.namespace !== '' && info.resource !== 'namespaces') throw pathNotFound();
   if (def.namespaced && info.namespace === '' && info.verb !== 'list' && info.verb !== 'watch') {
     throw badRequest('a namespace is required for this request');

@@ -13,10 +13,10 @@ import { isDryRun, sendJson, type ResourceContext } from './context.js';
 
 /** Decodes an object body and checks its apiVersion and kind against the URL. */
 async function objectBody(ctx: ResourceContext): Promise<KubeObject> {
-  const decoded = decodeStructured(await readBody(ctx.req), mediaTypeOf(ctx.req));
+  const expected = apiVersionOf(ctx.def.group, ctx.info.version);
+  const decoded = decodeStructured(await readBody(ctx.req), mediaTypeOf(ctx.req), { apiVersion: expected, kind: ctx.def.kind });
   if (!isPlainObject(decoded)) throw badRequest('the request body must be a JSON object');
   const obj = decoded as KubeObject;
-  const expected = apiVersionOf(ctx.def.group, ctx.info.version);
   if (obj.apiVersion !== undefined && obj.apiVersion !== expected) {
     throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${expected})`);
   }
@@ -39,7 +39,8 @@ export async function handleCreate(ctx: ResourceContext): Promise<void> {
 export async function handleUpdate(ctx: ResourceContext): Promise<void> {
   const rendering = negotiateRendering(ctx.req.headers.accept, false);
   const obj = await objectBody(ctx);
-  const subresource = ctx.info.subresource === 'status' ? 'status' : undefined;
+  const sub = ctx.info.subresource;
+  const subresource = sub === 'status' || sub === 'finalize' ? sub : undefined;
   const updated = subresource
     ? await ctx.store.guaranteedUpdate(ctx.info.namespace, ctx.info.name, () => obj, { dryRun: isDryRun(ctx.query), subresource })
     : await ctx.store.update(ctx.info.namespace, ctx.info.name, obj, { dryRun: isDryRun(ctx.query) });
@@ -49,7 +50,7 @@ export async function handleUpdate(ctx: ResourceContext): Promise<void> {
 /** DeleteOptions come in the body (JSON) and/or the query. */
 async function deleteOptionsOf(ctx: ResourceContext): Promise<DeleteOptions> {
   const raw = await readBody(ctx.req);
-  const body = raw.length === 0 ? {} : decodeStructured(raw, mediaTypeOf(ctx.req));
+  const body = raw.length === 0 ? {} : decodeStructured(raw, mediaTypeOf(ctx.req), { apiVersion: 'v1', kind: 'DeleteOptions' });
   if (!isPlainObject(body)) throw badRequest('DeleteOptions must be an object');
   const policy = (body['propagationPolicy'] ?? ctx.query.get('propagationPolicy') ?? undefined) as string | undefined;
   if (policy !== undefined && policy !== 'Orphan' && policy !== 'Background' && policy !== 'Foreground') {

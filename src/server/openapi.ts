@@ -1,0 +1,107 @@
+/**
+ * /openapi/v2 (swagger JSON, or gnostic protobuf for kubectl 1.27/1.28 and client-side
+ * validation) and /openapi/v3 (index + one document per group-version), built from each space's
+ * catalogue and rebuilt when the catalogue changes (CRDs). ETags and If-None-Match as upstream,
+ * so kubectl's HTTP cache works; a stale v3 hash is redirected to the current one.
+ */
+import type { Request, Response } from 'express';
+import { notAcceptable, pathNotFound } from '../api/errors.js';
+import { OpenApiDocuments, V2_PROTOBUF_CONTENT_TYPE, type Catalog, type CatalogResource } from '../../openapi/index.js';
+import type { ResourceCatalog } from '../registry/catalog.js';
+import { parseAccept } from './negotiate.js';
+
+const documents = new WeakMap<ResourceCatalog, OpenApiDocuments>();
+
+export function catalogForOpenApi(catalog: ResourceCatalog): Catalog {
+  const resources: CatalogResource[] = [];
+  for (const d of catalog.all()) {
+    const subresources = [
+      ...(d.subresources.status ? ['status'] : []),
+      ...(d.subresources.scale ? ['scale'] : []),
+      ...(d.subresources.finalize ? ['finalize'] : []),
+    ];
+    for (const version of d.versions) {
+      resources.push({ group: d.group, version, kind: d.kind, plural: d.plural, namespaced: d.namespaced, verbs: d.verbs, subresources });
+    }
+  }
+  return { resources };
+}
+
+function documentsOf(catalog: ResourceCatalog): OpenApiDocuments {
+  let docs = documents.get(catalog);
+  if (docs === undefined) {
+    const built = new OpenApiDocuments(catalogForOpenApi(catalog));
+    catalog.onChange(() => built.setCatalog(catalogForOpenApi(catalog)));
+    documents.set(catalog, built);
+    docs = built;
+  }
+  return docs;
+}
+
+const PROTOBUF_V2 = new Set([
+  'application/com.github.proto-openapi.spec.v2@v1.0+protobuf',
+  'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
+]);
+const JSONISH = new Set(['application/json', 'application/*', '*/*']);
+
+function notModified(req: Request, res: Response, etag: string): boolean {
+  const quoted = `"${etag}"`;
+  res.setHeader('ETag', quoted);
+  res.setHeader('Vary', 'Accept');
+  if (req.headers['if-none-match'] === quoted) {
+    res.status(304).end();
+    return true;
+  }
+  return false;
+}
+
+export function serveOpenApiV2(catalog: ResourceCatalog, req: Request, res: Response): void {
+  const docs = documentsOf(catalog);
+  for (const range of parseAccept(req.headers.accept)) {
+    if (PROTOBUF_V2.has(range.type)) {
+      const pb = docs.v2Protobuf();
+      if (notModified(req, res, pb.etag)) return;
+      res.status(200).setHeader('Content-Type', V2_PROTOBUF_CONTENT_TYPE);
+      res.end(Buffer.from(pb.bytes.buffer, pb.bytes.byteOffset, pb.bytes.byteLength));
+      return;
+    }
+    if (JSONISH.has(range.type)) {
+      const v2 = docs.v2();
+      if (notModified(req, res, v2.etag)) return;
+      res.status(200).type('application/json').send(v2.json);
+      return;
+    }
+  }
+  throw notAcceptable(['application/json', 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf']);
+}
+
+/**
+ * `key` is '' for the index or a group-version key (`api/v1`, `apis/apps/v1`). `prefix` is the
+ * path before `/openapi/v3` on this request (a space's `/clusters/<name>`), which the index's
+ * server-relative URLs must carry because clients resolve them against the host, not the
+ * kubeconfig's server path.
+ */
+export function serveOpenApiV3(catalog: ResourceCatalog, key: string, prefix: string, req: Request, res: Response): void {
+  if (!parseAccept(req.headers.accept).some((r) => JSONISH.has(r.type))) throw notAcceptable(['application/json']);
+  const docs = documentsOf(catalog);
+  if (key === '') {
+    const index = docs.v3Index();
+    if (notModified(req, res, index.etag)) return;
+    const json = prefix === '' ? index.json : index.json.replaceAll('"serverRelativeURL":"/openapi/v3/', `"serverRelativeURL":"${prefix}/openapi/v3/`);
+    res.status(200).type('application/json').send(json);
+    return;
+  }
+  const doc = docs.v3(key);
+  if (doc === undefined) throw pathNotFound();
+  const hash = new URL(req.originalUrl, 'http://x').searchParams.get('hash');
+  if (hash !== null && hash !== doc.etag) {
+    res.redirect(301, `${prefix}/openapi/v3/${key}?hash=${doc.etag}`);
+    return;
+  }
+  if (notModified(req, res, doc.etag)) return;
+  if (hash !== null) {
+    res.setHeader('Cache-Control', 'public, immutable');
+    res.setHeader('Expires', new Date(Date.now() + 365 * 24 * 3600 * 1000).toUTCString());
+  }
+  res.status(200).type('application/json').send(doc.json);
+}
