@@ -27,6 +27,9 @@ export interface ServeOptions {
 export interface RunningServer {
   readonly url: string;
   readonly kubeconfigDir: string;
+  /** The store and the spaces, for in-process tests and tools. */
+  readonly backend: Backend;
+  readonly spaces: SpaceManager;
   stop(): Promise<void>;
 }
 
@@ -91,6 +94,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   return {
     url: baseUrl,
     kubeconfigDir,
+    backend,
+    spaces,
     async stop() {
       compactor.stop();
       spaces.stop();
