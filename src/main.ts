@@ -22,6 +22,8 @@ export interface ServeOptions {
   readonly demo: boolean;
   /** Revisions of history kept for watches and paged lists. */
   readonly retainRevisions?: number;
+  /** How often idle watches that allow bookmarks get one (default 60 s). */
+  readonly bookmarkIntervalMs?: number;
 }
 
 export interface RunningServer {
@@ -67,7 +69,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   });
   await spaces.start();
 
-  const app = createApp({ spaces });
+  const app = createApp({
+    spaces,
+    ...(options.bookmarkIntervalMs !== undefined && { handlerOptions: { bookmarkIntervalMs: options.bookmarkIntervalMs } }),
+  });
   const server: Server = createServer(
     { key: pki.servingKey, cert: pki.servingCert, ca: [pki.caCert], requestCert: true, rejectUnauthorized: false },
     app,
