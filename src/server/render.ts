@@ -40,7 +40,19 @@ export function tableOf(def: ResourceDefinition, items: KubeObject[], listMeta: 
   };
 }
 
-export function renderObject(def: ResourceDefinition, obj: KubeObject, rendering: Rendering, include: IncludeObject): object {
+/** Objects are stored once and served in whichever version the request named. */
+function inVersion(obj: KubeObject, apiVersion: string | undefined): KubeObject {
+  return apiVersion === undefined || obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
+}
+
+export function renderObject(
+  def: ResourceDefinition,
+  input: KubeObject,
+  rendering: Rendering,
+  include: IncludeObject,
+  apiVersion?: string,
+): object {
+  const obj = inVersion(input, apiVersion);
   switch (rendering.as) {
     case 'object':
       return obj;
@@ -51,7 +63,17 @@ export function renderObject(def: ResourceDefinition, obj: KubeObject, rendering
   }
 }
 
-export function renderList(def: ResourceDefinition, list: KubeList, rendering: Rendering, include: IncludeObject): object {
+export function renderList(
+  def: ResourceDefinition,
+  input: KubeList,
+  rendering: Rendering,
+  include: IncludeObject,
+  apiVersion?: string,
+): object {
+  const list =
+    apiVersion === undefined || input.apiVersion === apiVersion
+      ? input
+      : { ...input, apiVersion, items: input.items.map((o) => inVersion(o, apiVersion)) };
   switch (rendering.as) {
     case 'object':
       return list;

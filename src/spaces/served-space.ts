@@ -36,7 +36,8 @@ export class ServedSpace {
   readonly catalog: ResourceCatalog;
   /** Every object of the space at once, for controllers. */
   readonly objects: SpaceStream;
-  readonly #stores = new Map<ResourceDefinition, GenericStore>();
+  /** By group/plural; replaced when a definition changes (a CRD update). */
+  readonly #stores = new Map<string, GenericStore>();
   readonly #options: ServedSpaceOptions;
 
   constructor(options: ServedSpaceOptions) {
@@ -48,8 +49,9 @@ export class ServedSpace {
   }
 
   store(def: ResourceDefinition): GenericStore {
-    let store = this.#stores.get(def);
-    if (store === undefined) {
+    const key = `${def.group}/${def.plural}`;
+    let store = this.#stores.get(key);
+    if (store === undefined || store.def !== def) {
       store = new GenericStore(def, {
         backend: this.#options.backend,
         space: this.name,
@@ -57,7 +59,7 @@ export class ServedSpace {
         admitNamespace: (ns) => this.#admitNamespace(ns),
         validateCommon: validateMetadata,
       });
-      this.#stores.set(def, store);
+      this.#stores.set(key, store);
     }
     return store;
   }

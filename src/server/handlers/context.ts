@@ -13,6 +13,8 @@ export interface ResourceContext {
   readonly def: ResourceDefinition;
   readonly store: GenericStore;
   readonly info: ResourceRequest;
+  /** `group/version` of the URL: what objects are served as. */
+  readonly apiVersion: string;
   readonly query: URLSearchParams;
   readonly req: Request;
   readonly res: Response;

@@ -49,5 +49,6 @@ export async function dispatchResource(
   const handler = HANDLERS[info.verb];
   if (handler === undefined || !def.verbs.includes(info.verb)) throw methodNotSupported(gr, info.verb);
   const query = new URL(req.originalUrl, 'http://x').searchParams;
-  await handler({ space, def, store: space.store(def), info, query, req, res, options });
+  const apiVersion = info.group === '' ? info.version : `${info.group}/${info.version}`;
+  await handler({ space, def, store: space.store(def), info, apiVersion, query, req, res, options });
 }

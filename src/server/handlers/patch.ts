@@ -57,7 +57,7 @@ export async function handlePatch(ctx: ResourceContext): Promise<void> {
     dryRun: isDryRun(ctx.query),
     ...(sub === 'status' && { subresource: 'status' as const }),
   });
-  sendJson(ctx.res, 200, renderObject(ctx.def, updated, rendering, parseIncludeObject(ctx.query.get('includeObject'))));
+  sendJson(ctx.res, 200, renderObject(ctx.def, updated, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));
 }
 
 /** A patch may not move the object: kind, apiVersion, name and namespace stay as on the URL. */

@@ -12,7 +12,7 @@ export async function handleGet(ctx: ResourceContext): Promise<void> {
   const rendering = negotiateRendering(ctx.req.headers.accept, false);
   const include = parseIncludeObject(ctx.query.get('includeObject'));
   const obj = await ctx.store.get(ctx.info.namespace, ctx.info.name);
-  sendJson(ctx.res, 200, renderObject(ctx.def, obj, rendering, include));
+  sendJson(ctx.res, 200, renderObject(ctx.def, obj, rendering, include, ctx.apiVersion));
 }
 
 export async function handleList(ctx: ResourceContext): Promise<void> {
@@ -29,5 +29,5 @@ export async function handleList(ctx: ResourceContext): Promise<void> {
     ...(predicate && { predicate }),
   });
   if (next) list.metadata.continue = encodeContinue(next);
-  sendJson(ctx.res, 200, renderList(ctx.def, list, rendering, include));
+  sendJson(ctx.res, 200, renderList(ctx.def, list, rendering, include, ctx.apiVersion));
 }

@@ -39,7 +39,7 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
     res.write(`${JSON.stringify({ type, object })}\n`);
   };
   const emit = (type: string, obj: KubeObject): void => {
-    const body = renderObject(def, obj, rendering, include) as { columnDefinitions?: unknown };
+    const body = renderObject(def, obj, rendering, include, ctx.apiVersion) as { columnDefinitions?: unknown };
     // A Table watch sends its header once; later rows carry columnDefinitions: null.
     if (rendering.as === 'Table') {
       if (columnsSent) body.columnDefinitions = null;

@@ -33,7 +33,7 @@ export async function handleCreate(ctx: ResourceContext): Promise<void> {
   const rendering = negotiateRendering(ctx.req.headers.accept, false);
   const obj = await objectBody(ctx);
   const created = await ctx.store.create(ctx.info.namespace, obj, { dryRun: isDryRun(ctx.query) });
-  sendJson(ctx.res, 201, renderObject(ctx.def, created, rendering, parseIncludeObject(ctx.query.get('includeObject'))));
+  sendJson(ctx.res, 201, renderObject(ctx.def, created, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));
 }
 
 export async function handleUpdate(ctx: ResourceContext): Promise<void> {
@@ -44,7 +44,7 @@ export async function handleUpdate(ctx: ResourceContext): Promise<void> {
   const updated = subresource
     ? await ctx.store.guaranteedUpdate(ctx.info.namespace, ctx.info.name, () => obj, { dryRun: isDryRun(ctx.query), subresource })
     : await ctx.store.update(ctx.info.namespace, ctx.info.name, obj, { dryRun: isDryRun(ctx.query) });
-  sendJson(ctx.res, 200, renderObject(ctx.def, updated, rendering, parseIncludeObject(ctx.query.get('includeObject'))));
+  sendJson(ctx.res, 200, renderObject(ctx.def, updated, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));
 }
 
 /** DeleteOptions come in the body (JSON) and/or the query. */

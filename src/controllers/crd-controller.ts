@@ -1,0 +1,178 @@
+/**
+ * Serves custom resources: follows the space's CustomResourceDefinitions, adds each one's
+ * resource to the catalogue (so discovery, routing and OpenAPI pick it up at once), reports
+ * NamesAccepted and Established, and on deletion removes every custom resource before letting
+ * the CRD go (the `customresourcecleanup.apiextensions.k8s.io` finalizer).
+ */
+import { isStatusError } from '../api/errors.js';
+import { rfc3339, type KubeObject } from '../api/object.js';
+import { definitionFromCrd, type CrdSpec, type SchemaOps } from '../registry/crd/from-crd.js';
+import type { ResourceDefinition } from '../registry/definition.js';
+import type { ServedSpace } from '../spaces/served-space.js';
+
+export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
+const CRD_GROUP = 'apiextensions.k8s.io';
+const CRD_PLURAL = 'customresourcedefinitions';
+
+export class CrdController {
+  readonly #space: ServedSpace;
+  readonly #ops: SchemaOps;
+  readonly #abort = new AbortController();
+  readonly #log: (msg: string, err?: unknown) => void;
+  /** CRD name → the definition it serves. */
+  readonly #served = new Map<string, ResourceDefinition>();
+
+  constructor(space: ServedSpace, ops: SchemaOps, log?: (msg: string, err?: unknown) => void) {
+    this.#space = space;
+    this.#ops = ops;
+    this.#log = log ?? ((msg, err) => console.error(msg, err));
+  }
+
+  #crdDef(): ResourceDefinition | undefined {
+    return this.#space.catalog.byResource(CRD_GROUP, CRD_PLURAL);
+  }
+
+  /** Serves every stored CRD before returning, then follows changes. */
+  async start(): Promise<void> {
+    const def = this.#crdDef();
+    if (def === undefined) return;
+    const store = this.#space.store(def);
+    const { list } = await store.list('');
+    for (const crd of list.items) await this.#reconcile(crd);
+    void this.#follow(Number(list.metadata.resourceVersion));
+  }
+
+  stop(): void {
+    this.#abort.abort();
+  }
+
+  async #follow(afterRevision: number): Promise<void> {
+    const store = this.#space.store(this.#crdDef()!);
+    let revision = afterRevision;
+    while (!this.#abort.signal.aborted) {
+      try {
+        for await (const events of store.watch('', { afterRevision: revision, signal: this.#abort.signal })) {
+          for (const e of events) {
+            revision = e.revision;
+            if (e.type === 'DELETED') this.#unserve(e.object.metadata.name!);
+            else await this.#reconcile(e.object);
+          }
+        }
+        return;
+      } catch (err) {
+        if (this.#abort.signal.aborted) return;
+        this.#log('CRD watch ended; relisting', err);
+        const { list } = await store.list('');
+        const names = new Set(list.items.map((c) => c.metadata.name!));
+        for (const name of [...this.#served.keys()]) if (!names.has(name)) this.#unserve(name);
+        for (const crd of list.items) await this.#reconcile(crd);
+        revision = Number(list.metadata.resourceVersion);
+      }
+    }
+  }
+
+  #unserve(name: string): void {
+    const def = this.#served.get(name);
+    if (def === undefined) return;
+    this.#served.delete(name);
+    this.#space.catalog.remove(def.group, def.plural);
+  }
+
+  async #reconcile(crd: KubeObject): Promise<void> {
+    const name = crd.metadata.name!;
+    try {
+      const def = definitionFromCrd(crd['spec'] as CrdSpec, this.#ops);
+      if (crd.metadata.deletionTimestamp !== undefined) {
+        await this.#cleanUp(crd, def);
+        return;
+      }
+      if (def === undefined) {
+        this.#unserve(name);
+        return;
+      }
+      this.#served.set(name, def);
+      this.#space.catalog.add(def);
+      await this.#ensureFinalizer(crd);
+      await this.#reportEstablished(crd);
+    } catch (err) {
+      if (!isStatusError(err, 'NotFound') && !isStatusError(err, 'Conflict')) this.#log(`reconciling CRD ${name} failed`, err);
+    }
+  }
+
+  async #ensureFinalizer(crd: KubeObject): Promise<void> {
+    if ((crd.metadata.finalizers ?? []).includes(CRD_CLEANUP_FINALIZER)) return;
+    await this.#space.store(this.#crdDef()!).guaranteedUpdate('', crd.metadata.name!, (cur) => {
+      const f = cur.metadata.finalizers ?? [];
+      if (!f.includes(CRD_CLEANUP_FINALIZER)) cur.metadata.finalizers = [...f, CRD_CLEANUP_FINALIZER];
+      return cur;
+    });
+  }
+
+  async #reportEstablished(crd: KubeObject): Promise<void> {
+    const spec = crd['spec'] as CrdSpec;
+    const status = (crd['status'] ?? {}) as { conditions?: { type: string; status: string }[] };
+    const established = (status.conditions ?? []).some((c) => c.type === 'Established' && c.status === 'True');
+    if (established) return;
+    const now = rfc3339(new Date());
+    const storage = spec.versions.find((v) => v.storage)?.name;
+    await this.#space.store(this.#crdDef()!).guaranteedUpdate(
+      '',
+      crd.metadata.name!,
+      (cur) => {
+        cur['status'] = {
+          acceptedNames: {
+            plural: spec.names.plural,
+            singular: spec.names.singular ?? spec.names.kind.toLowerCase(),
+            kind: spec.names.kind,
+            listKind: spec.names.listKind ?? `${spec.names.kind}List`,
+            ...(spec.names.shortNames && { shortNames: spec.names.shortNames }),
+            ...(spec.names.categories && { categories: spec.names.categories }),
+          },
+          conditions: [
+            { type: 'NamesAccepted', status: 'True', lastTransitionTime: now, reason: 'NoConflicts', message: 'no conflicts found' },
+            { type: 'Established', status: 'True', lastTransitionTime: now, reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' },
+          ],
+          storedVersions: storage ? [storage] : [],
+        };
+        return cur;
+      },
+      { subresource: 'status' },
+    );
+  }
+
+  /** Deletes every custom resource of a CRD being deleted, then releases the CRD. */
+  async #cleanUp(crd: KubeObject, def: ResourceDefinition | undefined): Promise<void> {
+    if (def !== undefined) {
+      const store = this.#space.store(def);
+      const { list } = await store.list('');
+      for (const cr of list.items) {
+        try {
+          await store.delete(cr.metadata.namespace ?? '', cr.metadata.name!, {});
+        } catch (err) {
+          if (!isStatusError(err, 'NotFound')) throw err;
+        }
+      }
+      // Objects with their own finalizers hold the CRD until they are gone (kube does the same).
+      if ((await store.list('', { limit: 1 })).list.items.length > 0) {
+        setTimeout(() => void this.#retry(crd.metadata.name!), 1000).unref();
+        return;
+      }
+    }
+    this.#unserve(crd.metadata.name!);
+    await this.#space.store(this.#crdDef()!).guaranteedUpdate('', crd.metadata.name!, (cur) => {
+      const rest = (cur.metadata.finalizers ?? []).filter((f) => f !== CRD_CLEANUP_FINALIZER);
+      if (rest.length > 0) cur.metadata.finalizers = rest;
+      else delete cur.metadata.finalizers;
+      return cur;
+    });
+  }
+
+  async #retry(name: string): Promise<void> {
+    if (this.#abort.signal.aborted) return;
+    try {
+      await this.#reconcile(await this.#space.store(this.#crdDef()!).get('', name));
+    } catch (err) {
+      if (!isStatusError(err, 'NotFound')) this.#log(`retrying CRD ${name} failed`, err);
+    }
+  }
+}
