@@ -8,6 +8,7 @@ import type { ServedSpace } from '../../spaces/served-space.js';
 import type { ResourceRequest } from '../request-info.js';
 import type { HandlerOptions, ResourceContext } from './context.js';
 import { handlePatch } from './patch.js';
+import { handleScale } from './scale.js';
 import { handleGet, handleList } from './read.js';
 import { handleWatch } from './watch.js';
 import { handleCreate, handleDelete, handleDeleteCollection, handleUpdate } from './write.js';
@@ -38,7 +39,8 @@ export async function dispatchResource(
   const served =
     info.subresource === '' ||
     (info.subresource === 'status' && def.subresources.status === true) ||
-    (info.subresource === 'finalize' && def.subresources.finalize === true);
+    (info.subresource === 'finalize' && def.subresources.finalize === true) ||
+    (info.subresource === 'scale' && def.subresources.scale !== undefined);
   if (!served) throw pathNotFound();
   const subresourceVerbs = info.subresource === 'finalize' ? ['update'] : ['get', 'update', 'patch'];
   if (info.subresource !== '' && !subresourceVerbs.includes(info.verb)) throw methodNotSupported(gr, info.verb);
@@ -46,7 +48,7 @@ export async function dispatchResource(
   if (def.namespaced && info.namespace === '' && info.verb !== 'list' && info.verb !== 'watch') {
     throw badRequest('a namespace is required for this request');
   }
-  const handler = HANDLERS[info.verb];
+  const handler = info.subresource === 'scale' ? handleScale : HANDLERS[info.verb];
   if (handler === undefined || !def.verbs.includes(info.verb)) throw methodNotSupported(gr, info.verb);
   const query = new URL(req.originalUrl, 'http://x').searchParams;
   const apiVersion = info.group === '' ? info.version : `${info.group}/${info.version}`;
