@@ -1,0 +1,351 @@
+/**
+ * Real kubectl against the real `kubestellar serve --demo` (a child process on port 0, fresh data
+ * dir): discovery, namespaces, ConfigMap create/get/list/watch/replace/label/patch/apply/delete,
+ * errors, the root Space API, space isolation, and durability across SIGKILL and restart.
+ *
+ * Runs for the oldest and newest pinned kubectl beside the dispatcher (all of them with
+ * E2E_KUBECTL=all) and for kubectl 1.35 from .tools/ (scripts/fetch-tools.sh).
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import {
+  describeResult,
+  kubectl,
+  kubectl135,
+  kubectlVersions,
+  kubectlWatch,
+  parseTable,
+  type KubectlBinary,
+  type KubectlResult,
+  type WatchEvent,
+} from '../helpers/kubectl.js';
+import { startServer, type ServerProcess } from '../helpers/server-process.js';
+
+const DEMO_SPACES = ['its1', 'wds1', 'cluster1', 'cluster2'];
+const UID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+type Json = Record<string, unknown>;
+
+interface Meta {
+  name?: string;
+  namespace?: string;
+  resourceVersion?: string;
+  uid?: string;
+  creationTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+function meta(object: Json): Meta {
+  return (object['metadata'] ?? {}) as Meta;
+}
+
+function configMap(name: string, data: Record<string, string>, labels?: Record<string, string>): Json {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, ...(labels !== undefined && { labels }) },
+    data,
+  };
+}
+
+/** Runs kubectl and asserts exit 0, with the whole output in the failure message. */
+type Run = (space: string, args: string[], options?: { stdin?: string }) => Promise<KubectlResult>;
+
+function runnerFor(server: () => ServerProcess, binary: KubectlBinary): { run: Run; ok: Run } {
+  const run: Run = (space, args, options = {}) => kubectl(binary.path, server().kubeconfig(space), args, options);
+  const ok: Run = async (space, args, options) => {
+    const r = await run(space, args, options);
+    assert.equal(r.code, 0, describeResult(args, r));
+    return r;
+  };
+  return { run, ok };
+}
+
+function assertFails(args: string[], r: KubectlResult, reason: RegExp): void {
+  assert.notEqual(r.code, 0, describeResult(args, r));
+  assert.match(r.stderr, reason, describeResult(args, r));
+}
+
+function eventTypes(events: readonly WatchEvent[]): (string | undefined)[] {
+  return events.map((e) => e.type);
+}
+
+describe('e2e: kubectl basics', function () {
+  const versions = kubectlVersions();
+  let server: ServerProcess;
+  let files: string;
+
+  before(async function () {
+    if (versions.length === 0) this.skip();
+    server = await startServer({ demo: true });
+    files = await mkdtemp(join(tmpdir(), 'kubectl-e2e-files-'));
+  });
+
+  after(async function () {
+    await server?.dispose();
+    if (files !== undefined) await rm(files, { recursive: true, force: true });
+  });
+
+  /** Writes an object as JSON into the suite's temp dir and returns its path. */
+  async function file(name: string, object: Json): Promise<string> {
+    const path = join(files, name);
+    await writeFile(path, JSON.stringify(object, null, 2));
+    return path;
+  }
+
+  if (kubectl135() === undefined) {
+    describe('kubectl 1.35', function () {
+      before(function () {
+        // .tools/helm4/kubectl/kubectl is missing: run scripts/fetch-tools.sh.
+        this.skip();
+      });
+      it('runs the suite with kubectl 1.35 from .tools/');
+    });
+  }
+
+  for (const binary of versions) {
+    describe(`kubectl ${binary.version}`, function () {
+      const { run, ok } = runnerFor(() => server, binary);
+      const tag = binary.version.replace('.', '-');
+      const ns = `e2e-${tag}`;
+
+      before(async function () {
+        await ok('wds1', ['create', 'namespace', ns]);
+      });
+
+      it('version', async function () {
+        const r = await ok('wds1', ['version']);
+        assert.match(r.stdout, /Server Version/);
+      });
+
+      it('api-resources lists the core kinds with their short names', async function () {
+        const rows = parseTable((await ok('wds1', ['api-resources'])).stdout);
+        const byName = new Map(rows.map((r) => [r['NAME'], r]));
+        const expected: [string, string, string, string][] = [
+          ['configmaps', 'cm', 'true', 'ConfigMap'],
+          ['namespaces', 'ns', 'false', 'Namespace'],
+          ['secrets', '', 'true', 'Secret'],
+          ['serviceaccounts', 'sa', 'true', 'ServiceAccount'],
+        ];
+        for (const [name, short, namespaced, kind] of expected) {
+          const row = byName.get(name);
+          assert.ok(row, `${name} missing from api-resources:\n${rows.map((r) => r['NAME']).join(' ')}`);
+          assert.equal(row['SHORTNAMES'], short, name);
+          assert.equal(row['APIVERSION'], 'v1', name);
+          assert.equal(row['NAMESPACED'], namespaced, name);
+          assert.equal(row['KIND'], kind, name);
+        }
+      });
+
+      it('get ns shows the standard namespaces as Active', async function () {
+        const rows = parseTable((await ok('wds1', ['get', 'ns'])).stdout);
+        for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease', ns]) {
+          const row = rows.find((r) => r['NAME'] === name);
+          assert.ok(row, `namespace ${name} not listed`);
+          assert.equal(row['STATUS'], 'Active', name);
+        }
+      });
+
+      it('create -f (JSON, --validate=false), then get -o json and -o yaml', async function () {
+        const path = await file(`demo-${tag}.json`, configMap('demo', { greeting: 'hello' }, { app: 'demo' }));
+        const created = await ok('wds1', ['create', '-f', path, '--validate=false', '-n', ns]);
+        assert.match(created.stdout, /^configmap\/demo created$/m);
+
+        const json = JSON.parse((await ok('wds1', ['get', 'cm', 'demo', '-n', ns, '-o', 'json'])).stdout) as Json;
+        assert.equal(json['kind'], 'ConfigMap');
+        assert.equal(json['apiVersion'], 'v1');
+        assert.deepEqual(json['data'], { greeting: 'hello' });
+        const m = meta(json);
+        assert.equal(m.name, 'demo');
+        assert.equal(m.namespace, ns);
+        assert.deepEqual(m.labels, { app: 'demo' });
+        assert.match(m.resourceVersion ?? '', /^\d+$/);
+        assert.match(m.uid ?? '', UID);
+        assert.match(m.creationTimestamp ?? '', TIMESTAMP);
+
+        const yaml = parseYaml((await ok('wds1', ['get', 'cm', 'demo', '-n', ns, '-o', 'yaml'])).stdout) as Json;
+        assert.deepEqual(yaml['data'], { greeting: 'hello' });
+        assert.equal(meta(yaml).resourceVersion, m.resourceVersion);
+        assert.equal(meta(yaml).uid, m.uid);
+        assert.equal(meta(yaml).creationTimestamp, m.creationTimestamp);
+      });
+
+      it('create configmap --from-literal (protobuf body on kubectl >= 1.32)', async function () {
+        await ok('wds1', ['create', 'configmap', 'literal', '--from-literal=k=v', '-n', ns]);
+        const json = JSON.parse((await ok('wds1', ['get', 'cm', 'literal', '-n', ns, '-o', 'json'])).stdout) as Json;
+        assert.deepEqual(json['data'], { k: 'v' });
+      });
+
+      it('get -l app=demo --show-labels selects by label', async function () {
+        const rows = parseTable((await ok('wds1', ['get', 'cm', '-n', ns, '-l', 'app=demo', '--show-labels'])).stdout);
+        assert.deepEqual(
+          rows.map((r) => [r['NAME'], r['LABELS']]),
+          [['demo', 'app=demo']],
+        );
+      });
+
+      it('get -A lists across namespaces with a NAMESPACE column', async function () {
+        const rows = parseTable((await ok('wds1', ['get', 'cm', '-A'])).stdout);
+        assert.ok(
+          rows.some((r) => r['NAMESPACE'] === ns && r['NAME'] === 'demo' && r['DATA'] === '1'),
+          JSON.stringify(rows),
+        );
+        assert.ok(rows.some((r) => r['NAMESPACE'] === ns && r['NAME'] === 'literal'));
+      });
+
+      it('get -w sees ADDED, MODIFIED (replace -f) and DELETED, in order', async function () {
+        const args = ['get', 'cm', '-n', ns, '-l', 'watch=e2e', '-w', '-o', 'json', '--output-watch-events'];
+        const watch = kubectlWatch(binary.path, server.kubeconfig('wds1'), args, {
+          until: (events) => events.some((e) => e.type === 'DELETED'),
+          timeoutMs: 30_000,
+        });
+        try {
+          const v1 = await file(`watched-${tag}-v1.json`, configMap('watched', { n: '1' }, { watch: 'e2e' }));
+          const v2 = await file(`watched-${tag}-v2.json`, configMap('watched', { n: '2' }, { watch: 'e2e' }));
+          await ok('wds1', ['create', '-f', v1, '--validate=false', '-n', ns]);
+          await watch.waitFor((e) => e.length >= 1, 15_000);
+          const replaced = await ok('wds1', ['replace', '-f', v2, '--validate=false', '-n', ns]);
+          assert.match(replaced.stdout, /configmap\/watched replaced/);
+          await watch.waitFor((e) => e.length >= 2, 15_000);
+          await ok('wds1', ['delete', 'cm', 'watched', '-n', ns]);
+          const result = await watch.done;
+          assert.ok(result.satisfied, `watch ended without DELETED: ${result.stderr}`);
+          assert.deepEqual(eventTypes(result.events), ['ADDED', 'MODIFIED', 'DELETED']);
+          const [added, modified, deleted] = result.events.map((e) => e.object);
+          assert.deepEqual(added!['data'], { n: '1' });
+          assert.deepEqual(modified!['data'], { n: '2' });
+          assert.equal(meta(deleted!).name, 'watched');
+          const rvs = result.events.map((e) => Number(meta(e.object).resourceVersion));
+          assert.ok(rvs[0]! < rvs[1]! && rvs[1]! < rvs[2]!, `resourceVersions not increasing: ${rvs.join(' ')}`);
+        } finally {
+          await watch.stop();
+        }
+      });
+
+      it('label --overwrite, annotate and patch (strategic, merge, json)', async function () {
+        await ok('wds1', ['label', 'cm', 'demo', '-n', ns, 'app=demo2', '--overwrite']);
+        await ok('wds1', ['annotate', 'cm', 'demo', '-n', ns, 'note=hi']);
+        await ok('wds1', ['patch', 'cm', 'demo', '-n', ns, '-p', '{"data":{"a":"1"}}']);
+        await ok('wds1', ['patch', 'cm', 'demo', '-n', ns, '--type=merge', '-p', '{"data":{"b":"2"}}']);
+        await ok('wds1', ['patch', 'cm', 'demo', '-n', ns, '--type=json', '-p', '[{"op":"remove","path":"/data/greeting"}]']);
+        const json = JSON.parse((await ok('wds1', ['get', 'cm', 'demo', '-n', ns, '-o', 'json'])).stdout) as Json;
+        assert.deepEqual(json['data'], { a: '1', b: '2' });
+        assert.equal(meta(json).labels?.['app'], 'demo2');
+        assert.equal(meta(json).annotations?.['note'], 'hi');
+      });
+
+      it('apply -f (client-side validation): created, configured, unchanged', async function () {
+        const path = join(files, `applied-${tag}.yaml`);
+        await writeFile(path, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  x: "1"\n');
+        assert.match((await ok('wds1', ['apply', '-f', path, '-n', ns])).stdout, /configmap\/applied created/);
+        await writeFile(path, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  x: "2"\n');
+        assert.match((await ok('wds1', ['apply', '-f', path, '-n', ns])).stdout, /configmap\/applied configured/);
+        assert.match((await ok('wds1', ['apply', '-f', path, '-n', ns])).stdout, /configmap\/applied unchanged/);
+        const json = JSON.parse((await ok('wds1', ['get', 'cm', 'applied', '-n', ns, '-o', 'json'])).stdout) as Json;
+        assert.deepEqual(json['data'], { x: '2' });
+      });
+
+      it('delete removes the object', async function () {
+        const r = await ok('wds1', ['delete', 'cm', 'literal', '-n', ns]);
+        assert.match(r.stdout, /configmap "literal" deleted/);
+        const args = ['get', 'cm', 'literal', '-n', ns];
+        assertFails(args, await run('wds1', args), /NotFound.*configmaps "literal" not found/);
+      });
+
+      it('delete of a missing object: exit 1, NotFound', async function () {
+        const args = ['delete', 'cm', 'no-such-cm', '-n', ns];
+        const r = await run('wds1', args);
+        assert.equal(r.code, 1, describeResult(args, r));
+        assert.match(r.stderr, /NotFound.*configmaps "no-such-cm" not found/);
+      });
+
+      it('create in a missing namespace: NotFound', async function () {
+        const path = await file(`orphan-${tag}.json`, configMap('orphan', { a: 'b' }));
+        const args = ['create', '-f', path, '--validate=false', '-n', `missing-${tag}`];
+        assertFails(args, await run('wds1', args), new RegExp(`NotFound.*namespaces "missing-${tag}" not found`));
+      });
+
+      it('the root API lists the demo spaces', async function () {
+        const rows = parseTable((await ok('admin', ['get', 'spaces.spaces.kubestellar.io'])).stdout);
+        const names = rows.map((r) => r['NAME']);
+        for (const space of DEMO_SPACES) assert.ok(names.includes(space), `${space} not in ${names.join(' ')}`);
+      });
+
+      it('spaces are isolated: wds1 objects are invisible in cluster1', async function () {
+        await ok('wds1', ['create', 'configmap', 'isolated', '--from-literal=a=b', '-n', 'default']);
+        try {
+          await ok('wds1', ['get', 'cm', 'isolated', '-n', 'default']);
+          const get = ['get', 'cm', 'isolated', '-n', 'default'];
+          assertFails(get, await run('cluster1', get), /NotFound/);
+          const all = (await ok('cluster1', ['get', 'cm', '-A', '-o', 'name'])).stdout;
+          assert.doesNotMatch(all, /configmap\/(isolated|demo|applied)$/m);
+          const getNs = ['get', 'ns', ns];
+          assertFails(getNs, await run('cluster1', getNs), /NotFound/);
+        } finally {
+          await ok('wds1', ['delete', 'cm', 'isolated', '-n', 'default']);
+        }
+      });
+    });
+  }
+});
+
+describe('e2e: durability across SIGKILL and restart', function () {
+  const binary = kubectlVersions().at(-1);
+  let server: ServerProcess;
+
+  before(async function () {
+    if (binary === undefined) this.skip();
+    server = await startServer({ demo: true });
+  });
+
+  after(async function () {
+    await server?.dispose();
+  });
+
+  it('keeps objects, resourceVersions and working kubeconfigs', async function () {
+    const { run, ok } = runnerFor(() => server, binary!);
+    await ok('wds1', ['create', 'namespace', 'durable']);
+    await ok('wds1', ['create', 'configmap', 'kept', '--from-literal=a=1', '-n', 'durable']);
+    const before = JSON.parse((await ok('wds1', ['get', 'cm', 'kept', '-n', 'durable', '-o', 'json'])).stdout) as Json;
+
+    const killed = await server.kill9();
+    assert.equal(killed.signal, 'SIGKILL');
+    await server.restart();
+
+    const after = JSON.parse((await ok('wds1', ['get', 'cm', 'kept', '-n', 'durable', '-o', 'json'])).stdout) as Json;
+    assert.equal(meta(after).resourceVersion, meta(before).resourceVersion);
+    assert.equal(meta(after).uid, meta(before).uid);
+    assert.equal(meta(after).creationTimestamp, meta(before).creationTimestamp);
+    assert.deepEqual(after['data'], { a: '1' });
+
+    // Every kubeconfig was rewritten for the new port and still authenticates.
+    assert.notEqual(server.url, '');
+    for (const space of DEMO_SPACES) {
+      const text = await readFile(server.kubeconfig(space), 'utf8');
+      assert.ok(text.includes(`${server.url}/clusters/${space}`), `${space}.kubeconfig does not point at ${server.url}`);
+      await ok(space, ['get', 'ns', 'default']);
+    }
+    const spaces = parseTable((await ok('admin', ['get', 'spaces.spaces.kubestellar.io'])).stdout).map((r) => r['NAME']);
+    assert.deepEqual([...spaces].sort(), [...DEMO_SPACES].sort());
+
+    // The revision counter survived: a new write gets a higher resourceVersion.
+    await ok('wds1', ['create', 'configmap', 'later', '--from-literal=b=2', '-n', 'durable']);
+    const later = JSON.parse((await ok('wds1', ['get', 'cm', 'later', '-n', 'durable', '-o', 'json'])).stdout) as Json;
+    assert.ok(Number(meta(later).resourceVersion) > Number(meta(before).resourceVersion));
+
+    // A clean SIGTERM stop exits 0 and also keeps everything.
+    const stopped = await server.stop();
+    assert.deepEqual(stopped, { code: 0, signal: null });
+    await server.restart();
+    const names = (await ok('wds1', ['get', 'cm', '-n', 'durable', '-o', 'name'])).stdout;
+    assert.match(names, /^configmap\/kept$/m);
+    assert.match(names, /^configmap\/later$/m);
+    const missing = ['get', 'cm', 'never', '-n', 'durable'];
+    assertFails(missing, await run('wds1', missing), /NotFound/);
+  });
+});
