@@ -10,6 +10,7 @@ import { decodeStructured, mediaTypeOf, readBody } from '../body.js';
 import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
 import { isDryRun, sendJson, type ResourceContext } from './context.js';
+import { predicateOf } from './list-options.js';
 
 /** Decodes an object body and checks its apiVersion and kind against the URL. */
 async function objectBody(ctx: ResourceContext): Promise<KubeObject> {
@@ -73,13 +74,15 @@ export async function handleDelete(ctx: ResourceContext): Promise<void> {
 
 export async function handleDeleteCollection(ctx: ResourceContext): Promise<void> {
   const options = await deleteOptionsOf(ctx);
-  const { list } = await ctx.store.list(ctx.info.namespace);
+  const predicate = predicateOf(ctx.def, ctx.query);
+  const { list } = await ctx.store.list(ctx.info.namespace, predicate ? { predicate } : {});
+  const deleted: KubeObject[] = [];
   for (const item of list.items) {
     try {
-      await ctx.store.delete(ctx.info.namespace, item.metadata.name!, options);
+      deleted.push(await ctx.store.delete(item.metadata.namespace ?? '', item.metadata.name!, options));
     } catch (err) {
       if (!isStatusError(err, 'NotFound')) throw err;
     }
   }
-  sendJson(ctx.res, 200, { ...list, items: list.items });
+  sendJson(ctx.res, 200, { ...list, items: deleted });
 }
