@@ -17,7 +17,7 @@ import {
   negotiateDiscovery,
 } from './discovery.js';
 import { statusErrors } from './filters/errors.js';
-import { sendJson, type HandlerOptions } from './handlers/context.js';
+import { sendJson, writeBody, type HandlerOptions } from './handlers/context.js';
 import { dispatchResource } from './handlers/dispatch.js';
 import { versionInfo } from './health.js';
 import { serveOpenApiV2, serveOpenApiV3 } from './openapi.js';
@@ -69,7 +69,7 @@ async function serveSpace(
 ): Promise<void> {
   const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
   if (HEALTH_PATHS.has(trimmed) || trimmed.startsWith('/healthz/') || trimmed.startsWith('/livez/') || trimmed.startsWith('/readyz/')) {
-    res.status(200).type('text/plain').send('ok');
+    writeBody(res, 200, 'ok', 'text/plain; charset=utf-8');
     return;
   }
   if (trimmed === '/version') return sendJson(res, 200, versionInfo());
@@ -83,8 +83,7 @@ async function serveSpace(
     case 'apis': {
       const format = negotiateDiscovery(req.headers.accept);
       if (format.aggregated) {
-        res.status(200).setHeader('Content-Type', aggregatedContentType(format.version));
-        res.send(JSON.stringify(aggregatedDiscovery(catalog, info.kind === 'api', format.version)));
+        writeBody(res, 200, JSON.stringify(aggregatedDiscovery(catalog, info.kind === 'api', format.version)), aggregatedContentType(format.version));
         return;
       }
       return sendJson(res, 200, info.kind === 'api' ? legacyApiVersions(req.headers.host ?? '') : legacyApiGroupList(catalog));

@@ -8,6 +8,7 @@ import type { Request, Response } from 'express';
 import { notAcceptable, pathNotFound } from '../api/errors.js';
 import { OpenApiDocuments, V2_PROTOBUF_CONTENT_TYPE, type Catalog, type CatalogResource } from '../../openapi/index.js';
 import type { ResourceCatalog } from '../registry/catalog.js';
+import { writeBody } from './handlers/context.js';
 import { parseAccept } from './negotiate.js';
 
 const documents = new WeakMap<ResourceCatalog, OpenApiDocuments>();
@@ -68,7 +69,7 @@ export function serveOpenApiV2(catalog: ResourceCatalog, req: Request, res: Resp
     if (JSONISH.has(range.type)) {
       const v2 = docs.v2();
       if (notModified(req, res, v2.etag)) return;
-      res.status(200).type('application/json').send(v2.json);
+      writeBody(res, 200, v2.json);
       return;
     }
   }
@@ -88,7 +89,7 @@ export function serveOpenApiV3(catalog: ResourceCatalog, key: string, prefix: st
     const index = docs.v3Index();
     if (notModified(req, res, index.etag)) return;
     const json = prefix === '' ? index.json : index.json.replaceAll('"serverRelativeURL":"/openapi/v3/', `"serverRelativeURL":"${prefix}/openapi/v3/`);
-    res.status(200).type('application/json').send(json);
+    writeBody(res, 200, json);
     return;
   }
   const doc = docs.v3(key);
@@ -103,5 +104,5 @@ export function serveOpenApiV3(catalog: ResourceCatalog, key: string, prefix: st
     res.setHeader('Cache-Control', 'public, immutable');
     res.setHeader('Expires', new Date(Date.now() + 365 * 24 * 3600 * 1000).toUTCString());
   }
-  res.status(200).type('application/json').send(doc.json);
+  writeBody(res, 200, doc.json);
 }

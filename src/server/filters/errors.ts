@@ -4,6 +4,7 @@
  */
 import type { ErrorRequestHandler } from 'express';
 import { StatusError, toStatus } from '../../api/errors.js';
+import { writeBody } from '../handlers/context.js';
 
 export function statusErrors(log: (msg: string, err: unknown) => void): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
@@ -17,6 +18,6 @@ export function statusErrors(log: (msg: string, err: unknown) => void): ErrorReq
     if (status.code === 429 && status.details?.retryAfterSeconds !== undefined) {
       res.setHeader('Retry-After', String(status.details.retryAfterSeconds));
     }
-    res.status(status.code).type('application/json').send(JSON.stringify(status));
+    writeBody(res, status.code, JSON.stringify(status));
   };
 }

@@ -3,6 +3,7 @@
  * request, and Express's request and response.
  */
 import type { Request, Response } from 'express';
+import { fieldErrors, invalid } from '../../api/errors.js';
 import type { ResourceDefinition } from '../../registry/definition.js';
 import type { GenericStore } from '../../registry/store.js';
 import type { ServedSpace } from '../../spaces/served-space.js';
@@ -29,12 +30,34 @@ export interface HandlerOptions {
 }
 
 export function sendJson(res: Response, code: number, body: unknown): void {
-  res.status(code).type('application/json').send(JSON.stringify(body));
+  writeBody(res, code, JSON.stringify(body));
 }
 
-/** `dryRun=All` is the only value kube accepts; anything else is a 400. */
-export function isDryRun(query: URLSearchParams): boolean {
+/** Writes a body as kube does: `Content-Type: application/json` exactly, no charset parameter. */
+export function writeBody(res: Response, code: number, text: string, contentType = 'application/json'): void {
+  const bytes = Buffer.from(text, 'utf8');
+  res.statusCode = code;
+  res.setHeader('Content-Type', contentType);
+  res.setHeader('Content-Length', bytes.length);
+  res.end(bytes);
+}
+
+const OPTIONS_KIND: Record<string, string> = {
+  create: 'CreateOptions',
+  update: 'UpdateOptions',
+  patch: 'PatchOptions',
+  delete: 'DeleteOptions',
+  deletecollection: 'DeleteOptions',
+};
+
+/** `dryRun=All` is the only value kube accepts; anything else is a 422 on the verb's options kind. */
+export function isDryRun(query: URLSearchParams, verb = 'create'): boolean {
   const values = query.getAll('dryRun');
-  if (values.length === 0) return false;
-  return values.every((v) => v === 'All');
+  const bad = values.find((v) => v !== 'All');
+  if (bad !== undefined) {
+    throw invalid({ group: 'meta.k8s.io', kind: OPTIONS_KIND[verb] ?? 'CreateOptions' }, '', [
+      fieldErrors.notSupported('dryRun', bad, ['All']),
+    ]);
+  }
+  return values.length > 0;
 }

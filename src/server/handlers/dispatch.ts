@@ -48,6 +48,11 @@ export async function dispatchResource(
   if (def.namespaced && info.namespace === '' && info.verb !== 'list' && info.verb !== 'watch') {
     throw badRequest('a namespace is required for this request');
   }
+  // Item verbs need a name and collection verbs must not have one (kube answers 405 otherwise).
+  const itemVerb = info.verb === 'get' || info.verb === 'update' || info.verb === 'patch' || info.verb === 'delete';
+  if ((info.verb === 'create' && info.name !== '' && info.subresource === '') || (itemVerb && info.name === '')) {
+    throw methodNotSupported(gr, info.verb);
+  }
   const handler = info.subresource === 'scale' ? handleScale : HANDLERS[info.verb];
   if (handler === undefined || !def.verbs.includes(info.verb)) throw methodNotSupported(gr, info.verb);
   const query = new URL(req.originalUrl, 'http://x').searchParams;

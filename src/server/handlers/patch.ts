@@ -54,7 +54,7 @@ export async function handlePatch(ctx: ResourceContext): Promise<void> {
   };
   const sub = ctx.info.subresource;
   const updated = await ctx.store.guaranteedUpdate(ctx.info.namespace, ctx.info.name, apply, {
-    dryRun: isDryRun(ctx.query),
+    dryRun: isDryRun(ctx.query, 'patch'),
     ...(sub === 'status' && { subresource: 'status' as const }),
   });
   sendJson(ctx.res, 200, renderObject(ctx.def, updated, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));

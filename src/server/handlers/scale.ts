@@ -80,7 +80,7 @@ export async function handleScale(ctx: ResourceContext): Promise<void> {
       setPath(current as Record<string, unknown>, spec.specReplicasPath, replicas);
       return current;
     },
-    { dryRun: isDryRun(ctx.query) },
+    { dryRun: isDryRun(ctx.query, 'update') },
   );
   sendJson(ctx.res, 200, scaleOf(updated, spec));
 }

@@ -32,7 +32,8 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
   ctx.req.on('close', () => abort.abort());
   const timer = setTimeout(() => abort.abort(), seconds * 1000);
   ctx.req.socket.setTimeout(0);
-  res.status(200).type('application/json');
+  res.statusCode = 200;
+  res.setHeader('Content-Type', 'application/json');
   res.flushHeaders();
   let columnsSent = false;
   const frame = (type: string, object: unknown): void => {

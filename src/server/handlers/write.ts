@@ -26,14 +26,15 @@ async function objectBody(ctx: ResourceContext): Promise<KubeObject> {
   }
   obj.apiVersion = expected;
   obj.kind = ctx.def.kind;
-  if (!isPlainObject(obj.metadata)) obj.metadata = {};
+  if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
+  else if (!isPlainObject(obj.metadata)) throw badRequest('metadata must be an object');
   return obj;
 }
 
 export async function handleCreate(ctx: ResourceContext): Promise<void> {
   const rendering = negotiateRendering(ctx.req.headers.accept, false);
   const obj = await objectBody(ctx);
-  const created = await ctx.store.create(ctx.info.namespace, obj, { dryRun: isDryRun(ctx.query) });
+  const created = await ctx.store.create(ctx.info.namespace, obj, { dryRun: isDryRun(ctx.query, 'create') });
   sendJson(ctx.res, 201, renderObject(ctx.def, created, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));
 }
 
@@ -43,8 +44,8 @@ export async function handleUpdate(ctx: ResourceContext): Promise<void> {
   const sub = ctx.info.subresource;
   const subresource = sub === 'status' || sub === 'finalize' ? sub : undefined;
   const updated = subresource
-    ? await ctx.store.guaranteedUpdate(ctx.info.namespace, ctx.info.name, () => obj, { dryRun: isDryRun(ctx.query), subresource })
-    : await ctx.store.update(ctx.info.namespace, ctx.info.name, obj, { dryRun: isDryRun(ctx.query) });
+    ? await ctx.store.guaranteedUpdate(ctx.info.namespace, ctx.info.name, () => obj, { dryRun: isDryRun(ctx.query, 'update'), subresource })
+    : await ctx.store.update(ctx.info.namespace, ctx.info.name, obj, { dryRun: isDryRun(ctx.query, 'update') });
   sendJson(ctx.res, 200, renderObject(ctx.def, updated, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));
 }
 
@@ -57,7 +58,7 @@ async function deleteOptionsOf(ctx: ResourceContext): Promise<DeleteOptions> {
   if (policy !== undefined && policy !== 'Orphan' && policy !== 'Background' && policy !== 'Foreground') {
     throw badRequest(`propagationPolicy: Unsupported value: "${policy}"`);
   }
-  const dryRun = Array.isArray(body['dryRun']) ? (body['dryRun'] as unknown[]).includes('All') : isDryRun(ctx.query);
+  const dryRun = Array.isArray(body['dryRun']) ? (body['dryRun'] as unknown[]).includes('All') : isDryRun(ctx.query, 'delete');
   const pre = isPlainObject(body['preconditions']) ? (body['preconditions'] as { uid?: string; resourceVersion?: string }) : undefined;
   return { dryRun, ...(policy && { propagationPolicy: policy }), ...(pre && { preconditions: pre }) };
 }
