@@ -1,19 +1,20 @@
 /**
  * Objects in storage: JSON bytes without resourceVersion, which is the key's modRevision and is
  * stamped on the way out (kube-apiserver's versioner does the same with etcd revisions).
+ *
+ * `metadata` is always the first member of the stored JSON, so a read can splice the
+ * resourceVersion into the stored bytes right after `{"metadata":{` and send them as they are:
+ * GET and LIST then cost no parse and no re-serialization.
  */
 import type { KubeObject } from '../api/object.js';
 import type { KeyValue } from '../../storage/index.js';
 
+const PREFIX = Buffer.from('{"metadata":{');
+
 export function encodeObject(obj: KubeObject): Uint8Array {
-  const rv = obj.metadata.resourceVersion;
-  if (rv === undefined) return Buffer.from(JSON.stringify(obj));
-  delete obj.metadata.resourceVersion;
-  try {
-    return Buffer.from(JSON.stringify(obj));
-  } finally {
-    obj.metadata.resourceVersion = rv;
-  }
+  const { metadata, ...rest } = obj;
+  const { resourceVersion: _rv, ...meta } = metadata;
+  return Buffer.from(JSON.stringify({ metadata: meta, ...rest }));
 }
 
 export function decodeObject(value: Uint8Array, revision: number): KubeObject {
@@ -23,3 +24,30 @@ export function decodeObject(value: Uint8Array, revision: number): KubeObject {
 }
 
 export const decodeKv = (kv: KeyValue): KubeObject => decodeObject(kv.value, kv.modRevision);
+
+/** The stored JSON with `metadata.resourceVersion` spliced in: the response body of a plain GET. */
+export function jsonWithRevision(value: Uint8Array, revision: number): Buffer {
+  const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  if (bytes.length <= PREFIX.length || !bytes.subarray(0, PREFIX.length).equals(PREFIX)) {
+    return Buffer.from(JSON.stringify(decodeObject(value, revision)));
+  }
+  const empty = bytes[PREFIX.length] === 0x7d; // `}`: metadata has no other members
+  const rv = Buffer.from(`"resourceVersion":"${revision}"${empty ? '' : ','}`);
+  return Buffer.concat([PREFIX, rv, bytes.subarray(PREFIX.length)]);
+}
+
+/**
+ * The decoded object of a committed key, shared by everyone who reads the same event (all
+ * watchers of a prefix see the same KeyValue instances), so a change is parsed once however many
+ * watch it. Callers must treat the result as read-only.
+ */
+const shared = new WeakMap<KeyValue, KubeObject>();
+
+export function decodeShared(kv: KeyValue, revision = kv.modRevision): KubeObject {
+  let obj = shared.get(kv);
+  if (obj === undefined || obj.metadata.resourceVersion !== String(revision)) {
+    obj = decodeObject(kv.value, revision);
+    shared.set(kv, obj);
+  }
+  return obj;
+}

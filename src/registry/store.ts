@@ -19,7 +19,7 @@ import {
 import { rfc3339, type KubeList, type KubeObject } from '../api/object.js';
 import { continueExpired, type ReadPoint } from '../api/resource-version.js';
 import { createKey, deleteKey, isStorageError, updateKey, type Backend, type KeyValue, type RangeResult } from '../../storage/index.js';
-import { decodeKv, decodeObject, encodeObject } from './codec.js';
+import { decodeKv, decodeShared, encodeObject, jsonWithRevision } from './codec.js';
 import { apiVersionOf, type ResourceDefinition } from './definition.js';
 import { interpretStorageError } from './interpret.js';
 import { listPrefix, objectKey } from './keys.js';
@@ -71,8 +71,19 @@ export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 export interface ObjectEvent {
   readonly type: WatchEventType;
+  /** Shared with every other watcher of the same change: read-only. */
   readonly object: KubeObject;
   readonly revision: number;
+  /** Identifies the stored change, so renderings of it can be cached across watchers. */
+  readonly source: object;
+}
+
+/** A page of a streamed list: objects as JSON bytes with their resourceVersion. */
+export interface JsonPage {
+  readonly revision: number;
+  readonly items: Buffer[];
+  /** On the last page of a limited list: where the next one starts. */
+  readonly next?: { readonly key: string; readonly revision: number };
 }
 
 export interface StoreWatchOptions {
@@ -105,6 +116,48 @@ export class GenericStore {
     return decodeKv(kv);
   }
 
+  /** The object as response bytes, without decoding it. */
+  async getJson(namespace: string, name: string): Promise<Buffer> {
+    const kv = await this.#read(namespace, name);
+    if (kv === undefined) throw notFound(this.gr, name);
+    return jsonWithRevision(kv.value, kv.modRevision);
+  }
+
+  /**
+   * An unfiltered list as response bytes, page by page at one revision, so a LIST of any size is
+   * written out with memory for one page at a time. With `limit`, exactly one page.
+   */
+  async *scanJson(namespace: string, options: Omit<ListOptions, 'predicate'> = {}, pageSize = 500): AsyncGenerator<JsonPage> {
+    const prefix = listPrefix(this.#deps.space, this.def, namespace);
+    const limit = options.limit ?? 0;
+    let revision = this.#revisionFor(options.read ?? { kind: 'latest' });
+    let fromKey = options.continueKey === undefined ? undefined : prefix + options.continueKey;
+    for (;;) {
+      const want = limit > 0 ? limit : pageSize;
+      let r: RangeResult;
+      try {
+        r = await this.backend.range(prefix, { revision, limit: want, ...(fromKey && { fromKey }) });
+      } catch (err) {
+        throw this.#listError(err, revision, options.continueKey !== undefined);
+      }
+      revision = r.revision;
+      const items = r.kvs.map((kv) => jsonWithRevision(kv.value, kv.modRevision));
+      const last = r.kvs[r.kvs.length - 1];
+      if (limit > 0) {
+        yield r.more && last ? { revision, items, next: { key: `${last.key}\0`.slice(prefix.length), revision } } : { revision, items };
+        return;
+      }
+      yield { revision, items };
+      if (!r.more || !last) return;
+      fromKey = `${last.key}\0`;
+    }
+  }
+
+  #listError(err: unknown, revision: number, continuing: boolean): unknown {
+    if (isStorageError(err, 'Compacted')) return continuing ? continueExpired() : resourceExpired(revision, err.revision ?? 0);
+    return isStorageError(err) ? interpretStorageError(err, this.gr, '') : err;
+  }
+
   async list(namespace: string, options: ListOptions = {}): Promise<ListResult> {
     const prefix = listPrefix(this.#deps.space, this.def, namespace);
     const limit = options.limit ?? 0;
@@ -120,10 +173,7 @@ export class GenericStore {
       try {
         r = await this.backend.range(prefix, { revision, ...(want && { limit: want }), ...(fromKey && { fromKey }) });
       } catch (err) {
-        if (isStorageError(err, 'Compacted')) {
-          throw options.continueKey !== undefined ? continueExpired() : resourceExpired(revision, err.revision ?? 0);
-        }
-        throw interpretStorageError(err, this.gr, '');
+        throw this.#listError(err, revision, options.continueKey !== undefined);
       }
       revision = r.revision;
       for (const kv of r.kvs) {
@@ -291,16 +341,16 @@ export class GenericStore {
         const out: ObjectEvent[] = [];
         for (const e of batch) {
           const revision = e.kv.modRevision;
-          const prev = e.prevKv && decodeObject(e.prevKv.value, revision);
+          const prev = e.prevKv && decodeShared(e.prevKv, revision);
           if (e.type === 'delete') {
-            if (prev && pass(prev)) out.push({ type: 'DELETED', object: prev, revision });
+            if (prev && pass(prev)) out.push({ type: 'DELETED', object: prev, revision, source: e.prevKv! });
             continue;
           }
-          const cur = decodeKv(e.kv);
+          const cur = decodeShared(e.kv);
           const now = pass(cur);
           const before = prev !== undefined && pass(prev);
-          if (now) out.push({ type: before ? 'MODIFIED' : 'ADDED', object: cur, revision });
-          else if (before) out.push({ type: 'DELETED', object: prev, revision });
+          if (now) out.push({ type: before ? 'MODIFIED' : 'ADDED', object: cur, revision, source: e.kv });
+          else if (before) out.push({ type: 'DELETED', object: prev, revision, source: e.prevKv! });
         }
         if (out.length > 0) yield out;
       }

@@ -49,6 +49,7 @@ export class SpaceManager {
     this.#abort.abort();
     for (const c of this.#controllers.values()) c.stop();
     this.#controllers.clear();
+    for (const s of this.#served.values()) s.stop();
   }
 
   get(name: string): ServedSpace | undefined {
@@ -107,6 +108,7 @@ export class SpaceManager {
         for (const e of events) {
           const name = e.object.metadata.name!;
           if (e.type === 'DELETED') {
+            this.#served.get(name)?.stop();
             this.#served.delete(name);
             this.#controllers.get(name)?.stop();
             this.#controllers.delete(name);

@@ -2,10 +2,11 @@
  * A space being served: its catalogue of resources and one generic store per resource, all over
  * the shared backend under the space's own key prefix.
  */
-import { StatusError, forbidden, isStatusError, notFound, type FieldError } from '../api/errors.js';
+import { StatusError, forbidden, notFound, type FieldError } from '../api/errors.js';
 import { nameIsDNSSubdomain } from '../api/names.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../api/object-meta.js';
 import type { KubeObject } from '../api/object.js';
+import { NamespaceCache } from './namespace-cache.js';
 import type { Backend } from '../../storage/index.js';
 import { ResourceCatalog } from '../registry/catalog.js';
 import type { ResourceDefinition } from '../registry/definition.js';
@@ -39,6 +40,7 @@ export class ServedSpace {
   /** By group/plural; replaced when a definition changes (a CRD update). */
   readonly #stores = new Map<string, GenericStore>();
   readonly #options: ServedSpaceOptions;
+  #namespaces: NamespaceCache | undefined;
 
   constructor(options: ServedSpaceOptions) {
     this.name = options.name;
@@ -64,16 +66,17 @@ export class ServedSpace {
     return store;
   }
 
+  /** Stops background work (the namespace cache's watch). */
+  stop(): void {
+    this.#namespaces?.stop();
+  }
+
   /** New objects go only into namespaces that exist and are not being deleted. */
   async #admitNamespace(namespace: string): Promise<void> {
-    let ns: KubeObject;
-    try {
-      ns = await this.store(namespaces).get('', namespace);
-    } catch (err) {
-      if (isStatusError(err, 'NotFound')) throw notFound({ group: '', resource: 'namespaces' }, namespace);
-      throw err;
-    }
-    if (ns.metadata.deletionTimestamp !== undefined) {
+    this.#namespaces ??= new NamespaceCache(this.store(namespaces));
+    const ns = await this.#namespaces.lookup(namespace);
+    if (ns === undefined) throw notFound({ group: '', resource: 'namespaces' }, namespace);
+    if (ns.terminating) {
       const err: StatusError = forbidden(
         { group: '', resource: 'namespaces' },
         namespace,

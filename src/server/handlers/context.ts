@@ -34,8 +34,8 @@ export function sendJson(res: Response, code: number, body: unknown): void {
 }
 
 /** Writes a body as kube does: `Content-Type: application/json` exactly, no charset parameter. */
-export function writeBody(res: Response, code: number, text: string, contentType = 'application/json'): void {
-  const bytes = Buffer.from(text, 'utf8');
+export function writeBody(res: Response, code: number, body: string | Buffer, contentType = 'application/json'): void {
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   res.statusCode = code;
   res.setHeader('Content-Type', contentType);
   res.setHeader('Content-Length', bytes.length);
@@ -60,4 +60,17 @@ export function isDryRun(query: URLSearchParams, verb = 'create'): boolean {
     ]);
   }
   return values.length > 0;
+}
+
+/** Resolves once the response can take more (or the client went away). */
+export function drained(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }

@@ -1,16 +1,30 @@
 /**
- * get and list.
+ * get and list. A plain JSON read of a single-version resource is served from the stored bytes
+ * (no parse, no re-serialization), and a plain list is streamed page by page; selectors, Tables
+ * and metadata-only renderings go through decoded objects.
  */
 import { badRequest } from '../../api/errors.js';
 import { encodeContinue, planList } from '../../api/resource-version.js';
-import { negotiateRendering } from '../negotiate.js';
+import { apiVersionOf } from '../../registry/definition.js';
+import type { JsonPage } from '../../registry/store.js';
+import { negotiateRendering, type Rendering } from '../negotiate.js';
 import { parseIncludeObject, renderList, renderObject } from '../render.js';
-import { sendJson, type ResourceContext } from './context.js';
+import { drained, sendJson, writeBody, type ResourceContext } from './context.js';
 import { predicateOf, readQueryOf } from './list-options.js';
+
+/** Stored bytes can be sent as they are only when nothing about them changes in rendering. */
+function servesStoredBytes(ctx: ResourceContext, rendering: Rendering): boolean {
+  return rendering.as === 'object' && ctx.def.versions.length === 1 && ctx.apiVersion === apiVersionOf(ctx.def.group, ctx.def.version);
+}
 
 export async function handleGet(ctx: ResourceContext): Promise<void> {
   const rendering = negotiateRendering(ctx.req.headers.accept, false);
   const include = parseIncludeObject(ctx.query.get('includeObject'));
+  if (servesStoredBytes(ctx, rendering)) {
+    const bytes = await ctx.store.getJson(ctx.info.namespace, ctx.info.name);
+    writeBody(ctx.res, 200, bytes);
+    return;
+  }
   const obj = await ctx.store.get(ctx.info.namespace, ctx.info.name);
   sendJson(ctx.res, 200, renderObject(ctx.def, obj, rendering, include, ctx.apiVersion));
 }
@@ -22,12 +36,38 @@ export async function handleList(ctx: ResourceContext): Promise<void> {
   const readQuery = readQueryOf(ctx.query);
   const plan = planList(readQuery);
   const predicate = predicateOf(ctx.def, ctx.query);
-  const { list, next } = await ctx.store.list(ctx.info.namespace, {
+  const options = {
     read: plan.read,
     ...(readQuery.limit && { limit: readQuery.limit }),
     ...(plan.continueKey !== undefined && { continueKey: plan.continueKey }),
-    ...(predicate && { predicate }),
-  });
+  };
+  if (predicate === undefined && servesStoredBytes(ctx, rendering)) {
+    await streamList(ctx, ctx.store.scanJson(ctx.info.namespace, options));
+    return;
+  }
+  const { list, next } = await ctx.store.list(ctx.info.namespace, { ...options, ...(predicate && { predicate }) });
   if (next) list.metadata.continue = encodeContinue(next);
   sendJson(ctx.res, 200, renderList(ctx.def, list, rendering, include, ctx.apiVersion));
+}
+
+/** Writes `{"apiVersion","kind","metadata","items":[...]}` as the pages arrive, honouring backpressure. */
+async function streamList(ctx: ResourceContext, pages: AsyncGenerator<JsonPage>): Promise<void> {
+  const res = ctx.res;
+  let first = true;
+  let items = 0;
+  for await (const page of pages) {
+    if (first) {
+      const meta: Record<string, string> = { resourceVersion: String(page.revision) };
+      if (page.next) meta['continue'] = encodeContinue(page.next);
+      res.statusCode = 200;
+      res.setHeader('Content-Type', 'application/json');
+      res.write(`{"apiVersion":${JSON.stringify(ctx.apiVersion)},"kind":${JSON.stringify(ctx.def.listKind)},"metadata":${JSON.stringify(meta)},"items":[`);
+      first = false;
+    }
+    for (const item of page.items) {
+      if (items++ > 0) res.write(',');
+      if (!res.write(item)) await drained(res);
+    }
+  }
+  res.end(']}');
 }

@@ -14,8 +14,14 @@ import { apiVersionOf } from '../../registry/definition.js';
 import { isStorageError } from '../../../storage/index.js';
 import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
-import type { ResourceContext } from './context.js';
+import { drained, type ResourceContext } from './context.js';
 import { predicateOf, readQueryOf } from './list-options.js';
+
+/**
+ * Serialized frames per stored change and rendering, shared by every watcher: one change seen by
+ * a thousand watchers is rendered once. Entries go with the change (weakly held).
+ */
+const frames = new WeakMap<object, Map<string, Buffer>>();
 
 export async function handleWatch(ctx: ResourceContext): Promise<void> {
   const { res, query, store, def } = ctx;
@@ -39,14 +45,26 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
   const frame = (type: string, object: unknown): void => {
     res.write(`${JSON.stringify({ type, object })}\n`);
   };
-  const emit = (type: string, obj: KubeObject): void => {
-    const body = renderObject(def, obj, rendering, include, ctx.apiVersion) as { columnDefinitions?: unknown };
+  const renderingKey = `${rendering.as}/${'version' in rendering ? rendering.version : ''}/${include}/${ctx.apiVersion}`;
+  const emit = (type: string, obj: KubeObject, source?: object): void => {
     // A Table watch sends its header once; later rows carry columnDefinitions: null.
-    if (rendering.as === 'Table') {
-      if (columnsSent) body.columnDefinitions = null;
-      columnsSent = true;
+    const withColumns = rendering.as === 'Table' && !columnsSent;
+    if (rendering.as === 'Table') columnsSent = true;
+    const key = `${type}/${renderingKey}/${withColumns}`;
+    const cached = source && frames.get(source)?.get(key);
+    if (cached) {
+      res.write(cached);
+      return;
     }
-    frame(type, body);
+    const body = renderObject(def, obj, rendering, include, ctx.apiVersion) as { columnDefinitions?: unknown };
+    if (rendering.as === 'Table' && !withColumns) body.columnDefinitions = null;
+    const bytes = Buffer.from(`${JSON.stringify({ type, object: body })}\n`);
+    if (source) {
+      let byKey = frames.get(source);
+      if (byKey === undefined) frames.set(source, (byKey = new Map()));
+      byKey.set(key, bytes);
+    }
+    res.write(bytes);
   };
   let lastRevision = plan.kind === 'after' ? plan.revision : store.backend.currentRevision();
   const bookmark = (annotations?: Record<string, string>): void =>
@@ -69,9 +87,12 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
       ...(predicate && { predicate }),
     })) {
       for (const e of events) {
-        emit(e.type, e.object);
+        emit(e.type, e.object, e.source);
         lastRevision = e.revision;
       }
+      // A client that reads slowly holds up only its own stream: waiting here lets the store's
+      // bounded queue fill, which ends this watch rather than growing socket buffers forever.
+      if (res.writableNeedDrain) await drained(res);
     }
   } catch (err) {
     // A watcher that fell behind is simply ended: the client re-watches from the last

@@ -1,0 +1,114 @@
+/**
+ * apiextensions.k8s.io/v1 CustomResourceDefinitions as stored objects: their identity,
+ * defaults, and the checks that keep a definition servable (`<plural>.<group>` naming, one
+ * storage version, a schema per version). Serving the custom resources they define is the
+ * catalogue's business, not this file's; the status conditions are set by whoever serves them.
+ */
+import { fieldErrors, type FieldError } from '../../api/errors.js';
+import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain } from '../../api/names.js';
+import type { KubeObject } from '../../api/object.js';
+import type { ResourceDefinition } from '../definition.js';
+import { immutable, oneOf } from './checks.js';
+import { arr, child, createdAtColumns, define, kindStrategy, rec, recs, setDefault, specOf, str, type Obj } from './helpers.js';
+
+function defaultCRD(o: KubeObject): void {
+  const spec = child(o, 'spec');
+  const names = child(spec, 'names');
+  const kind = str(names['kind']);
+  if (kind !== '') {
+    setDefault(names, 'singular', kind.toLowerCase());
+    setDefault(names, 'listKind', `${kind}List`);
+  }
+  setDefault(spec, 'conversion', { strategy: 'None' });
+}
+
+const storageVersion = (o: KubeObject): string | undefined => {
+  const v = recs(specOf(o)['versions']).find((x) => x['storage'] === true);
+  return v === undefined ? undefined : str(v['name']);
+};
+
+/** Stored versions only grow: the current storage version is added when missing. */
+function recordStorageVersion(o: KubeObject): void {
+  const v = storageVersion(o);
+  if (v === undefined) return;
+  const status = child(o, 'status');
+  const stored = arr(status['storedVersions']).map(str);
+  if (!stored.includes(v)) status['storedVersions'] = [...stored, v];
+}
+
+const label = (field: string, v: string, check: (s: string) => string[]): FieldError[] => check(v).map((m) => fieldErrors.invalid(field, v, m));
+
+function validateNames(names: Obj): FieldError[] {
+  const errs: FieldError[] = [];
+  const plural = str(names['plural']);
+  if (plural === '') errs.push(fieldErrors.required('spec.names.plural'));
+  else errs.push(...label('spec.names.plural', plural, isDNS1123Label));
+  const singular = str(names['singular']);
+  if (singular !== '') errs.push(...label('spec.names.singular', singular, isDNS1123Label));
+  const kind = str(names['kind']);
+  if (kind === '') errs.push(fieldErrors.required('spec.names.kind'));
+  const listKind = str(names['listKind']);
+  if (kind !== '' && listKind === kind) errs.push(fieldErrors.invalid('spec.names.listKind', listKind, 'kind and listKind may not be the same'));
+  arr(names['shortNames']).forEach((s, i) => errs.push(...label(`spec.names.shortNames[${i}]`, str(s), isDNS1123Label)));
+  return errs;
+}
+
+function validateCRD(o: KubeObject): FieldError[] {
+  const spec = specOf(o);
+  const errs: FieldError[] = [];
+  const group = str(spec['group']);
+  const names = rec(spec['names']) ?? {};
+  const expected = `${str(names['plural'])}.${group}`;
+  if (o.metadata.name !== expected) errs.push(fieldErrors.invalid('metadata.name', o.metadata.name ?? '', 'must be spec.names.plural+"."+spec.group'));
+  if (group === '') errs.push(fieldErrors.required('spec.group'));
+  else {
+    errs.push(...label('spec.group', group, isDNS1123Subdomain));
+    if (!group.includes('.')) errs.push(fieldErrors.invalid('spec.group', group, 'should be a domain with at least one dot'));
+  }
+  errs.push(...validateNames(names));
+  if (str(spec['scope']) === '') errs.push(fieldErrors.required('spec.scope'));
+  else errs.push(...oneOf('spec.scope', spec['scope'], ['Cluster', 'Namespaced']));
+  const versions = recs(spec['versions']);
+  if (versions.length === 0) errs.push(fieldErrors.required('spec.versions', 'must have at least one version'));
+  else if (versions.filter((v) => v['storage'] === true).length !== 1) {
+    errs.push(fieldErrors.invalid('spec.versions', spec['versions'], 'must have exactly one version marked as storage version'));
+  }
+  if (new Set(versions.map((v) => str(v['name']))).size !== versions.length) {
+    errs.push(fieldErrors.invalid('spec.versions', spec['versions'], 'must contain unique version names'));
+  }
+  versions.forEach((v, i) => {
+    const path = `spec.versions[${i}]`;
+    const name = str(v['name']);
+    if (name === '') errs.push(fieldErrors.required(`${path}.name`));
+    else errs.push(...label(`${path}.name`, name, isDNS1035Label));
+    if (rec(rec(v['schema'])?.['openAPIV3Schema']) === undefined) errs.push(fieldErrors.required(`${path}.schema.openAPIV3Schema`, 'schemas are required'));
+  });
+  errs.push(...oneOf('spec.conversion.strategy', rec(spec['conversion'])?.['strategy'], ['None', 'Webhook']));
+  return errs;
+}
+
+export const customresourcedefinitions: ResourceDefinition = define({
+  group: 'apiextensions.k8s.io',
+  version: 'v1',
+  kind: 'CustomResourceDefinition',
+  plural: 'customresourcedefinitions',
+  shortNames: ['crd', 'crds'],
+  categories: ['api-extensions'],
+  namespaced: false,
+  subresources: { status: true },
+  columns: createdAtColumns,
+  strategy: kindStrategy({
+    statusSubresource: true,
+    defaults: defaultCRD,
+    initialStatus: () => ({ acceptedNames: { kind: '', plural: '' } }),
+    create: recordStorageVersion,
+    update: recordStorageVersion,
+    validate: validateCRD,
+    validateUpdate: (o, old) => [
+      ...immutable('spec.group', specOf(o)['group'], specOf(old)['group']),
+      ...immutable('spec.scope', specOf(o)['scope'], specOf(old)['scope']),
+    ],
+  }),
+});
+
+export const apiextensionsResources: readonly ResourceDefinition[] = [customresourcedefinitions];

@@ -1,0 +1,36 @@
+/**
+ * Every built-in resource a `cluster` or `wds` space serves: core/v1 first, then the groups in
+ * kube-apiserver's discovery order (its APIService priorities), each group's resources in
+ * alphabetical order as its discovery documents list them. The catalogue keeps this order, so
+ * `/apis`, aggregated discovery and `kubectl api-resources` come out as upstream's.
+ */
+import type { ResourceDefinition } from '../definition.js';
+import { apiextensionsResources } from './apiextensions.js';
+import { appsResources } from './apps.js';
+import { autoscalingResources } from './autoscaling.js';
+import { batchResources } from './batch.js';
+import { coordinationResources } from './coordination.js';
+import { coreResources } from './core.js';
+import { discoveryResources } from './discovery.js';
+import { eventsResources } from './events.js';
+import { networkingResources } from './networking.js';
+import { policyResources } from './policy.js';
+import { rbacResources } from './rbac.js';
+import { schedulingResources } from './scheduling.js';
+import { storageResources } from './storage.js';
+
+export const builtinResources: readonly ResourceDefinition[] = [
+  ...coreResources,
+  ...appsResources,
+  ...eventsResources,
+  ...autoscalingResources,
+  ...batchResources,
+  ...networkingResources,
+  ...policyResources,
+  ...rbacResources,
+  ...storageResources,
+  ...apiextensionsResources,
+  ...schedulingResources,
+  ...coordinationResources,
+  ...discoveryResources,
+];

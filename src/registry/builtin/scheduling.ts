@@ -1,0 +1,57 @@
+/**
+ * scheduling.k8s.io/v1 PriorityClasses: a value that is set once and never changes, at most
+ * 1000000000 for user classes, and the `system-` names kept for the two built-in classes.
+ */
+import { fieldErrors, type FieldError } from '../../api/errors.js';
+import type { KubeObject } from '../../api/object.js';
+import { ageColumn, nameColumn } from '../columns.js';
+import type { ResourceDefinition } from '../definition.js';
+import { immutable, oneOf } from './checks.js';
+import { column, define, kindStrategy, num, setDefault, str } from './helpers.js';
+
+export const HIGHEST_USER_PRIORITY = 1_000_000_000;
+const SYSTEM_CLASSES: Readonly<Record<string, number>> = { 'system-cluster-critical': 2_000_000_000, 'system-node-critical': 2_000_001_000 };
+
+function validatePriorityClass(o: KubeObject): FieldError[] {
+  const errs: FieldError[] = [];
+  const value = o['value'];
+  // Upstream decodes a missing value as 0; here a PriorityClass must say its value.
+  if (typeof value !== 'number') errs.push(fieldErrors.required('value'));
+  const name = o.metadata.name ?? '';
+  if (name.startsWith('system-')) {
+    const known = SYSTEM_CLASSES[name];
+    if (known === undefined || value !== known || o['globalDefault'] === true) {
+      errs.push(fieldErrors.forbidden('metadata.name', "priority class names with 'system-' prefix are reserved for system use only"));
+    }
+  } else if (typeof value === 'number' && value > HIGHEST_USER_PRIORITY) {
+    errs.push(fieldErrors.forbidden('value', `maximum allowed value of a user defined priority is ${HIGHEST_USER_PRIORITY}`));
+  }
+  errs.push(...oneOf('preemptionPolicy', o['preemptionPolicy'], ['PreemptLowerPriority', 'Never']));
+  return errs;
+}
+
+export const priorityclasses: ResourceDefinition = define({
+  group: 'scheduling.k8s.io',
+  version: 'v1',
+  kind: 'PriorityClass',
+  plural: 'priorityclasses',
+  shortNames: ['pc'],
+  namespaced: false,
+  columns: [
+    nameColumn,
+    column('Value', (o) => num(o['value']) ?? 0, { type: 'integer', description: 'value represents the integer value of this priority class.' }),
+    column('Global-Default', (o) => o['globalDefault'] === true, { type: 'boolean', description: 'globalDefault specifies whether this PriorityClass should be considered as the default priority for pods that do not have any priority class.' }),
+    ageColumn,
+    column('PreemptionPolicy', (o) => str(o['preemptionPolicy']), { description: 'preemptionPolicy is the Policy for preempting pods with lower priority.' }),
+  ],
+  strategy: kindStrategy({
+    defaults: (o) => setDefault(o, 'preemptionPolicy', 'PreemptLowerPriority'),
+    validate: validatePriorityClass,
+    validateUpdate: (o, old) => [
+      ...(o['value'] !== old['value'] ? [fieldErrors.forbidden('value', 'may not be changed in an update.')] : []),
+      ...immutable('preemptionPolicy', o['preemptionPolicy'], old['preemptionPolicy']),
+    ],
+  }),
+});
+
+export const schedulingResources: readonly ResourceDefinition[] = [priorityclasses];
