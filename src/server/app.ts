@@ -1,9 +1,8 @@
 /**
- * The HTTP surface: one Express app serving the root API and every space under
+ * The HTTP surface: one request handler serving the root API and every space under
  * /clusters/<space>/. It parses requests and renders answers; the registry does the rest.
  * Never calls listen: main.ts owns the socket, tests use supertest or port 0.
  */
-import express, { type Express, type Request, type Response } from 'express';
 import { pathNotFound } from '../api/errors.js';
 import type { ServedSpace } from '../spaces/served-space.js';
 import type { SpaceManager } from '../spaces/manager.js';
@@ -16,12 +15,15 @@ import {
   legacyApiVersions,
   negotiateDiscovery,
 } from './discovery.js';
-import { statusErrors } from './filters/errors.js';
+import { renderError } from './filters/errors.js';
 import { sendJson, writeBody, type HandlerOptions } from './handlers/context.js';
 import { dispatchResource } from './handlers/dispatch.js';
 import { versionInfo } from './health.js';
 import { serveOpenApiV2, serveOpenApiV3 } from './openapi.js';
+import type { Request, Response } from './http.js';
 import { parseRequestInfo } from './request-info.js';
+
+export type RequestHandler = (req: Request, res: Response) => void;
 
 export interface AppDeps {
   readonly spaces: SpaceManager;
@@ -31,10 +33,7 @@ export interface AppDeps {
 
 const HEALTH_PATHS = new Set(['/healthz', '/livez', '/readyz']);
 
-export function createApp(deps: AppDeps): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
+export function createApp(deps: AppDeps): RequestHandler {
   const options: HandlerOptions = {
     bookmarkIntervalMs: 60_000,
     defaultWatchSeconds: () => 1800 + Math.floor(Math.random() * 1800),
@@ -42,8 +41,8 @@ export function createApp(deps: AppDeps): Express {
   };
   const log = deps.log ?? ((msg: string, err?: unknown) => console.error(msg, err));
 
-  app.use(async (req: Request, res: Response) => {
-    const url = new URL(req.originalUrl, 'http://x');
+  const route = async (req: Request, res: Response): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
     const m = /^\/clusters\/([^/]+)(\/.*)?$/.exec(path);
     if (m) {
@@ -53,9 +52,10 @@ export function createApp(deps: AppDeps): Express {
       return;
     }
     await serveSpace(deps.spaces.root, path, '', req, res, url.searchParams, options);
-  });
-  app.use(statusErrors(log));
-  return app;
+  };
+  return (req, res) => {
+    route(req, res).catch((err: unknown) => renderError(err, req, res, log));
+  };
 }
 
 async function serveSpace(
@@ -76,7 +76,7 @@ async function serveSpace(
   if (trimmed === '/openapi/v2' || trimmed === '/swagger-2.0.0.pb-v1') return serveOpenApiV2(space.catalog, req, res);
   if (trimmed === '/openapi/v3') return serveOpenApiV3(space.catalog, '', prefix, req, res);
   if (trimmed.startsWith('/openapi/v3/')) return serveOpenApiV3(space.catalog, trimmed.slice('/openapi/v3/'.length), prefix, req, res);
-  const info = parseRequestInfo(req.method, trimmed, query);
+  const info = parseRequestInfo(req.method ?? 'GET', trimmed, query);
   const catalog = space.catalog;
   switch (info.kind) {
     case 'api':

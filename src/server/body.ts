@@ -2,7 +2,7 @@
  * Request bodies: read up to the 3 MiB limit kube-apiserver uses, then decode by Content-Type.
  * JSON and YAML are decoded here; Kubernetes protobuf goes through the protobuf decoder.
  */
-import type { Request } from 'express';
+import type { Request } from './http.js';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, tooLarge, unsupportedMediaType } from '../api/errors.js';
 import { decodeProtobufObject } from '../api/protobuf/index.js';

@@ -4,7 +4,7 @@
  * catalogue and rebuilt when the catalogue changes (CRDs). ETags and If-None-Match as upstream,
  * so kubectl's HTTP cache works; a stale v3 hash is redirected to the current one.
  */
-import type { Request, Response } from 'express';
+import type { Request, Response } from './http.js';
 import { notAcceptable, pathNotFound } from '../api/errors.js';
 import { OpenApiDocuments, V2_PROTOBUF_CONTENT_TYPE, type Catalog, type CatalogResource } from '../../openapi/index.js';
 import type { ResourceCatalog } from '../registry/catalog.js';
@@ -50,7 +50,8 @@ function notModified(req: Request, res: Response, etag: string): boolean {
   res.setHeader('ETag', quoted);
   res.setHeader('Vary', 'Accept');
   if (req.headers['if-none-match'] === quoted) {
-    res.status(304).end();
+    res.statusCode = 304;
+    res.end();
     return true;
   }
   return false;
@@ -62,7 +63,8 @@ export function serveOpenApiV2(catalog: ResourceCatalog, req: Request, res: Resp
     if (PROTOBUF_V2.has(range.type)) {
       const pb = docs.v2Protobuf();
       if (notModified(req, res, pb.etag)) return;
-      res.status(200).setHeader('Content-Type', V2_PROTOBUF_CONTENT_TYPE);
+      res.statusCode = 200;
+      res.setHeader('Content-Type', V2_PROTOBUF_CONTENT_TYPE);
       res.end(Buffer.from(pb.bytes.buffer, pb.bytes.byteOffset, pb.bytes.byteLength));
       return;
     }
@@ -94,9 +96,11 @@ export function serveOpenApiV3(catalog: ResourceCatalog, key: string, prefix: st
   }
   const doc = docs.v3(key);
   if (doc === undefined) throw pathNotFound();
-  const hash = new URL(req.originalUrl, 'http://x').searchParams.get('hash');
+  const hash = new URL(req.url ?? '/', 'http://x').searchParams.get('hash');
   if (hash !== null && hash !== doc.etag) {
-    res.redirect(301, `${prefix}/openapi/v3/${key}?hash=${doc.etag}`);
+    res.statusCode = 301;
+    res.setHeader('Location', `${prefix}/openapi/v3/${key}?hash=${doc.etag}`);
+    res.end();
     return;
   }
   if (notModified(req, res, doc.etag)) return;

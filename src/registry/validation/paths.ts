@@ -92,3 +92,15 @@ export function goQuote(s: string): string {
   }
   return `${out}"`;
 }
+
+/** JSON with object keys sorted, as Go marshals maps: equal values give equal text. */
+export function canonicalJson(v: unknown): string {
+  if (v === undefined) return 'null';
+  if (typeof v !== 'object' || v === null) return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  const o = v as JsonObject;
+  return `{${Object.keys(o)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+    .join(',')}}`;
+}

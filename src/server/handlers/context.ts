@@ -2,7 +2,7 @@
  * What every resource handler gets: the resolved space, definition and store, the parsed
  * request, and Express's request and response.
  */
-import type { Request, Response } from 'express';
+import type { Request, Response } from '../http.js';
 import { fieldErrors, invalid } from '../../api/errors.js';
 import type { ResourceDefinition } from '../../registry/definition.js';
 import type { GenericStore } from '../../registry/store.js';

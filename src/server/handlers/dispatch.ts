@@ -2,7 +2,7 @@
  * Resolves a resource request to its definition and store, checks the verb is served, and calls
  * the handler for the verb.
  */
-import type { Request, Response } from 'express';
+import type { Request, Response } from '../http.js';
 import { badRequest, methodNotSupported, pathNotFound } from '../../api/errors.js';
 import type { ServedSpace } from '../../spaces/served-space.js';
 import type { ResourceRequest } from '../request-info.js';
@@ -55,7 +55,7 @@ export async function dispatchResource(
   }
   const handler = info.subresource === 'scale' ? handleScale : HANDLERS[info.verb];
   if (handler === undefined || !def.verbs.includes(info.verb)) throw methodNotSupported(gr, info.verb);
-  const query = new URL(req.originalUrl, 'http://x').searchParams;
+  const query = new URL(req.url ?? '/', 'http://x').searchParams;
   const apiVersion = info.group === '' ? info.version : `${info.group}/${info.version}`;
   await handler({ space, def, store: space.store(def), info, apiVersion, query, req, res, options });
 }
