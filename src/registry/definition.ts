@@ -75,6 +75,8 @@ export interface ResourceDefinition {
   };
   readonly columns: readonly PrinterColumn[];
   readonly strategy: Strategy;
+  /** A custom resource's structural schema (openAPIV3Schema); built-ins use the published definitions. */
+  readonly structuralSchema?: unknown;
   /** The name format; a DNS-1123 subdomain when absent (what most kinds use). */
   readonly nameValidator?: NameValidator;
 }

@@ -7,7 +7,10 @@ import { randomInt } from 'node:crypto';
 import { isStatusError } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
 import type { Backend } from '../../storage/index.js';
+import { coordinationResources } from '../registry/builtin/coordination.js';
 import { coreResources, namespaces } from '../registry/builtin/core.js';
+import { builtinResources } from '../registry/builtin/index.js';
+import type { ResourceDefinition } from '../registry/definition.js';
 import { spaces, type SpaceType } from '../registry/builtin/spaces.js';
 import { LifecycleController } from '../controllers/lifecycle-controller.js';
 import { ServedSpace } from './served-space.js';
@@ -19,6 +22,14 @@ export function randomSuffixName(prefix: string): string {
   let suffix = '';
   for (let i = 0; i < 5; i++) suffix += NAME_ALPHABET[randomInt(NAME_ALPHABET.length)];
   return `${prefix.slice(0, 58)}${suffix}`;
+}
+
+/**
+ * What each kind of space serves: a wds or a cluster the whole built-in API; an ITS the hub's
+ * share of it (namespaces, configmaps, secrets, leases, ...), with the OCM kinds added as CRDs.
+ */
+function definitionsFor(type: SpaceType): readonly ResourceDefinition[] {
+  return type === 'its' ? [...coreResources, ...coordinationResources] : builtinResources;
 }
 
 export class SpaceManager {
@@ -79,7 +90,7 @@ export class SpaceManager {
     const name = space.metadata.name!;
     if (this.#served.has(name)) return;
     const type = (space['spec'] as { type: SpaceType }).type;
-    const served = new ServedSpace({ backend: this.#backend, name, type, definitions: coreResources, generateName: randomSuffixName });
+    const served = new ServedSpace({ backend: this.#backend, name, type, definitions: definitionsFor(type), generateName: randomSuffixName });
     this.#served.set(name, served);
     this.#onServe?.(served);
     const nsStore = served.store(namespaces);

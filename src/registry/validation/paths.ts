@@ -81,7 +81,6 @@ const GO_ESCAPES: Readonly<Record<string, string>> = {
 
 /** Go's `strconv.Quote` for the characters that occur in practice (upstream quotes paths with it). */
 export function goQuote(s: string): string {
-  // eslint-disable-next-line no-control-regex
   if (!/[\u0000-\u001f"\\\u007f]/.test(s)) return `"${s}"`;
   let out = '"';
   for (const ch of s) {

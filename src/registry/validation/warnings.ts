@@ -52,7 +52,6 @@ export function warningHeaderValues(texts: readonly string[], agent = '-'): stri
  * cannot be sent (control characters or unpaired surrogates: upstream refuses such texts).
  */
 export function headerValue(agent: string, text: string): string | undefined {
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f-\u009f]/.test(text) || LONE_SURROGATE.test(text)) return undefined;
   const quoted = `"${text.replace(/["\\]/g, (c) => `\\${c}`)}"`;
   return Buffer.from(`299 ${agent === '' ? '-' : agent} ${quoted}`, 'utf8').toString('latin1');

@@ -4,6 +4,7 @@
  */
 import type { Request, Response } from '../http.js';
 import { fieldErrors, invalid } from '../../api/errors.js';
+import { parseFieldValidation, warningHeaderValues, type FieldValidationMode } from '../../registry/validation/index.js';
 import type { ResourceDefinition } from '../../registry/definition.js';
 import type { GenericStore } from '../../registry/store.js';
 import type { ServedSpace } from '../../spaces/served-space.js';
@@ -73,4 +74,16 @@ export function drained(res: Response): Promise<void> {
     res.once('drain', done);
     res.once('close', done);
   });
+}
+
+/** The request's fieldValidation mode; a value kube does not know is a 422 on the verb's options. */
+export function fieldValidationOf(ctx: ResourceContext, verb: 'create' | 'update' | 'patch'): FieldValidationMode {
+  const mode = parseFieldValidation(ctx.query.get('fieldValidation') ?? undefined, verb);
+  if (typeof mode !== 'string') throw mode;
+  return mode;
+}
+
+/** Sends warnings the way client-go shows them (`Warning: 299 - "text"`). */
+export function setWarnings(res: Response, warnings: readonly string[]): void {
+  if (warnings.length > 0) res.setHeader('Warning', warningHeaderValues(warnings));
 }

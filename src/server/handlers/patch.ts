@@ -14,7 +14,9 @@ import { strategicPatchMeta } from '../../registry/patch-meta.js';
 import { mediaTypeOf, readBody } from '../body.js';
 import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
-import { isDryRun, sendJson, type ResourceContext } from './context.js';
+import { checkSchema } from '../../registry/schema-check.js';
+import { findDuplicateFields } from '../../registry/validation/index.js';
+import { fieldValidationOf, isDryRun, sendJson, setWarnings, type ResourceContext } from './context.js';
 
 const JSON_PATCH = 'application/json-patch+json';
 const MERGE_PATCH = 'application/merge-patch+json';
@@ -35,7 +37,11 @@ export async function handlePatch(ctx: ResourceContext): Promise<void> {
   if (!PATCH_TYPES.includes(type)) throw unsupportedMediaType(PATCH_TYPES);
   const meta = type === STRATEGIC_PATCH ? strategicPatchMeta(ctx.def) : undefined;
   if (type === STRATEGIC_PATCH && meta === undefined) throw strategicMergeUnsupported();
-  const patch = parsePatchBody(await readBody(ctx.req));
+  const mode = fieldValidationOf(ctx, 'patch');
+  const raw = await readBody(ctx.req);
+  const patch = parsePatchBody(raw);
+  const duplicates = type === JSON_PATCH ? [] : findDuplicateFields(raw.toString('utf8'));
+  let warnings: string[] = [];
 
   const apply = (current: KubeObject): KubeObject => {
     let result: unknown;
@@ -50,6 +56,7 @@ export async function handlePatch(ctx: ResourceContext): Promise<void> {
     const obj = result as KubeObject;
     if (!isPlainObject(obj.metadata)) obj.metadata = {};
     checkIdentity(ctx, obj, current);
+    warnings = checkSchema(ctx.def, obj, { mode, duplicates, verb: 'patch' });
     return obj;
   };
   const sub = ctx.info.subresource;
@@ -57,6 +64,7 @@ export async function handlePatch(ctx: ResourceContext): Promise<void> {
     dryRun: isDryRun(ctx.query, 'patch'),
     ...(sub === 'status' && { subresource: 'status' as const }),
   });
+  setWarnings(ctx.res, warnings);
   sendJson(ctx.res, 200, renderObject(ctx.def, updated, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));
 }
 

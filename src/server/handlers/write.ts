@@ -9,13 +9,22 @@ import type { DeleteOptions } from '../../registry/store.js';
 import { decodeStructured, mediaTypeOf, readBody } from '../body.js';
 import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
-import { isDryRun, sendJson, type ResourceContext } from './context.js';
+import { checkSchema } from '../../registry/schema-check.js';
+import { findDuplicateFields } from '../../registry/validation/index.js';
+import { fieldValidationOf, isDryRun, sendJson, setWarnings, type ResourceContext } from './context.js';
 import { predicateOf } from './list-options.js';
 
-/** Decodes an object body and checks its apiVersion and kind against the URL. */
-async function objectBody(ctx: ResourceContext): Promise<KubeObject> {
+/**
+ * Decodes an object body, checks its apiVersion and kind against the URL, and runs the schema
+ * check (typed decoding, unknown and duplicate fields per fieldValidation); warnings go into
+ * the response's Warning header.
+ */
+async function objectBody(ctx: ResourceContext, verb: 'create' | 'update'): Promise<KubeObject> {
+  const mode = fieldValidationOf(ctx, verb);
   const expected = apiVersionOf(ctx.def.group, ctx.info.version);
-  const decoded = decodeStructured(await readBody(ctx.req), mediaTypeOf(ctx.req), { apiVersion: expected, kind: ctx.def.kind });
+  const raw = await readBody(ctx.req);
+  const mediaType = mediaTypeOf(ctx.req);
+  const decoded = decodeStructured(raw, mediaType, { apiVersion: expected, kind: ctx.def.kind });
   if (!isPlainObject(decoded)) throw badRequest('the request body must be a JSON object');
   const obj = decoded as KubeObject;
   if (obj.apiVersion !== undefined && obj.apiVersion !== expected) {
@@ -28,19 +37,21 @@ async function objectBody(ctx: ResourceContext): Promise<KubeObject> {
   obj.kind = ctx.def.kind;
   if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
   else if (!isPlainObject(obj.metadata)) throw badRequest('metadata must be an object');
+  const duplicates = mediaType === 'application/json' || mediaType === '' ? findDuplicateFields(raw.toString('utf8')) : [];
+  setWarnings(ctx.res, checkSchema(ctx.def, obj, { mode, duplicates, verb }));
   return obj;
 }
 
 export async function handleCreate(ctx: ResourceContext): Promise<void> {
   const rendering = negotiateRendering(ctx.req.headers.accept, false);
-  const obj = await objectBody(ctx);
+  const obj = await objectBody(ctx, 'create');
   const created = await ctx.store.create(ctx.info.namespace, obj, { dryRun: isDryRun(ctx.query, 'create') });
   sendJson(ctx.res, 201, renderObject(ctx.def, created, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));
 }
 
 export async function handleUpdate(ctx: ResourceContext): Promise<void> {
   const rendering = negotiateRendering(ctx.req.headers.accept, false);
-  const obj = await objectBody(ctx);
+  const obj = await objectBody(ctx, 'update');
   const sub = ctx.info.subresource;
   const subresource = sub === 'status' || sub === 'finalize' ? sub : undefined;
   const updated = subresource

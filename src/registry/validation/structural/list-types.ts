@@ -4,7 +4,7 @@
  * value is reported once, at the index where it repeats, as `FieldValueDuplicate`.
  */
 import { fieldErrors, type FieldError } from '../../../api/errors.js';
-import { indexPath, isObject, own } from '../paths.js';
+import { canonicalJson, indexPath, isObject, own } from '../paths.js';
 import { itemsOf, type JSONSchemaProps } from './types.js';
 
 /** A key field that is absent and has no default: such items still collide with each other. */
@@ -13,7 +13,7 @@ const UNSPECIFIED = '\u0000unspecified';
 export function validateListType(s: JSONSchemaProps, list: readonly unknown[], path: string, errs: FieldError[]): void {
   const listType = s['x-kubernetes-list-type'];
   if (listType === 'set') {
-    for (const i of repeats(list.map((x) => JSON.stringify(x ?? null)))) errs.push(fieldErrors.duplicate(indexPath(path, i), list[i]));
+    for (const i of repeats(list.map(canonicalJson))) errs.push(fieldErrors.duplicate(indexPath(path, i), list[i]));
     return;
   }
   if (listType !== 'map') return;
@@ -25,7 +25,7 @@ export function validateListType(s: JSONSchemaProps, list: readonly unknown[], p
   const keys = s['x-kubernetes-list-map-keys'] ?? [];
   const itemProps = itemsOf(s)?.properties;
   const keyOf = (x: unknown): string =>
-    JSON.stringify(
+    canonicalJson(
       keys.map((k) => {
         const o = isObject(x) ? x : {};
         if (Object.hasOwn(o, k)) return o[k];

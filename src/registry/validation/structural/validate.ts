@@ -9,7 +9,7 @@
  * (`x-kubernetes-validations`) and the ObjectMeta of embedded resources.
  */
 import { fieldErrors, type FieldError } from '../../../api/errors.js';
-import { childPath, indexPath, isObject, jsonEqual, jsonType, own, runeCount } from '../paths.js';
+import { canonicalJson, childPath, indexPath, isObject, jsonEqual, jsonType, own, runeCount } from '../paths.js';
 import { checkFormat } from './formats.js';
 import { validateListType } from './list-types.js';
 import { isEmbedded, isIntOrString, itemsOf, mapValuesOf, type JSONSchemaProps } from './types.js';
@@ -108,7 +108,7 @@ function checkArray(s: JSONSchemaProps, v: unknown[], path: string, errs: FieldE
     errs.push(fieldErrors.invalid(path, v.length, `${path} in body should have at least ${s.minItems} items`));
   }
   if (s.maxItems !== undefined && v.length > s.maxItems) errs.push(tooMany(path, v.length, s.maxItems));
-  if (s.uniqueItems === true && new Set(v.map((x) => JSON.stringify(x))).size !== v.length) {
+  if (s.uniqueItems === true && new Set(v.map(canonicalJson)).size !== v.length) {
     errs.push(fieldErrors.invalid(path, v, `${path} in body shouldn't contain duplicates`));
   }
   validateListType(s, v, path, errs);
