@@ -16,13 +16,13 @@ const CRD_PLURAL = 'customresourcedefinitions';
 
 export class CrdController {
   readonly #space: ServedSpace;
-  readonly #ops: SchemaOps;
+  readonly #ops: (group: string, kind: string) => SchemaOps;
   readonly #abort = new AbortController();
   readonly #log: (msg: string, err?: unknown) => void;
   /** CRD name → the definition it serves. */
   readonly #served = new Map<string, ResourceDefinition>();
 
-  constructor(space: ServedSpace, ops: SchemaOps, log?: (msg: string, err?: unknown) => void) {
+  constructor(space: ServedSpace, ops: (group: string, kind: string) => SchemaOps, log?: (msg: string, err?: unknown) => void) {
     this.#space = space;
     this.#ops = ops;
     this.#log = log ?? ((msg, err) => console.error(msg, err));
@@ -81,7 +81,8 @@ export class CrdController {
   async #reconcile(crd: KubeObject): Promise<void> {
     const name = crd.metadata.name!;
     try {
-      const def = definitionFromCrd(crd['spec'] as CrdSpec, this.#ops);
+      const spec = crd['spec'] as CrdSpec;
+      const def = definitionFromCrd(spec, this.#ops(spec.group, spec.names.kind));
       if (crd.metadata.deletionTimestamp !== undefined) {
         await this.#cleanUp(crd, def);
         return;

@@ -6,7 +6,15 @@
  */
 import type { Request, Response } from './http.js';
 import { notAcceptable, pathNotFound } from '../api/errors.js';
-import { OpenApiDocuments, V2_PROTOBUF_CONTENT_TYPE, type Catalog, type CatalogResource } from '../../openapi/index.js';
+import {
+  OpenApiDocuments,
+  resourceDefinitionName,
+  V2_PROTOBUF_CONTENT_TYPE,
+  type Catalog,
+  type CatalogResource,
+  type Definitions,
+} from '../../openapi/index.js';
+import { publishedCrdSchema } from '../registry/crd/published-schema.js';
 import type { ResourceCatalog } from '../registry/catalog.js';
 import { writeBody } from './handlers/context.js';
 import { parseAccept } from './negotiate.js';
@@ -15,7 +23,14 @@ const documents = new WeakMap<ResourceCatalog, OpenApiDocuments>();
 
 export function catalogForOpenApi(catalog: ResourceCatalog): Catalog {
   const resources: CatalogResource[] = [];
+  const definitions: Definitions = {};
   for (const d of catalog.all()) {
+    if (d.structuralSchema !== undefined) {
+      const gvks = d.versions.map((version) => ({ group: d.group, version, kind: d.kind }));
+      for (const version of d.versions) {
+        definitions[resourceDefinitionName({ group: d.group, version, kind: d.kind })] = publishedCrdSchema(d.structuralSchema, gvks);
+      }
+    }
     const subresources = [
       ...(d.subresources.status ? ['status'] : []),
       ...(d.subresources.scale ? ['scale'] : []),
@@ -25,7 +40,7 @@ export function catalogForOpenApi(catalog: ResourceCatalog): Catalog {
       resources.push({ group: d.group, version, kind: d.kind, plural: d.plural, namespaced: d.namespaced, verbs: d.verbs, subresources });
     }
   }
-  return { resources };
+  return { resources, definitions };
 }
 
 function documentsOf(catalog: ResourceCatalog): OpenApiDocuments {

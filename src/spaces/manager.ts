@@ -12,7 +12,9 @@ import { coreResources, namespaces } from '../registry/builtin/core.js';
 import { builtinResources } from '../registry/builtin/index.js';
 import type { ResourceDefinition } from '../registry/definition.js';
 import { spaces, type SpaceType } from '../registry/builtin/spaces.js';
+import { CrdController } from '../controllers/crd-controller.js';
 import { LifecycleController } from '../controllers/lifecycle-controller.js';
+import { structuralSchemaOps } from '../registry/crd/schema-ops.js';
 import { ServedSpace } from './served-space.js';
 
 const INITIAL_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -36,7 +38,7 @@ export class SpaceManager {
   readonly root: ServedSpace;
   readonly #backend: Backend;
   readonly #served = new Map<string, ServedSpace>();
-  readonly #controllers = new Map<string, LifecycleController>();
+  readonly #controllers = new Map<string, { stop(): void }[]>();
   readonly #abort = new AbortController();
 
   readonly #onServe: ((space: ServedSpace) => void) | undefined;
@@ -58,7 +60,7 @@ export class SpaceManager {
 
   stop(): void {
     this.#abort.abort();
-    for (const c of this.#controllers.values()) c.stop();
+    for (const cs of this.#controllers.values()) for (const c of cs) c.stop();
     this.#controllers.clear();
     for (const s of this.#served.values()) s.stop();
   }
@@ -101,9 +103,12 @@ export class SpaceManager {
         if (!isStatusError(err, 'AlreadyExists')) throw err;
       }
     }
-    const controller = new LifecycleController(served);
-    this.#controllers.set(name, controller);
-    await controller.start();
+    // Custom resources are served before anything acts on them.
+    const crds = new CrdController(served, structuralSchemaOps);
+    const lifecycle = new LifecycleController(served);
+    this.#controllers.set(name, [crds, lifecycle]);
+    await crds.start();
+    await lifecycle.start();
     if ((space['status'] as { url?: string } | undefined)?.url === undefined) {
       await this.root.store(spaces).guaranteedUpdate('', name, (cur) => {
         cur['status'] = { url: `/clusters/${name}`, conditions: [{ type: 'Ready', status: 'True', reason: 'Serving', lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), message: '' }] };
@@ -121,7 +126,7 @@ export class SpaceManager {
           if (e.type === 'DELETED') {
             this.#served.get(name)?.stop();
             this.#served.delete(name);
-            this.#controllers.get(name)?.stop();
+            for (const c of this.#controllers.get(name) ?? []) c.stop();
             this.#controllers.delete(name);
           }
           else await this.#serve(e.object);

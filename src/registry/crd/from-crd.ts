@@ -101,6 +101,7 @@ export function definitionFromCrd(spec: CrdSpec, ops: SchemaOps): ResourceDefini
   const served = spec.versions.filter((v) => v.served);
   const storage = spec.versions.find((v) => v.storage) ?? served[0];
   if (storage === undefined || served.length === 0) return undefined;
+  const schema = storage.schema?.openAPIV3Schema;
   // Preferred version first: kube orders by version priority (GA > beta > alpha); keep it simple and stable.
   const versions = [...served].sort((a, b) => versionPriority(b.name) - versionPriority(a.name)).map((v) => v.name);
   const scale = storage.subresources?.scale;
@@ -128,6 +129,7 @@ export function definitionFromCrd(spec: CrdSpec, ops: SchemaOps): ResourceDefini
     },
     columns: columnsOf(storage),
     strategy: strategyOf(storage.schema?.openAPIV3Schema, storage.subresources?.status !== undefined, ops),
+    ...(schema !== undefined && { structuralSchema: schema }),
   };
 }
 
