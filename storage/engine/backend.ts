@@ -66,6 +66,12 @@ export class LogBackend implements Backend {
   #compactRevision: number;
   #pending: Pending[] = [];
   #draining: Promise<void> | undefined;
+  /** The revision of the last evaluated group; ahead of #revision while batches are in flight. */
+  #prepared: number;
+  /** Keys written by groups in flight, as they will be once those land. */
+  readonly #overlay = new Map<string, { kv: KeyValue | undefined; revision: number }>();
+  /** Set by a failed write: every later write is refused (they may have built on it). */
+  #failed: StorageError | undefined;
   #closed = false;
 
   private constructor(opts: EngineOptions, revision: number, compactRevision: number) {
@@ -75,6 +81,7 @@ export class LogBackend implements Backend {
     this.#maxQueuedEvents = opts.maxQueuedEvents ?? 10_000;
     this.#maxGroupSize = opts.maxGroupSize ?? 1024;
     this.#revision = revision;
+    this.#prepared = revision;
     this.#compactRevision = compactRevision;
   }
 
@@ -276,19 +283,38 @@ export class LogBackend implements Backend {
     }
   }
 
+  /**
+   * The committer. Group N+1 is read and evaluated while group N's batch is being written and
+   * fsynced (two groups in flight), against an overlay of the keys N writes; groups still finish
+   * strictly in order, so revisions become visible, events are published and callers learn their
+   * outcome in revision order.
+   */
   async #drain(): Promise<void> {
-    while (this.#pending.length > 0) {
+    let tail: Promise<void> = Promise.resolve();
+    for (;;) {
+      if (this.#pending.length === 0) {
+        await tail;
+        if (this.#pending.length === 0) break;
+      }
       // Writers released by the previous commit need a few microtask turns to submit again;
       // one macrotask of patience lets them all join this group instead of the next.
       if (this.#pending.length < this.#maxGroupSize) await new Promise((r) => setImmediate(r));
       const group = this.#pending.splice(0, this.#maxGroupSize);
-      await this.#commit(group);
+      const previous = tail;
+      const prepared = await this.#prepare(group);
+      tail = this.#finish(prepared, previous);
+      await previous;
     }
     this.#draining = undefined;
   }
 
-  /** Evaluates a group of transactions in order and commits them as one batch. Never throws. */
-  async #commit(group: Pending[]): Promise<void> {
+  /** Reads what the group needs, evaluates it in order, and starts writing its batch. Never throws. */
+  async #prepare(group: Pending[]): Promise<Prepared> {
+    const prepared: Prepared = { group, outcomes: [], published: [], written: [], lastRevision: this.#prepared };
+    if (this.#failed) {
+      prepared.error = this.#failed;
+      return prepared;
+    }
     const keys = new Set<string>();
     for (const { txn } of group) {
       for (const c of txn.compare) keys.add(c.key);
@@ -296,23 +322,25 @@ export class LogBackend implements Backend {
     }
     const state = new Map<string, KeyValue | undefined>();
     try {
-      const keyList = [...keys];
-      const records = await this.#layout.kv.getMany(keyList);
-      keyList.forEach((k, i) => {
+      const unread: string[] = [];
+      for (const k of keys) {
+        const pendingWrite = this.#overlay.get(k);
+        if (pendingWrite) state.set(k, pendingWrite.kv);
+        else unread.push(k);
+      }
+      const records = unread.length === 0 ? [] : await this.#layout.kv.getMany(unread);
+      unread.forEach((k, i) => {
         const r = records[i];
         state.set(k, r === undefined ? undefined : decodeKv(k, r));
       });
     } catch (err) {
-      const failure = err instanceof StorageError ? err : unavailable(err);
-      for (const p of group) p.reject(failure);
-      return;
+      prepared.error = err instanceof StorageError ? err : unavailable(err);
+      return prepared;
     }
 
     const { kv, log, meta } = this.#layout;
     const batch: BatchOp[] = [];
-    const published: WatchEvent[] = [];
-    const outcomes: TxnResult[] = [];
-    let rev = this.#revision;
+    let rev = this.#prepared;
     for (const { txn } of group) {
       if (!txn.compare.every((c) => holds(c, state.get(c.key)))) {
         const current = new Map<string, KeyValue>();
@@ -320,7 +348,7 @@ export class LogBackend implements Backend {
           const v = state.get(c.key);
           if (v) current.set(c.key, v);
         }
-        outcomes.push({ succeeded: false, revision: rev, kvs: current });
+        prepared.outcomes.push({ succeeded: false, revision: rev, kvs: current });
         continue;
       }
       const next = rev + 1;
@@ -349,29 +377,63 @@ export class LogBackend implements Backend {
         }
       }
       if (events.length === 0) {
-        outcomes.push({ succeeded: true, revision: rev, kvs: prevs.size ? prevs : EMPTY_MAP });
+        prepared.outcomes.push({ succeeded: true, revision: rev, kvs: prevs.size ? prevs : EMPTY_MAP });
         continue;
       }
       rev = next;
+      for (const e of events) {
+        this.#overlay.set(e.kv.key, { kv: e.type === 'put' ? e.kv : undefined, revision: rev });
+        prepared.written.push([e.kv.key, rev]);
+      }
       batch.push({ type: 'put', sublevel: log, key: encodeRevision(rev), value: encodeLogEntry(events) });
-      published.push(...events);
-      outcomes.push({ succeeded: true, revision: rev, kvs: prevs });
+      prepared.published.push(...events);
+      prepared.outcomes.push({ succeeded: true, revision: rev, kvs: prevs });
     }
-
+    this.#prepared = rev;
+    prepared.lastRevision = rev;
     if (batch.length > 0) {
       batch.push({ type: 'put', sublevel: meta, key: META_REVISION, value: encodeRevision(rev) });
-      try {
-        await writeBatch(this.#layout.root, batch, this.#sync);
-      } catch (err) {
-        const failure = unavailable(err);
-        for (const p of group) p.reject(failure);
-        return;
-      }
-      this.#revision = rev;
-      this.#broadcaster.publish(published);
+      prepared.write = writeBatch(this.#layout.root, batch, this.#sync).then(
+        () => undefined,
+        (err: unknown) => err ?? new Error('write failed'),
+      );
     }
-    group.forEach((p, i) => p.resolve(outcomes[i]!));
+    return prepared;
   }
+
+  /** Completes a group after the one before it: makes it visible, publishes, resolves. */
+  async #finish(p: Prepared, previous: Promise<void>): Promise<void> {
+    const writeError = p.write ? await p.write : undefined;
+    await previous;
+    for (const [key, rev] of p.written) if (this.#overlay.get(key)?.revision === rev) this.#overlay.delete(key);
+    if (writeError !== undefined) {
+      // Later groups were evaluated on top of this one: from here on the store refuses writes.
+      this.#failed ??= unavailable(writeError);
+    }
+    const failure = p.error ?? (p.written.length > 0 || p.write ? this.#failed : undefined);
+    if (failure) {
+      for (const q of p.group) q.reject(failure);
+      return;
+    }
+    if (p.write) {
+      this.#revision = p.lastRevision;
+      this.#broadcaster.publish(p.published);
+    }
+    p.group.forEach((q, i) => q.resolve(p.outcomes[i]!));
+  }
+}
+
+/** A group evaluated and (if it writes anything) being written. */
+interface Prepared {
+  readonly group: Pending[];
+  readonly outcomes: TxnResult[];
+  readonly published: WatchEvent[];
+  /** Keys this group wrote, with the revision of its last write to each (to clear the overlay). */
+  readonly written: [string, number][];
+  lastRevision: number;
+  /** Resolves to undefined on success or to the error. */
+  write?: Promise<unknown>;
+  error?: StorageError;
 }
 
 function holds(c: Compare, kv: KeyValue | undefined): boolean {
