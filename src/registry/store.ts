@@ -230,6 +230,7 @@ export class GenericStore {
     if (this.def.strategy.tracksGeneration) meta.generation = 1;
     else delete meta.generation;
     this.def.strategy.prepareForCreate(obj);
+    dropEmptyMetadata(meta);
     this.#validate(obj, [...(this.#deps.validateCommon?.(this.def, obj) ?? []), ...this.def.strategy.validate(obj)]);
     if (this.def.namespaced) await this.#deps.admitNamespace?.(namespace);
     if (options.dryRun) return obj;
@@ -376,6 +377,7 @@ export class GenericStore {
     else delete meta.deletionGracePeriodSeconds;
     meta.resourceVersion = old.metadata.resourceVersion!;
     if (!statusOnly && !finalizeOnly) this.def.strategy.prepareForUpdate(obj, old);
+    dropEmptyMetadata(meta);
     if (statusOnly || finalizeOnly) {
       if (old.metadata.generation !== undefined) meta.generation = old.metadata.generation;
     } else if (this.def.strategy.tracksGeneration) {
@@ -450,6 +452,18 @@ function tooLargeResourceVersion(requested: number, current: number) {
   const err = timeout(`Too large resource version: ${requested}, current: ${current}`, 1);
   err.status.details!.causes = [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }];
   return err;
+}
+
+/** ObjectMeta's maps and lists are omitempty: an emptied one is dropped, as kube's encoder drops it. */
+function dropEmptyMetadata(meta: KubeObject['metadata']): void {
+  for (const field of ['labels', 'annotations'] as const) {
+    const v = meta[field];
+    if (v !== undefined && (v === null || Object.keys(v).length === 0)) delete meta[field];
+  }
+  for (const field of ['finalizers', 'ownerReferences', 'managedFields'] as const) {
+    const v = meta[field];
+    if (v !== undefined && (v === null || v.length === 0)) delete meta[field];
+  }
 }
 
 function withoutMetaAndStatus(obj: KubeObject): Record<string, unknown> {

@@ -19,7 +19,7 @@ function partial(obj: KubeObject, version: string): KubeObject {
   return { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${version}`, metadata: obj.metadata };
 }
 
-export function tableOf(def: ResourceDefinition, items: KubeObject[], listMeta: KubeList['metadata'], version: string, include: IncludeObject): object {
+export function tableOf(def: Pick<ResourceDefinition, 'columns'>, items: KubeObject[], listMeta: KubeList['metadata'], version: string, include: IncludeObject): object {
   return {
     kind: 'Table',
     apiVersion: `meta.k8s.io/${version}`,

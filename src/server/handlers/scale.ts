@@ -8,7 +8,10 @@ import { formatLabelSelector, labelSelectorToRequirements, type LabelSelector } 
 import { getPath, isPlainObject, setPath, type KubeObject } from '../../api/object.js';
 import { applyJsonPatch } from '../../api/patch/json-patch.js';
 import { applyMergePatch } from '../../api/patch/merge-patch.js';
-import type { ScaleSubresource } from '../../registry/definition.js';
+import { ageColumn, nameColumn } from '../../registry/columns.js';
+import type { PrinterColumn, ScaleSubresource } from '../../registry/definition.js';
+import { negotiateRendering } from '../negotiate.js';
+import { parseIncludeObject, tableOf } from '../render.js';
 import { decodeStructured, mediaTypeOf, readBody } from '../body.js';
 import { isDryRun, sendJson, type ResourceContext } from './context.js';
 
@@ -18,6 +21,16 @@ function selectorString(value: unknown): string | undefined {
   const reqs = labelSelectorToRequirements(value as LabelSelector);
   return reqs === null ? undefined : formatLabelSelector(reqs);
 }
+
+/** kube's printer for autoscaling/v1 Scale (`kubectl get --subresource=scale`). */
+const SCALE_TABLE = {
+  columns: [
+    nameColumn,
+    { name: 'Desired', type: 'integer', priority: 0, description: 'Desired replicas', cell: (o: KubeObject) => (o['spec'] as { replicas?: number }).replicas ?? 0 },
+    { name: 'Available', type: 'integer', priority: 0, description: 'Actual replicas', cell: (o: KubeObject) => (o['status'] as { replicas?: number }).replicas ?? 0 },
+    ageColumn,
+  ] satisfies PrinterColumn[],
+};
 
 export function scaleOf(obj: KubeObject, spec: ScaleSubresource): KubeObject {
   const m = obj.metadata;
@@ -44,7 +57,14 @@ export async function handleScale(ctx: ResourceContext): Promise<void> {
   const spec = ctx.def.subresources.scale!;
   const { namespace, name } = ctx.info;
   if (ctx.info.verb === 'get') {
-    sendJson(ctx.res, 200, scaleOf(await ctx.store.get(namespace, name), spec));
+    const rendering = negotiateRendering(ctx.req.headers.accept, false);
+    const scale = scaleOf(await ctx.store.get(namespace, name), spec);
+    if (rendering.as === 'Table') {
+      const include = parseIncludeObject(ctx.query.get('includeObject'));
+      sendJson(ctx.res, 200, tableOf(SCALE_TABLE, [scale], { resourceVersion: scale.metadata.resourceVersion ?? '' }, rendering.version, include));
+      return;
+    }
+    sendJson(ctx.res, 200, scale);
     return;
   }
   const type = mediaTypeOf(ctx.req);
