@@ -16,7 +16,7 @@ export function openLevelBackend(path: string, options: LevelOptions = {}): Prom
     keyEncoding: 'buffer',
     valueEncoding: 'buffer',
     // Large write buffers let many group commits land in the memtable between compactions.
-    writeBufferSize: 16 * 1024 * 1024,
+    writeBufferSize: 64 * 1024 * 1024,
     cacheSize: 64 * 1024 * 1024,
   }) as unknown as RootLevel;
   return LogBackend.open({ ...options, sync: options.sync ?? true, layout: layoutOf(root) });
