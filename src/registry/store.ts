@@ -106,8 +106,13 @@ export class GenericStore {
     this.#deps = deps;
   }
 
-  get backend(): Backend {
+  private get backend(): Backend {
     return this.#deps.backend;
+  }
+
+  /** The newest resourceVersion of the whole store. */
+  currentRevision(): number {
+    return this.#deps.backend.currentRevision();
   }
 
   async get(namespace: string, name: string): Promise<KubeObject> {
@@ -355,6 +360,14 @@ export class GenericStore {
         }
         if (out.length > 0) yield out;
       }
+    } catch (err) {
+      // A watcher that fell behind just ends: the client re-watches from the last resourceVersion
+      // it saw, or relists if that is gone by then (the apiserver's cacher does the same).
+      if (isStorageError(err, 'WatcherTooSlow')) return;
+      if (isStorageError(err, 'Compacted')) {
+        throw resourceExpired(options.afterRevision, Math.max((err.revision ?? 1) - 1, 0));
+      }
+      throw interpretStorageError(err, this.gr, '');
     } finally {
       watch.close();
     }

@@ -7,11 +7,10 @@
  * compacted away is a 200 with one ERROR frame carrying 410 Expired, which makes informers relist;
  * one the store has not reached is a 504 before the stream starts.
  */
-import { resourceExpired, StatusError, toStatus } from '../../api/errors.js';
+import { toStatus } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import { planWatch } from '../../api/resource-version.js';
 import { apiVersionOf } from '../../registry/definition.js';
-import { isStorageError } from '../../../storage/index.js';
 import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
 import { drained, type ResourceContext } from './context.js';
@@ -66,7 +65,7 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
     }
     res.write(bytes);
   };
-  let lastRevision = plan.kind === 'after' ? plan.revision : store.backend.currentRevision();
+  let lastRevision = plan.kind === 'after' ? plan.revision : store.currentRevision();
   const bookmark = (annotations?: Record<string, string>): void =>
     frame('BOOKMARK', {
       kind: def.kind,
@@ -95,22 +94,10 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
       if (res.writableNeedDrain) await drained(res);
     }
   } catch (err) {
-    // A watcher that fell behind is simply ended: the client re-watches from the last
-    // resourceVersion it saw (or relists if that is gone by then).
-    if (!abort.signal.aborted && !isStorageError(err, 'WatcherTooSlow')) {
-      frame('ERROR', watchErrorStatus(err, lastRevision, store.backend.compactRevision()));
-    }
+    if (!abort.signal.aborted) frame('ERROR', toStatus(err));
   } finally {
     clearTimeout(timer);
     if (ticker) clearInterval(ticker);
     res.end();
   }
-}
-
-/** The in-stream Status: too old → 410 Expired worded as upstream; anything else as rendered. */
-function watchErrorStatus(err: unknown, requested: number, compactRevision: number): StatusError['status'] {
-  if ((err instanceof StatusError && err.reason === 'Expired') || isStorageError(err, 'Compacted')) {
-    return resourceExpired(requested, Math.max(compactRevision - 1, 0)).status;
-  }
-  return toStatus(err);
 }
