@@ -46,7 +46,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     intervalMs: 60_000,
     onError: (err) => console.error('compaction failed', err),
   });
-  const pki: Pki = await ensurePki(join(dataDir, 'pki'), { hosts: [options.bindAddress, 'localhost', '127.0.0.1'] });
+  // Keys and certificates go to DIR/pki.
+  const pki: Pki = await ensurePki(dataDir, { hosts: [options.bindAddress, 'localhost', '127.0.0.1'] });
 
   let baseUrl = '';
   const pendingKubeconfigs: ServedSpace[] = [];
@@ -63,9 +64,12 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     });
     await writeKubeconfig(join(kubeconfigDir, `${name}.kubeconfig`), content);
   };
-  const spaces = new SpaceManager(backend, (space) => {
-    if (baseUrl === '') pendingKubeconfigs.push(space);
-    else void writeSpaceKubeconfig(space).catch((err: unknown) => console.error('writing kubeconfig failed', err));
+  const spaces = new SpaceManager(backend, {
+    caCert: pki.caCert,
+    onServe: (space) => {
+      if (baseUrl === '') pendingKubeconfigs.push(space);
+      else void writeSpaceKubeconfig(space).catch((err: unknown) => console.error('writing kubeconfig failed', err));
+    },
   });
   await spaces.start();
 

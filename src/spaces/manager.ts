@@ -14,6 +14,7 @@ import type { ResourceDefinition } from '../registry/definition.js';
 import { spaces, type SpaceType } from '../registry/builtin/spaces.js';
 import { CrdController } from '../controllers/crd-controller.js';
 import { LifecycleController } from '../controllers/lifecycle-controller.js';
+import { NamespaceDefaultsController } from '../controllers/namespace-defaults.js';
 import { structuralSchemaOps } from '../registry/crd/schema-ops.js';
 import { ServedSpace } from './served-space.js';
 
@@ -42,11 +43,16 @@ export class SpaceManager {
   readonly #abort = new AbortController();
 
   readonly #onServe: ((space: ServedSpace) => void) | undefined;
+  readonly #caCert: string | undefined;
 
-  /** `onServe` runs for every space that starts being served (e.g. to write its kubeconfig). */
-  constructor(backend: Backend, onServe?: (space: ServedSpace) => void) {
+  /**
+   * `onServe` runs for every space that starts being served (e.g. to write its kubeconfig);
+   * `caCert` is published in every namespace as `kube-root-ca.crt`.
+   */
+  constructor(backend: Backend, options: { onServe?: (space: ServedSpace) => void; caCert?: string } = {}) {
     this.#backend = backend;
-    this.#onServe = onServe;
+    this.#onServe = options.onServe;
+    this.#caCert = options.caCert;
     this.root = new ServedSpace({ backend, name: undefined, type: 'root', definitions: [spaces], generateName: randomSuffixName });
   }
 
@@ -106,9 +112,15 @@ export class SpaceManager {
     // Custom resources are served before anything acts on them.
     const crds = new CrdController(served, structuralSchemaOps);
     const lifecycle = new LifecycleController(served);
-    this.#controllers.set(name, [crds, lifecycle]);
+    const controllers: { stop(): void }[] = [crds, lifecycle];
+    this.#controllers.set(name, controllers);
     await crds.start();
     await lifecycle.start();
+    if (this.#caCert !== undefined) {
+      const defaults = new NamespaceDefaultsController(served, this.#caCert);
+      controllers.push(defaults);
+      await defaults.start();
+    }
     if ((space['status'] as { url?: string } | undefined)?.url === undefined) {
       await this.root.store(spaces).guaranteedUpdate('', name, (cur) => {
         cur['status'] = { url: `/clusters/${name}`, conditions: [{ type: 'Ready', status: 'True', reason: 'Serving', lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), message: '' }] };

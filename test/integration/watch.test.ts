@@ -31,6 +31,9 @@ describe('watch over TLS', function () {
     const name = `watch-${++nsCounter}`;
     const r = await h.request('POST', `${SPACE}/api/v1/namespaces`, { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } });
     assert.equal(r.status, 201, JSON.stringify(r.body));
+    // Every namespace gets the kube-root-ca.crt ConfigMap soon after it is created (as in kube);
+    // wait for it so it is part of the namespace's starting state, not a live event.
+    await waitForRootCa(`${SPACE}/api/v1/namespaces/${name}/configmaps/kube-root-ca.crt`);
     return `${SPACE}/api/v1/namespaces/${name}/configmaps`;
   }
 
@@ -53,9 +56,22 @@ describe('watch over TLS', function () {
     return r.body.metadata.resourceVersion as string;
   }
 
-  const events = (frames: readonly WatchFrame[]) => frames.filter((f) => f.type !== 'BOOKMARK');
+  async function waitForRootCa(path: string): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      if ((await h.request('GET', path)).status === 200) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.fail(`${path} never appeared`);
+  }
+
+  /** The test's own objects: every namespace also holds kube-root-ca.crt, which tests ignore. */
+  const own = (frames: readonly WatchFrame[]) =>
+    frames.filter((f) => f.object?.metadata?.name !== 'kube-root-ca.crt' && !isRootCaRow(f));
+  const isRootCaRow = (f: WatchFrame): boolean =>
+    (f.object as { rows?: { object?: { metadata?: { name?: string } } }[] } | undefined)?.rows?.[0]?.object?.metadata?.name === 'kube-root-ca.crt';
+  const events = (frames: readonly WatchFrame[]) => own(frames).filter((f) => f.type !== 'BOOKMARK');
   const summary = (frames: readonly WatchFrame[]) =>
-    frames.map((f) => `${f.type} ${f.object?.metadata?.name ?? ''}@${f.object?.metadata?.resourceVersion ?? ''}`);
+    own(frames).map((f) => `${f.type} ${f.object?.metadata?.name ?? ''}@${f.object?.metadata?.resourceVersion ?? ''}`);
 
   it('streams ADDED, MODIFIED, DELETED in order, one JSON object per line, with increasing resourceVersions', async () => {
     const path = await freshNamespace();
@@ -229,7 +245,8 @@ describe('watch over TLS', function () {
     const frames = await w.waitFor((f) => f.some((x) => x.type === 'ADDED' && x.object.metadata.name === 'i4'));
     w.close();
     const endIndex = frames.findIndex((f) => f.type === 'BOOKMARK');
-    const initial = frames.slice(0, endIndex);
+    assert.deepEqual(frames.slice(0, endIndex).map((f) => f.type), ['ADDED', 'ADDED', 'ADDED', 'ADDED'], 'three objects and kube-root-ca.crt');
+    const initial = own(frames.slice(0, endIndex));
     assert.deepEqual(initial.map((f) => f.type), ['ADDED', 'ADDED', 'ADDED'], summary(frames).join(', '));
     assert.deepEqual(new Map(initial.map((f) => [f.object.metadata.name, f.object.metadata.resourceVersion])), rvs);
     const end = frames[endIndex]!;
@@ -243,13 +260,14 @@ describe('watch over TLS', function () {
     assert.deepEqual(after.map((f) => [f.type, f.object.metadata.name, f.object.metadata.resourceVersion]), [['ADDED', 'i4', live]]);
   });
 
-  it('sendInitialEvents=true on an empty collection sends just the end bookmark', async () => {
+  it('sendInitialEvents=true on a new namespace sends its kube-root-ca.crt, then the end bookmark', async () => {
     const path = await freshNamespace();
     const r = await h.watchFrames(`${path}?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true`, (f) => f.type === 'BOOKMARK');
     assert.equal(r.endedBy, 'until');
-    assert.equal(r.frames.length, 1, summary(r.frames).join(', '));
-    assert.equal(r.frames[0]!.object.metadata.annotations?.['k8s.io/initial-events-end'], 'true');
-    assert.match(String(r.frames[0]!.object.metadata.resourceVersion), /^[1-9][0-9]*$/);
+    assert.deepEqual(r.frames.map((f) => `${f.type} ${f.object?.metadata?.name ?? ''}`), ['ADDED kube-root-ca.crt', 'BOOKMARK ']);
+    const end = r.frames[1]!;
+    assert.equal(end.object.metadata.annotations?.['k8s.io/initial-events-end'], 'true');
+    assert.match(String(end.object.metadata.resourceVersion), /^[1-9][0-9]*$/);
   });
 
   it('timeoutSeconds=1 ends the stream cleanly after about a second', async () => {
@@ -275,10 +293,11 @@ describe('watch over TLS', function () {
     await w.waitFor((f) => f.length >= 1);
     const rv2 = await write('POST', path, cm('t2', {}, { a: '1', b: '2' }));
     await write('PATCH', `${path}/t1`, { data: { v: '1' } }, MERGE);
-    const frames = await w.waitFor((f) => f.length >= 3);
+    const all = await w.waitFor((f) => own(f).length >= 3);
     w.close();
+    const frames = own(all);
     assert.deepEqual(frames.map((f) => f.type), ['ADDED', 'ADDED', 'MODIFIED']);
-    frames.forEach((f, i) => {
+    all.forEach((f, i) => {
       assert.equal(f.object.kind, 'Table');
       assert.equal(f.object.apiVersion, 'meta.k8s.io/v1');
       assert.equal(f.object.rows.length, 1);
