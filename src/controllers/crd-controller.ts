@@ -9,6 +9,7 @@ import { rfc3339, type KubeObject } from '../api/object.js';
 import { definitionFromCrd, type CrdSpec, type SchemaOps } from '../registry/crd/from-crd.js';
 import type { ResourceDefinition } from '../registry/definition.js';
 import type { ServedSpace } from '../spaces/served-space.js';
+import { runInformer } from './informer.js';
 
 export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
 const CRD_GROUP = 'apiextensions.k8s.io';
@@ -36,39 +37,27 @@ export class CrdController {
   async start(): Promise<void> {
     const def = this.#crdDef();
     if (def === undefined) return;
-    const store = this.#space.store(def);
-    const { list } = await store.list('');
-    for (const crd of list.items) await this.#reconcile(crd);
-    void this.#follow(Number(list.metadata.resourceVersion));
+    await runInformer(
+      this.#space.store(def),
+      '',
+      {
+        sync: async (items) => {
+          const names = new Set(items.map((c) => c.metadata.name!));
+          for (const name of [...this.#served.keys()]) if (!names.has(name)) this.#unserve(name);
+          for (const crd of items) await this.#reconcile(crd);
+        },
+        event: async (e) => {
+          if (e.type === 'DELETED') this.#unserve(e.object.metadata.name!);
+          else await this.#reconcile(e.object);
+        },
+      },
+      this.#abort.signal,
+      this.#log,
+    );
   }
 
   stop(): void {
     this.#abort.abort();
-  }
-
-  async #follow(afterRevision: number): Promise<void> {
-    const store = this.#space.store(this.#crdDef()!);
-    let revision = afterRevision;
-    while (!this.#abort.signal.aborted) {
-      try {
-        for await (const events of store.watch('', { afterRevision: revision, signal: this.#abort.signal })) {
-          for (const e of events) {
-            revision = e.revision;
-            if (e.type === 'DELETED') this.#unserve(e.object.metadata.name!);
-            else await this.#reconcile(e.object);
-          }
-        }
-        return;
-      } catch (err) {
-        if (this.#abort.signal.aborted) return;
-        this.#log('CRD watch ended; relisting', err);
-        const { list } = await store.list('');
-        const names = new Set(list.items.map((c) => c.metadata.name!));
-        for (const name of [...this.#served.keys()]) if (!names.has(name)) this.#unserve(name);
-        for (const crd of list.items) await this.#reconcile(crd);
-        revision = Number(list.metadata.resourceVersion);
-      }
-    }
   }
 
   #unserve(name: string): void {

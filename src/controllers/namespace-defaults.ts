@@ -8,6 +8,7 @@ import { isStatusError } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
 import { configmaps, namespaces, serviceaccounts } from '../registry/builtin/core.js';
 import type { ServedSpace } from '../spaces/served-space.js';
+import { runInformer } from './informer.js';
 
 export const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
 
@@ -24,35 +25,24 @@ export class NamespaceDefaultsController {
   }
 
   async start(): Promise<void> {
-    const store = this.#space.store(namespaces);
-    const { list } = await store.list('');
-    for (const ns of list.items) await this.#ensure(ns);
-    void this.#follow(Number(list.metadata.resourceVersion));
+    await runInformer(
+      this.#space.store(namespaces),
+      '',
+      {
+        sync: async (items) => {
+          for (const ns of items) await this.#ensure(ns);
+        },
+        event: async (e) => {
+          if (e.type !== 'DELETED') await this.#ensure(e.object);
+        },
+      },
+      this.#abort.signal,
+      this.#log,
+    );
   }
 
   stop(): void {
     this.#abort.abort();
-  }
-
-  async #follow(afterRevision: number): Promise<void> {
-    const store = this.#space.store(namespaces);
-    let revision = afterRevision;
-    while (!this.#abort.signal.aborted) {
-      try {
-        for await (const events of store.watch('', { afterRevision: revision, signal: this.#abort.signal })) {
-          for (const e of events) {
-            revision = e.revision;
-            if (e.type !== 'DELETED') await this.#ensure(e.object);
-          }
-        }
-        return;
-      } catch {
-        if (this.#abort.signal.aborted) return;
-        const { list } = await store.list('');
-        for (const ns of list.items) await this.#ensure(ns);
-        revision = Number(list.metadata.resourceVersion);
-      }
-    }
   }
 
   async #ensure(ns: KubeObject): Promise<void> {

@@ -13,6 +13,7 @@ import { builtinResources } from '../registry/builtin/index.js';
 import type { ResourceDefinition } from '../registry/definition.js';
 import { spaces, type SpaceType } from '../registry/builtin/spaces.js';
 import { CrdController } from '../controllers/crd-controller.js';
+import { runInformer } from '../controllers/informer.js';
 import { LifecycleController } from '../controllers/lifecycle-controller.js';
 import { NamespaceDefaultsController } from '../controllers/namespace-defaults.js';
 import { structuralSchemaOps } from '../registry/crd/schema-ops.js';
@@ -58,10 +59,22 @@ export class SpaceManager {
 
   /** Serves every stored Space, then follows changes. */
   async start(): Promise<void> {
-    const store = this.root.store(spaces);
-    const { list } = await store.list('');
-    for (const space of list.items) await this.#serve(space);
-    void this.#follow(Number(list.metadata.resourceVersion));
+    await runInformer(
+      this.root.store(spaces),
+      '',
+      {
+        sync: async (items) => {
+          const names = new Set(items.map((s) => s.metadata.name!));
+          for (const name of [...this.#served.keys()]) if (!names.has(name)) this.#unserve(name);
+          for (const space of items) await this.#serve(space);
+        },
+        event: async (e) => {
+          if (e.type === 'DELETED') this.#unserve(e.object.metadata.name!);
+          else await this.#serve(e.object);
+        },
+      },
+      this.#abort.signal,
+    );
   }
 
   stop(): void {
@@ -129,27 +142,10 @@ export class SpaceManager {
     }
   }
 
-  async #follow(afterRevision: number): Promise<void> {
-    const store = this.root.store(spaces);
-    try {
-      for await (const events of store.watch('', { afterRevision, signal: this.#abort.signal })) {
-        for (const e of events) {
-          const name = e.object.metadata.name!;
-          if (e.type === 'DELETED') {
-            this.#served.get(name)?.stop();
-            this.#served.delete(name);
-            for (const c of this.#controllers.get(name) ?? []) c.stop();
-            this.#controllers.delete(name);
-          }
-          else await this.#serve(e.object);
-        }
-      }
-    } catch {
-      if (!this.#abort.signal.aborted) {
-        const { list } = await store.list('');
-        for (const space of list.items) await this.#serve(space);
-        void this.#follow(Number(list.metadata.resourceVersion));
-      }
-    }
+  #unserve(name: string): void {
+    this.#served.get(name)?.stop();
+    this.#served.delete(name);
+    for (const c of this.#controllers.get(name) ?? []) c.stop();
+    this.#controllers.delete(name);
   }
 }

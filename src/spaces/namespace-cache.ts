@@ -4,6 +4,8 @@
  * a storage read. A miss still reads storage: a namespace created a moment ago may not have
  * arrived through the watch yet.
  */
+import type { KubeObject } from '../api/object.js';
+import { runInformer } from '../controllers/informer.js';
 import type { GenericStore } from '../registry/store.js';
 
 export interface NamespaceState {
@@ -38,27 +40,22 @@ export class NamespaceCache {
     this.#abort.abort();
   }
 
-  async #start(): Promise<void> {
-    const { list } = await this.#store.list('');
-    for (const ns of list.items) this.#known.set(ns.metadata.name!, { terminating: ns.metadata.deletionTimestamp !== undefined });
-    void this.#follow(Number(list.metadata.resourceVersion));
-  }
-
-  async #follow(afterRevision: number): Promise<void> {
-    try {
-      for await (const events of this.#store.watch('', { afterRevision, signal: this.#abort.signal })) {
-        for (const e of events) {
-          const name = e.object.metadata.name!;
-          if (e.type === 'DELETED') this.#known.delete(name);
-          else this.#known.set(name, { terminating: e.object.metadata.deletionTimestamp !== undefined });
-        }
-      }
-    } catch {
-      // Fell behind or compacted: forget everything and start over on the next lookup.
-    }
-    if (!this.#abort.signal.aborted) {
-      this.#known.clear();
-      this.#started = undefined;
-    }
+  #start(): Promise<void> {
+    const state = (ns: KubeObject): NamespaceState => ({ terminating: ns.metadata.deletionTimestamp !== undefined });
+    return runInformer(
+      this.#store,
+      '',
+      {
+        sync: (items) => {
+          this.#known.clear();
+          for (const ns of items) this.#known.set(ns.metadata.name!, state(ns));
+        },
+        event: (e) => {
+          if (e.type === 'DELETED') this.#known.delete(e.object.metadata.name!);
+          else this.#known.set(e.object.metadata.name!, state(e.object));
+        },
+      },
+      this.#abort.signal,
+    );
   }
 }
