@@ -8,7 +8,7 @@ import { isStatusError } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
 import type { Backend } from '../../storage/index.js';
 import { coordinationResources } from '../registry/builtin/coordination.js';
-import { coreResources, namespaces } from '../registry/builtin/core.js';
+import { coreResources, namespaces, serviceDefinition } from '../registry/builtin/core.js';
 import { builtinResources } from '../registry/builtin/index.js';
 import type { ResourceDefinition } from '../registry/definition.js';
 import { spaces, type SpaceType } from '../registry/builtin/spaces.js';
@@ -18,6 +18,7 @@ import { LifecycleController } from '../controllers/lifecycle-controller.js';
 import { NamespaceDefaultsController } from '../controllers/namespace-defaults.js';
 import { structuralSchemaOps } from '../registry/crd/schema-ops.js';
 import { ServedSpace } from './served-space.js';
+import { ServiceAllocationCache } from './service-allocations.js';
 
 const INITIAL_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -32,8 +33,10 @@ export function randomSuffixName(prefix: string): string {
  * What each kind of space serves: a wds or a cluster the whole built-in API; an ITS the hub's
  * share of it (namespaces, configmaps, secrets, leases, ...), with the OCM kinds added as CRDs.
  */
-function definitionsFor(type: SpaceType): readonly ResourceDefinition[] {
-  return type === 'its' ? [...coreResources, ...coordinationResources] : builtinResources;
+function definitionsFor(type: SpaceType, services: ResourceDefinition): readonly ResourceDefinition[] {
+  const all = type === 'its' ? [...coreResources, ...coordinationResources] : builtinResources;
+  // Each space has its own Service allocator, so its Service definition is its own too.
+  return all.map((d) => (d.group === '' && d.plural === 'services' ? services : d));
 }
 
 export class SpaceManager {
@@ -111,7 +114,15 @@ export class SpaceManager {
     const name = space.metadata.name!;
     if (this.#served.has(name)) return;
     const type = (space['spec'] as { type: SpaceType }).type;
-    const served = new ServedSpace({ backend: this.#backend, name, type, definitions: definitionsFor(type), generateName: randomSuffixName });
+    const allocations = new ServiceAllocationCache();
+    const servicesDef = serviceDefinition(allocations);
+    const served = new ServedSpace({
+      backend: this.#backend,
+      name,
+      type,
+      definitions: definitionsFor(type, servicesDef),
+      generateName: randomSuffixName,
+    });
     this.#served.set(name, served);
     this.#onServe?.(served);
     const nsStore = served.store(namespaces);
@@ -125,8 +136,10 @@ export class SpaceManager {
     // Custom resources are served before anything acts on them.
     const crds = new CrdController(served, structuralSchemaOps);
     const lifecycle = new LifecycleController(served);
-    const controllers: { stop(): void }[] = [crds, lifecycle];
+    const allocator = new AbortController();
+    const controllers: { stop(): void }[] = [crds, lifecycle, { stop: () => allocator.abort() }];
     this.#controllers.set(name, controllers);
+    await allocations.follow(served.store(servicesDef), allocator.signal);
     await crds.start();
     await lifecycle.start();
     if (this.#caCert !== undefined) {
