@@ -11,6 +11,7 @@ import { strategicMergeUnsupported } from '../../api/patch/patch-meta.js';
 import { discardNulls } from '../../api/patch/strategic-clean.js';
 import { applyStrategicMergePatch } from '../../api/patch/strategic-merge.js';
 import { strategicPatchMeta } from '../../registry/patch-meta.js';
+import { handleApply } from './apply.js';
 import { mediaTypeOf, readBody } from '../body.js';
 import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
@@ -21,6 +22,7 @@ import { fieldValidationOf, isDryRun, sendJson, setWarnings, type ResourceContex
 const JSON_PATCH = 'application/json-patch+json';
 const MERGE_PATCH = 'application/merge-patch+json';
 const STRATEGIC_PATCH = 'application/strategic-merge-patch+json';
+const APPLY_PATCH = 'application/apply-patch+yaml';
 const PATCH_TYPES = [JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH];
 
 function parsePatchBody(body: Buffer): unknown {
@@ -34,7 +36,8 @@ function parsePatchBody(body: Buffer): unknown {
 export async function handlePatch(ctx: ResourceContext): Promise<void> {
   const rendering = negotiateRendering(ctx.req.headers.accept, false);
   const type = mediaTypeOf(ctx.req);
-  if (!PATCH_TYPES.includes(type)) throw unsupportedMediaType(PATCH_TYPES);
+  if (type === APPLY_PATCH) return handleApply(ctx);
+  if (!PATCH_TYPES.includes(type)) throw unsupportedMediaType([...PATCH_TYPES, APPLY_PATCH]);
   const meta = type === STRATEGIC_PATCH ? strategicPatchMeta(ctx.def) : undefined;
   if (type === STRATEGIC_PATCH && meta === undefined) throw strategicMergeUnsupported();
   const mode = fieldValidationOf(ctx, 'patch');

@@ -1,0 +1,79 @@
+/**
+ * Server-side apply: PATCH with `application/apply-patch+yaml`. The body (YAML or JSON) is the
+ * manager's whole intent; the apply engine merges it into the live object under the schema,
+ * records ownership in managedFields, and refuses to take fields another manager owns with a
+ * different value unless `force=true` (409 with one cause per field). A missing object is created.
+ */
+import { parse as parseYaml } from 'yaml';
+import { badRequest, fieldErrors, invalid, isStatusError } from '../../api/errors.js';
+import { isPlainObject, type KubeObject } from '../../api/object.js';
+import { applyWithLastApplied } from '../../api/apply/index.js';
+import { apiVersionOf } from '../../registry/definition.js';
+import { applySchemaFor, resetFieldsFor } from '../../registry/apply-schema.js';
+import { readBody } from '../body.js';
+import { negotiateRendering } from '../negotiate.js';
+import { parseIncludeObject, renderObject } from '../render.js';
+import { isDryRun, sendJson, type ResourceContext } from './context.js';
+
+function parseConfig(ctx: ResourceContext, raw: Buffer): KubeObject {
+  let body: unknown;
+  try {
+    body = parseYaml(raw.toString('utf8'));
+  } catch (err) {
+    throw badRequest(`error decoding YAML: ${(err as Error).message}`);
+  }
+  if (!isPlainObject(body)) throw badRequest('the apply configuration must be an object');
+  const config = body as KubeObject;
+  const expected = apiVersionOf(ctx.def.group, ctx.info.version);
+  if (config.apiVersion !== expected || config.kind !== ctx.def.kind) {
+    throw badRequest(`the apply configuration must have apiVersion ${expected} and kind ${ctx.def.kind}`);
+  }
+  if (!isPlainObject(config.metadata)) throw badRequest('the apply configuration must have metadata');
+  if (config.metadata.name !== undefined && config.metadata.name !== ctx.info.name) {
+    throw badRequest(`the name of the object (${String(config.metadata.name)}) does not match the name on the URL (${ctx.info.name})`);
+  }
+  config.metadata.name = ctx.info.name;
+  return config;
+}
+
+export async function handleApply(ctx: ResourceContext): Promise<void> {
+  const rendering = negotiateRendering(ctx.req.headers.accept, false);
+  const manager = ctx.query.get('fieldManager') ?? '';
+  if (manager === '') {
+    throw invalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [fieldErrors.required('fieldManager', 'is required for apply patch')]);
+  }
+  const force = ctx.query.get('force') === 'true';
+  const dryRun = isDryRun(ctx.query, 'patch');
+  const config = parseConfig(ctx, await readBody(ctx.req));
+  const subresource = ctx.info.subresource === 'status' ? 'status' : undefined;
+  const common = {
+    config,
+    manager,
+    force,
+    schema: applySchemaFor(ctx.def),
+    now: new Date(),
+    apiVersion: ctx.apiVersion,
+    ...(subresource && { subresource }),
+    resetFields: resetFieldsFor(ctx.def, subresource),
+    objectRef: `${ctx.info.namespace}/${ctx.info.name}; ${ctx.apiVersion}, Kind=${ctx.def.kind}`,
+  };
+  const merge = (live: KubeObject | undefined): KubeObject => {
+    const result = applyWithLastApplied({ ...common, live });
+    if (!result.ok) throw result.error;
+    return { ...(result.object as KubeObject), metadata: { ...(result.object as KubeObject).metadata, managedFields: result.managedFields } };
+  };
+  const { namespace, name } = ctx.info;
+  let out: KubeObject;
+  let code = 200;
+  try {
+    out = await ctx.store.guaranteedUpdate(namespace, name, (current) => merge(current), {
+      dryRun,
+      ...(subresource && { subresource }),
+    });
+  } catch (err) {
+    if (!isStatusError(err, 'NotFound') || subresource) throw err;
+    out = await ctx.store.create(namespace, merge(undefined), { dryRun });
+    code = 201;
+  }
+  sendJson(ctx.res, code, renderObject(ctx.def, out, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));
+}

@@ -1,0 +1,76 @@
+/**
+ * Server-side apply with real kubectl: create, re-apply, a conflict with a second field manager
+ * (non-zero exit naming the field), --force-conflicts, and managedFields as kubectl shows them.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeResult, kubectl, kubectlVersions } from '../helpers/kubectl.js';
+import { startServer, type ServerProcess } from '../helpers/server-process.js';
+
+const deployment = (ns: string, replicas: number): string => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ssa
+  namespace: ${ns}
+  labels: {app: ssa}
+spec:
+  replicas: ${replicas}
+  selector: {matchLabels: {app: ssa}}
+  template:
+    metadata: {labels: {app: ssa}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.25
+`;
+
+describe('e2e: kubectl apply --server-side', function () {
+  // SSA as kubectl uses it today: the newest pinned kubectl and 1.35 (the oldest, 1.27, is left out).
+  const all = kubectlVersions();
+  const versions = all.length > 1 ? all.slice(1) : all;
+  let server: ServerProcess;
+  let files: string;
+
+  before(async function () {
+    if (versions.length === 0) this.skip();
+    server = await startServer({ demo: true });
+    files = await mkdtemp(join(tmpdir(), 'kubectl-ssa-'));
+  });
+
+  after(async function () {
+    await server?.dispose();
+    if (files !== undefined) await rm(files, { recursive: true, force: true });
+  });
+
+  for (const v of versions) {
+    it(`kubectl ${v.version}: create, conflict, force, managedFields`, async function () {
+      const ns = `ssa-${v.version.replace('.', '-')}`;
+      const run = (args: string[]) => kubectl(v.path, server.kubeconfig('wds1'), args);
+      const ok = async (args: string[]) => {
+        const r = await run(args);
+        assert.equal(r.code, 0, describeResult(args, r));
+        return r;
+      };
+      await ok(['create', 'namespace', ns]);
+      const file = join(files, `${ns}.yaml`);
+      await writeFile(file, deployment(ns, 2));
+      assert.match((await ok(['apply', '--server-side', '-f', file])).stdout, /serverside-applied/);
+      await ok(['apply', '--server-side', '-f', file]);
+
+      const shown = await ok(['get', 'deploy', 'ssa', '-n', ns, '-o', 'jsonpath={.metadata.managedFields[*].manager}/{.metadata.managedFields[*].operation}']);
+      assert.equal(shown.stdout, 'kubectl/Apply');
+
+      await writeFile(file, deployment(ns, 3));
+      const conflict = await run(['apply', '--server-side', '--field-manager=other', '-f', file]);
+      assert.notEqual(conflict.code, 0, describeResult(['apply (conflict)'], conflict));
+      assert.match(conflict.stderr, /conflict with "kubectl".*\.spec\.replicas/);
+
+      await ok(['apply', '--server-side', '--field-manager=other', '--force-conflicts', '-f', file]);
+      assert.equal((await ok(['get', 'deploy', 'ssa', '-n', ns, '-o', 'jsonpath={.spec.replicas}'])).stdout, '3');
+      const managers = (await ok(['get', 'deploy', 'ssa', '-n', ns, '-o', 'jsonpath={.metadata.managedFields[*].manager}'])).stdout;
+      assert.deepEqual(managers.split(' ').sort(), ['kubectl', 'other']);
+    });
+  }
+});
