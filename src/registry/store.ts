@@ -23,6 +23,7 @@ import { decodeKv, decodeShared, encodeObject, jsonWithRevision } from './codec.
 import { apiVersionOf, type ResourceDefinition } from './definition.js';
 import { interpretStorageError } from './interpret.js';
 import { listPrefix, objectKey } from './keys.js';
+import { managedFieldsAfterUpdate, type FieldManager } from './apply-schema.js';
 import { finalizersUpdate, statusUpdate } from './strategy.js';
 
 export interface StoreDeps {
@@ -45,6 +46,8 @@ export interface WriteOptions {
    * is kept from the stored object.
    */
   readonly subresource?: 'status' | 'finalize';
+  /** Record this write in managedFields under this manager (client writes; apply records its own). */
+  readonly manager?: FieldManager;
 }
 
 export interface ListOptions {
@@ -238,6 +241,11 @@ export class GenericStore {
     dropEmptyMetadata(meta);
     this.#validate(obj, [...(this.#deps.validateCommon?.(this.def, obj) ?? []), ...this.def.strategy.validate(obj)]);
     if (this.def.namespaced) await this.#deps.admitNamespace?.(namespace);
+    if (options.manager) {
+      const managed = managedFieldsAfterUpdate(this.def, undefined, obj, options.manager, this.#now());
+      if (managed !== undefined) obj.metadata.managedFields = managed;
+      dropEmptyMetadata(meta);
+    }
     if (options.dryRun) return obj;
     const key = objectKey(this.#deps.space, this.def, namespace, meta.name!);
     const revision = await this.#call(() => createKey(this.backend, key, encodeObject(obj)), meta.name!);
@@ -406,6 +414,11 @@ export class GenericStore {
       ...this.def.strategy.validate(obj),
       ...this.def.strategy.validateUpdate(obj, old),
     ]);
+    if (options.manager) {
+      const managed = managedFieldsAfterUpdate(this.def, old, obj, options.manager, this.#now());
+      if (managed !== undefined) obj.metadata.managedFields = managed;
+      dropEmptyMetadata(meta);
+    }
     if (isDeepStrictEqual(obj, old) || options.dryRun) return obj;
     // The last finalizer removed from an object being deleted completes the deletion.
     if (meta.deletionTimestamp !== undefined && (meta.finalizers ?? []).length === 0 && !this.def.strategy.heldForDeletion?.(obj)) {

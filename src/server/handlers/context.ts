@@ -4,6 +4,8 @@
  */
 import type { Request, Response } from '../http.js';
 import { fieldErrors, invalid } from '../../api/errors.js';
+import { defaultFieldManager } from '../../api/apply/index.js';
+import type { FieldManager } from '../../registry/apply-schema.js';
 import { parseFieldValidation, warningHeaderValues, type FieldValidationMode } from '../../registry/validation/index.js';
 import type { ResourceDefinition } from '../../registry/definition.js';
 import type { GenericStore } from '../../registry/store.js';
@@ -86,4 +88,11 @@ export function fieldValidationOf(ctx: ResourceContext, verb: 'create' | 'update
 /** Sends warnings the way client-go shows them (`Warning: 299 - "text"`). */
 export function setWarnings(res: Response, warnings: readonly string[]): void {
   if (warnings.length > 0) res.setHeader('Warning', warningHeaderValues(warnings));
+}
+
+/** The manager a client write is recorded under: `fieldManager`, else derived from the User-Agent. */
+export function fieldManagerOf(ctx: ResourceContext): FieldManager {
+  const name = ctx.query.get('fieldManager') || defaultFieldManager(ctx.req.headers['user-agent']);
+  const sub = ctx.info.subresource;
+  return { name, apiVersion: ctx.apiVersion, ...(sub !== '' && { subresource: sub }) };
 }

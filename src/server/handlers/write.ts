@@ -11,7 +11,7 @@ import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
 import { checkSchema } from '../../registry/schema-check.js';
 import { findDuplicateFields } from '../../registry/validation/index.js';
-import { fieldValidationOf, isDryRun, sendJson, setWarnings, type ResourceContext } from './context.js';
+import { fieldManagerOf, fieldValidationOf, isDryRun, sendJson, setWarnings, type ResourceContext } from './context.js';
 import { predicateOf } from './list-options.js';
 
 /**
@@ -45,7 +45,7 @@ async function objectBody(ctx: ResourceContext, verb: 'create' | 'update'): Prom
 export async function handleCreate(ctx: ResourceContext): Promise<void> {
   const rendering = negotiateRendering(ctx.req.headers.accept, false);
   const obj = await objectBody(ctx, 'create');
-  const created = await ctx.store.create(ctx.info.namespace, obj, { dryRun: isDryRun(ctx.query, 'create') });
+  const created = await ctx.store.create(ctx.info.namespace, obj, { dryRun: isDryRun(ctx.query, 'create'), manager: fieldManagerOf(ctx) });
   sendJson(ctx.res, 201, renderObject(ctx.def, created, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));
 }
 
@@ -55,8 +55,12 @@ export async function handleUpdate(ctx: ResourceContext): Promise<void> {
   const sub = ctx.info.subresource;
   const subresource = sub === 'status' || sub === 'finalize' ? sub : undefined;
   const updated = subresource
-    ? await ctx.store.guaranteedUpdate(ctx.info.namespace, ctx.info.name, () => obj, { dryRun: isDryRun(ctx.query, 'update'), subresource })
-    : await ctx.store.update(ctx.info.namespace, ctx.info.name, obj, { dryRun: isDryRun(ctx.query, 'update') });
+    ? await ctx.store.guaranteedUpdate(ctx.info.namespace, ctx.info.name, () => obj, {
+        dryRun: isDryRun(ctx.query, 'update'),
+        subresource,
+        manager: fieldManagerOf(ctx),
+      })
+    : await ctx.store.update(ctx.info.namespace, ctx.info.name, obj, { dryRun: isDryRun(ctx.query, 'update'), manager: fieldManagerOf(ctx) });
   sendJson(ctx.res, 200, renderObject(ctx.def, updated, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));
 }
 
