@@ -3,10 +3,9 @@
  * Field numbers from k8s.io/api and apimachinery v1.35 generated.proto; JSON names, field order and
  * presence from the Go struct tags (see ./types.ts).
  */
-import type { MessageTable } from './types.js';
+import type { FieldSpec, MessageTable } from './types.js';
 
-export const coreContainerMessages: MessageTable = {
-  'core.v1.Container': [
+const CONTAINER_FIELDS: readonly FieldSpec[] = [
     [1, 'name', 'string', 'keep'],
     [2, 'image', 'string'],
     [3, 'command', '[]string'],
@@ -32,7 +31,10 @@ export const coreContainerMessages: MessageTable = {
     [16, 'stdin', 'bool'],
     [17, 'stdinOnce', 'bool'],
     [18, 'tty', 'bool'],
-  ],
+];
+
+export const coreContainerMessages: MessageTable = {
+  'core.v1.Container': CONTAINER_FIELDS,
   'core.v1.EphemeralContainer': [
     [1, 'ephemeralContainerCommon', 'core.v1.EphemeralContainerCommon', 'inline'],
     [2, 'targetContainerName', 'string'],
@@ -108,33 +110,8 @@ export const coreContainerMessages: MessageTable = {
     [11, 'seccompProfile', 'core.v1.SeccompProfile', 'ptr'],
     [12, 'appArmorProfile', 'core.v1.AppArmorProfile', 'ptr'],
   ],
-  'core.v1.EphemeralContainerCommon': [
-    [1, 'name', 'string', 'keep'],
-    [2, 'image', 'string'],
-    [3, 'command', '[]string'],
-    [4, 'args', '[]string'],
-    [5, 'workingDir', 'string'],
-    [6, 'ports', '[]core.v1.ContainerPort'],
-    [19, 'envFrom', '[]core.v1.EnvFromSource'],
-    [7, 'env', '[]core.v1.EnvVar'],
-    [8, 'resources', 'core.v1.ResourceRequirements'],
-    [23, 'resizePolicy', '[]core.v1.ContainerResizePolicy'],
-    [24, 'restartPolicy', 'string', 'ptr'],
-    [25, 'restartPolicyRules', '[]core.v1.ContainerRestartRule'],
-    [9, 'volumeMounts', '[]core.v1.VolumeMount'],
-    [21, 'volumeDevices', '[]core.v1.VolumeDevice'],
-    [10, 'livenessProbe', 'core.v1.Probe', 'ptr'],
-    [11, 'readinessProbe', 'core.v1.Probe', 'ptr'],
-    [22, 'startupProbe', 'core.v1.Probe', 'ptr'],
-    [12, 'lifecycle', 'core.v1.Lifecycle', 'ptr'],
-    [13, 'terminationMessagePath', 'string'],
-    [20, 'terminationMessagePolicy', 'string'],
-    [14, 'imagePullPolicy', 'string'],
-    [15, 'securityContext', 'core.v1.SecurityContext', 'ptr'],
-    [16, 'stdin', 'bool'],
-    [17, 'stdinOnce', 'bool'],
-    [18, 'tty', 'bool'],
-  ],
+  // The same fields and numbers as Container, by design upstream.
+  'core.v1.EphemeralContainerCommon': CONTAINER_FIELDS,
   'core.v1.SELinuxOptions': [
     [1, 'user', 'string'],
     [2, 'role', 'string'],
