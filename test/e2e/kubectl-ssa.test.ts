@@ -71,6 +71,32 @@ describe('e2e: kubectl apply --server-side', function () {
       assert.equal((await ok(['get', 'deploy', 'ssa', '-n', ns, '-o', 'jsonpath={.spec.replicas}'])).stdout, '3');
       const managers = (await ok(['get', 'deploy', 'ssa', '-n', ns, '-o', 'jsonpath={.metadata.managedFields[*].manager}'])).stdout;
       assert.deepEqual(managers.split(' ').sort(), ['kubectl', 'other']);
+
+      // A field only one manager owns goes when that manager stops applying it.
+      const cm = join(files, `${ns}-cm.yaml`);
+      const configMap = (data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: owned\n  namespace: ${ns}\ndata:\n${data}`;
+      await writeFile(cm, configMap('  a: "1"\n  b: "2"\n'));
+      await ok(['apply', '--server-side', '-f', cm]);
+      await writeFile(cm, configMap('  a: "1"\n'));
+      const diff = await run(['diff', '--server-side', '-f', cm]);
+      assert.equal(diff.code, 1, describeResult(['diff --server-side'], diff));
+      assert.match(diff.stdout, /-\s+b: "2"/);
+      await ok(['apply', '--server-side', '-f', cm]);
+      assert.equal((await ok(['get', 'cm', 'owned', '-n', ns, '-o', 'jsonpath={.data}'])).stdout, '{"a":"1"}');
+      assert.equal((await run(['diff', '--server-side', '-f', cm])).code, 0);
+
+      // An object first applied client-side is taken over by a server-side apply.
+      const csa = join(files, `${ns}-csa.yaml`);
+      await writeFile(csa, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: upgraded\n  namespace: ${ns}\ndata:\n  x: "1"\n`);
+      await ok(['apply', '-f', csa]);
+      assert.equal(
+        (await ok(['get', 'cm', 'upgraded', '-n', ns, '-o', 'jsonpath={.metadata.managedFields[*].manager}'])).stdout,
+        'kubectl-client-side-apply',
+      );
+      await ok(['apply', '--server-side', '-f', csa]);
+      const after = (await ok(['get', 'cm', 'upgraded', '-n', ns, '-o', 'jsonpath={.metadata.managedFields[*].manager}'])).stdout;
+      assert.ok(after.split(' ').includes('kubectl'), after);
+      assert.ok(!after.split(' ').includes('kubectl-client-side-apply'), after);
     });
   }
 });
