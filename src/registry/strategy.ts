@@ -46,7 +46,9 @@ export function statusUpdate(obj: KubeObject, old: KubeObject): KubeObject {
   const next: KubeObject = structuredClone(old);
   if (obj['status'] === undefined) delete next['status'];
   else next['status'] = obj['status'];
-  // Upstream's status strategies keep everything but status from the stored object.
+  // Upstream's status strategies keep everything but status from the stored object; managedFields
+  // come from the write, which records the status writer's ownership.
+  if (obj.metadata.managedFields !== undefined) next.metadata.managedFields = obj.metadata.managedFields;
   next.metadata.resourceVersion = obj.metadata.resourceVersion;
   return next;
 }

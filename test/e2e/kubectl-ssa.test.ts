@@ -72,6 +72,14 @@ describe('e2e: kubectl apply --server-side', function () {
       const managers = (await ok(['get', 'deploy', 'ssa', '-n', ns, '-o', 'jsonpath={.metadata.managedFields[*].manager}'])).stdout;
       assert.deepEqual(managers.split(' ').sort(), ['kubectl', 'other']);
 
+      // Status applies keep their own manager, with subresource status.
+      const status = join(files, `${ns}-status.yaml`);
+      await writeFile(status, `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ssa, namespace: ${ns}}\nstatus: {replicas: 3}\n`);
+      await ok(['apply', '--server-side', '--subresource=status', '--field-manager=status-writer', '-f', status]);
+      const entries = (await ok(['get', 'deploy', 'ssa', '-n', ns, '-o', 'jsonpath={range .metadata.managedFields[*]}{.manager}/{.subresource};{end}'])).stdout;
+      assert.ok(entries.split(';').includes('status-writer/status'), entries);
+      assert.equal((await ok(['get', 'deploy', 'ssa', '-n', ns, '-o', 'jsonpath={.status.replicas}'])).stdout, '3');
+
       // A field only one manager owns goes when that manager stops applying it.
       const cm = join(files, `${ns}-cm.yaml`);
       const configMap = (data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: owned\n  namespace: ${ns}\ndata:\n${data}`;
