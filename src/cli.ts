@@ -5,14 +5,18 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createSpace, parseLabels } from './commands/create-space.js';
 import { serve } from './main.js';
 
 const USAGE = `usage:
   kubestellar serve [--data-dir DIR] [--bind-address 127.0.0.1] [--port N] [--kubeconfig-dir DIR] [--storage URL] [--demo]
+  kubestellar create its NAME | create wds NAME --its ITS | create wec NAME --its ITS [--label k=v]... [--external-agent] [--kubeconfig F]
+  kubestellar agent --hub-kubeconfig F --cluster-name NAME --kubeconfig F [--label k=v]...
   kubestellar kubeconfig SPACE [--data-dir DIR] [--kubeconfig-dir DIR]`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -23,6 +27,10 @@ async function main(argv: string[]): Promise<number> {
       'kubeconfig-dir': { type: 'string' },
       storage: { type: 'string' },
       demo: { type: 'boolean', default: false },
+      its: { type: 'string' },
+      label: { type: 'string', multiple: true, default: [] },
+      kubeconfig: { type: 'string' },
+      'external-agent': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -61,6 +69,23 @@ async function main(argv: string[]): Promise<number> {
       }
       console.log(`ready ${server.url}`);
       return -1;
+    }
+    case 'create': {
+      const [kind, name] = positionals;
+      if ((kind !== 'its' && kind !== 'wds' && kind !== 'wec') || name === undefined) {
+        console.error(USAGE);
+        return 2;
+      }
+      const path = await createSpace({
+        kind,
+        name,
+        ...(values.its !== undefined && { its: values.its }),
+        labels: parseLabels(values.label!),
+        externalAgent: values['external-agent']!,
+        kubeconfig: values.kubeconfig ?? join(kubeconfigDir, 'admin.kubeconfig'),
+      });
+      console.log(resolve(path));
+      return 0;
     }
     case 'kubeconfig': {
       const space = positionals[0];

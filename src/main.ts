@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { openBackend, startCompactor, type Backend } from '../storage/index.js';
 import { buildKubeconfig, writeKubeconfig } from './kubeconfig/build-kubeconfig.js';
+import { ServerMetrics } from './metrics/metrics.js';
 import { ensurePki, type Pki } from './pki/ensure-pki.js';
 import { createApp } from './server/app.js';
 import { SpaceManager } from './spaces/manager.js';
@@ -64,8 +65,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     });
     await writeKubeconfig(join(kubeconfigDir, `${name}.kubeconfig`), content);
   };
+  const metrics = new ServerMetrics();
   const spaces = new SpaceManager(backend, {
     caCert: pki.caCert,
+    engine: { metrics },
     onServe: (space) => {
       if (baseUrl === '') pendingKubeconfigs.push(space);
       else void writeSpaceKubeconfig(space).catch((err: unknown) => console.error('writing kubeconfig failed', err));
@@ -75,6 +78,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
 
   const app = createApp({
     spaces,
+    metrics,
     ...(options.bookmarkIntervalMs !== undefined && { handlerOptions: { bookmarkIntervalMs: options.bookmarkIntervalMs } }),
   });
   const server: Server = createServer(
@@ -94,8 +98,9 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   if (options.demo) {
     await spaces.ensure('its1', 'its');
     await spaces.ensure('wds1', 'wds', 'its1');
-    await spaces.ensure('cluster1', 'cluster');
-    await spaces.ensure('cluster2', 'cluster');
+    // ARCHITECTURE §9: two simulated WECs registered in its1.
+    await spaces.ensure('cluster1', 'cluster', 'its1', { 'location-group': 'edge', name: 'cluster1' });
+    await spaces.ensure('cluster2', 'cluster', 'its1', { 'location-group': 'edge', name: 'cluster2' });
   }
   // Every kubeconfig is on disk before the caller announces readiness.
   for (const name of spaces.names()) await writeSpaceKubeconfig(spaces.get(name)!);

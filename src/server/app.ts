@@ -21,7 +21,8 @@ import { dispatchResource } from './handlers/dispatch.js';
 import { versionInfo } from './health.js';
 import { serveOpenApiV2, serveOpenApiV3 } from './openapi.js';
 import type { Request, Response } from './http.js';
-import { parseRequestInfo } from './request-info.js';
+import { parseRequestInfo, type ResourceRequest } from './request-info.js';
+import type { ServerMetrics } from '../metrics/metrics.js';
 
 export type RequestHandler = (req: Request, res: Response) => void;
 
@@ -29,6 +30,7 @@ export interface AppDeps {
   readonly spaces: SpaceManager;
   readonly log?: (msg: string, err?: unknown) => void;
   readonly handlerOptions?: Partial<HandlerOptions>;
+  readonly metrics?: ServerMetrics;
 }
 
 const HEALTH_PATHS = new Set(['/healthz', '/livez', '/readyz']);
@@ -48,10 +50,15 @@ export function createApp(deps: AppDeps): RequestHandler {
     if (m) {
       const space = deps.spaces.get(decodeURIComponent(m[1]!));
       if (space === undefined) throw pathNotFound();
-      await serveSpace(space, m[2] ?? '/', `/clusters/${m[1]!}`, req, res, url.searchParams, options);
+      await serveSpace(space, m[2] ?? '/', `/clusters/${m[1]!}`, req, res, url.searchParams, options, deps.metrics);
       return;
     }
-    await serveSpace(deps.spaces.root, path, '', req, res, url.searchParams, options);
+    if (path === '/metrics' && deps.metrics !== undefined) {
+      const { body, contentType } = await deps.metrics.text();
+      writeBody(res, 200, body, contentType);
+      return;
+    }
+    await serveSpace(deps.spaces.root, path, '', req, res, url.searchParams, options, deps.metrics);
   };
   return (req, res) => {
     route(req, res).catch((err: unknown) => renderError(err, req, res, log));
@@ -66,6 +73,7 @@ async function serveSpace(
   res: Response,
   query: URLSearchParams,
   options: HandlerOptions,
+  metrics?: ServerMetrics,
 ): Promise<void> {
   const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
   if (HEALTH_PATHS.has(trimmed) || trimmed.startsWith('/healthz/') || trimmed.startsWith('/livez/') || trimmed.startsWith('/readyz/')) {
@@ -77,6 +85,7 @@ async function serveSpace(
   if (trimmed === '/openapi/v3') return serveOpenApiV3(space.catalog, '', prefix, req, res);
   if (trimmed.startsWith('/openapi/v3/')) return serveOpenApiV3(space.catalog, trimmed.slice('/openapi/v3/'.length), prefix, req, res);
   const info = parseRequestInfo(req.method ?? 'GET', trimmed, query);
+  if (metrics !== undefined && info.kind === 'resource') record(metrics, space.name ?? '', info, res);
   const catalog = space.catalog;
   switch (info.kind) {
     case 'api':
@@ -103,4 +112,14 @@ async function serveSpace(
     default:
       throw pathNotFound();
   }
+}
+
+/** Counts the request when its answer is complete; a watch's duration is not a latency. */
+function record(metrics: ServerMetrics, space: string, info: ResourceRequest, res: Response): void {
+  const start = process.hrtime.bigint();
+  res.once('finish', () => {
+    const labels = { space, verb: info.verb.toUpperCase(), group: info.group, version: info.version, resource: info.resource, subresource: info.subresource };
+    metrics.requests.inc({ ...labels, code: String(res.statusCode) });
+    if (info.verb !== 'watch') metrics.requestDuration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
+  });
 }

@@ -19,6 +19,11 @@ import { NamespaceDefaultsController } from '../controllers/namespace-defaults.j
 import { structuralSchemaOps } from '../registry/crd/schema-ops.js';
 import { ServedSpace } from './served-space.js';
 import { ServiceAllocationCache } from './service-allocations.js';
+import { EmbeddedIts } from '../kubestellar/engine/embedded-its.js';
+import { WdsEngine, type WdsEngineOptions } from '../kubestellar/engine/wds-engine.js';
+import { HubController } from '../kubestellar/hub/hub-controller.js';
+import { controlResources } from '../kubestellar/apis/control.js';
+import { ocmResources } from '../kubestellar/apis/ocm.js';
 
 const INITIAL_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -30,11 +35,17 @@ export function randomSuffixName(prefix: string): string {
 }
 
 /**
- * What each kind of space serves: a wds or a cluster the whole built-in API; an ITS the hub's
- * share of it (namespaces, configmaps, secrets, leases, ...), with the OCM kinds added as CRDs.
+ * What each kind of space serves: a cluster the whole built-in API; a wds that plus the
+ * KubeStellar control API; an ITS the hub's share of it (namespaces, configmaps, secrets,
+ * leases, ...) plus the OCM hub API. The KubeStellar and OCM kinds are built in, not CRDs.
  */
 function definitionsFor(type: SpaceType, services: ResourceDefinition): readonly ResourceDefinition[] {
-  const all = type === 'its' ? [...coreResources, ...coordinationResources] : builtinResources;
+  const all =
+    type === 'its'
+      ? [...coreResources, ...coordinationResources, ...ocmResources]
+      : type === 'wds'
+        ? [...builtinResources, ...controlResources]
+        : builtinResources;
   // Each space has its own Service allocator, so its Service definition is its own too.
   return all.map((d) => (d.group === '' && d.plural === 'services' ? services : d));
 }
@@ -48,15 +59,20 @@ export class SpaceManager {
 
   readonly #onServe: ((space: ServedSpace) => void) | undefined;
   readonly #caCert: string | undefined;
+  readonly #engineOptions: WdsEngineOptions;
+  /** Callers waiting for a space to be served (a WDS for its ITS). */
+  readonly #servedWaiters = new Map<string, (() => void)[]>();
+  readonly #engines = new Map<string, WdsEngine>();
 
   /**
    * `onServe` runs for every space that starts being served (e.g. to write its kubeconfig);
    * `caCert` is published in every namespace as `kube-root-ca.crt`.
    */
-  constructor(backend: Backend, options: { onServe?: (space: ServedSpace) => void; caCert?: string } = {}) {
+  constructor(backend: Backend, options: { onServe?: (space: ServedSpace) => void; caCert?: string; engine?: WdsEngineOptions } = {}) {
     this.#backend = backend;
     this.#onServe = options.onServe;
     this.#caCert = options.caCert;
+    this.#engineOptions = options.engine ?? {};
     this.root = new ServedSpace({ backend, name: undefined, type: 'root', definitions: [spaces], generateName: randomSuffixName });
   }
 
@@ -91,16 +107,44 @@ export class SpaceManager {
     return this.#served.get(name);
   }
 
+  /** The KubeStellar engine of a WDS, once it runs. */
+  engine(name: string): WdsEngine | undefined {
+    return this.#engines.get(name);
+  }
+
+  /** The Space object a served space was created from. */
+  async spaceObject(name: string): Promise<KubeObject> {
+    return this.root.store(spaces).get('', name);
+  }
+
+  #whenServed(name: string): Promise<ServedSpace> {
+    const served = this.#served.get(name);
+    if (served !== undefined) return Promise.resolve(served);
+    return new Promise((resolve) => {
+      const list = this.#servedWaiters.get(name) ?? [];
+      list.push(() => resolve(this.#served.get(name)!));
+      this.#servedWaiters.set(name, list);
+    });
+  }
+
   names(): string[] {
     return [...this.#served.keys()];
   }
 
   /** Creates the Space if it does not exist yet; resolves once it is served. */
-  async ensure(name: string, type: SpaceType, its?: string): Promise<ServedSpace> {
+  async ensure(
+    name: string,
+    type: SpaceType,
+    its?: string,
+    clusterLabels?: Record<string, string>,
+    agent?: 'InProcess' | 'External',
+  ): Promise<ServedSpace> {
     const store = this.root.store(spaces);
     try {
-      const spec: Record<string, string> = { type };
+      const spec: Record<string, unknown> = { type };
       if (its !== undefined) spec['its'] = its;
+      if (clusterLabels !== undefined) spec['clusterLabels'] = clusterLabels;
+      if (agent !== undefined) spec['agent'] = agent;
       const created = await store.create('', { apiVersion: 'spaces.kubestellar.io/v1alpha1', kind: 'Space', metadata: { name }, spec });
       await this.#serve(created);
     } catch (err) {
@@ -116,10 +160,15 @@ export class SpaceManager {
     const type = (space['spec'] as { type: SpaceType }).type;
     const allocations = new ServiceAllocationCache();
     const servicesDef = serviceDefinition(allocations);
+    const spaceSpec = space['spec'] as { its?: string; clusterLabels?: Record<string, string>; agent?: 'InProcess' | 'External' };
     const served = new ServedSpace({
       backend: this.#backend,
       name,
       type,
+      ...(type === 'cluster' &&
+        spaceSpec.its !== undefined && {
+          wec: { its: spaceSpec.its, labels: spaceSpec.clusterLabels ?? {}, agent: spaceSpec.agent ?? 'InProcess' },
+        }),
       definitions: definitionsFor(type, servicesDef),
       generateName: randomSuffixName,
     });
@@ -147,6 +196,14 @@ export class SpaceManager {
       controllers.push(defaults);
       await defaults.start();
     }
+    const spec = space['spec'] as { its?: string };
+    if (type === 'its') {
+      const hub = new HubController(served);
+      controllers.push(hub);
+      await hub.start().catch((err: unknown) => console.error(`starting the hub of ${name} failed`, err));
+    }
+    if (type === 'wds' && spec.its !== undefined) void this.#startEngine(served, spec.its, controllers);
+    for (const w of this.#servedWaiters.get(name)?.splice(0) ?? []) w();
     if ((space['status'] as { url?: string } | undefined)?.url === undefined) {
       await this.root.store(spaces).guaranteedUpdate('', name, (cur) => {
         cur['status'] = { url: `/clusters/${name}`, conditions: [{ type: 'Ready', status: 'True', reason: 'Serving', lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), message: '' }] };
@@ -155,7 +212,22 @@ export class SpaceManager {
     }
   }
 
+  /** Runs KubeStellar for a WDS once its ITS is served (it may come later in a relist). */
+  async #startEngine(wds: ServedSpace, itsName: string, controllers: { stop(): void }[]): Promise<void> {
+    const its = await this.#whenServed(itsName);
+    if (this.#served.get(wds.name!) !== wds || its.type !== 'its') return;
+    const engine = new WdsEngine(wds, new EmbeddedIts(its), this.#engineOptions);
+    controllers.push(engine);
+    try {
+      await engine.start();
+      this.#engines.set(wds.name!, engine);
+    } catch (err) {
+      console.error(`starting KubeStellar for ${wds.name} failed`, err);
+    }
+  }
+
   #unserve(name: string): void {
+    this.#engines.delete(name);
     this.#served.get(name)?.stop();
     this.#served.delete(name);
     for (const c of this.#controllers.get(name) ?? []) c.stop();

@@ -23,7 +23,16 @@ function validateMetadata(def: ResourceDefinition, obj: KubeObject, old?: KubeOb
 
 export type ServedSpaceType = 'root' | 'wds' | 'its' | 'cluster';
 
+/** A cluster space registered as a WEC in an ITS (its Space names the ITS). */
+export interface WecSettings {
+  readonly its: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** `InProcess` (default): the server runs its work agent; `External`: a separate `kubestellar agent` does. */
+  readonly agent: 'InProcess' | 'External';
+}
+
 export interface ServedSpaceOptions {
+  readonly wec?: WecSettings;
   readonly backend: Backend;
   readonly name: string | undefined;
   readonly type: ServedSpaceType;
@@ -34,6 +43,7 @@ export interface ServedSpaceOptions {
 export class ServedSpace {
   readonly name: string | undefined;
   readonly type: ServedSpaceType;
+  readonly wec: WecSettings | undefined;
   readonly catalog: ResourceCatalog;
   /** Every object of the space at once, for controllers. */
   readonly objects: SpaceStream;
@@ -45,6 +55,7 @@ export class ServedSpace {
   constructor(options: ServedSpaceOptions) {
     this.name = options.name;
     this.type = options.type;
+    this.wec = options.wec;
     this.#options = options;
     this.catalog = new ResourceCatalog(options.definitions);
     this.objects = new SpaceStream(options.backend, options.name, this.catalog);

@@ -17,6 +17,8 @@ export const SPACES_GROUP = 'spaces.kubestellar.io';
 interface SpaceSpec {
   type?: unknown;
   its?: unknown;
+  clusterLabels?: unknown;
+  agent?: unknown;
 }
 
 function validateSpace(obj: KubeObject): FieldError[] {
@@ -25,8 +27,21 @@ function validateSpace(obj: KubeObject): FieldError[] {
   if (spec === undefined || typeof spec !== 'object') return [fieldErrors.required('spec')];
   if (spec.type === undefined) errors.push(fieldErrors.required('spec.type'));
   else if (!SPACE_TYPES.includes(spec.type as SpaceType)) errors.push(fieldErrors.notSupported('spec.type', spec.type, SPACE_TYPES));
-  if (spec.its !== undefined && (typeof spec.its !== 'string' || spec.type !== 'wds')) {
-    errors.push(fieldErrors.invalid('spec.its', spec.its, 'only a wds names an ITS, by space name'));
+  // A wds names the ITS it transports through; a cluster that names one is a WEC registered there.
+  if (spec.its !== undefined && (typeof spec.its !== 'string' || spec.type === 'its')) {
+    errors.push(fieldErrors.invalid('spec.its', spec.its, 'a wds or a cluster names an ITS, by space name'));
+  }
+  if (spec.clusterLabels !== undefined) {
+    const labels = spec.clusterLabels;
+    if (spec.type !== 'cluster' || spec.its === undefined) {
+      errors.push(fieldErrors.invalid('spec.clusterLabels', labels, 'only a cluster registered in an ITS has cluster labels'));
+    } else if (typeof labels !== 'object' || labels === null || Array.isArray(labels) || Object.values(labels).some((v) => typeof v !== 'string')) {
+      errors.push(fieldErrors.invalid('spec.clusterLabels', labels, 'must map label keys to string values'));
+    }
+  }
+  if (spec.agent !== undefined) {
+    if (spec.type !== 'cluster' || spec.its === undefined) errors.push(fieldErrors.invalid('spec.agent', spec.agent, 'only a cluster registered in an ITS has a work agent'));
+    else if (spec.agent !== 'InProcess' && spec.agent !== 'External') errors.push(fieldErrors.notSupported('spec.agent', spec.agent, ['InProcess', 'External']));
   }
   return errors;
 }

@@ -1,0 +1,633 @@
+/**
+ * KubeStellar for one WDS, in the server process: follows every change in the WDS and the
+ * inventory and works of its ITS, keeps the resolver current, and reconciles three things:
+ *   - units (policy, object): the object's ManifestWorks in each destination cluster namespace;
+ *   - policies: the Binding named after each BindingPolicy, and the policy's status;
+ *   - objects: the status returned from the WECs into the WDS object.
+ * Desired state is a function of what is stored, so a restart recomputes it and converges: a
+ * write acknowledged by the WDS is never lost to the transport (ARCHITECTURE §4, contract 1).
+ */
+import { isStatusError } from '../../api/errors.js';
+import type { KubeObject, OwnerReference } from '../../api/object.js';
+import type { ResourceDefinition } from '../../registry/definition.js';
+import type { SpaceEvent, SpaceObject } from '../../registry/space-stream.js';
+import type { GenericStore } from '../../registry/store.js';
+import type { ServedSpace } from '../../spaces/served-space.js';
+import { bindingSpecEqual, bindingSpecOf } from '../binding/binding-spec.js';
+import { isWorkloadResource } from '../binding/exclusions.js';
+import type { BindingPolicySpec } from '../binding/match.js';
+import { decideStatus } from '../status/decide.js';
+import { cleanObject } from '../transport/clean.js';
+import { manifestWorkContentEqual, manifestWorkName, wrapManifestWork } from '../transport/wrap.js';
+import {
+  BINDING_KEY_LABEL,
+  CONTROL_API_VERSION,
+  CONTROL_GROUP,
+  MULTIWEC_STATUS_LABEL,
+  SINGLETON_STATUS_LABEL,
+  STATUS_FEEDBACK_NAME,
+} from '../well-known.js';
+import type { ItsPort } from './its-port.js';
+import { Affected, Resolver, splitUnitKey, unitKey, type WorkloadObject } from './resolver.js';
+import { WorkQueue } from './work-queue.js';
+import type { ServerMetrics } from '../../metrics/metrics.js';
+
+const now = (): number => performance.now();
+
+const UID_LENGTH = 36;
+const BINDING_MANAGER = { name: 'Binding', apiVersion: CONTROL_API_VERSION };
+const STATUS_MANAGER = { name: 'Status', apiVersion: CONTROL_API_VERSION };
+
+export interface WdsEngineOptions {
+  readonly log?: (msg: string, err?: unknown) => void;
+  readonly metrics?: ServerMetrics;
+  /** Coalescing delay for Binding rewrites (default 50 ms). */
+  readonly bindingDelayMs?: number;
+}
+
+interface BindingState {
+  readonly object: KubeObject;
+  readonly ownerUid: string | undefined;
+}
+
+function rv(o: KubeObject): number {
+  return Number(o.metadata.resourceVersion ?? 0);
+}
+
+export class WdsEngine {
+  readonly #wds: ServedSpace;
+  readonly #wdsName: string;
+  readonly #its: ItsPort;
+  readonly #log: (msg: string, err?: unknown) => void;
+  readonly #metrics: ServerMetrics | undefined;
+  /** When the engine saw each object's latest change (ms, monotonic), for propagation latency. */
+  readonly #seenAt = new Map<string, number>();
+  /** Works written and not yet reported applied: ns/name → when written and when their object changed. */
+  readonly #inFlight = new Map<string, { writtenAt: number; seenAt: number; labels: Record<string, string> }>();
+  /** Objects whose returned status changed in the ITS: when that was seen. */
+  readonly #statusSeenAt = new Map<string, number>();
+  readonly #bindingDelayMs: number;
+  readonly #abort = new AbortController();
+  readonly #resolver = new Resolver();
+  /** Actual ManifestWorks of this WDS: unit → cluster → work. */
+  readonly #works = new Map<string, Map<string, KubeObject>>();
+  readonly #bindings = new Map<string, BindingState>();
+  readonly #units: WorkQueue;
+  readonly #bindingQueue: WorkQueue;
+  readonly #statusQueue: WorkQueue;
+  readonly #bindingTimers = new Map<string, NodeJS.Timeout>();
+  #started = false;
+
+  constructor(wds: ServedSpace, its: ItsPort, options: WdsEngineOptions = {}) {
+    this.#wds = wds;
+    this.#wdsName = wds.name!;
+    this.#its = its;
+    this.#log = options.log ?? ((msg, err) => console.error(`[${this.#wdsName}] ${msg}`, err ?? ''));
+    this.#metrics = options.metrics;
+    this.#bindingDelayMs = options.bindingDelayMs ?? 50;
+    const onError = (key: string, err: unknown): void => {
+      if (!isStatusError(err, 'Conflict') && !isStatusError(err, 'AlreadyExists')) this.#log(`reconcile ${key.replace('\u0000', ' ')}`, err);
+    };
+    this.#units = new WorkQueue((k) => this.#reconcileUnit(k), { concurrency: 64, onError });
+    this.#bindingQueue = new WorkQueue((k) => this.#reconcileBinding(k), { concurrency: 4, onError });
+    this.#statusQueue = new WorkQueue((k) => this.#reconcileStatus(k), { concurrency: 16, onError });
+  }
+
+  /** Loads everything, reconciles all of it, then follows changes until stopped. */
+  async start(): Promise<void> {
+    const signal = this.#abort.signal;
+    const initial = new Affected();
+    await this.#its.followClusters(
+      {
+        sync: (items) => {
+          const out = new Affected();
+          this.#resolver.syncClusters(new Map(items.map((c) => [c.metadata.name!, c.metadata.labels ?? {}])), out);
+          this.#enqueue(out);
+        },
+        event: (e) => {
+          const out = new Affected();
+          if (e.type === 'DELETED') this.#resolver.deleteCluster(e.object.metadata.name!, out);
+          else this.#resolver.upsertCluster(e.object.metadata.name!, e.object.metadata.labels ?? {}, out);
+          this.#enqueue(out);
+        },
+      },
+      signal,
+    );
+    await this.#its.followWorks(
+      this.#wdsName,
+      {
+        sync: (items) => {
+          const before = [...this.#works.keys()];
+          this.#works.clear();
+          for (const w of items) this.#noteWork(w, false);
+          for (const k of new Set([...before, ...this.#works.keys()])) this.#enqueueUnit(k);
+        },
+        event: (e) => {
+          const key = this.#noteWork(e.object, e.type === 'DELETED');
+          if (key !== undefined) this.#enqueueUnit(key);
+        },
+      },
+      signal,
+    );
+    const revision = await this.#loadWds(initial);
+    this.#started = true;
+    this.#enqueue(initial);
+    for (const p of this.#resolver.policies()) this.#bindingQueue.add(p.name);
+    for (const k of this.#works.keys()) this.#units.add(k);
+    void this.#followWds(revision);
+  }
+
+  stop(): void {
+    this.#abort.abort();
+    this.#units.stop();
+    this.#bindingQueue.stop();
+    this.#statusQueue.stop();
+    for (const t of this.#bindingTimers.values()) clearTimeout(t);
+  }
+
+  /** Resolves when no reconcile is waiting or running (tests and benchmarks). */
+  async idle(): Promise<void> {
+    for (let i = 0; i < 3; i++) {
+      await Promise.all([this.#units.idle(), this.#bindingQueue.idle(), this.#statusQueue.idle()]);
+      if (this.#bindingTimers.size > 0) await new Promise((r) => setTimeout(r, this.#bindingDelayMs + 5));
+    }
+  }
+
+  // ---- following the WDS ----
+
+  async #loadWds(out: Affected): Promise<number> {
+    const { items, revision } = await this.#wds.objects.listAll();
+    const seen = new Set<string>();
+    this.#bindings.clear();
+    const policies = new Set<string>();
+    for (const item of items) {
+      this.#apply(item, 'ADDED', out);
+      const uid = item.object.metadata.uid;
+      if (uid !== undefined) seen.add(uid);
+      if (item.def.group === CONTROL_GROUP && item.def.plural === 'bindingpolicies') policies.add(item.object.metadata.name!);
+    }
+    // After a relist: forget what disappeared while not watching.
+    for (const p of [...this.#resolver.policies()]) if (!policies.has(p.name)) this.#resolver.deletePolicy(p.name, out);
+    return revision;
+  }
+
+  async #followWds(afterRevision: number): Promise<void> {
+    let revision = afterRevision;
+    const signal = this.#abort.signal;
+    while (!signal.aborted) {
+      try {
+        for await (const events of this.#wds.objects.watchAll(revision, signal)) {
+          const out = new Affected();
+          for (const e of events) {
+            revision = e.revision;
+            this.#apply(e, e.type, out);
+          }
+          this.#enqueue(out);
+        }
+        if (signal.aborted) return;
+      } catch (err) {
+        if (signal.aborted) return;
+        this.#log('watch of the WDS ended; relisting', err);
+        try {
+          const out = new Affected();
+          revision = await this.#loadWds(out);
+          this.#enqueue(out);
+        } catch (listErr) {
+          this.#log('relisting the WDS failed', listErr);
+          await new Promise((r) => setTimeout(r, 1000).unref());
+        }
+      }
+    }
+  }
+
+  #apply(item: SpaceObject | SpaceEvent, type: 'ADDED' | 'MODIFIED' | 'DELETED', out: Affected): void {
+    const { def, object } = item;
+    const name = object.metadata.name!;
+    if (def.group === CONTROL_GROUP) {
+      if (def.plural === 'bindingpolicies') {
+        if (type === 'DELETED') this.#resolver.deletePolicy(name, out);
+        else
+          this.#resolver.upsertPolicy(
+            { name, uid: object.metadata.uid!, generation: object.metadata.generation ?? 1, spec: (object['spec'] ?? {}) as BindingPolicySpec },
+            out,
+          );
+        // Status-only changes of the policy (our own writes) need nothing.
+      } else if (def.plural === 'bindings') {
+        this.#noteBinding(object, type === 'DELETED');
+      }
+      return;
+    }
+    if (!isWorkloadResource(def.group, def.plural, def.verbs)) return;
+    if (type === 'DELETED') {
+      this.#seenAt.delete(object.metadata.uid!);
+      this.#resolver.deleteObject(object.metadata.uid!, out);
+      return;
+    }
+    this.#seenAt.set(object.metadata.uid!, now());
+    this.#resolver.upsertObject(workloadOf(def, object), out);
+  }
+
+  #noteBinding(object: KubeObject, deleted: boolean): void {
+    const name = object.metadata.name!;
+    const before = this.#bindings.get(name);
+    if (deleted) {
+      if (before !== undefined && rv(before.object) > rv(object)) return;
+      this.#bindings.delete(name);
+      this.#bindingQueue.add(name);
+      return;
+    }
+    if (before !== undefined && rv(before.object) > rv(object)) return;
+    const ownerUid = object.metadata.ownerReferences?.find((r) => r.kind === 'BindingPolicy')?.uid;
+    this.#bindings.set(name, { object, ownerUid });
+    if (this.#started && before?.object.metadata.uid !== object.metadata.uid) {
+      // A new Binding UID renames every work of the policy.
+      for (const uid of this.#resolver.matchesOf(name).keys()) this.#units.add(unitKey(name, uid));
+    }
+  }
+
+  /** Records a work in the actual index; answers its unit. */
+  #noteWork(work: KubeObject, deleted: boolean): string | undefined {
+    const binding = work.metadata.labels?.[BINDING_KEY_LABEL];
+    const name = work.metadata.name!;
+    const cluster = work.metadata.namespace!;
+    if (binding === undefined) return undefined;
+    // `<binding uid>-<wds>-<object uid>`; works named otherwise belong to no object and go.
+    const suffix = `-${this.#wdsName}-`;
+    const objectUid = name.length === 2 * UID_LENGTH + suffix.length && name.slice(UID_LENGTH, UID_LENGTH + suffix.length) === suffix ? name.slice(-UID_LENGTH) : '';
+    const key = unitKey(binding, objectUid === '' ? `?${name}` : objectUid);
+    let perCluster = this.#works.get(key);
+    const existing = perCluster?.get(cluster);
+    if (existing !== undefined && existing.metadata.name === name && rv(existing) > rv(work)) return key;
+    if (!deleted) {
+      if (perCluster === undefined) this.#works.set(key, (perCluster = new Map()));
+      const statusChanged = JSON.stringify(existing?.['status']) !== JSON.stringify(work['status']);
+      perCluster.set(cluster, work);
+      if (statusChanged) {
+        this.#maybeApplied(work);
+        if (objectUid !== '') {
+          if (!this.#statusSeenAt.has(objectUid)) this.#statusSeenAt.set(objectUid, now());
+          this.#statusQueue.add(objectUid);
+        }
+      }
+    } else {
+      this.#inFlight.delete(`${cluster}/${name}`);
+      if (existing?.metadata.name === name) perCluster!.delete(cluster);
+      if (perCluster?.size === 0) this.#works.delete(key);
+    }
+    if (deleted && objectUid !== '') this.#statusQueue.add(objectUid);
+    return key;
+  }
+
+  #enqueue(out: Affected): void {
+    if (!this.#started) return;
+    this.#metrics?.workloadCount.set({ space: this.#wdsName }, this.#resolver.selectedCount);
+    for (const u of out.units) this.#units.add(u);
+    for (const p of out.policies) this.#scheduleBinding(p);
+    for (const s of out.statuses) this.#statusQueue.add(s);
+  }
+
+  #enqueueUnit(key: string): void {
+    if (this.#started) this.#units.add(key);
+  }
+
+  #scheduleBinding(policy: string): void {
+    if (this.#bindingTimers.has(policy)) return;
+    // The first Binding of a policy is written at once: its UID names the works.
+    const delay = this.#bindings.has(policy) ? this.#bindingDelayMs : 0;
+    this.#bindingTimers.set(
+      policy,
+      setTimeout(() => {
+        this.#bindingTimers.delete(policy);
+        this.#bindingQueue.add(policy);
+      }, delay).unref(),
+    );
+  }
+
+  // ---- units: ManifestWorks ----
+
+  async #reconcileUnit(key: string): Promise<void> {
+    const { policy: policyName, uid } = splitUnitKey(key);
+    const desired = this.#desiredWorks(policyName, uid);
+    if (desired === undefined) return; // waits for the Binding; its creation requeues the unit
+    const actual = this.#works.get(key) ?? new Map<string, KubeObject>();
+    const writes: Promise<void>[] = [];
+    for (const [cluster, want] of desired) {
+      const have = actual.get(cluster);
+      if (have?.metadata.deletionTimestamp !== undefined) continue; // recreated once it is gone
+      if (have !== undefined && have.metadata.name === want.metadata.name) {
+        if (!manifestWorkContentEqual(have, want)) writes.push(this.#updateWork(key, have, want));
+        continue;
+      }
+      writes.push(this.#createWork(key, want));
+      if (have !== undefined) writes.push(this.#deleteWork(key, have));
+    }
+    for (const [cluster, have] of actual) {
+      if (!desired.has(cluster) && have.metadata.deletionTimestamp === undefined) writes.push(this.#deleteWork(key, have));
+    }
+    const results = await Promise.allSettled(writes);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+  }
+
+  /** cluster → work, or undefined while the policy's Binding does not exist yet. */
+  #desiredWorks(policyName: string, uid: string): Map<string, KubeObject> | undefined {
+    const out = new Map<string, KubeObject>();
+    const policy = this.#resolver.policy(policyName);
+    const mod = this.#resolver.modulation(policyName, uid);
+    const w = this.#resolver.object(uid);
+    if (policy === undefined || mod === undefined || w === undefined || policy.destinations.length === 0) return out;
+    const binding = this.#bindings.get(policyName);
+    if (binding === undefined || binding.ownerUid !== policy.uid) {
+      this.#scheduleBinding(policyName);
+      return undefined;
+    }
+    const cleaned = cleanObject(w.object);
+    const name = manifestWorkName(binding.object.metadata.uid!, this.#wdsName, uid);
+    for (const cluster of policy.destinations) {
+      out.set(
+        cluster,
+        wrapManifestWork({
+          bindingName: policyName,
+          bindingGeneration: binding.object.metadata.generation ?? 1,
+          wdsName: this.#wdsName,
+          cluster,
+          name,
+          object: cleaned,
+          createOnly: mod.createOnly === true,
+          group: w.facts.group,
+          resource: w.facts.resource,
+        }),
+      );
+    }
+    return out;
+  }
+
+  async #createWork(key: string, want: KubeObject): Promise<void> {
+    const created = await this.#its.createWork(want);
+    this.#noteWork(created, false);
+    this.#written(key, created);
+  }
+
+  async #updateWork(key: string, have: KubeObject, want: KubeObject): Promise<void> {
+    const next: KubeObject = {
+      ...want,
+      metadata: {
+        ...have.metadata,
+        labels: { ...have.metadata.labels, ...want.metadata.labels },
+        annotations: { ...have.metadata.annotations, ...want.metadata.annotations },
+      },
+    };
+    if (have['status'] !== undefined) next['status'] = have['status'];
+    const updated = await this.#its.updateWork(next);
+    this.#noteWork(updated, false);
+    this.#written(key, updated);
+  }
+
+  async #deleteWork(key: string, have: KubeObject): Promise<void> {
+    void key;
+    await this.#its.deleteWork(have.metadata.namespace!, have.metadata.name!);
+  }
+
+  /** Packaging latency now; delivery and end-to-end once the agent reports the work applied. */
+  #written(key: string, work: KubeObject): void {
+    if (this.#metrics === undefined) return;
+    const { policy, uid } = splitUnitKey(key);
+    const seenAt = this.#seenAt.get(uid);
+    if (seenAt === undefined) return;
+    const manifest = ((work['spec'] as { workload?: { manifests?: KubeObject[] } }).workload?.manifests ?? [])[0];
+    const labels = {
+      space: this.#wdsName,
+      cluster: work.metadata.namespace!,
+      kind: manifest?.kind ?? '',
+      apiVersion: manifest?.apiVersion ?? '',
+      bindingpolicy: policy,
+    };
+    const t = now();
+    this.#metrics.packaging.observe(labels, (t - seenAt) / 1000);
+    this.#inFlight.set(`${work.metadata.namespace}/${work.metadata.name}`, { writtenAt: t, seenAt, labels });
+  }
+
+  #maybeApplied(work: KubeObject): void {
+    const key = `${work.metadata.namespace}/${work.metadata.name}`;
+    const flight = this.#inFlight.get(key);
+    if (flight === undefined || this.#metrics === undefined) return;
+    const conditions = (work['status'] as { conditions?: { type: string; status: string; observedGeneration?: number }[] } | undefined)?.conditions ?? [];
+    const applied = conditions.find((c) => c.type === 'Applied');
+    if (applied?.status !== 'True' || (applied.observedGeneration !== undefined && applied.observedGeneration < (work.metadata.generation ?? 0))) return;
+    this.#inFlight.delete(key);
+    const t = now();
+    this.#metrics.delivery.observe(flight.labels, (t - flight.writtenAt) / 1000);
+    this.#metrics.downsync.observe(flight.labels, (t - flight.seenAt) / 1000);
+  }
+
+  // ---- policies: Bindings and policy status ----
+
+  async #reconcileBinding(name: string): Promise<void> {
+    const policy = this.#resolver.policy(name);
+    if (policy === undefined) return; // the garbage collector removes the Binding with its policy
+    const store = this.#controlStore('bindings');
+    const objects = [...this.#resolver.matchesOf(name)].flatMap(([uid, modulation]) => {
+      const w = this.#resolver.object(uid);
+      return w === undefined ? [] : [{ facts: w.facts, modulation }];
+    });
+    const spec = bindingSpecOf({ objects, destinations: policy.destinations });
+    const owner: OwnerReference = { apiVersion: CONTROL_API_VERSION, kind: 'BindingPolicy', name, uid: policy.uid, controller: true, blockOwnerDeletion: false };
+    const existing = this.#bindings.get(name);
+    if (existing === undefined) {
+      const created = await store.create('', { apiVersion: CONTROL_API_VERSION, kind: 'Binding', metadata: { name, ownerReferences: [owner] }, spec }, { manager: BINDING_MANAGER });
+      this.#noteBinding(created, false);
+      for (const uid of this.#resolver.matchesOf(name).keys()) this.#units.add(unitKey(name, uid));
+    } else if (existing.ownerUid !== policy.uid || !bindingSpecEqual(existing.object['spec'] as never, spec)) {
+      const updated = await store.update('', name, { ...existing.object, metadata: { ...existing.object.metadata, ownerReferences: [owner] }, spec }, { manager: BINDING_MANAGER });
+      this.#noteBinding(updated, false);
+      if (existing.ownerUid !== policy.uid) for (const uid of this.#resolver.matchesOf(name).keys()) this.#units.add(unitKey(name, uid));
+    }
+    await this.#writePolicyStatus(name);
+  }
+
+  async #writePolicyStatus(name: string): Promise<void> {
+    const policy = this.#resolver.policy(name);
+    if (policy === undefined) return;
+    const errors = this.#singletonProblems(name);
+    const store = this.#controlStore('bindingpolicies');
+    try {
+      await store.guaranteedUpdate(
+        '',
+        name,
+        (cur) => {
+          if (cur.metadata.uid !== policy.uid) return cur;
+          const status = (cur['status'] ?? {}) as { observedGeneration?: number; conditions?: unknown[]; errors?: string[] };
+          const next = { ...status, observedGeneration: cur.metadata.generation ?? 1, conditions: status.conditions ?? [], ...(errors.length > 0 ? { errors } : {}) };
+          if (errors.length === 0) delete (next as { errors?: unknown }).errors;
+          if (JSON.stringify(next) === JSON.stringify(cur['status'])) return cur;
+          return { ...cur, status: next };
+        },
+        { subresource: 'status', manager: BINDING_MANAGER },
+      );
+    } catch (err) {
+      if (!isStatusError(err, 'NotFound')) throw err;
+    }
+  }
+
+  /** spec §2.6 step 4: objects asking for singleton status whose qualified WEC count is not 1. */
+  #singletonProblems(policyName: string): string[] {
+    const examples: { ObjectID: string; NumWECs: number }[] = [];
+    let count = 0;
+    for (const [uid, mod] of this.#resolver.matchesOf(policyName)) {
+      if (mod.wantSingletonReportedState !== true) continue;
+      const { singleton } = this.#qualifiedWecs(uid);
+      if (singleton.size === 1) continue;
+      count++;
+      const w = this.#resolver.object(uid);
+      if (w !== undefined && examples.length < 4) examples.push({ ObjectID: describe(w), NumWECs: singleton.size });
+    }
+    if (count === 0) return [];
+    return [`Singleton reported status return is requested but some objects have the wrong number of associated WECs, for example: ${JSON.stringify(examples)}`];
+  }
+
+  #qualifiedWecs(uid: string): { singleton: Set<string>; multi: Set<string>; wantSingleton: boolean; wantMulti: boolean } {
+    const singleton = new Set<string>();
+    const multi = new Set<string>();
+    let wantSingleton = false;
+    let wantMulti = false;
+    for (const p of this.#resolver.policiesOf(uid)) {
+      const mod = this.#resolver.modulation(p, uid);
+      const policy = this.#resolver.policy(p);
+      if (mod === undefined || policy === undefined) continue;
+      if (mod.wantSingletonReportedState === true) {
+        wantSingleton = true;
+        for (const c of policy.destinations) singleton.add(c);
+      }
+      if (mod.wantMultiWECReportedState === true) {
+        wantMulti = true;
+        for (const c of policy.destinations) multi.add(c);
+      }
+    }
+    return { singleton, multi, wantSingleton, wantMulti };
+  }
+
+  // ---- objects: returned status ----
+
+  async #reconcileStatus(uid: string): Promise<void> {
+    const w = this.#resolver.object(uid);
+    const seen = this.#statusSeenAt.get(uid);
+    this.#statusSeenAt.delete(uid);
+    if (w === undefined) return;
+    const q = this.#qualifiedWecs(uid);
+    const statuses = new Map<string, unknown>();
+    for (const cluster of new Set([...q.singleton, ...q.multi])) {
+      const returned = this.#returnedStatus(uid, cluster);
+      if (returned !== undefined) statuses.set(cluster, returned);
+    }
+    const labels = w.object.metadata.labels ?? {};
+    const decision = decideStatus({
+      group: w.facts.group,
+      resource: w.facts.resource,
+      kind: w.object.kind,
+      wantSingleton: q.wantSingleton,
+      wantMulti: q.wantMulti,
+      singletonWecs: q.singleton,
+      multiWecs: q.multi,
+      statuses,
+      hasSingletonLabel: labels[SINGLETON_STATUS_LABEL] !== undefined,
+      hasMultiLabel: labels[MULTIWEC_STATUS_LABEL] !== undefined,
+    });
+    if (decision.action === 'none') return;
+    const store = this.#wds.store(this.#defOf(w));
+    const ns = w.facts.namespace;
+    const name = w.facts.name;
+    const wantLabel = decision.action === 'copy' ? SINGLETON_STATUS_LABEL : decision.action === 'aggregate' ? MULTIWEC_STATUS_LABEL : undefined;
+    const status = decision.action === 'clear' ? {} : decision.status;
+    try {
+      // The label goes on before the status, and the one that no longer applies comes off after.
+      if (wantLabel !== undefined && labels[wantLabel] !== 'true') await this.#setLabels(store, w, { [wantLabel]: 'true' });
+      if (JSON.stringify(w.object['status'] ?? {}) !== JSON.stringify(status)) {
+        await store.guaranteedUpdate(
+          ns,
+          name,
+          (cur) => (cur.metadata.uid !== uid ? cur : { ...cur, status }),
+          w.hasStatus ? { subresource: 'status', manager: STATUS_MANAGER } : { manager: STATUS_MANAGER },
+        );
+      }
+      if (seen !== undefined && decision.action !== 'clear') {
+        this.#metrics?.statusFinalization.observe(
+          { space: this.#wdsName, cluster: '', kind: w.object.kind, apiVersion: w.object.apiVersion, bindingpolicy: '' },
+          (now() - seen) / 1000,
+        );
+      }
+      const stale = [SINGLETON_STATUS_LABEL, MULTIWEC_STATUS_LABEL].filter((l) => l !== wantLabel && labels[l] !== undefined);
+      if (stale.length > 0) await this.#setLabels(store, w, Object.fromEntries(stale.map((l) => [l, null])));
+    } catch (err) {
+      if (!isStatusError(err, 'NotFound')) throw err;
+    }
+  }
+
+  async #setLabels(store: GenericStore, w: WorkloadObject, change: Record<string, string | null>): Promise<void> {
+    await store.guaranteedUpdate(
+      w.facts.namespace,
+      w.facts.name,
+      (cur) => {
+        if (cur.metadata.uid !== w.facts.uid) return cur;
+        const labels = { ...cur.metadata.labels };
+        for (const [k, v] of Object.entries(change)) {
+          if (v === null) delete labels[k];
+          else labels[k] = v;
+        }
+        return { ...cur, metadata: { ...cur.metadata, labels } };
+      },
+      { manager: STATUS_MANAGER },
+    );
+  }
+
+  /** The object's status as the agent in `cluster` returned it; undefined when it has not reported it. */
+  #returnedStatus(uid: string, cluster: string): unknown {
+    for (const p of this.#resolver.policiesOf(uid)) {
+      const work = this.#works.get(unitKey(p, uid))?.get(cluster);
+      const manifests = (work?.['status'] as { resourceStatus?: { manifests?: { statusFeedback?: { values?: { name: string; fieldValue?: { jsonRaw?: string } }[] } }[] } } | undefined)
+        ?.resourceStatus?.manifests;
+      const raw = manifests?.[0]?.statusFeedback?.values?.find((v) => v.name === STATUS_FEEDBACK_NAME)?.fieldValue?.jsonRaw;
+      if (raw === undefined) continue;
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        continue;
+      }
+    }
+    return undefined;
+  }
+
+  #defOf(w: WorkloadObject): ResourceDefinition {
+    const def = this.#wds.catalog.all().find((d) => d.group === w.facts.group && d.plural === w.facts.resource);
+    if (def === undefined) throw new Error(`${w.facts.resource}.${w.facts.group} is no longer served`);
+    return def;
+  }
+
+  #controlStore(plural: string): GenericStore {
+    const def = this.#wds.catalog.all().find((d) => d.group === CONTROL_GROUP && d.plural === plural);
+    if (def === undefined) throw new Error(`the WDS does not serve ${plural}.${CONTROL_GROUP}`);
+    return this.#wds.store(def);
+  }
+}
+
+function describe(w: WorkloadObject): string {
+  const f = w.facts;
+  const gv = f.group === '' ? f.version : `${f.group}/${f.version}`;
+  return f.namespace === '' ? `${gv}/${f.resource}(${f.name})` : `${gv}/${f.resource}(${f.namespace}/${f.name})`;
+}
+
+export function workloadOf(def: ResourceDefinition, object: KubeObject): WorkloadObject {
+  return {
+    facts: {
+      group: def.group,
+      version: def.version,
+      resource: def.plural,
+      namespace: object.metadata.namespace ?? '',
+      name: object.metadata.name!,
+      labels: object.metadata.labels ?? {},
+      uid: object.metadata.uid!,
+      resourceVersion: object.metadata.resourceVersion ?? '',
+    },
+    object,
+    hasStatus: def.subresources.status === true,
+  };
+}
