@@ -71,9 +71,17 @@ export class CrdController {
     const name = crd.metadata.name!;
     try {
       const spec = crd['spec'] as CrdSpec;
-      const def = definitionFromCrd(spec, this.#ops(spec.group, spec.names.kind));
+      const served = definitionFromCrd(spec, this.#ops(spec.group, spec.names.kind));
+      // A built-in resource wins over a CRD of the same name, as kube-apiserver's own handlers
+      // come before apiextensions' (installing OCM's CRDs in an ITS changes nothing).
+      const def = served !== undefined && this.#shadowed(served) ? undefined : served;
       if (crd.metadata.deletionTimestamp !== undefined) {
         await this.#cleanUp(crd, def);
+        return;
+      }
+      if (served !== undefined && def === undefined) {
+        await this.#ensureFinalizer(crd);
+        await this.#reportEstablished(crd);
         return;
       }
       if (def === undefined) {
@@ -87,6 +95,11 @@ export class CrdController {
     } catch (err) {
       if (!isStatusError(err, 'NotFound') && !isStatusError(err, 'Conflict')) this.#log(`reconciling CRD ${name} failed`, err);
     }
+  }
+
+  #shadowed(def: ResourceDefinition): boolean {
+    const existing = this.#space.catalog.byResource(def.group, def.plural);
+    return existing !== undefined && ![...this.#served.values()].some((d) => d.group === existing.group && d.plural === existing.plural);
   }
 
   async #ensureFinalizer(crd: KubeObject): Promise<void> {
