@@ -34,6 +34,7 @@ export interface AppDeps {
 }
 
 const HEALTH_PATHS = new Set(['/healthz', '/livez', '/readyz']);
+const SPACE_PATH = /^((?:\/apis\/spaces\.kubestellar\.io\/v1alpha1)?\/clusters)\/([^/]+)(\/.*)?$/;
 
 export function createApp(deps: AppDeps): RequestHandler {
   const options: HandlerOptions = {
@@ -46,11 +47,13 @@ export function createApp(deps: AppDeps): RequestHandler {
   const route = async (req: Request, res: Response): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
-    const m = /^\/clusters\/([^/]+)(\/.*)?$/.exec(path);
+    // A space is reached at /clusters/<space>/ (standalone) or, through a hosting cluster's
+    // kube-aggregator, at /apis/spaces.kubestellar.io/v1alpha1/clusters/<space>/.
+    const m = SPACE_PATH.exec(path);
     if (m) {
-      const space = deps.spaces.get(decodeURIComponent(m[1]!));
+      const space = deps.spaces.get(decodeURIComponent(m[2]!));
       if (space === undefined) throw pathNotFound();
-      await serveSpace(space, m[2] ?? '/', `/clusters/${m[1]!}`, req, res, url.searchParams, options, deps.metrics);
+      await serveSpace(space, m[3] ?? '/', `${m[1]!}/${m[2]!}`, req, res, url.searchParams, options, deps.metrics);
       return;
     }
     if (path === '/metrics' && deps.metrics !== undefined) {

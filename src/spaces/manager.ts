@@ -22,6 +22,7 @@ import { ServiceAllocationCache } from './service-allocations.js';
 import { EmbeddedIts } from '../kubestellar/engine/embedded-its.js';
 import { WdsEngine, type WdsEngineOptions } from '../kubestellar/engine/wds-engine.js';
 import { HubController } from '../kubestellar/hub/hub-controller.js';
+import { WorkloadSimulator, type SimulatorOptions } from '../simulator/index.js';
 import { controlResources } from '../kubestellar/apis/control.js';
 import { ocmResources } from '../kubestellar/apis/ocm.js';
 
@@ -60,6 +61,7 @@ export class SpaceManager {
   readonly #onServe: ((space: ServedSpace) => void) | undefined;
   readonly #caCert: string | undefined;
   readonly #engineOptions: WdsEngineOptions;
+  readonly #simulatorOptions: SimulatorOptions;
   /** Callers waiting for a space to be served (a WDS for its ITS). */
   readonly #servedWaiters = new Map<string, (() => void)[]>();
   readonly #engines = new Map<string, WdsEngine>();
@@ -68,11 +70,15 @@ export class SpaceManager {
    * `onServe` runs for every space that starts being served (e.g. to write its kubeconfig);
    * `caCert` is published in every namespace as `kube-root-ca.crt`.
    */
-  constructor(backend: Backend, options: { onServe?: (space: ServedSpace) => void; caCert?: string; engine?: WdsEngineOptions } = {}) {
+  constructor(
+    backend: Backend,
+    options: { onServe?: (space: ServedSpace) => void; caCert?: string; engine?: WdsEngineOptions; simulator?: SimulatorOptions } = {},
+  ) {
     this.#backend = backend;
     this.#onServe = options.onServe;
     this.#caCert = options.caCert;
     this.#engineOptions = options.engine ?? {};
+    this.#simulatorOptions = options.simulator ?? {};
     this.root = new ServedSpace({ backend, name: undefined, type: 'root', definitions: [spaces], generateName: randomSuffixName });
   }
 
@@ -203,6 +209,12 @@ export class SpaceManager {
       await hub.start().catch((err: unknown) => console.error(`starting the hub of ${name} failed`, err));
     }
     if (type === 'wds' && spec.its !== undefined) void this.#startEngine(served, spec.its, controllers);
+    // A WEC behaves like a cluster: its workloads get pods and status (never in a WDS).
+    if (served.wec !== undefined) {
+      const simulator = new WorkloadSimulator(served, this.#simulatorOptions);
+      controllers.push(simulator);
+      await simulator.start();
+    }
     for (const w of this.#servedWaiters.get(name)?.splice(0) ?? []) w();
     if ((space['status'] as { url?: string } | undefined)?.url === undefined) {
       await this.root.store(spaces).guaranteedUpdate('', name, (cur) => {

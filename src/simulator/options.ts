@@ -1,0 +1,30 @@
+/** How the simulated cluster behaves; every field has a default fit for interactive use. */
+export interface SimulatorOptions {
+  /** How long a new pod takes to start and turn ready (default 200 ms). */
+  readonly readyDelayMs?: number;
+  /** How long a Job's pod runs, once started, before it exits (default 1000 ms). */
+  readonly jobDurationMs?: number;
+  /**
+   * Real milliseconds in one second of the durations specs give in seconds (progressDeadlineSeconds,
+   * minReadySeconds). Default 1000; tests shrink it rather than wait ten minutes for a deadline.
+   */
+  readonly secondMs?: number;
+  /** The fake node every pod runs on (default `<space>-control-plane`, as kind names its node). */
+  readonly nodeName?: string;
+  /** First pause before a failed sync is retried; doubles per failure up to 30 s (default 500 ms). */
+  readonly retryMs?: number;
+  readonly log?: (msg: string, err?: unknown) => void;
+}
+
+export type ResolvedOptions = Required<SimulatorOptions>;
+
+export function resolveOptions(spaceName: string | undefined, o: SimulatorOptions = {}): ResolvedOptions {
+  return {
+    readyDelayMs: o.readyDelayMs ?? 200,
+    jobDurationMs: o.jobDurationMs ?? 1000,
+    secondMs: o.secondMs ?? 1000,
+    nodeName: o.nodeName ?? `${spaceName ?? 'cluster'}-control-plane`,
+    retryMs: o.retryMs ?? 500,
+    log: o.log ?? ((msg, err) => console.error(msg, err)),
+  };
+}

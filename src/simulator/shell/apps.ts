@@ -1,0 +1,75 @@
+/** Deployments and ReplicaSets: the pure plans of model/ carried out against the space. */
+import { num, specOf } from '../../registry/builtin/helpers.js';
+import { deploymentStatus } from '../model/deployment-status.js';
+import { planDeployment } from '../model/deployment.js';
+import { controllerRefTo, isDeleting, templateOf } from '../model/objects.js';
+import { podFromTemplate } from '../model/pod-factory.js';
+import { podDelta, replicaSetStatus } from '../model/replicaset.js';
+import { childrenOf, type SyncFunction } from './context.js';
+
+export const syncDeployment: SyncFunction = async (ctx, { def, object: d }, key) => {
+  const rsDef = ctx.def('apps/replicasets');
+  if (rsDef === undefined || isDeleting(d)) return;
+  const owned = childrenOf(ctx, d, 'apps/replicasets').filter((rs) => !isDeleting(rs));
+  const taken = new Set(ctx.cache.ofKind('apps/replicasets', d.metadata.namespace ?? '').map((c) => c.object.metadata.name ?? ''));
+  const plan = planDeployment(d, owned, taken);
+  let createdNew = false;
+  if (plan.create) {
+    // Taken after all (the cache lagged): the next sync sees the set and picks another hash.
+    if ((await ctx.create(rsDef, plan.create)) === undefined) return ctx.later(key, Date.now() + ctx.options.retryMs);
+    createdNew = true;
+  }
+  for (const u of plan.updates) {
+    const rs = owned.find((r) => r.metadata.name === u.name);
+    if (rs === undefined) continue;
+    await ctx.update(rsDef, rs, (cur) => {
+      cur['spec'] = { ...specOf(cur), replicas: u.replicas };
+      cur.metadata.annotations = { ...cur.metadata.annotations, ...u.annotations };
+      return cur;
+    });
+  }
+  for (const name of plan.remove) {
+    const rs = owned.find((r) => r.metadata.name === name);
+    if (rs) await ctx.remove(rsDef, rs);
+  }
+  const now = ctx.now();
+  const input = {
+    replicaSets: plan.replicaSets,
+    newName: plan.newName,
+    createdNew,
+    now,
+    secondMs: ctx.options.secondMs,
+    ...(plan.collisionCount !== undefined && { collisionCount: plan.collisionCount }),
+  };
+  await ctx.writeStatus(def, d, (cur) => deploymentStatus(cur, input).status);
+  const { recheckAt } = deploymentStatus(d, input);
+  if (recheckAt !== undefined) ctx.later(key, recheckAt);
+};
+
+export const syncReplicaSet: SyncFunction = async (ctx, { def, object: rs }, key) => {
+  const podDef = ctx.def('/pods');
+  if (podDef === undefined) return;
+  const pods = childrenOf(ctx, rs, '/pods');
+  if (!isDeleting(rs)) {
+    const delta = podDelta(num(specOf(rs)['replicas']) ?? 1, pods);
+    const owner = controllerRefTo(rs, 'apps/v1', 'ReplicaSet');
+    for (let i = 0; i < delta.create; i++) {
+      const pod = podFromTemplate({
+        template: templateOf(rs),
+        namespace: rs.metadata.namespace ?? '',
+        owner,
+        generateName: `${rs.metadata.name ?? ''}-`,
+        nodeName: ctx.options.nodeName,
+      });
+      if ((await ctx.create(podDef, pod)) === undefined) {
+        ctx.later(key, Date.now() + ctx.options.retryMs);
+        break;
+      }
+    }
+    for (const p of delta.remove) await ctx.remove(podDef, p);
+  }
+  const nowMs = ctx.now().getTime();
+  await ctx.writeStatus(def, rs, (cur) => replicaSetStatus(cur, pods, nowMs, ctx.options.secondMs).status);
+  const { recheckAt } = replicaSetStatus(rs, pods, nowMs, ctx.options.secondMs);
+  if (recheckAt !== undefined) ctx.later(key, recheckAt);
+};

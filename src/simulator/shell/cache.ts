@@ -1,0 +1,124 @@
+/**
+ * The simulator's view of its space: the objects of the kinds it simulates, indexed by key, by
+ * uid and by controlling owner, as of `revision`. Fed only by the space's list and watch, so
+ * decisions are made on one consistent state.
+ */
+import type { KubeObject } from '../../api/object.js';
+import type { ResourceDefinition } from '../../registry/definition.js';
+import { controllerRef } from '../model/objects.js';
+
+export interface Cached {
+  readonly def: ResourceDefinition;
+  readonly object: KubeObject;
+}
+
+/** The kinds simulated, by `group/plural`. */
+export const SIMULATED = new Set([
+  'apps/deployments',
+  'apps/replicasets',
+  'apps/statefulsets',
+  'apps/daemonsets',
+  'batch/jobs',
+  '/pods',
+  '/persistentvolumeclaims',
+  '/services',
+]);
+
+export const kindKey = (def: { readonly group: string; readonly plural: string }): string => `${def.group}/${def.plural}`;
+
+export const objectKey = (def: ResourceDefinition, namespace: string, name: string): string => `${kindKey(def)}/${namespace}/${name}`;
+
+export const keyOf = (def: ResourceDefinition, obj: KubeObject): string => objectKey(def, obj.metadata.namespace ?? '', obj.metadata.name ?? '');
+
+export class SimCache {
+  /** The newest revision applied. */
+  revision = 0;
+  readonly #byKey = new Map<string, Cached>();
+  readonly #keyByUid = new Map<string, string>();
+  readonly #children = new Map<string, Set<string>>();
+  readonly #byKind = new Map<string, Set<string>>();
+
+  static simulates(def: ResourceDefinition): boolean {
+    return SIMULATED.has(kindKey(def));
+  }
+
+  get(key: string): Cached | undefined {
+    return this.#byKey.get(key);
+  }
+
+  byUid(uid: string): Cached | undefined {
+    const key = this.#keyByUid.get(uid);
+    return key === undefined ? undefined : this.#byKey.get(key);
+  }
+
+  upsert(def: ResourceDefinition, object: KubeObject): void {
+    const key = keyOf(def, object);
+    this.#forget(key);
+    this.#byKey.set(key, { def, object });
+    this.#keyByUid.set(object.metadata.uid ?? '', key);
+    const owner = controllerRef(object)?.uid;
+    if (owner !== undefined) addTo(this.#children, owner, key);
+    addTo(this.#byKind, kindKey(def), key);
+  }
+
+  remove(def: ResourceDefinition, object: KubeObject): void {
+    const key = keyOf(def, object);
+    // A newer object of the same name may already be here; only the one with this uid goes.
+    if (this.#byKey.get(key)?.object.metadata.uid === object.metadata.uid) this.#forget(key);
+  }
+
+  clear(): void {
+    this.#byKey.clear();
+    this.#keyByUid.clear();
+    this.#children.clear();
+    this.#byKind.clear();
+  }
+
+  /** Objects controlled by `uid`, optionally of one kind. */
+  children(uid: string, kind?: string): Cached[] {
+    const out: Cached[] = [];
+    for (const key of this.#children.get(uid) ?? []) {
+      const c = this.#byKey.get(key);
+      if (c && (kind === undefined || kindKey(c.def) === kind)) out.push(c);
+    }
+    return out;
+  }
+
+  /** Every cached object of a kind, optionally in one namespace. */
+  ofKind(kind: string, namespace?: string): Cached[] {
+    const prefix = `${kind}/${namespace ?? ''}/`;
+    const out: Cached[] = [];
+    for (const key of this.#byKind.get(kind) ?? []) {
+      const c = this.#byKey.get(key);
+      if (c && (namespace === undefined || key.startsWith(prefix))) out.push(c);
+    }
+    return out;
+  }
+
+  all(): IterableIterator<[string, Cached]> {
+    return this.#byKey.entries();
+  }
+
+  #forget(key: string): void {
+    const old = this.#byKey.get(key);
+    if (old === undefined) return;
+    this.#byKey.delete(key);
+    const uid = old.object.metadata.uid ?? '';
+    if (this.#keyByUid.get(uid) === key) this.#keyByUid.delete(uid);
+    const owner = controllerRef(old.object)?.uid;
+    if (owner !== undefined) removeFrom(this.#children, owner, key);
+    removeFrom(this.#byKind, kindKey(old.def), key);
+  }
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
+  let set = map.get(key);
+  if (set === undefined) map.set(key, (set = new Set()));
+  set.add(value);
+}
+
+function removeFrom(map: Map<string, Set<string>>, key: string, value: string): void {
+  const set = map.get(key);
+  set?.delete(value);
+  if (set?.size === 0) map.delete(key);
+}

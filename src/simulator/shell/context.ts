@@ -1,0 +1,40 @@
+/**
+ * What the per-kind sync functions get from the simulator: the cached view of the space, the
+ * clock, and writes that report their revision back (so the next sync waits until the cache
+ * has seen them, which is what keeps a sync from creating the same pods twice).
+ */
+import type { KubeObject } from '../../api/object.js';
+import type { ResourceDefinition } from '../../registry/definition.js';
+import type { Obj } from '../model/objects.js';
+import type { ResolvedOptions } from '../options.js';
+import type { Cached, SimCache } from './cache.js';
+
+export interface SimContext {
+  readonly cache: SimCache;
+  readonly options: ResolvedOptions;
+  /** The fake node's address. */
+  readonly hostIP: string;
+  now(): Date;
+  /** The space's definition of `group/plural`. */
+  def(kind: string): ResourceDefinition | undefined;
+  /** Creates; undefined when the name is taken or the namespace refuses new objects (the caller retries later). */
+  create(def: ResourceDefinition, obj: KubeObject): Promise<KubeObject | undefined>;
+  /** Read-modify-write of spec or metadata; `mutate` returns undefined to leave the object be. */
+  update(def: ResourceDefinition, cached: KubeObject, mutate: (cur: KubeObject) => KubeObject | undefined): Promise<void>;
+  /** Writes status through the status subresource, unless `compute` gives what is stored already. */
+  writeStatus(def: ResourceDefinition, cached: KubeObject, compute: (cur: KubeObject) => Obj | undefined): Promise<void>;
+  /** Deletes this very object (by uid); gone already is fine. */
+  remove(def: ResourceDefinition, obj: KubeObject): Promise<void>;
+  /** Syncs `key` again at `atMs` (ms since the epoch). */
+  later(key: string, atMs: number): void;
+  /** The object or one of its controlling ancestors carries the failure annotation. */
+  failing(obj: KubeObject): boolean;
+  /** How long the simulator has known the object (ms). */
+  ageMs(obj: KubeObject): number;
+}
+
+export type SyncFunction = (ctx: SimContext, cached: Cached, key: string) => Promise<void>;
+
+/** The objects of `kind` that `owner` controls. */
+export const childrenOf = (ctx: SimContext, owner: KubeObject, kind: string): KubeObject[] =>
+  ctx.cache.children(owner.metadata.uid ?? '', kind).map((c) => c.object);

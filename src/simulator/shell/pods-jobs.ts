@@ -1,0 +1,52 @@
+/** The simulated kubelet (every pod, owned or not) and the Job controller against the space. */
+import { recs, statusOf, str } from '../../registry/builtin/helpers.js';
+import { POD_CIDR, pickAddress } from '../model/addresses.js';
+import { jobPod, jobStatus, planJob } from '../model/job.js';
+import { controllerRef, isDeleting } from '../model/objects.js';
+import { decidePod, isActive, podStatusFor } from '../model/pods.js';
+import { childrenOf, type SimContext, type SyncFunction } from './context.js';
+
+/** Addresses of the pods still holding one. */
+function podIPsInUse(ctx: SimContext): Set<string> {
+  const used = new Set<string>();
+  for (const { object } of ctx.cache.ofKind('/pods')) {
+    if (!isActive(object)) continue;
+    for (const a of recs(statusOf(object)['podIPs'])) used.add(str(a['ip']));
+  }
+  return used;
+}
+
+export const syncPod: SyncFunction = async (ctx, { def, object: pod }, key) => {
+  const owner = controllerRef(pod);
+  const decision = decidePod(pod, {
+    ageMs: ctx.ageMs(pod),
+    readyDelayMs: ctx.options.readyDelayMs,
+    jobDurationMs: ctx.options.jobDurationMs,
+    failing: ctx.failing(pod),
+    runsToCompletion: owner?.kind === 'Job' && owner.apiVersion.startsWith('batch/'),
+  });
+  if (decision.recheckInMs !== undefined) ctx.later(key, Date.now() + decision.recheckInMs);
+  const target = decision.target;
+  if (target === undefined) return;
+  const now = ctx.now();
+  const podIP = str(statusOf(pod)['podIP']) || (pickAddress(POD_CIDR, pod.metadata.uid ?? '', podIPsInUse(ctx)) ?? '');
+  await ctx.writeStatus(def, pod, (cur) => (isDeleting(cur) ? undefined : podStatusFor(cur, target, { now, hostIP: ctx.hostIP, podIP })));
+};
+
+export const syncJob: SyncFunction = async (ctx, { def, object: job }, key) => {
+  const podDef = ctx.def('/pods');
+  if (podDef === undefined) return;
+  const pods = childrenOf(ctx, job, '/pods');
+  if (!isDeleting(job)) {
+    const plan = planJob(job, pods);
+    for (let i = 0; i < plan.create; i++) {
+      if ((await ctx.create(podDef, jobPod(job, ctx.options.nodeName))) === undefined) {
+        ctx.later(key, Date.now() + ctx.options.retryMs);
+        break;
+      }
+    }
+    for (const p of plan.remove) await ctx.remove(podDef, p);
+  }
+  const now = ctx.now();
+  await ctx.writeStatus(def, job, (cur) => jobStatus(cur, pods, now));
+};

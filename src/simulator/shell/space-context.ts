@@ -1,0 +1,98 @@
+/**
+ * The SimContext over a served space: writes go through the space's stores (status through the
+ * status subresource, as the controllers and kubelet write it, with their field managers), skip
+ * what would change nothing, and report their revision so the simulator can wait to see them.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { isStatusError } from '../../api/errors.js';
+import type { KubeObject } from '../../api/object.js';
+import type { FieldManager } from '../../registry/apply-schema.js';
+import { apiVersionOf, type ResourceDefinition } from '../../registry/definition.js';
+import type { ServedSpace } from '../../spaces/served-space.js';
+import { NODE_CIDR, pickAddress } from '../model/addresses.js';
+import { prune, type Obj } from '../model/objects.js';
+import type { ResolvedOptions } from '../options.js';
+import type { SimCache } from './cache.js';
+import type { SimContext } from './context.js';
+
+export interface ContextDeps {
+  readonly cache: SimCache;
+  readonly options: ResolvedOptions;
+  stopped(): boolean;
+  /** Called with every object a write returns. */
+  wrote(obj: KubeObject | undefined): void;
+  later(key: string, atMs: number): void;
+  failing(obj: KubeObject): boolean;
+  ageMs(obj: KubeObject): number;
+}
+
+function manager(def: ResourceDefinition, status: boolean): FieldManager {
+  return {
+    name: def.group === '' && def.plural === 'pods' && status ? 'kubelet' : 'kube-controller-manager',
+    apiVersion: apiVersionOf(def.group, def.version),
+    ...(status && { subresource: 'status' }),
+  };
+}
+
+export function spaceContext(space: ServedSpace, deps: ContextDeps): SimContext {
+  const { wrote, stopped } = deps;
+  return {
+    cache: deps.cache,
+    options: deps.options,
+    hostIP: pickAddress(NODE_CIDR, deps.options.nodeName, new Set()) ?? '172.18.0.2',
+    now: () => new Date(),
+    def: (kind) => {
+      const slash = kind.indexOf('/');
+      return space.catalog.byResource(kind.slice(0, slash), kind.slice(slash + 1));
+    },
+    create: async (def, obj) => {
+      if (stopped()) return undefined;
+      try {
+        const created = await space.store(def).create(obj.metadata.namespace ?? '', obj, { manager: manager(def, false) });
+        wrote(created);
+        return created;
+      } catch (err) {
+        // A taken name or a namespace going away: nothing to do until the next event.
+        if (isStatusError(err, 'AlreadyExists') || isStatusError(err, 'Forbidden') || isStatusError(err, 'NotFound')) return undefined;
+        throw err;
+      }
+    },
+    update: async (def, cached, mutate) => {
+      if (stopped()) return;
+      const updated = await space.store(def).guaranteedUpdate(
+        cached.metadata.namespace ?? '',
+        cached.metadata.name ?? '',
+        (cur) => (cur.metadata.uid === cached.metadata.uid ? (mutate(cur) ?? cur) : cur),
+        { manager: manager(def, false) },
+      );
+      wrote(updated);
+    },
+    writeStatus: async (def, cached, compute) => {
+      const want = compute(cached);
+      if (stopped() || want === undefined || isDeepStrictEqual(prune(want), cached['status'])) return;
+      const updated = await space.store(def).guaranteedUpdate(
+        cached.metadata.namespace ?? '',
+        cached.metadata.name ?? '',
+        (cur) => {
+          if (cur.metadata.uid !== cached.metadata.uid) return cur;
+          const next: Obj | undefined = compute(cur);
+          if (next !== undefined) cur['status'] = prune(next);
+          return cur;
+        },
+        { subresource: 'status', manager: manager(def, true) },
+      );
+      wrote(updated);
+    },
+    remove: async (def, obj) => {
+      if (stopped()) return;
+      try {
+        wrote(await space.store(def).delete(obj.metadata.namespace ?? '', obj.metadata.name ?? '', { preconditions: { uid: obj.metadata.uid ?? '' } }));
+      } catch (err) {
+        if (!isStatusError(err, 'NotFound') && !isStatusError(err, 'Conflict')) throw err;
+      }
+    },
+    later: deps.later,
+    failing: deps.failing,
+    ageMs: deps.ageMs,
+  };
+}
