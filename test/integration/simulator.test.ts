@@ -284,7 +284,8 @@ describe('workload simulator', function () {
     });
     const sts = await eventually('sts ready', async () => {
       const cur = await get(`${APPS}/statefulsets/db`);
-      return cur['status']['readyReplicas'] === 2 && cur['status']['availableReplicas'] === 2 && cur;
+      const st = cur['status'];
+      return st['readyReplicas'] === 2 && st['availableReplicas'] === 2 && st['currentReplicas'] === 2 && st['updatedReplicas'] === 2 && cur;
     });
     const s = sts['status'];
     assert.deepEqual([s['replicas'], s['currentReplicas'], s['updatedReplicas'], s['observedGeneration']], [2, 2, 2, sts['metadata']['generation']]);
