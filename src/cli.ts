@@ -16,6 +16,10 @@ const USAGE = `usage:
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'agent') {
+    const { agentMain } = await import('./agent/cli.js');
+    return agentMain(rest);
+  }
 
   const { values, positionals } = parseArgs({
     args: rest,

@@ -11,6 +11,8 @@ import { buildKubeconfig, writeKubeconfig } from './kubeconfig/build-kubeconfig.
 import { ServerMetrics } from './metrics/metrics.js';
 import { ensurePki, type Pki } from './pki/ensure-pki.js';
 import { createApp } from './server/app.js';
+import { KubeConfig } from '@kubernetes/client-node';
+import { runAgent, type RunningAgent } from './agent/agent.js';
 import { SpaceManager } from './spaces/manager.js';
 import type { ServedSpace } from './spaces/served-space.js';
 
@@ -66,13 +68,52 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     await writeKubeconfig(join(kubeconfigDir, `${name}.kubeconfig`), content);
   };
   const metrics = new ServerMetrics();
+  // In-process work agents of WEC spaces: they speak HTTP to this server, so they start once it listens.
+  const agents = new Map<string, Promise<RunningAgent | undefined>>();
+  const kubeConfigOf = (space: string): KubeConfig => {
+    const kc = new KubeConfig();
+    kc.loadFromString(
+      buildKubeconfig({
+        server: `${baseUrl}/clusters/${space}`,
+        clusterName: space,
+        userName: 'kubestellar-admin',
+        contextName: space,
+        caCert: pki.caCert,
+        clientCert: pki.adminClientCert,
+        clientKey: pki.adminClientKey,
+      }),
+    );
+    return kc;
+  };
+  const startAgent = (space: ServedSpace): void => {
+    const wec = space.wec;
+    if (wec === undefined || wec.agent !== 'InProcess' || agents.has(space.name!)) return;
+    const name = space.name!;
+    agents.set(
+      name,
+      runAgent({ hubKubeConfig: kubeConfigOf(wec.its), wecKubeConfig: kubeConfigOf(name), clusterName: name, labels: wec.labels }).catch((err: unknown) => {
+        console.error(`starting the work agent of ${name} failed`, err);
+        agents.delete(name);
+        return undefined;
+      }),
+    );
+  };
+  const stopAgent = (name: string): void => {
+    const a = agents.get(name);
+    agents.delete(name);
+    void a?.then((r) => r?.stop());
+  };
   const spaces = new SpaceManager(backend, {
     caCert: pki.caCert,
     engine: { metrics },
     onServe: (space) => {
       if (baseUrl === '') pendingKubeconfigs.push(space);
-      else void writeSpaceKubeconfig(space).catch((err: unknown) => console.error('writing kubeconfig failed', err));
+      else {
+        void writeSpaceKubeconfig(space).catch((err: unknown) => console.error('writing kubeconfig failed', err));
+        startAgent(space);
+      }
     },
+    onUnserve: stopAgent,
   });
   await spaces.start();
 
@@ -104,6 +145,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   }
   // Every kubeconfig is on disk before the caller announces readiness.
   for (const name of spaces.names()) await writeSpaceKubeconfig(spaces.get(name)!);
+  for (const name of spaces.names()) startAgent(spaces.get(name)!);
 
   return {
     url: baseUrl,
@@ -111,6 +153,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     backend,
     spaces,
     async stop() {
+      for (const a of await Promise.all([...agents.values()])) await a?.stop();
+      agents.clear();
       compactor.stop();
       spaces.stop();
       server.closeAllConnections();

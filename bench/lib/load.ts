@@ -28,7 +28,7 @@ export interface ClientConfig {
 }
 
 export interface Req {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Absolute path (the prefix is not added). */
   readonly path: string;
   readonly body?: Buffer;

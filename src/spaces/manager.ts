@@ -59,6 +59,7 @@ export class SpaceManager {
   readonly #abort = new AbortController();
 
   readonly #onServe: ((space: ServedSpace) => void) | undefined;
+  readonly #onUnserve: ((name: string) => void) | undefined;
   readonly #caCert: string | undefined;
   readonly #engineOptions: WdsEngineOptions;
   readonly #simulatorOptions: SimulatorOptions;
@@ -72,10 +73,17 @@ export class SpaceManager {
    */
   constructor(
     backend: Backend,
-    options: { onServe?: (space: ServedSpace) => void; caCert?: string; engine?: WdsEngineOptions; simulator?: SimulatorOptions } = {},
+    options: {
+      onServe?: (space: ServedSpace) => void;
+      onUnserve?: (name: string) => void;
+      caCert?: string;
+      engine?: WdsEngineOptions;
+      simulator?: SimulatorOptions;
+    } = {},
   ) {
     this.#backend = backend;
     this.#onServe = options.onServe;
+    this.#onUnserve = options.onUnserve;
     this.#caCert = options.caCert;
     this.#engineOptions = options.engine ?? {};
     this.#simulatorOptions = options.simulator ?? {};
@@ -240,6 +248,7 @@ export class SpaceManager {
 
   #unserve(name: string): void {
     this.#engines.delete(name);
+    if (this.#served.has(name)) this.#onUnserve?.(name);
     this.#served.get(name)?.stop();
     this.#served.delete(name);
     for (const c of this.#controllers.get(name) ?? []) c.stop();

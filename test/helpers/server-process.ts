@@ -35,6 +35,8 @@ export interface StartServerOptions {
   readonly extraArgs?: readonly string[];
   /** Bound on the wait for the `ready` line (default 30 s). */
   readonly readyTimeoutMs?: number;
+  /** Restarts reuse the port the first run got, so clients (work agents) find the server again. */
+  readonly stickyPort?: boolean;
   /** Bound on SIGTERM before SIGKILL in stop() (default 10 s). */
   readonly stopTimeoutMs?: number;
 }
@@ -210,6 +212,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
         if (match !== null) finish(undefined, match[1]!);
       });
     });
+    if (options.stickyPort === true) args[args.indexOf('--port') + 1] = new URL(url).port;
   };
 
   const stop = async (): Promise<ExitInfo> => {
