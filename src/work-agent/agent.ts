@@ -9,16 +9,8 @@
  * last work lets go of it (two works carrying one object keep it), never what the agent did not
  * apply, and a restarted agent finds its state where it left it.
  */
-import {
-  CustomObjectsApi,
-  KubernetesObjectApi,
-  makeInformer,
-  PatchStrategy,
-  setHeaderOptions,
-  type Informer,
-  type KubeConfig,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+import { CustomObjectsApi, KubernetesObjectApi, PatchStrategy, setHeaderOptions, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { ListWatch } from './list-watch.js';
 import type { KubeObject } from '../api/object.js';
 import { appliedManifestWorkCrd } from '../kubestellar/apis/ocm.js';
 import { WorkQueue } from '../kubestellar/engine/work-queue.js';
@@ -77,6 +69,9 @@ export async function runAgent(options: AgentOptions): Promise<RunningAgent> {
   return agent;
 }
 
+/** Some manifests of a work could not be applied; its status says which, and it is retried. */
+class ManifestsFailed extends Error {}
+
 class WorkAgent implements RunningAgent {
   readonly #o: AgentOptions;
   readonly #log: (msg: string, err?: unknown) => void;
@@ -90,13 +85,13 @@ class WorkAgent implements RunningAgent {
   readonly #works = new Map<string, KubeObject>();
   /** WEC object (apiVersion/kind/ns/name) → names of the works that carry it, for status. */
   readonly #holders = new Map<string, Set<string>>();
-  readonly #informers = new Map<string, Informer<KubernetesObject>>();
-  #workInformer: Informer<KubernetesObject> | undefined;
+  readonly #informers = new Map<string, ListWatch>();
+  #workInformer: ListWatch | undefined;
   #leaseTimer: NodeJS.Timeout | undefined;
 
   constructor(o: AgentOptions) {
     this.#o = o;
-    this.#log = o.log ?? ((msg, err) => console.error(`[agent ${o.clusterName}] ${msg}`, err ?? ''));
+    this.#log = o.log ?? ((msg, err) => console.error(`${new Date().toISOString()} [agent ${o.clusterName}] ${msg}`, err ?? ''));
     this.#hubCustom = o.hubKubeConfig.makeApiClient(CustomObjectsApi);
     this.#wec = KubernetesObjectApi.makeApiClient(o.wecKubeConfig);
     this.#wecCustom = o.wecKubeConfig.makeApiClient(CustomObjectsApi);
@@ -105,8 +100,11 @@ class WorkAgent implements RunningAgent {
     this.#queue = new WorkQueue((name) => this.#reconcile(name), {
       concurrency: 8,
       baseDelayMs: 100,
+      maxDelayMs: 5000,
       onError: (name, err) => {
-        if (!isConflict(err)) this.#log(`work ${name}`, err);
+        if (err instanceof ManifestsFailed) return; // reported in the work's status
+        const code = statusOf(err);
+        if (code !== 409) this.#log(`work ${name}: ${code ?? (err as Error).message}`, code === undefined ? '' : (err as { body?: unknown }).body);
       },
     });
   }
@@ -114,50 +112,60 @@ class WorkAgent implements RunningAgent {
   async start(): Promise<void> {
     const o = this.#o;
     const lease = o.leaseDurationSeconds ?? 60;
-    await registerCluster(o.hubKubeConfig, o.clusterName, { ...o.labels }, lease);
-    await waitForClusterNamespace(o.hubKubeConfig, o.clusterName, this.#abort.signal);
-    await renewLease(o.hubKubeConfig, o.clusterName, `${o.clusterName}-agent`, lease);
+    // The hub or the WEC may not answer yet (both restart too): keep trying until they do.
+    await this.#retry('registering with the hub', async () => {
+      await registerCluster(o.hubKubeConfig, o.clusterName, { ...o.labels }, lease);
+      await waitForClusterNamespace(o.hubKubeConfig, o.clusterName, this.#abort.signal);
+      await renewLease(o.hubKubeConfig, o.clusterName, `${o.clusterName}-agent`, lease);
+    });
     this.#leaseTimer = setInterval(() => {
       renewLease(o.hubKubeConfig, o.clusterName, `${o.clusterName}-agent`, lease).catch((err: unknown) => this.#log('renewing the lease failed', err));
     }, o.renewIntervalMs ?? 10_000);
-    this.#leaseTimer.unref();
-    await this.#ensureAppliedCrd();
+    // Not unref'd: the heartbeat is what keeps an agent process alive while the hub is away.
+    await this.#retry('installing the AppliedManifestWork CRD', () => this.#ensureAppliedCrd());
 
-    const informer = makeInformer(o.hubKubeConfig, `/apis/${WORK_GROUP}/v1/namespaces/${o.clusterName}/manifestworks`, () =>
-      this.#hubCustom.listNamespacedCustomObject({ ...WORKS, namespace: o.clusterName }) as never,
+    const informer = new ListWatch(
+      o.hubKubeConfig,
+      `/apis/${WORK_GROUP}/v1/namespaces/${o.clusterName}/manifestworks`,
+      () => this.#hubCustom.listNamespacedCustomObject({ ...WORKS, namespace: o.clusterName }) as never,
+      {
+        add: (w) => this.#noteWork(w),
+        update: (w) => this.#noteWork(w),
+        delete: (w) => {
+          this.#works.delete(w.metadata.name!);
+          this.#queue.add(w.metadata.name!);
+        },
+      },
     );
-    const note = (w: KubernetesObject): void => {
-      this.#works.set(w.metadata!.name!, w as KubeObject);
-      this.#queue.add(w.metadata!.name!);
-    };
-    informer.on('add', note);
-    informer.on('update', note);
-    informer.on('delete', (w) => {
-      this.#works.delete(w.metadata!.name!);
-      this.#queue.add(w.metadata!.name!);
-    });
-    this.#restartOnError(informer, 'ManifestWorks');
     this.#workInformer = informer;
-    await informer.start();
-    await this.#evictOrphans();
+    informer.start();
+    await informer.synced;
+    await this.#retry('finding orphaned AppliedManifestWorks', () => this.#evictOrphans());
+  }
+
+  #noteWork(w: KubeObject): void {
+    this.#works.set(w.metadata.name!, w);
+    this.#queue.add(w.metadata.name!);
+  }
+
+  async #retry(what: string, fn: () => Promise<void>): Promise<void> {
+    for (let delay = 200; ; delay = Math.min(delay * 2, 5000)) {
+      if (this.#abort.signal.aborted) throw new Error('agent stopped');
+      try {
+        return await fn();
+      } catch (err) {
+        this.#log(`${what} failed; retrying in ${delay} ms`, statusOf(err) ?? (err as Error).message);
+      }
+      await new Promise((r) => setTimeout(r, delay));
+    }
   }
 
   async stop(): Promise<void> {
     this.#abort.abort();
     this.#queue.stop();
     if (this.#leaseTimer !== undefined) clearInterval(this.#leaseTimer);
-    await this.#workInformer?.stop();
-    for (const i of this.#informers.values()) await i.stop();
-  }
-
-  #restartOnError(informer: Informer<KubernetesObject>, what: string): void {
-    informer.on('error', (err: unknown) => {
-      if (this.#abort.signal.aborted) return;
-      this.#log(`watch of ${what} failed; restarting`, err);
-      setTimeout(() => {
-        if (!this.#abort.signal.aborted) informer.start().catch((e: unknown) => this.#log(`restarting the watch of ${what} failed`, e));
-      }, 1000).unref();
-    });
+    this.#workInformer?.stop();
+    for (const i of this.#informers.values()) i.stop();
   }
 
   async #ensureAppliedCrd(): Promise<void> {
@@ -224,6 +232,9 @@ class WorkAgent implements RunningAgent {
         if (!isNotFound(err)) throw err;
       }
     }
+    // Like OCM, keep retrying what failed (say, a namespace that arrives in another work).
+    const failed = results.filter((r) => !r.applied);
+    if (failed.length > 0) throw new ManifestsFailed(failed.map((r) => r.failure?.message ?? r.name).join('; '));
   }
 
   async #setFinalizer(work: KubeObject, present: boolean): Promise<void> {
@@ -386,17 +397,13 @@ class WorkAgent implements RunningAgent {
     const info = await this.#discovery.resourceFor(apiVersion, kind);
     if (info === undefined || this.#informers.has(kindKey)) return;
     const path = info.group === '' ? `/api/${info.version}/${info.resource}` : `/apis/${info.group}/${info.version}/${info.resource}`;
-    const informer = makeInformer(this.#o.wecKubeConfig, path, () => this.#wec.list(apiVersion, kind) as never);
-    this.#informers.set(kindKey, informer);
-    const changed = (o: KubernetesObject): void => {
-      const key = `${apiVersion}/${kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+    const changed = (o: KubeObject): void => {
+      const key = `${apiVersion}/${kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
       for (const w of this.#holders.get(key) ?? []) if (this.#works.has(w)) this.#queue.add(w);
     };
-    informer.on('update', changed);
-    informer.on('delete', changed);
-    informer.on('add', changed);
-    this.#restartOnError(informer, path);
-    await informer.start().catch((err: unknown) => this.#log(`watching ${path} failed`, err));
+    const informer = new ListWatch(this.#o.wecKubeConfig, path, () => this.#wec.list(apiVersion, kind) as never, { add: changed, update: changed, delete: changed });
+    this.#informers.set(kindKey, informer);
+    informer.start();
   }
 }
 

@@ -85,8 +85,9 @@ export class WdsEngine {
     this.#log = options.log ?? ((msg, err) => console.error(`[${this.#wdsName}] ${msg}`, err ?? ''));
     this.#metrics = options.metrics;
     this.#bindingDelayMs = options.bindingDelayMs ?? 50;
+    // Conflicts, races and cluster namespaces the hub has not made yet resolve on retry.
     const onError = (key: string, err: unknown): void => {
-      if (!isStatusError(err, 'Conflict') && !isStatusError(err, 'AlreadyExists')) this.#log(`reconcile ${key.replace('\u0000', ' ')}`, err);
+      if (!isStatusError(err) || err.status.code >= 500) this.#log(`reconcile ${key.replace('\u0000', ' ')}`, err);
     };
     this.#units = new WorkQueue((k) => this.#reconcileUnit(k), { concurrency: 64, onError });
     this.#bindingQueue = new WorkQueue((k) => this.#reconcileBinding(k), { concurrency: 4, onError });
