@@ -15,7 +15,7 @@ import type { KubeObject } from '../api/object.js';
 import { appliedManifestWorkCrd } from '../kubestellar/apis/ocm.js';
 import { WorkQueue } from '../kubestellar/engine/work-queue.js';
 import { MANIFESTWORK_FINALIZER, WORK_GROUP } from '../kubestellar/well-known.js';
-import { Discovery, getJson, isConflict, isNotFound, plain, statusOf, type ResourceInfo } from './kube.js';
+import { Discovery, getJson, isConflict, isNotFound, plain, statusOf, withKeepAlive, type ResourceInfo } from './kube.js';
 import {
   appliedWorkName,
   hasOwner,
@@ -89,7 +89,8 @@ class WorkAgent implements RunningAgent {
   #workInformer: ListWatch | undefined;
   #leaseTimer: NodeJS.Timeout | undefined;
 
-  constructor(o: AgentOptions) {
+  constructor(options: AgentOptions) {
+    const o: AgentOptions = { ...options, hubKubeConfig: withKeepAlive(options.hubKubeConfig), wecKubeConfig: withKeepAlive(options.wecKubeConfig) };
     this.#o = o;
     this.#log = o.log ?? ((msg, err) => console.error(`${new Date().toISOString()} [agent ${o.clusterName}] ${msg}`, err ?? ''));
     this.#hubCustom = o.hubKubeConfig.makeApiClient(CustomObjectsApi);

@@ -2,7 +2,7 @@
  * The little the agent needs beyond client-node's typed clients: status codes of its errors,
  * resource discovery (kind → plural and scope, cached per group-version), and a JSON request.
  */
-import { request, type RequestOptions } from 'node:https';
+import { Agent, request, type AgentOptions, type RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 
 /** The HTTP status of a client-node error (ApiException), or undefined for transport errors. */
@@ -97,4 +97,17 @@ export function plain<T>(obj: T): T {
       return original instanceof Date ? original.toISOString().replace(/\.000Z$/, 'Z') : value;
     }),
   ) as T;
+}
+
+/**
+ * client-node 1.4 builds a new https.Agent for every request, so every call pays a TLS
+ * handshake (tens of milliseconds of CPU on both ends). The agent makes hundreds of small calls,
+ * so its KubeConfigs hand out one keep-alive agent instead, built from the first options asked
+ * for (the kubeconfig's CA and client credentials never change for a KubeConfig).
+ */
+export function withKeepAlive(kc: KubeConfig): KubeConfig {
+  const target = kc as unknown as { createAgent(cluster: unknown, options: AgentOptions): unknown };
+  let shared: Agent | undefined;
+  target.createAgent = (_cluster, options) => (shared ??= new Agent({ ...options, keepAlive: true, maxSockets: 32 }));
+  return kc;
 }
