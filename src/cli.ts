@@ -17,7 +17,7 @@ const USAGE = `usage:
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'agent') {
-    const { agentMain } = await import('./work-agent/cli.js');
+    const { agentMain } = await import('./agent/cli.js');
     return agentMain(rest);
   }
 

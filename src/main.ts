@@ -12,7 +12,7 @@ import { ServerMetrics } from './metrics/metrics.js';
 import { ensurePki, type Pki } from './pki/ensure-pki.js';
 import { createApp } from './server/app.js';
 import { KubeConfig } from '@kubernetes/client-node';
-import { runAgent, type RunningAgent } from './work-agent/agent.js';
+import { runAgent, type RunningAgent } from './agent/agent.js';
 import { SpaceManager } from './spaces/manager.js';
 import type { ServedSpace } from './spaces/served-space.js';
 

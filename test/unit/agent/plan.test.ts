@@ -10,7 +10,7 @@ import {
   withOwner,
   workStatus,
   type ManifestResult,
-} from '../../../src/work-agent/plan.js';
+} from '../../../src/agent/plan.js';
 
 const id = { group: 'apps', resource: 'deployments', namespace: 'ns', name: 'web' };
 

@@ -1,0 +1,234 @@
+/**
+ * The RBAC authorizer and rule resolver (kube's rbac.RBACAuthorizer over DefaultRuleResolver):
+ * ClusterRoleBindings first, then the RoleBindings of the request's namespace, stopping at the
+ * first rule that allows. A binding to a missing role is not fatal: its error is collected and
+ * shows up in the denial reason (`RBAC: clusterrole.rbac.authorization.k8s.io "x" not found`).
+ * Pure and synchronous: the caller hands in the space's RBAC objects through `RbacData`.
+ */
+import type { RequestAttributes } from '../attributes.js';
+import { SYSTEM_MASTERS, matchesServiceAccount, type UserInfo } from '../user.js';
+import { withAggregatedRules } from './aggregation.js';
+import { ruleAllows } from './rules.js';
+import {
+  toBinding,
+  toClusterRole,
+  toRole,
+  type ClusterRole,
+  type ClusterRoleBinding,
+  type PolicyRule,
+  type Role,
+  type RoleBinding,
+  type RoleRef,
+  type Subject,
+} from './types.js';
+
+export { aggregateClusterRoles } from './aggregation.js';
+
+/** One space's RBAC objects. ClusterRoles must carry their aggregated rules (see rbacSnapshot). */
+export interface RbacData {
+  getRole(namespace: string, name: string): Role | undefined;
+  getClusterRole(name: string): ClusterRole | undefined;
+  listRoleBindings(namespace: string): readonly RoleBinding[];
+  listClusterRoleBindings(): readonly ClusterRoleBinding[];
+}
+
+export interface RbacObjects {
+  readonly roles?: readonly unknown[];
+  readonly clusterRoles?: readonly unknown[];
+  readonly roleBindings?: readonly unknown[];
+  readonly clusterRoleBindings?: readonly unknown[];
+}
+
+/**
+ * An indexed, immutable RbacData over stored objects (KubeObjects as listed). Aggregated
+ * ClusterRoles get their computed rules unless `aggregate: false` (when a controller already
+ * writes them back to storage, recomputing is harmless but wasted).
+ */
+export function rbacSnapshot(objects: RbacObjects, options: { aggregate?: boolean } = {}): RbacData {
+  const roles = new Map<string, Role>();
+  for (const r of (objects.roles ?? []).map(toRole)) roles.set(`${r.metadata.namespace ?? ''}/${r.metadata.name}`, r);
+  let clusterRoleList = (objects.clusterRoles ?? []).map(toClusterRole);
+  if (options.aggregate !== false) clusterRoleList = withAggregatedRules(clusterRoleList);
+  const clusterRoles = new Map(clusterRoleList.map((r) => [r.metadata.name, r]));
+  const roleBindings = new Map<string, RoleBinding[]>();
+  for (const b of (objects.roleBindings ?? []).map(toBinding)) {
+    const ns = b.metadata.namespace ?? '';
+    roleBindings.set(ns, [...(roleBindings.get(ns) ?? []), b]);
+  }
+  const clusterRoleBindings = (objects.clusterRoleBindings ?? []).map(toBinding);
+  return {
+    getRole: (namespace, name) => roles.get(`${namespace}/${name}`),
+    getClusterRole: (name) => clusterRoles.get(name),
+    listRoleBindings: (namespace) => roleBindings.get(namespace) ?? [],
+    listClusterRoleBindings: () => clusterRoleBindings,
+  };
+}
+
+/**
+ * Whether a binding subject names the user. A ServiceAccount subject without a namespace means
+ * the binding's namespace, so in a ClusterRoleBinding (namespace '') it matches nobody.
+ */
+export function subjectMatches(user: UserInfo, subject: Subject, bindingNamespace: string): boolean {
+  switch (subject.kind) {
+    case 'User':
+      return user.name === subject.name;
+    case 'Group':
+      return user.groups.includes(subject.name);
+    case 'ServiceAccount': {
+      const ns = subject.namespace !== undefined && subject.namespace !== '' ? subject.namespace : bindingNamespace;
+      return ns !== '' && matchesServiceAccount(ns, subject.name, user.name);
+    }
+    default:
+      return false;
+  }
+}
+
+/** Index of the first subject that applies, or -1. */
+export const appliesTo = (user: UserInfo, subjects: readonly Subject[] | undefined, bindingNamespace: string): number =>
+  (subjects ?? []).findIndex((s) => subjectMatches(user, s, bindingNamespace));
+
+export type RoleRefResult = { rules: readonly PolicyRule[] } | { error: string };
+
+/** GetRoleReferenceRules, with the lister's NotFound wording (singular resource names). */
+export function roleRefRules(ref: RoleRef, bindingNamespace: string, data: RbacData): RoleRefResult {
+  switch (ref.kind) {
+    case 'Role': {
+      const role = data.getRole(bindingNamespace, ref.name);
+      return role === undefined ? { error: `role.rbac.authorization.k8s.io ${JSON.stringify(ref.name)} not found` } : { rules: role.rules };
+    }
+    case 'ClusterRole': {
+      const role = data.getClusterRole(ref.name);
+      return role === undefined ? { error: `clusterrole.rbac.authorization.k8s.io ${JSON.stringify(ref.name)} not found` } : { rules: role.rules };
+    }
+    default:
+      return { error: `unsupported role reference kind: ${JSON.stringify(ref.kind)}` };
+  }
+}
+
+function describeSubject(s: Subject, bindingNamespace: string): string {
+  if (s.kind === 'ServiceAccount') return `${s.kind} ${JSON.stringify(`${s.name}/${s.namespace || bindingNamespace}`)}`;
+  return `${s.kind} ${JSON.stringify(s.name)}`;
+}
+
+function describe(b: RoleBinding, subject: Subject, namespaced: boolean): string {
+  const ref = `${b.roleRef.kind} ${JSON.stringify(b.roleRef.name)}`;
+  if (!namespaced) return `ClusterRoleBinding ${JSON.stringify(b.metadata.name)} of ${ref} to ${describeSubject(subject, '')}`;
+  const ns = b.metadata.namespace ?? '';
+  return `RoleBinding ${JSON.stringify(`${b.metadata.name}/${ns}`)} of ${ref} to ${describeSubject(subject, ns)}`;
+}
+
+/** Called per rule with its source description, or per resolution error; return false to stop. */
+export type RuleVisitor = (visit: { source: string; rule: PolicyRule } | { error: string }) => boolean;
+
+/** VisitRulesFor: ClusterRoleBindings, then (for a namespaced request) that namespace's RoleBindings. */
+export function visitRulesFor(user: UserInfo, namespace: string, data: RbacData, visitor: RuleVisitor): void {
+  const scopes: [readonly RoleBinding[], string, boolean][] = [[data.listClusterRoleBindings(), '', false]];
+  if (namespace !== '') scopes.push([data.listRoleBindings(namespace), namespace, true]);
+  for (const [bindings, ns, namespaced] of scopes) {
+    for (const binding of bindings) {
+      const index = appliesTo(user, binding.subjects, ns);
+      if (index < 0) continue;
+      const resolved = roleRefRules(binding.roleRef, ns, data);
+      if ('error' in resolved) {
+        if (!visitor({ error: resolved.error })) return;
+        continue;
+      }
+      const source = describe(binding, binding.subjects![index]!, namespaced);
+      for (const rule of resolved.rules) if (!visitor({ source, rule })) return;
+    }
+  }
+}
+
+/** utilerrors.NewAggregate's text: one message bare, several deduplicated in brackets. */
+export function aggregateErrors(errors: readonly string[]): string {
+  const unique = [...new Set(errors)];
+  return unique.length === 1 ? unique[0]! : `[${unique.join(', ')}]`;
+}
+
+export interface Decision {
+  readonly allowed: boolean;
+  readonly reason: string;
+}
+
+export interface AuthorizeOptions {
+  /**
+   * Groups allowed everything before RBAC is consulted (kube-apiserver's privileged-group
+   * authorizer, `system:masters`). Pass [] for pure RBAC.
+   */
+  readonly privilegedGroups?: readonly string[];
+}
+
+/**
+ * The decision for one request. Denials are "no opinion" upstream, so SubjectAccessReview's
+ * `denied` stays false; `reason` lists resolution errors, if any.
+ */
+export function authorize(attrs: RequestAttributes, data: RbacData, options: AuthorizeOptions = {}): Decision {
+  const privileged = options.privilegedGroups ?? [SYSTEM_MASTERS];
+  if (attrs.user.groups.some((g) => privileged.includes(g))) return { allowed: true, reason: '' };
+  let allowedBy: string | undefined;
+  const errors: string[] = [];
+  visitRulesFor(attrs.user, attrs.namespace, data, (v) => {
+    if ('error' in v) {
+      errors.push(v.error);
+      return true;
+    }
+    if (!ruleAllows(v.rule, attrs)) return true;
+    allowedBy = v.source;
+    return false;
+  });
+  if (allowedBy !== undefined) return { allowed: true, reason: `RBAC: allowed by ${allowedBy}` };
+  return { allowed: false, reason: errors.length > 0 ? `RBAC: ${aggregateErrors(errors)}` : '' };
+}
+
+/** Every rule the user holds in `namespace` ('' = cluster-wide only), and the resolution errors. */
+export function collectRules(user: UserInfo, namespace: string, data: RbacData): { rules: PolicyRule[]; errors: string[] } {
+  const rules: PolicyRule[] = [];
+  const errors: string[] = [];
+  visitRulesFor(user, namespace, data, (v) => {
+    if ('error' in v) errors.push(v.error);
+    else rules.push(v.rule);
+    return true;
+  });
+  return { rules, errors };
+}
+
+export interface ResourceRule {
+  verbs: string[];
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+}
+
+export interface NonResourceRule {
+  verbs: string[];
+  nonResourceURLs?: string[];
+}
+
+/** SubjectRulesReviewStatus. */
+export interface RulesReviewStatus {
+  resourceRules: ResourceRule[];
+  nonResourceRules: NonResourceRule[];
+  incomplete: boolean;
+  evaluationError?: string;
+}
+
+/**
+ * SelfSubjectRulesReview's status: rules with resources become resourceRules, rules with
+ * nonResourceURLs nonResourceRules (a rule with neither appears in neither).
+ */
+export function rulesFor(user: UserInfo, namespace: string, data: RbacData): RulesReviewStatus {
+  const { rules, errors } = collectRules(user, namespace, data);
+  const status: RulesReviewStatus = { resourceRules: [], nonResourceRules: [], incomplete: false };
+  for (const r of rules) {
+    if ((r.resources ?? []).length > 0) {
+      const rr: ResourceRule = { verbs: [...r.verbs] };
+      if ((r.apiGroups ?? []).length > 0) rr.apiGroups = [...r.apiGroups!];
+      rr.resources = [...r.resources!];
+      if ((r.resourceNames ?? []).length > 0) rr.resourceNames = [...r.resourceNames!];
+      status.resourceRules.push(rr);
+    }
+    if ((r.nonResourceURLs ?? []).length > 0) status.nonResourceRules.push({ verbs: [...r.verbs], nonResourceURLs: [...r.nonResourceURLs!] });
+  }
+  if (errors.length > 0) status.evaluationError = aggregateErrors(errors);
+  return status;
+}
