@@ -108,6 +108,12 @@ export async function run({ quick }: { quick: boolean }): Promise<void> {
       for (let j = 0; j < wecs; j++) {
         await until(`namespace bench in wec${j}`, async () => (await send(root.config, root.agent, { method: 'GET', path: `${at(`wec${j}`)}/api/v1/namespaces/bench` })).status === 200, 60_000);
       }
+      // Earlier writes move to their new clusters first: measure on a quiet system.
+      const expectedWorks = seq + wecs;
+      await until(`${expectedWorks} works settled`, async () => {
+        const list = await call(root, 'GET', `${its}/apis/work.open-cluster-management.io/v1/manifestworks?labelSelector=transport.kubestellar.io%2ForiginWdsName%3Dwds1`);
+        return list.items.length === expectedWorks && list.items.every((w: any) => (w.status?.conditions ?? []).some((c: any) => c.type === 'Applied' && c.status === 'True'));
+      }, 120_000);
       rep.note(`${wecs} WECs ready in ${Math.round(performance.now() - t0)} ms`);
 
       // Watch the WDS (baseline), the ITS works and every WEC's ConfigMaps.
@@ -119,8 +125,9 @@ export async function run({ quick }: { quick: boolean }): Promise<void> {
       const firstWec = new Set<string>();
       const firstWds = new Set<string>();
       const pending: { id: string; at: number; into: Samples; seen: Set<string> }[] = [];
+      const phase = `w${wecs}-`;
       const note = (into: Samples, seen: Set<string>) => (id: string, t: number) => {
-        if (seen.has(id)) return;
+        if (!id.startsWith(phase) || seen.has(id)) return;
         seen.add(id);
         const a = acked.get(id);
         if (a === undefined) pending.push({ id, at: t, into, seen });

@@ -79,9 +79,10 @@ export class LifecycleController {
     if (now) touched.push(now);
     const subject = now ?? before;
     if (subject === undefined) return touched;
-    // Its dependents (their owner changed or left), its owners (one may wait for it), its namespace.
+    // Its dependents (their owner changed or left), its owners before and after (one may wait for
+    // it, or just have been let go by it), its namespace.
     touched.push(...this.#index.dependentsOf(uid));
-    for (const owner of subject.ownerUids) {
+    for (const owner of new Set([...subject.ownerUids, ...(before?.ownerUids ?? [])])) {
       const o = this.#index.get(owner);
       if (o) touched.push(o);
     }

@@ -52,7 +52,9 @@ export function ownerActions(index: ObjectIndex, obj: IndexedObject): Action[] {
   }
   if (obj.finalizers.includes(FOREGROUND)) {
     if (dependents.length === 0) return [{ kind: 'removeFinalizer', target: obj, finalizer: FOREGROUND }];
-    return dependents.filter((d) => !d.deleting).map((d): Action => ({ kind: 'delete', target: d, propagation: 'Foreground' }));
+    // Each dependent as the dependent rule sees it: deleted if this was its last owner, otherwise
+    // released from this owner (kube keeps an object another owner still holds).
+    return dependents.flatMap((d) => dependentActions(index, d));
   }
   return [];
 }

@@ -57,6 +57,12 @@ describe('lifecycle rules', () => {
     const cases: [string, Spec[], string, string[]][] = [
       ['with orphan releases its dependents, then its finalizer', [{ uid: 'o', deleting: true, finalizers: ['orphan'] }, { uid: 'a', ownerUids: ['o'] }, { uid: 'b', ownerUids: ['o', 'x'] }], 'o', ['unown a from o', 'unown b from o', 'unfinalize o orphan']],
       ['in the foreground deletes its dependents first', [{ uid: 'o', deleting: true, finalizers: ['foregroundDeletion'] }, { uid: 'a', ownerUids: ['o'] }, { uid: 'b', ownerUids: ['o'], deleting: true }], 'o', ['delete a Foreground']],
+      [
+        'in the foreground releases a dependent another owner still holds, instead of deleting it',
+        [{ uid: 'o', deleting: true, finalizers: ['foregroundDeletion'] }, { uid: 'x' }, { uid: 'a', ownerUids: ['o', 'x'] }],
+        'o',
+        ['unown a from o'],
+      ],
       ['in the foreground with no dependents left drops its finalizer', [{ uid: 'o', deleting: true, finalizers: ['foregroundDeletion'] }], 'o', ['unfinalize o foregroundDeletion']],
       ['not being deleted does nothing', [{ uid: 'o', finalizers: ['foregroundDeletion'] }, { uid: 'a', ownerUids: ['o'] }], 'o', []],
     ];
