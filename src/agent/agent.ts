@@ -10,12 +10,12 @@
  * apply, and a restarted agent finds its state where it left it.
  */
 import { CustomObjectsApi, KubernetesObjectApi, PatchStrategy, setHeaderOptions, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { ListWatch } from './list-watch.js';
+import { ListWatch } from '../kube-client/list-watch.js';
 import type { KubeObject } from '../api/object.js';
 import { appliedManifestWorkCrd } from '../kubestellar/apis/ocm.js';
 import { WorkQueue } from '../kubestellar/engine/work-queue.js';
 import { MANIFESTWORK_FINALIZER, WORK_GROUP } from '../kubestellar/well-known.js';
-import { Discovery, getJson, isConflict, isNotFound, plain, statusOf, withKeepAlive, type ResourceInfo } from './kube.js';
+import { Discovery, getJson, isConflict, isNotFound, plain, statusOf, withKeepAlive, type ResourceInfo } from '../kube-client/kube.js';
 import {
   appliedWorkName,
   hasOwner,

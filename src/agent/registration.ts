@@ -5,7 +5,7 @@
  */
 import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { CLUSTER_GROUP, CLUSTER_LEASE_NAME } from '../kubestellar/well-known.js';
-import { isConflict, isNotFound } from './kube.js';
+import { isConflict, isNotFound } from '../kube-client/kube.js';
 
 const MC = { group: CLUSTER_GROUP, version: 'v1', plural: 'managedclusters' };
 

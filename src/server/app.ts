@@ -117,11 +117,23 @@ async function serveSpace(
   }
 }
 
+/** kube-apiserver's verb label: the HTTP method, with reads split into GET, LIST and WATCH. */
+const METRIC_VERBS: Record<ResourceRequest['verb'], string> = {
+  get: 'GET',
+  list: 'LIST',
+  watch: 'WATCH',
+  create: 'POST',
+  update: 'PUT',
+  patch: 'PATCH',
+  delete: 'DELETE',
+  deletecollection: 'DELETE',
+};
+
 /** Counts the request when its answer is complete; a watch's duration is not a latency. */
 function record(metrics: ServerMetrics, space: string, info: ResourceRequest, res: Response): void {
   const start = process.hrtime.bigint();
   res.once('finish', () => {
-    const labels = { space, verb: info.verb.toUpperCase(), group: info.group, version: info.version, resource: info.resource, subresource: info.subresource };
+    const labels = { space, verb: METRIC_VERBS[info.verb], group: info.group, version: info.version, resource: info.resource, subresource: info.subresource };
     metrics.requests.inc({ ...labels, code: String(res.statusCode) });
     if (info.verb !== 'watch') metrics.requestDuration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
   });

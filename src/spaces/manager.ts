@@ -20,6 +20,9 @@ import { structuralSchemaOps } from '../registry/crd/schema-ops.js';
 import { ServedSpace } from './served-space.js';
 import { ServiceAllocationCache } from './service-allocations.js';
 import { EmbeddedIts } from '../kubestellar/engine/embedded-its.js';
+import { ExternalIts } from '../kubestellar/engine/external-its.js';
+import type { ItsPort } from '../kubestellar/engine/its-port.js';
+import { KubeConfig } from '@kubernetes/client-node';
 import { WdsEngine, type WdsEngineOptions } from '../kubestellar/engine/wds-engine.js';
 import { HubController } from '../kubestellar/hub/hub-controller.js';
 import { WorkloadSimulator, type SimulatorOptions } from '../simulator/index.js';
@@ -210,13 +213,14 @@ export class SpaceManager {
       controllers.push(defaults);
       await defaults.start();
     }
-    const spec = space['spec'] as { its?: string };
+    const spec = space['spec'] as { its?: string; itsKubeconfigSecret?: { namespace: string; name: string; key?: string } };
     if (type === 'its') {
       const hub = new HubController(served);
       controllers.push(hub);
       await hub.start().catch((err: unknown) => console.error(`starting the hub of ${name} failed`, err));
     }
     if (type === 'wds' && spec.its !== undefined) void this.#startEngine(served, spec.its, controllers);
+    if (type === 'wds' && spec.itsKubeconfigSecret !== undefined) void this.#startExternalEngine(served, spec.itsKubeconfigSecret, controllers);
     // A WEC behaves like a cluster: its workloads get pods and status (never in a WDS).
     if (served.wec !== undefined) {
       const simulator = new WorkloadSimulator(served, this.#simulatorOptions);
@@ -236,7 +240,31 @@ export class SpaceManager {
   async #startEngine(wds: ServedSpace, itsName: string, controllers: { stop(): void }[]): Promise<void> {
     const its = await this.#whenServed(itsName);
     if (this.#served.get(wds.name!) !== wds || its.type !== 'its') return;
-    const engine = new WdsEngine(wds, new EmbeddedIts(its), this.#engineOptions);
+    await this.#runEngine(wds, new EmbeddedIts(its), controllers);
+  }
+
+  /** Runs KubeStellar for a WDS over an external hub, once the Secret with its kubeconfig exists. */
+  async #startExternalEngine(wds: ServedSpace, ref: { namespace: string; name: string; key?: string }, controllers: { stop(): void }[]): Promise<void> {
+    const secrets = wds.catalog.byResource('', 'secrets')!;
+    for (let logged = false; this.#served.get(wds.name!) === wds; ) {
+      try {
+        const secret = await wds.store(secrets).get(ref.namespace, ref.name);
+        const data = (secret['data'] ?? {}) as Record<string, string>;
+        const text = Buffer.from(data[ref.key ?? 'kubeconfig'] ?? '', 'base64').toString('utf8');
+        const kc = new KubeConfig();
+        kc.loadFromString(text);
+        await this.#runEngine(wds, new ExternalIts(kc), controllers);
+        return;
+      } catch (err) {
+        if (!logged) console.error(`${wds.name}: waiting for the ITS kubeconfig in Secret ${ref.namespace}/${ref.name}`, isStatusError(err) ? err.message : err);
+        logged = true;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  async #runEngine(wds: ServedSpace, its: ItsPort, controllers: { stop(): void }[]): Promise<void> {
+    const engine = new WdsEngine(wds, its, this.#engineOptions);
     controllers.push(engine);
     try {
       await engine.start();

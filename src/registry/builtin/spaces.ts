@@ -19,6 +19,7 @@ interface SpaceSpec {
   its?: unknown;
   clusterLabels?: unknown;
   agent?: unknown;
+  itsKubeconfigSecret?: unknown;
 }
 
 function validateSpace(obj: KubeObject): FieldError[] {
@@ -30,6 +31,15 @@ function validateSpace(obj: KubeObject): FieldError[] {
   // A wds names the ITS it transports through; a cluster that names one is a WEC registered there.
   if (spec.its !== undefined && (typeof spec.its !== 'string' || spec.type === 'its')) {
     errors.push(fieldErrors.invalid('spec.its', spec.its, 'a wds or a cluster names an ITS, by space name'));
+  }
+  // Or a wds transports through an external hub, whose kubeconfig is a Secret in the wds itself.
+  if (spec.itsKubeconfigSecret !== undefined) {
+    const ref = spec.itsKubeconfigSecret as { namespace?: unknown; name?: unknown; key?: unknown } | null;
+    if (spec.type !== 'wds' || spec.its !== undefined) {
+      errors.push(fieldErrors.invalid('spec.itsKubeconfigSecret', ref, 'only a wds without spec.its names an external ITS'));
+    } else if (typeof ref !== 'object' || ref === null || typeof ref.namespace !== 'string' || typeof ref.name !== 'string' || (ref.key !== undefined && typeof ref.key !== 'string')) {
+      errors.push(fieldErrors.invalid('spec.itsKubeconfigSecret', ref, 'must be {namespace, name, key?} of a Secret in the wds'));
+    }
   }
   if (spec.clusterLabels !== undefined) {
     const labels = spec.clusterLabels;

@@ -22,6 +22,7 @@ export class ListWatch {
   readonly #path: string;
   readonly #list: Lister;
   readonly #h: ListWatchHandlers;
+  readonly #query: Readonly<Record<string, string>>;
   readonly #cache = new Map<string, KubeObject>();
   #abort: AbortController | undefined;
   #stopped = false;
@@ -29,7 +30,9 @@ export class ListWatch {
   /** Resolves after the first successful list. */
   readonly synced: Promise<void> = new Promise((r) => (this.#synced = r));
 
-  constructor(kc: KubeConfig, path: string, list: Lister, handlers: ListWatchHandlers) {
+  /** `query` goes on every watch request (a label selector, say); `list` must apply it too. */
+  constructor(kc: KubeConfig, path: string, list: Lister, handlers: ListWatchHandlers, query: Readonly<Record<string, string>> = {}) {
+    this.#query = query;
     this.#kc = kc;
     this.#path = path;
     this.#list = list;
@@ -102,7 +105,7 @@ export class ListWatch {
       new Watch(this.#kc)
         .watch(
           this.#path,
-          { resourceVersion: rv, allowWatchBookmarks: true },
+          { ...this.#query, resourceVersion: rv, allowWatchBookmarks: true },
           (phase, obj: KubeObject) => {
             if (phase === 'ERROR') {
               failed = Object.assign(new Error('watch error'), { code: (obj as unknown as { code?: number }).code });
