@@ -100,10 +100,7 @@ export async function run({ quick }: { quick: boolean }): Promise<void> {
       }
       // Re-target policies: policy i goes to the WEC named wec(i mod N).
       for (let i = 0; i < POLICIES; i++) {
-        await call(root, 'PUT', `${wds}/apis/control.kubestellar.io/v1alpha1/bindingpolicies/p${i}`, {
-          ...(await call(root, 'GET', `${wds}/apis/control.kubestellar.io/v1alpha1/bindingpolicies/p${i}`)),
-          spec: { clusterSelectors: [{ matchLabels: { name: `wec${i % wecs}` } }], downsync: [{ objectSelectors: [{ matchLabels: { policy: `p${i}` } }] }] },
-        });
+        await call(root, 'PATCH', `${wds}/apis/control.kubestellar.io/v1alpha1/bindingpolicies/p${i}`, { spec: { clusterSelectors: [{ matchLabels: { name: `wec${i % wecs}` } }] } }, 'application/merge-patch+json');
       }
       for (let j = 0; j < wecs; j++) {
         await until(`namespace bench in wec${j}`, async () => (await send(root.config, root.agent, { method: 'GET', path: `${at(`wec${j}`)}/api/v1/namespaces/bench` })).status === 200, 60_000);

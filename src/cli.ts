@@ -10,7 +10,7 @@ import { serve } from './main.js';
 
 const USAGE = `usage:
   kubestellar serve [--data-dir DIR] [--bind-address 127.0.0.1] [--port N] [--kubeconfig-dir DIR] [--storage URL] [--demo]
-  kubestellar create its NAME | create wds NAME --its ITS | create wec NAME --its ITS [--label k=v]... [--external-agent] [--kubeconfig F]
+  kubestellar create its NAME | create wds NAME (--its ITS | --its-kubeconfig F) | create wec NAME --its ITS [--label k=v]... [--external-agent] [--kubeconfig F]
   kubestellar agent --hub-kubeconfig F --cluster-name NAME --kubeconfig F [--label k=v]...
   kubestellar kubeconfig SPACE [--data-dir DIR] [--kubeconfig-dir DIR]`;
 
@@ -35,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
       label: { type: 'string', multiple: true, default: [] },
       kubeconfig: { type: 'string' },
       'external-agent': { type: 'boolean', default: false },
+      'its-kubeconfig': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -86,6 +87,7 @@ async function main(argv: string[]): Promise<number> {
         ...(values.its !== undefined && { its: values.its }),
         labels: parseLabels(values.label!),
         externalAgent: values['external-agent']!,
+        ...(values['its-kubeconfig'] !== undefined && { itsKubeconfig: resolve(values['its-kubeconfig']) }),
         kubeconfig: values.kubeconfig ?? join(kubeconfigDir, 'admin.kubeconfig'),
       });
       console.log(resolve(path));

@@ -318,6 +318,18 @@ spec:
     assert.equal(typeof wdsSvc.spec.clusterIP, 'string');
   });
 
+  it('a WDS made with --its-kubeconfig transports through that hub over the network', async () => {
+    const r = await cli(server.dataDir, ['create', 'wds', 'wdsx', '--its-kubeconfig', server.kubeconfig('its1')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), server.kubeconfig('wdsx'));
+    await apply('wdsx', 'apiVersion: v1\nkind: Namespace\nmetadata: {name: ext, labels: {ext: "y"}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: from-wdsx, namespace: ext, labels: {ext: "y"}}\ndata: {a: "1"}\n');
+    await apply('wdsx', policy('ext', '  - matchLabels: {name: cluster2}', '  - objectSelectors: [{matchLabels: {ext: "y"}}]'));
+    await eventually('the ConfigMap in cluster2', async () => (await k('cluster2', ['-n', 'ext', 'get', 'configmap', 'from-wdsx'])).code === 0);
+    assert.notEqual((await k('cluster1', ['-n', 'ext', 'get', 'configmap', 'from-wdsx'])).code, 0);
+    await ok('wdsx', ['delete', 'bindingpolicy', 'ext']);
+    await eventually('the ConfigMap gone from cluster2', async () => (await k('cluster2', ['-n', 'ext', 'get', 'configmap', 'from-wdsx'])).code !== 0);
+  });
+
   it('25-28: killing the server and the agents leaves the WECs alone, and work resumes', async () => {
     await server.kill9();
     for (const a of agents.values()) await a.kill9();

@@ -67,10 +67,14 @@ describe('KubeStellar and OCM APIs of the spaces', function () {
       ]);
     });
 
-    it('cluster1 serves neither', async () => {
+    it('cluster1 serves neither; its work agent adds only the AppliedManifestWork CRD, as a klusterlet does', async () => {
       const groups = await groupsOf('cluster1');
       assert.ok(!groups.includes(CONTROL));
-      assert.ok(!groups.some((g) => g.endsWith('open-cluster-management.io')), groups.join(','));
+      assert.ok(!groups.includes('cluster.open-cluster-management.io'), groups.join(','));
+      const work = await h.request('GET', '/clusters/cluster1/apis/work.open-cluster-management.io/v1');
+      if (work.status === 200) {
+        assert.deepEqual((work.body.resources as { name: string }[]).map((x) => x.name).sort(), ['appliedmanifestworks', 'appliedmanifestworks/status']);
+      }
     });
   });
 

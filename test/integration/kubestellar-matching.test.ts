@@ -175,9 +175,9 @@ describe('randomized matching: Bindings and ManifestWorks equal a reference matc
       } else {
         clauses = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => randomClause([...objects.values()]));
         clusterSelectors = Array.from({ length: 1 + Math.floor(rnd() * 2) }, randomSelector);
-        await ok('PUT', '/clusters/wds1/apis/control.kubestellar.io/v1alpha1/bindingpolicies/matching-tester', {
-          ...(await ok('GET', '/clusters/wds1/apis/control.kubestellar.io/v1alpha1/bindingpolicies/matching-tester')),
-          spec: policySpec(),
+        // JSON patch replacing the spec: the engine writes the policy's status meanwhile.
+        await ok('PATCH', '/clusters/wds1/apis/control.kubestellar.io/v1alpha1/bindingpolicies/matching-tester', [{ op: 'replace', path: '/spec', value: policySpec() }], {
+          'content-type': 'application/json-patch+json',
         });
       }
     }
