@@ -13,6 +13,10 @@ import { pathToFileURL } from 'node:url';
 import { startAgent, type AgentProcess } from '../helpers/agent-process.js';
 import { describeResult, kubectl, pinnedKubectls, type KubectlResult } from '../helpers/kubectl.js';
 import { REPO_ROOT, startServer, type ServerProcess } from '../helpers/server-process.js';
+import { eventually as poll } from '../helpers/eventually.js';
+
+/** kubectl probes are processes: poll them gently. */
+const eventually = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> => poll(what, probe, timeoutMs, 150);
 
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const WECS = [
@@ -31,20 +35,6 @@ function cli(dataDir: string, args: readonly string[]): Promise<{ code: number; 
   });
 }
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 describe('KubeStellar scenarios with kubectl and agent processes', function () {
   this.timeout(600_000);

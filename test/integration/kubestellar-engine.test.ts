@@ -7,26 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { startInProcess, type InProcessServer } from '../helpers/in-process.js';
+import { eventually } from '../helpers/eventually.js';
 
 const WDS = '/clusters/wds1';
 const ITS = '/clusters/its1';
 const CTL = `${WDS}/apis/control.kubestellar.io/v1alpha1`;
 const MW = (ns: string): string => `${ITS}/apis/work.open-cluster-management.io/v1/namespaces/${ns}/manifestworks`;
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('KubeStellar engine (wds1 → its1)', function () {
   this.timeout(60_000);

@@ -6,18 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { startInProcess, type InProcessServer } from '../helpers/in-process.js';
+import { prng } from '../helpers/prng.js';
 
-/** mulberry32: small, seedable, good enough to pick test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Labels = Record<string, string>;
 interface Obj {

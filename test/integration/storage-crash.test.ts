@@ -33,6 +33,7 @@ import {
   type WatchEvent,
 } from '../../storage/index.js';
 import { NEW_PREFIX, POOL_PREFIX, valueSha, type AckLine, type AckOp } from '../helpers/crash-writer.js';
+import { prng } from '../helpers/prng.js';
 
 const WRITER = fileURLToPath(new URL('../helpers/crash-writer.ts', import.meta.url));
 /** tsx's loader, resolved from this repository so the child works from a fresh clone. */
@@ -46,17 +47,6 @@ const KILL_DELAY_MS: readonly [number, number] = [50, 400];
 /** A writer that has not acknowledged MIN_ACKS writes by then is broken. */
 const START_TIMEOUT_MS = 30_000;
 
-/** mulberry32: small, seedable, good enough for picking delays. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface CycleRun {
   readonly opened: number;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../src/api/object.js';
 import { cleanObject } from '../../../src/kubestellar/transport/clean.js';
 import { wrapManifestWork } from '../../../src/kubestellar/transport/wrap.js';
+import { prng } from '../../helpers/prng.js';
 
 const j = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
@@ -185,17 +186,6 @@ describe('cleanObject: Job (spec §3.3.2)', () => {
   });
 });
 
-/** mulberry32, seeded so a failure replays. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('clean + wrap on random objects (spec §8.5 item 42)', () => {
   const kinds = [

@@ -2,18 +2,8 @@ import assert from 'node:assert/strict';
 import type { Labels } from '../../../src/api/label-selector.js';
 import { matchPolicy, type BindingPolicySpec, type DownsyncClause, type ObjectFacts } from '../../../src/kubestellar/binding/match.js';
 import { PolicyIndex } from '../../../src/kubestellar/binding/policy-index.js';
+import { prng } from '../../helpers/prng.js';
 
-/** mulberry32: small and seedable, so a failure replays. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const obj = (group: string, resource: string): ObjectFacts => ({ group, version: 'v1', resource, namespace: 'ns', name: 'n', labels: {}, uid: 'u', resourceVersion: '1' });
 const sorted = (it: Iterable<string>): string[] => [...it].sort();
