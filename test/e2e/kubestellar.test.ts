@@ -275,6 +275,19 @@ spec:
     assert.match(bp.status.errors[0], /^Singleton reported status return is requested but some objects have the wrong number of associated WECs/);
   });
 
+  it('multi-WEC reported state: a Deployment in two WECs gets the aggregated status (minimums) and the multiwecstatus label', async () => {
+    await ok('wds1', ['-n', 'nginx', 'patch', 'deployment', 'nginx', '--type=merge', '-p', '{"spec":{"replicas":2}}']);
+    await apply('wds1', policy('nginx-multi', edge, '  - objectSelectors: [{matchLabels: {app.kubernetes.io/name: nginx}}]\n    wantMultiWECReportedState: true'));
+    const d = await eventually('aggregated status', async () => {
+      const got = JSON.parse(await ok('wds1', ['-n', 'nginx', 'get', 'deployment', 'nginx', '-o', 'json']));
+      return got.metadata.labels?.['managed-by.kubestellar.io/multiwecstatus'] === 'true' && got.status?.availableReplicas === 2 ? got : undefined;
+    });
+    assert.equal(d.status.readyReplicas, 2);
+    assert.equal(d.status.replicas, 2);
+    assert.deepEqual(d.status.conditions ?? [], []);
+    assert.equal(d.metadata.labels['managed-by.kubestellar.io/singletonstatus'], undefined);
+  });
+
   it('23, 24: a NodePort Service and a generateName Job are cleaned so a WEC can create them', async () => {
     await apply(
       'wds1',
