@@ -11,6 +11,7 @@ import { buildKubeconfig, writeKubeconfig } from './kubeconfig/build-kubeconfig.
 import { ServerMetrics } from './metrics/metrics.js';
 import { ensurePki, type Pki } from './pki/ensure-pki.js';
 import { createApp } from './server/app.js';
+import { clientCertificateAuthenticator } from './server/filters/authn.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { runAgent, type RunningAgent } from './agent/agent.js';
 import { SpaceManager } from './spaces/manager.js';
@@ -120,6 +121,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const app = createApp({
     spaces,
     metrics,
+    authenticate: clientCertificateAuthenticator,
     ...(options.bookmarkIntervalMs !== undefined && { handlerOptions: { bookmarkIntervalMs: options.bookmarkIntervalMs } }),
   });
   const server: Server = createServer(

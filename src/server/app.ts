@@ -23,6 +23,8 @@ import { serveOpenApiV2, serveOpenApiV3 } from './openapi.js';
 import type { Request, Response } from './http.js';
 import { parseRequestInfo, type ResourceRequest } from './request-info.js';
 import type { ServerMetrics } from '../metrics/metrics.js';
+import { isPublicPath, type Authenticator } from './filters/authn.js';
+import { unauthorized } from '../api/errors.js';
 
 export type RequestHandler = (req: Request, res: Response) => void;
 
@@ -31,6 +33,8 @@ export interface AppDeps {
   readonly log?: (msg: string, err?: unknown) => void;
   readonly handlerOptions?: Partial<HandlerOptions>;
   readonly metrics?: ServerMetrics;
+  /** Who a request comes from; without one, every request is served (in-process tests). */
+  readonly authenticate?: Authenticator;
 }
 
 const HEALTH_PATHS = new Set(['/healthz', '/livez', '/readyz']);
@@ -50,6 +54,7 @@ export function createApp(deps: AppDeps): RequestHandler {
     // A space is reached at /clusters/<space>/ (standalone) or, through a hosting cluster's
     // kube-aggregator, at /apis/spaces.kubestellar.io/v1alpha1/clusters/<space>/.
     const m = SPACE_PATH.exec(path);
+    if (deps.authenticate !== undefined && !isPublicPath(m ? (m[3] ?? '/') : path) && deps.authenticate(req) === undefined) throw unauthorized();
     if (m) {
       const space = deps.spaces.get(decodeURIComponent(m[2]!));
       if (space === undefined) throw pathNotFound();
