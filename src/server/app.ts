@@ -21,7 +21,11 @@ import { dispatchResource } from './handlers/dispatch.js';
 import { versionInfo } from './health.js';
 import { serveOpenApiV2, serveOpenApiV3 } from './openapi.js';
 import type { Request, Response } from './http.js';
-import { parseRequestInfo, type ResourceRequest } from './request-info.js';
+import { parseRequestInfo, type RequestInfo, type ResourceRequest } from './request-info.js';
+import { requestAttributes } from '../auth/attributes.js';
+import { forbiddenError } from '../auth/forbidden.js';
+import { authorize, type RbacData } from '../auth/rbac/authorizer.js';
+import { isPrivileged, type UserInfo } from '../auth/user.js';
 import type { ServerMetrics } from '../metrics/metrics.js';
 import { isPublicPath, type Authenticator } from './filters/authn.js';
 import { unauthorized } from '../api/errors.js';
@@ -54,19 +58,24 @@ export function createApp(deps: AppDeps): RequestHandler {
     // A space is reached at /clusters/<space>/ (standalone) or, through a hosting cluster's
     // kube-aggregator, at /apis/spaces.kubestellar.io/v1alpha1/clusters/<space>/.
     const m = SPACE_PATH.exec(path);
-    if (deps.authenticate !== undefined && !isPublicPath(m ? (m[3] ?? '/') : path) && deps.authenticate(req) === undefined) throw unauthorized();
+    let user: UserInfo | undefined;
+    if (deps.authenticate !== undefined && !isPublicPath(m ? (m[3] ?? '/') : path)) {
+      user = deps.authenticate(req);
+      if (user === undefined) throw unauthorized();
+    }
     if (m) {
       const space = deps.spaces.get(decodeURIComponent(m[2]!));
       if (space === undefined) throw pathNotFound();
-      await serveSpace(space, m[3] ?? '/', `${m[1]!}/${m[2]!}`, req, res, url.searchParams, options, deps.metrics);
+      await serveSpace(space, m[3] ?? '/', `${m[1]!}/${m[2]!}`, req, res, url.searchParams, options, deps.metrics, user);
       return;
     }
     if (path === '/metrics' && deps.metrics !== undefined) {
+      if (user !== undefined) authorizeRequest(undefined, user, { kind: 'nonResource', path }, req, path, url.searchParams);
       const { body, contentType } = await deps.metrics.text();
       writeBody(res, 200, body, contentType);
       return;
     }
-    await serveSpace(deps.spaces.root, path, '', req, res, url.searchParams, options, deps.metrics);
+    await serveSpace(deps.spaces.root, path, '', req, res, url.searchParams, options, deps.metrics, user);
   };
   return (req, res) => {
     route(req, res).catch((err: unknown) => renderError(err, req, res, log));
@@ -82,6 +91,7 @@ async function serveSpace(
   query: URLSearchParams,
   options: HandlerOptions,
   metrics?: ServerMetrics,
+  user?: UserInfo,
 ): Promise<void> {
   const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
   if (HEALTH_PATHS.has(trimmed) || trimmed.startsWith('/healthz/') || trimmed.startsWith('/livez/') || trimmed.startsWith('/readyz/')) {
@@ -93,6 +103,7 @@ async function serveSpace(
   if (trimmed === '/openapi/v3') return serveOpenApiV3(space.catalog, '', prefix, req, res);
   if (trimmed.startsWith('/openapi/v3/')) return serveOpenApiV3(space.catalog, trimmed.slice('/openapi/v3/'.length), prefix, req, res);
   const info = parseRequestInfo(req.method ?? 'GET', trimmed, query);
+  if (user !== undefined) authorizeRequest(space.rbac?.snapshot(), user, info, req, trimmed, query);
   if (metrics !== undefined && info.kind === 'resource') record(metrics, space.name ?? '', info, res);
   const catalog = space.catalog;
   switch (info.kind) {
@@ -120,6 +131,16 @@ async function serveSpace(
     default:
       throw pathNotFound();
   }
+}
+
+/**
+ * RBAC, as kube-apiserver's authorizer chain: system:masters may do anything; everyone else what
+ * the space's roles grant (a space without RBAC, the root API or an ITS, admits only masters).
+ */
+function authorizeRequest(rbac: RbacData | undefined, user: UserInfo, info: RequestInfo, req: Request, path: string, query: URLSearchParams): void {
+  const attrs = requestAttributes(user, info, req.method ?? 'GET', path, query);
+  const decision = rbac === undefined ? { allowed: isPrivileged(user), reason: '' } : authorize(attrs, rbac);
+  if (!decision.allowed) throw forbiddenError(attrs, decision.reason);
 }
 
 /** kube-apiserver's verb label: the HTTP method, with reads split into GET, LIST and WATCH. */

@@ -19,6 +19,7 @@ import { NamespaceDefaultsController } from '../controllers/namespace-defaults.j
 import { structuralSchemaOps } from '../registry/crd/schema-ops.js';
 import { ServedSpace } from './served-space.js';
 import { ServiceAllocationCache } from './service-allocations.js';
+import { RbacCache } from './rbac-cache.js';
 import { EmbeddedIts } from '../kubestellar/engine/embedded-its.js';
 import { ExternalIts } from '../kubestellar/engine/external-its.js';
 import type { ItsPort } from '../kubestellar/engine/its-port.js';
@@ -199,11 +200,18 @@ export class SpaceManager {
         if (!isStatusError(err, 'AlreadyExists')) throw err;
       }
     }
+    // RBAC is followed before requests are authorized against it.
+    // (An ITS serves no RBAC kinds: there only system:masters is allowed in.)
+    const rbac = new RbacCache(served);
+    if (served.catalog.byResource('rbac.authorization.k8s.io', 'clusterroles') !== undefined) {
+      await rbac.start();
+      served.rbac = rbac;
+    }
     // Custom resources are served before anything acts on them.
     const crds = new CrdController(served, structuralSchemaOps);
     const lifecycle = new LifecycleController(served);
     const allocator = new AbortController();
-    const controllers: { stop(): void }[] = [crds, lifecycle, { stop: () => allocator.abort() }];
+    const controllers: { stop(): void }[] = [rbac, crds, lifecycle, { stop: () => allocator.abort() }];
     this.#controllers.set(name, controllers);
     await allocations.follow(served.store(servicesDef), allocator.signal);
     await crds.start();

@@ -13,6 +13,7 @@ import type { ResourceDefinition } from '../registry/definition.js';
 import { SpaceStream } from '../registry/space-stream.js';
 import { GenericStore } from '../registry/store.js';
 import { namespaces } from '../registry/builtin/core.js';
+import type { RbacData } from '../auth/rbac/authorizer.js';
 
 /** ObjectMeta rules every kind shares, with the kind's own name format. */
 function validateMetadata(def: ResourceDefinition, obj: KubeObject, old?: KubeObject): FieldError[] {
@@ -45,6 +46,8 @@ export class ServedSpace {
   readonly type: ServedSpaceType;
   readonly wec: WecSettings | undefined;
   readonly catalog: ResourceCatalog;
+  /** The space's RBAC, once followed (the root API has none: only system:masters enters it). */
+  rbac: { snapshot(): RbacData } | undefined;
   /** Every object of the space at once, for controllers. */
   readonly objects: SpaceStream;
   /** By group/plural; replaced when a definition changes (a CRD update). */

@@ -1,0 +1,115 @@
+/**
+ * RBAC in a space, as kube-apiserver authorizes: an authenticated user without bindings may only
+ * discover; a RoleBinding to `view` lets them read (but not Secrets) in its namespace only; a
+ * ClusterRoleBinding to `edit` lets them write everywhere; the root API is for system:masters.
+ * Denials are 403 Forbidden Statuses in kube's wording.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { request } from 'node:https';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { ensurePki } from '../../src/pki/ensure-pki.js';
+import { startInProcess, type InProcessServer } from '../helpers/in-process.js';
+
+interface Reply {
+  status: number;
+  body: any;
+}
+
+describe('RBAC authorization', function () {
+  this.timeout(60_000);
+  let h: InProcessServer;
+  let as: (method: string, path: string, body?: unknown) => Promise<Reply>;
+
+  before(async () => {
+    h = await startInProcess();
+    const kc = new KubeConfig();
+    kc.loadFromString(await readFile(join(h.server.kubeconfigDir, 'wds1.kubeconfig'), 'utf8'));
+    const ca = Buffer.from(kc.getCurrentCluster()!.caData!, 'base64').toString('utf8');
+    const alice = (await ensurePki(h.dataDir, { hosts: ['127.0.0.1'] })).issueClientCert({ commonName: 'alice', organizations: ['dev'] });
+    as = (method, path, body) =>
+      new Promise((ok, fail) => {
+        const data = body === undefined ? undefined : JSON.stringify(body);
+        const r = request(
+          `${h.url}${path}`,
+          { method, ca, cert: alice.cert, key: alice.key, headers: { accept: 'application/json', ...(data && { 'content-type': 'application/json' }) } },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8').on('data', (c: string) => (text += c));
+            res.on('end', () => ok({ status: res.statusCode ?? 0, body: text.startsWith('{') ? JSON.parse(text) : text }));
+          },
+        );
+        r.on('error', fail);
+        r.end(data);
+      });
+  });
+  after(async () => h?.stop());
+
+  const forbidden = (r: Reply, message: string): void => {
+    assert.equal(r.status, 403, JSON.stringify(r.body));
+    assert.equal(r.body.reason, 'Forbidden');
+    assert.equal(r.body.code, 403);
+    assert.equal(r.body.message, message);
+  };
+  const grant = async (kind: 'RoleBinding' | 'ClusterRoleBinding', name: string, role: string, namespace?: string): Promise<void> => {
+    const path = namespace === undefined ? '/clusters/wds1/apis/rbac.authorization.k8s.io/v1/clusterrolebindings' : `/clusters/wds1/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`;
+    const r = await h.request('POST', path, {
+      body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'alice' }] },
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  };
+  /** The cache follows RBAC writes asynchronously: wait for a grant to take. */
+  const until = async (probe: () => Promise<boolean>): Promise<void> => {
+    for (let i = 0; !(await probe()); i++) {
+      if (i > 200) assert.fail('the grant never took effect');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+
+  it('the default cluster roles exist in every space', async () => {
+    for (const name of ['cluster-admin', 'admin', 'edit', 'view', 'system:discovery', 'system:basic-user', 'system:public-info-viewer']) {
+      assert.equal((await h.request('GET', `/clusters/cluster1/apis/rbac.authorization.k8s.io/v1/clusterroles/${name}`)).status, 200, name);
+    }
+    const view = (await h.request('GET', '/clusters/wds1/apis/rbac.authorization.k8s.io/v1/clusterroles/view')).body;
+    assert.ok(view.aggregationRule.clusterRoleSelectors.length > 0);
+  });
+
+  it('an authenticated user without bindings may discover, nothing more', async () => {
+    assert.equal((await as('GET', '/clusters/wds1/api')).status, 200);
+    assert.equal((await as('GET', '/clusters/wds1/apis')).status, 200);
+    forbidden(await as('GET', '/clusters/wds1/api/v1/namespaces/default/configmaps'), 'configmaps is forbidden: User "alice" cannot list resource "configmaps" in API group "" in the namespace "default"');
+    forbidden(await as('GET', '/clusters/wds1/api/v1/namespaces'), 'namespaces is forbidden: User "alice" cannot list resource "namespaces" in API group "" at the cluster scope');
+    forbidden(await as('GET', '/apis/spaces.kubestellar.io/v1alpha1/spaces'), 'spaces.spaces.kubestellar.io is forbidden: User "alice" cannot list resource "spaces" in API group "spaces.kubestellar.io" at the cluster scope');
+  });
+
+  it('view in one namespace reads there (not Secrets), and writes nothing', async () => {
+    await grant('RoleBinding', 'alice-view', 'view', 'default');
+    await until(async () => (await as('GET', '/clusters/wds1/api/v1/namespaces/default/configmaps')).status === 200);
+    forbidden(await as('GET', '/clusters/wds1/api/v1/namespaces/default/secrets'), 'secrets is forbidden: User "alice" cannot list resource "secrets" in API group "" in the namespace "default"');
+    forbidden(await as('GET', '/clusters/wds1/api/v1/namespaces/kube-system/configmaps'), 'configmaps is forbidden: User "alice" cannot list resource "configmaps" in API group "" in the namespace "kube-system"');
+    forbidden(
+      await as('POST', '/clusters/wds1/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }),
+      'configmaps is forbidden: User "alice" cannot create resource "configmaps" in API group "" in the namespace "default"',
+    );
+    // Watches are authorized like lists; another space knows nothing of this binding.
+    assert.equal((await as('GET', '/clusters/wds1/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=1')).status, 200);
+    forbidden(await as('GET', '/clusters/cluster1/api/v1/namespaces/default/configmaps'), 'configmaps is forbidden: User "alice" cannot list resource "configmaps" in API group "" in the namespace "default"');
+  });
+
+  it('edit bound cluster-wide writes in every namespace, and BindingPolicies through the KubeStellar roles', async () => {
+    await grant('ClusterRoleBinding', 'alice-edit', 'edit');
+    await until(async () => (await as('POST', '/clusters/wds1/api/v1/namespaces/kube-public/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'by-alice' } })).status === 201);
+    const policy = await as('POST', '/clusters/wds1/apis/control.kubestellar.io/v1alpha1/bindingpolicies', {
+      apiVersion: 'control.kubestellar.io/v1alpha1',
+      kind: 'BindingPolicy',
+      metadata: { name: 'by-alice' },
+      spec: { downsync: [{ resources: ['configmaps'] }] },
+    });
+    assert.equal(policy.status, 201, JSON.stringify(policy.body));
+    forbidden(
+      await as('POST', '/clusters/wds1/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'r' }, rules: [] }),
+      'roles.rbac.authorization.k8s.io is forbidden: User "alice" cannot create resource "roles" in API group "rbac.authorization.k8s.io" in the namespace "default"',
+    );
+  });
+});
