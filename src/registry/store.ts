@@ -48,6 +48,8 @@ export interface WriteOptions {
   readonly subresource?: 'status' | 'finalize';
   /** Record this write in managedFields under this manager (client writes; apply records its own). */
   readonly manager?: FieldManager;
+  /** Admission on the object as it will be stored (after defaulting and validation); throws to refuse. */
+  readonly admit?: (obj: KubeObject, old?: KubeObject) => void;
 }
 
 export interface ListOptions {
@@ -240,6 +242,7 @@ export class GenericStore {
     this.def.strategy.prepareForCreate(obj);
     dropEmptyMetadata(meta);
     this.#validate(obj, [...(this.#deps.validateCommon?.(this.def, obj) ?? []), ...this.def.strategy.validate(obj)]);
+    options.admit?.(obj);
     if (this.def.namespaced) await this.#deps.admitNamespace?.(namespace);
     if (options.manager) {
       const managed = managedFieldsAfterUpdate(this.def, undefined, obj, options.manager, this.#now());
@@ -414,6 +417,7 @@ export class GenericStore {
       ...this.def.strategy.validate(obj),
       ...this.def.strategy.validateUpdate(obj, old),
     ]);
+    options.admit?.(obj, old);
     if (options.manager) {
       const managed = managedFieldsAfterUpdate(this.def, old, obj, options.manager, this.#now());
       if (managed !== undefined) obj.metadata.managedFields = managed;

@@ -28,6 +28,7 @@ import { authorize, type RbacData } from '../auth/rbac/authorizer.js';
 import { isPrivileged, type UserInfo } from '../auth/user.js';
 import type { ServerMetrics } from '../metrics/metrics.js';
 import { isPublicPath, type Authenticator } from './filters/authn.js';
+import { setRequestUser } from './filters/request-user.js';
 import { unauthorized } from '../api/errors.js';
 
 export type RequestHandler = (req: Request, res: Response) => void;
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps): RequestHandler {
     if (deps.authenticate !== undefined && !isPublicPath(m ? (m[3] ?? '/') : path)) {
       user = deps.authenticate(req);
       if (user === undefined) throw unauthorized();
+      setRequestUser(req, user);
     }
     if (m) {
       const space = deps.spaces.get(decodeURIComponent(m[2]!));

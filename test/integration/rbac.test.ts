@@ -112,4 +112,30 @@ describe('RBAC authorization', function () {
       'roles.rbac.authorization.k8s.io is forbidden: User "alice" cannot create resource "roles" in API group "rbac.authorization.k8s.io" in the namespace "default"',
     );
   });
+
+  it('refuses escalation: a namespace admin may grant what they hold, not more', async () => {
+    assert.equal((await h.request('POST', '/clusters/wds1/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } } })).status, 201);
+    await grant('RoleBinding', 'alice-admin', 'admin', 'team');
+    const binding = (name: string, role: string): unknown => ({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob' }],
+    });
+    const bindings = '/clusters/wds1/apis/rbac.authorization.k8s.io/v1/namespaces/team/rolebindings';
+    await until(async () => (await as('POST', bindings, binding('bob-view', 'view'))).status === 201);
+    const up = await as('POST', bindings, binding('bob-root', 'cluster-admin'));
+    assert.equal(up.status, 403, JSON.stringify(up.body));
+    assert.equal(up.body.reason, 'Forbidden');
+    assert.match(up.body.message, /is attempting to grant RBAC permissions not currently held/);
+    const role = await as('POST', '/clusters/wds1/apis/rbac.authorization.k8s.io/v1/namespaces/team/roles', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'everything' },
+      rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
+    });
+    assert.equal(role.status, 403);
+    assert.equal(role.body.reason, 'Forbidden');
+  });
 });

@@ -69,10 +69,11 @@ export async function handleApply(ctx: ResourceContext): Promise<void> {
     out = await ctx.store.guaranteedUpdate(namespace, name, (current) => merge(current), {
       dryRun,
       ...(subresource && { subresource }),
+      ...(ctx.admit && { admit: ctx.admit }),
     });
   } catch (err) {
     if (!isStatusError(err, 'NotFound') || subresource) throw err;
-    out = await ctx.store.create(namespace, merge(undefined), { dryRun });
+    out = await ctx.store.create(namespace, merge(undefined), { dryRun, ...(ctx.admit && { admit: ctx.admit }) });
     code = 201;
   }
   sendJson(ctx.res, code, renderObject(ctx.def, out, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));

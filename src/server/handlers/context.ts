@@ -9,6 +9,7 @@ import type { FieldManager } from '../../registry/apply-schema.js';
 import { parseFieldValidation, warningHeaderValues, type FieldValidationMode } from '../../registry/validation/index.js';
 import type { ResourceDefinition } from '../../registry/definition.js';
 import type { GenericStore } from '../../registry/store.js';
+import type { Admit } from '../filters/rbac-admission.js';
 import type { ServedSpace } from '../../spaces/served-space.js';
 import type { ResourceRequest } from '../request-info.js';
 
@@ -23,6 +24,8 @@ export interface ResourceContext {
   readonly req: Request;
   readonly res: Response;
   readonly options: HandlerOptions;
+  /** Admission of writes (RBAC escalation checks), passed to the store. */
+  readonly admit?: Admit;
 }
 
 export interface HandlerOptions {

@@ -2,6 +2,7 @@
  * Resolves a resource request to its definition and store, checks the verb is served, and calls
  * the handler for the verb.
  */
+import { rbacAdmission } from '../filters/rbac-admission.js';
 import type { Request, Response } from '../http.js';
 import { badRequest, methodNotSupported, pathNotFound } from '../../api/errors.js';
 import type { ServedSpace } from '../../spaces/served-space.js';
@@ -57,5 +58,6 @@ export async function dispatchResource(
   if (handler === undefined || !def.verbs.includes(info.verb)) throw methodNotSupported(gr, info.verb);
   const query = new URL(req.url ?? '/', 'http://x').searchParams;
   const apiVersion = info.group === '' ? info.version : `${info.group}/${info.version}`;
-  await handler({ space, def, store: space.store(def), info, apiVersion, query, req, res, options });
+  const admit = rbacAdmission(space, info, req);
+  await handler({ space, def, store: space.store(def), info, apiVersion, query, req, res, options, ...(admit && { admit }) });
 }

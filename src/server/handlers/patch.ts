@@ -65,6 +65,7 @@ export async function handlePatch(ctx: ResourceContext): Promise<void> {
   const sub = ctx.info.subresource;
   const updated = await ctx.store.guaranteedUpdate(ctx.info.namespace, ctx.info.name, apply, {
     dryRun: isDryRun(ctx.query, 'patch'),
+    ...(ctx.admit && { admit: ctx.admit }),
     manager: fieldManagerOf(ctx),
     ...(sub === 'status' && { subresource: 'status' as const }),
   });

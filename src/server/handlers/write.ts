@@ -45,7 +45,7 @@ async function objectBody(ctx: ResourceContext, verb: 'create' | 'update'): Prom
 export async function handleCreate(ctx: ResourceContext): Promise<void> {
   const rendering = negotiateRendering(ctx.req.headers.accept, false);
   const obj = await objectBody(ctx, 'create');
-  const created = await ctx.store.create(ctx.info.namespace, obj, { dryRun: isDryRun(ctx.query, 'create'), manager: fieldManagerOf(ctx) });
+  const created = await ctx.store.create(ctx.info.namespace, obj, { dryRun: isDryRun(ctx.query, 'create'), manager: fieldManagerOf(ctx), ...(ctx.admit && { admit: ctx.admit }) });
   sendJson(ctx.res, 201, renderObject(ctx.def, created, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));
 }
 
@@ -57,10 +57,11 @@ export async function handleUpdate(ctx: ResourceContext): Promise<void> {
   const updated = subresource
     ? await ctx.store.guaranteedUpdate(ctx.info.namespace, ctx.info.name, () => obj, {
         dryRun: isDryRun(ctx.query, 'update'),
+        ...(ctx.admit && { admit: ctx.admit }),
         subresource,
         manager: fieldManagerOf(ctx),
       })
-    : await ctx.store.update(ctx.info.namespace, ctx.info.name, obj, { dryRun: isDryRun(ctx.query, 'update'), manager: fieldManagerOf(ctx) });
+    : await ctx.store.update(ctx.info.namespace, ctx.info.name, obj, { dryRun: isDryRun(ctx.query, 'update'), manager: fieldManagerOf(ctx), ...(ctx.admit && { admit: ctx.admit }) });
   sendJson(ctx.res, 200, renderObject(ctx.def, updated, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));
 }
 
