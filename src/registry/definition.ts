@@ -79,6 +79,8 @@ export interface ResourceDefinition {
   readonly structuralSchema?: unknown;
   /** The name format; a DNS-1123 subdomain when absent (what most kinds use). */
   readonly nameValidator?: NameValidator;
+  /** A review kind: create-only, answered with a computed status, never stored. */
+  readonly review?: boolean;
 }
 
 /** Where replicas live for the `scale` subresource (autoscaling/v1 Scale). */

@@ -29,6 +29,7 @@ import { isPrivileged, type UserInfo } from '../auth/user.js';
 import type { ServerMetrics } from '../metrics/metrics.js';
 import { isPublicPath, type Authenticator } from './filters/authn.js';
 import { setRequestUser } from './filters/request-user.js';
+import { impersonate } from '../auth/impersonation.js';
 import { unauthorized } from '../api/errors.js';
 
 export type RequestHandler = (req: Request, res: Response) => void;
@@ -59,14 +60,19 @@ export function createApp(deps: AppDeps): RequestHandler {
     // A space is reached at /clusters/<space>/ (standalone) or, through a hosting cluster's
     // kube-aggregator, at /apis/spaces.kubestellar.io/v1alpha1/clusters/<space>/.
     const m = SPACE_PATH.exec(path);
+    const space = m ? deps.spaces.get(decodeURIComponent(m[2]!)) : deps.spaces.root;
     let user: UserInfo | undefined;
     if (deps.authenticate !== undefined && !isPublicPath(m ? (m[3] ?? '/') : path)) {
-      user = deps.authenticate(req);
-      if (user === undefined) throw unauthorized();
+      const authenticated = deps.authenticate(req);
+      if (authenticated === undefined) throw unauthorized();
+      // Impersonation headers act as another user, if the requestor may impersonate them here.
+      const rbac = space?.rbac?.snapshot();
+      user = impersonate(req.headersDistinct, authenticated, (attrs) =>
+        rbac === undefined ? { allowed: isPrivileged(attrs.user), reason: '' } : authorize(attrs, rbac),
+      );
       setRequestUser(req, user);
     }
     if (m) {
-      const space = deps.spaces.get(decodeURIComponent(m[2]!));
       if (space === undefined) throw pathNotFound();
       await serveSpace(space, m[3] ?? '/', `${m[1]!}/${m[2]!}`, req, res, url.searchParams, options, deps.metrics, user);
       return;

@@ -10,6 +10,7 @@ import type { Backend } from '../../storage/index.js';
 import { coordinationResources } from '../registry/builtin/coordination.js';
 import { coreResources, namespaces, serviceDefinition } from '../registry/builtin/core.js';
 import { builtinResources } from '../registry/builtin/index.js';
+import { reviewResources } from '../registry/builtin/reviews.js';
 import type { ResourceDefinition } from '../registry/definition.js';
 import { spaces, type SpaceType } from '../registry/builtin/spaces.js';
 import { CrdController } from '../controllers/crd-controller.js';
@@ -47,10 +48,10 @@ export function randomSuffixName(prefix: string): string {
 function definitionsFor(type: SpaceType, services: ResourceDefinition): readonly ResourceDefinition[] {
   const all =
     type === 'its'
-      ? [...coreResources, ...coordinationResources, ...ocmResources]
+      ? [...coreResources, ...coordinationResources, ...ocmResources, ...reviewResources]
       : type === 'wds'
-        ? [...builtinResources, ...controlResources]
-        : builtinResources;
+        ? [...builtinResources, ...reviewResources, ...controlResources]
+        : [...builtinResources, ...reviewResources];
   // Each space has its own Service allocator, so its Service definition is its own too.
   return all.map((d) => (d.group === '' && d.plural === 'services' ? services : d));
 }

@@ -21,6 +21,7 @@ describe('RBAC authorization', function () {
   this.timeout(60_000);
   let h: InProcessServer;
   let as: (method: string, path: string, body?: unknown) => Promise<Reply>;
+  let aliceTls: { ca: string; cert: string; key: string };
 
   before(async () => {
     h = await startInProcess();
@@ -28,6 +29,7 @@ describe('RBAC authorization', function () {
     kc.loadFromString(await readFile(join(h.server.kubeconfigDir, 'wds1.kubeconfig'), 'utf8'));
     const ca = Buffer.from(kc.getCurrentCluster()!.caData!, 'base64').toString('utf8');
     const alice = (await ensurePki(h.dataDir, { hosts: ['127.0.0.1'] })).issueClientCert({ commonName: 'alice', organizations: ['dev'] });
+    aliceTls = { ca, cert: alice.cert, key: alice.key };
     as = (method, path, body) =>
       new Promise((ok, fail) => {
         const data = body === undefined ? undefined : JSON.stringify(body);
@@ -137,5 +139,57 @@ describe('RBAC authorization', function () {
     });
     assert.equal(role.status, 403);
     assert.equal(role.body.reason, 'Forbidden');
+  });
+
+  it('answers access and identity reviews for the asking user (kubectl auth can-i / whoami)', async () => {
+    const ssar = (verb: string, resource: string, namespace: string): Promise<Reply> =>
+      as('POST', '/clusters/wds1/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectAccessReview',
+        spec: { resourceAttributes: { verb, resource, namespace } },
+      });
+    const allowed = await ssar('list', 'configmaps', 'default');
+    assert.equal(allowed.status, 201, JSON.stringify(allowed.body));
+    assert.equal(allowed.body.kind, 'SelfSubjectAccessReview');
+    assert.equal(allowed.body.status.allowed, true);
+    assert.match(allowed.body.status.reason, /^RBAC: allowed by /);
+    assert.equal((await ssar('create', 'roles', 'default')).body.status.allowed, false);
+    const who = await as('POST', '/clusters/wds1/apis/authentication.k8s.io/v1/selfsubjectreviews', { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
+    assert.equal(who.status, 201);
+    assert.deepEqual(who.body.status.userInfo, { username: 'alice', groups: ['dev', 'system:authenticated'] });
+    const rules = await as('POST', '/clusters/wds1/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: { namespace: 'default' } });
+    assert.equal(rules.status, 201);
+    assert.ok(rules.body.status.resourceRules.some((r: { resources?: string[]; verbs: string[] }) => r.resources?.includes('configmaps') && r.verbs.includes('list')));
+    // Asking about someone else takes the right to (system:auth-delegator); alice has not got it.
+    const sar = await as('POST', '/clusters/wds1/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SubjectAccessReview',
+      spec: { user: 'bob', resourceAttributes: { verb: 'get', resource: 'pods', namespace: 'team' } },
+    });
+    assert.equal(sar.status, 403);
+    const admin = await h.request('POST', '/clusters/wds1/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+      body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { user: 'bob', resourceAttributes: { verb: 'get', resource: 'pods', namespace: 'team' } } },
+    });
+    assert.equal(admin.status, 201);
+    assert.equal(admin.body.status.allowed, true); // bob holds view in team (bound above)
+  });
+
+  it('impersonation: an administrator acts as alice; alice may not act as bob', async () => {
+    const asAlice = await h.request('GET', '/clusters/wds1/apis/rbac.authorization.k8s.io/v1/clusterroles', { headers: { 'Impersonate-User': 'alice', 'Impersonate-Group': 'dev' } });
+    forbidden(asAlice, 'clusterroles.rbac.authorization.k8s.io is forbidden: User "alice" cannot list resource "clusterroles" in API group "rbac.authorization.k8s.io" at the cluster scope');
+    assert.equal((await h.request('GET', '/clusters/wds1/api/v1/namespaces/default/configmaps', { headers: { 'Impersonate-User': 'alice' } })).status, 200);
+    forbidden(
+      await new Promise<Reply>((ok, fail) => {
+        // alice's own certificate, asking to be bob
+        const r = request(`${h.url}/clusters/wds1/api/v1/namespaces/default/configmaps`, { ...aliceTls, headers: { 'Impersonate-User': 'bob', accept: 'application/json' } }, (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (c: string) => (text += c));
+          res.on('end', () => ok({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+        });
+        r.on('error', fail);
+        r.end();
+      }),
+      'users "bob" is forbidden: User "alice" cannot impersonate resource "users" in API group "" at the cluster scope',
+    );
   });
 });

@@ -12,6 +12,7 @@ import { handlePatch } from './patch.js';
 import { handleScale } from './scale.js';
 import { handleGet, handleList } from './read.js';
 import { handleWatch } from './watch.js';
+import { handleReview } from './review.js';
 import { handleCreate, handleDelete, handleDeleteCollection, handleUpdate } from './write.js';
 
 type Handler = (ctx: ResourceContext) => Promise<void>;
@@ -54,7 +55,7 @@ export async function dispatchResource(
   if ((info.verb === 'create' && info.name !== '' && info.subresource === '') || (itemVerb && info.name === '')) {
     throw methodNotSupported(gr, info.verb);
   }
-  const handler = info.subresource === 'scale' ? handleScale : HANDLERS[info.verb];
+  const handler = info.subresource === 'scale' ? handleScale : def.review === true && info.verb === 'create' ? handleReview : HANDLERS[info.verb];
   if (handler === undefined || !def.verbs.includes(info.verb)) throw methodNotSupported(gr, info.verb);
   const query = new URL(req.url ?? '/', 'http://x').searchParams;
   const apiVersion = info.group === '' ? info.version : `${info.group}/${info.version}`;

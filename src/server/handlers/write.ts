@@ -19,7 +19,7 @@ import { predicateOf } from './list-options.js';
  * check (typed decoding, unknown and duplicate fields per fieldValidation); warnings go into
  * the response's Warning header.
  */
-async function objectBody(ctx: ResourceContext, verb: 'create' | 'update'): Promise<KubeObject> {
+export async function objectBody(ctx: ResourceContext, verb: 'create' | 'update'): Promise<KubeObject> {
   const mode = fieldValidationOf(ctx, verb);
   const expected = apiVersionOf(ctx.def.group, ctx.info.version);
   const raw = await readBody(ctx.req);

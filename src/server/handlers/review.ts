@@ -1,0 +1,43 @@
+/**
+ * POST of a review kind: decode it like any create, answer 201 with the object and its status,
+ * computed for the authenticated user against the space's RBAC. Nothing is stored.
+ */
+import type { KubeObject } from '../../api/object.js';
+import { selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, subjectAccessReview } from '../../auth/reviews.js';
+import { makeUser, SYSTEM_MASTERS, type UserInfo } from '../../auth/user.js';
+import { requestUser } from '../filters/request-user.js';
+import { negotiateRendering } from '../negotiate.js';
+import { parseIncludeObject, renderObject } from '../render.js';
+import { sendJson, type ResourceContext } from './context.js';
+import { objectBody } from './write.js';
+
+/** Without an authenticator (in-process tests) every request is the administrator's. */
+const UNAUTHENTICATED_ADMIN: UserInfo = makeUser('kubestellar-admin', [SYSTEM_MASTERS, 'system:authenticated']);
+
+export async function handleReview(ctx: ResourceContext): Promise<void> {
+  const rendering = negotiateRendering(ctx.req.headers.accept, false);
+  const obj = await objectBody(ctx, 'create');
+  const user = requestUser(ctx.req) ?? UNAUTHENTICATED_ADMIN;
+  const rbac = ctx.space.rbac?.snapshot();
+  const spec = (obj['spec'] ?? {}) as Parameters<typeof subjectAccessReview>[0];
+  let status: unknown;
+  switch (ctx.def.kind) {
+    case 'SelfSubjectAccessReview':
+      status = selfSubjectAccessReview(user, spec, rbac);
+      break;
+    case 'SubjectAccessReview':
+      status = subjectAccessReview(spec, rbac);
+      break;
+    case 'LocalSubjectAccessReview':
+      status = subjectAccessReview(spec, rbac, ctx.info.namespace);
+      break;
+    case 'SelfSubjectRulesReview':
+      status = selfSubjectRulesReview(user, spec.namespace ?? '', rbac);
+      break;
+    case 'SelfSubjectReview':
+      status = selfSubjectReview(user);
+      break;
+  }
+  const answer: KubeObject = { ...obj, metadata: { ...obj.metadata, creationTimestamp: null as never }, status };
+  sendJson(ctx.res, 201, renderObject(ctx.def, answer, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));
+}
