@@ -11,7 +11,8 @@ import { buildKubeconfig, writeKubeconfig } from './kubeconfig/build-kubeconfig.
 import { ServerMetrics } from './metrics/metrics.js';
 import { ensurePki, type Pki } from './pki/ensure-pki.js';
 import { createApp } from './server/app.js';
-import { clientCertificateAuthenticator } from './server/filters/authn.js';
+import { clientCertificateAuthenticator, serviceAccountTokenAuthenticator, unionAuthenticator } from './server/filters/authn.js';
+import { ServiceAccountTokens } from './auth/tokens/service-account-tokens.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { runAgent, type RunningAgent } from './agent/agent.js';
 import { SpaceManager } from './spaces/manager.js';
@@ -53,6 +54,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   // Keys and certificates go to DIR/pki.
   const pki: Pki = await ensurePki(dataDir, { hosts: [options.bindAddress, 'localhost', '127.0.0.1'] });
 
+  const tokens = await ServiceAccountTokens.ensure(join(dataDir, 'pki'));
   let baseUrl = '';
   const pendingKubeconfigs: ServedSpace[] = [];
   const writeSpaceKubeconfig = async (space: ServedSpace): Promise<void> => {
@@ -106,6 +108,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   };
   const spaces = new SpaceManager(backend, {
     caCert: pki.caCert,
+    tokens,
     engine: { metrics },
     onServe: (space) => {
       if (baseUrl === '') pendingKubeconfigs.push(space);
@@ -121,8 +124,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const app = createApp({
     spaces,
     metrics,
-    authenticate: clientCertificateAuthenticator,
-    ...(options.bookmarkIntervalMs !== undefined && { handlerOptions: { bookmarkIntervalMs: options.bookmarkIntervalMs } }),
+    authenticate: unionAuthenticator(clientCertificateAuthenticator, serviceAccountTokenAuthenticator(tokens)),
+    handlerOptions: { tokens, ...(options.bookmarkIntervalMs !== undefined && { bookmarkIntervalMs: options.bookmarkIntervalMs }) },
   });
   const server: Server = createServer(
     { key: pki.servingKey, cert: pki.servingCert, ca: [pki.caCert], requestCert: true, rejectUnauthorized: false },

@@ -63,7 +63,7 @@ export function createApp(deps: AppDeps): RequestHandler {
     const space = m ? deps.spaces.get(decodeURIComponent(m[2]!)) : deps.spaces.root;
     let user: UserInfo | undefined;
     if (deps.authenticate !== undefined && !isPublicPath(m ? (m[3] ?? '/') : path)) {
-      const authenticated = deps.authenticate(req);
+      const authenticated = await deps.authenticate(req, space);
       if (authenticated === undefined) throw unauthorized();
       // Impersonation headers act as another user, if the requestor may impersonate them here.
       const rbac = space?.rbac?.snapshot();

@@ -17,6 +17,8 @@ import { CrdController } from '../controllers/crd-controller.js';
 import { runInformer } from '../controllers/informer.js';
 import { LifecycleController } from '../controllers/lifecycle-controller.js';
 import { NamespaceDefaultsController } from '../controllers/namespace-defaults.js';
+import { TokenController } from '../controllers/token-controller.js';
+import type { ServiceAccountTokens } from '../auth/tokens/service-account-tokens.js';
 import { structuralSchemaOps } from '../registry/crd/schema-ops.js';
 import { ServedSpace } from './served-space.js';
 import { ServiceAllocationCache } from './service-allocations.js';
@@ -68,6 +70,7 @@ export class SpaceManager {
   readonly #caCert: string | undefined;
   readonly #engineOptions: WdsEngineOptions;
   readonly #simulatorOptions: SimulatorOptions;
+  readonly #tokens: ServiceAccountTokens | undefined;
   /** Callers waiting for a space to be served (a WDS for its ITS). */
   readonly #servedWaiters = new Map<string, (() => void)[]>();
   readonly #engines = new Map<string, WdsEngine>();
@@ -84,6 +87,7 @@ export class SpaceManager {
       caCert?: string;
       engine?: WdsEngineOptions;
       simulator?: SimulatorOptions;
+      tokens?: ServiceAccountTokens;
     } = {},
   ) {
     this.#backend = backend;
@@ -92,6 +96,7 @@ export class SpaceManager {
     this.#caCert = options.caCert;
     this.#engineOptions = options.engine ?? {};
     this.#simulatorOptions = options.simulator ?? {};
+    this.#tokens = options.tokens;
     this.root = new ServedSpace({ backend, name: undefined, type: 'root', definitions: [spaces], generateName: randomSuffixName });
   }
 
@@ -217,6 +222,11 @@ export class SpaceManager {
     await allocations.follow(served.store(servicesDef), allocator.signal);
     await crds.start();
     await lifecycle.start();
+    if (this.#tokens !== undefined && this.#caCert !== undefined) {
+      const tokenController = new TokenController(served, this.#tokens, this.#caCert);
+      controllers.push(tokenController);
+      await tokenController.start();
+    }
     if (this.#caCert !== undefined) {
       const defaults = new NamespaceDefaultsController(served, this.#caCert);
       controllers.push(defaults);

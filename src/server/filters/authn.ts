@@ -2,13 +2,16 @@
  * Who is asking. Standalone, that is a client certificate signed by the server's CA (the user is
  * its CN, the groups its O entries, as kube-apiserver reads them); a request without one gets 401
  * Unauthorized, except the public endpoints kube serves to anyone (health and version).
- * Bearer tokens and the aggregated mode's request headers come with RBAC.
+ * Bearer tokens are ServiceAccount tokens of the space the request goes to.
  */
 import type { TLSSocket } from 'node:tls';
 import { makeUser, withAuthenticatedGroup, type UserInfo } from '../../auth/user.js';
 import type { Request } from '../http.js';
+import type { ServedSpace } from '../../spaces/served-space.js';
+import type { ServiceAccountTokens } from '../../auth/tokens/service-account-tokens.js';
 
-export type Authenticator = (req: Request) => UserInfo | undefined;
+/** The space is where the request goes (undefined: the root API); tokens are valid in one space only. */
+export type Authenticator = (req: Request, space: ServedSpace | undefined) => Promise<UserInfo | undefined> | UserInfo | undefined;
 
 const PUBLIC = /^\/(?:healthz|livez|readyz)(?:\/.*)?$|^\/version\/?$/;
 
@@ -28,3 +31,29 @@ export const clientCertificateAuthenticator: Authenticator = (req) => {
   const groups = o === undefined ? [] : Array.isArray(o) ? o : [o];
   return withAuthenticatedGroup(makeUser(name, groups));
 };
+
+/** `Authorization: Bearer <token>`, checked as a ServiceAccount token of the target space. */
+export function serviceAccountTokenAuthenticator(tokens: ServiceAccountTokens): Authenticator {
+  return async (req, space) => {
+    const header = req.headers.authorization;
+    if (header === undefined || space?.name === undefined) return undefined;
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (m === null) return undefined;
+    const user = await tokens.authenticate(space.name, m[1]!, (resource, namespace, name) => {
+      const def = space.catalog.byResource('', resource);
+      return def === undefined ? Promise.resolve(undefined) : space.store(def).get(namespace, name);
+    });
+    return user === undefined ? undefined : withAuthenticatedGroup(user);
+  };
+}
+
+/** The first authenticator that knows the request wins, as kube's union authenticator. */
+export function unionAuthenticator(...all: Authenticator[]): Authenticator {
+  return async (req, space) => {
+    for (const a of all) {
+      const user = await a(req, space);
+      if (user !== undefined) return user;
+    }
+    return undefined;
+  };
+}

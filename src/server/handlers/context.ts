@@ -10,6 +10,7 @@ import { parseFieldValidation, warningHeaderValues, type FieldValidationMode } f
 import type { ResourceDefinition } from '../../registry/definition.js';
 import type { GenericStore } from '../../registry/store.js';
 import type { Admit } from '../filters/rbac-admission.js';
+import type { ServiceAccountTokens } from '../../auth/tokens/service-account-tokens.js';
 import type { ServedSpace } from '../../spaces/served-space.js';
 import type { ResourceRequest } from '../request-info.js';
 
@@ -33,6 +34,8 @@ export interface HandlerOptions {
   readonly bookmarkIntervalMs: number;
   /** Default watch length when the client gives no timeoutSeconds (kube: 30-60 min). */
   readonly defaultWatchSeconds: () => number;
+  /** Signs ServiceAccount tokens (TokenRequest); absent, the subresource is not served. */
+  readonly tokens?: ServiceAccountTokens;
 }
 
 export function sendJson(res: Response, code: number, body: unknown): void {

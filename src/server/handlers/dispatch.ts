@@ -13,6 +13,7 @@ import { handleScale } from './scale.js';
 import { handleGet, handleList } from './read.js';
 import { handleWatch } from './watch.js';
 import { handleReview } from './review.js';
+import { handleTokenRequest } from './token.js';
 import { handleCreate, handleDelete, handleDeleteCollection, handleUpdate } from './write.js';
 
 type Handler = (ctx: ResourceContext) => Promise<void>;
@@ -38,6 +39,13 @@ export async function dispatchResource(
   const def = space.catalog.lookup(info.group, info.version, info.resource);
   if (def === undefined) throw pathNotFound();
   const gr = { group: def.group, resource: def.plural };
+  // The TokenRequest subresource of ServiceAccounts: create only.
+  if (info.subresource === 'token' && def.group === '' && def.plural === 'serviceaccounts' && options.tokens !== undefined) {
+    if (info.verb !== 'create') throw methodNotSupported({ group: '', resource: 'serviceaccounts/token' }, info.verb);
+    const query = new URL(req.url ?? '/', 'http://x').searchParams;
+    await handleTokenRequest({ space, def, store: space.store(def), info, apiVersion: 'v1', query, req, res, options });
+    return;
+  }
   const served =
     info.subresource === '' ||
     (info.subresource === 'status' && def.subresources.status === true) ||

@@ -1,0 +1,59 @@
+/**
+ * POST .../serviceaccounts/<name>/token (TokenRequest): a signed token for the account, for the
+ * audiences asked (default the space's own), bound to a Secret or Pod if asked, expiring as asked
+ * (10 minutes at least, 1 hour by default, as kube-apiserver).
+ */
+import { badRequest, notFound } from '../../api/errors.js';
+import { isPlainObject, rfc3339, type KubeObject } from '../../api/object.js';
+import type { BoundObjectRef } from '../../auth/tokens/jwt.js';
+import { decodeStructured, mediaTypeOf, readBody } from '../body.js';
+import { sendJson, type ResourceContext } from './context.js';
+
+const MIN_EXPIRATION = 600;
+const DEFAULT_EXPIRATION = 3600;
+
+interface TokenRequestSpec {
+  audiences?: string[];
+  expirationSeconds?: number;
+  boundObjectRef?: { kind?: string; apiVersion?: string; name?: string; uid?: string };
+}
+
+export async function handleTokenRequest(ctx: ResourceContext): Promise<void> {
+  const tokens = ctx.options.tokens;
+  if (tokens === undefined) throw notFound({ group: '', resource: 'serviceaccounts/token' }, ctx.info.name);
+  const body = decodeStructured(await readBody(ctx.req), mediaTypeOf(ctx.req), { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest' });
+  if (!isPlainObject(body)) throw badRequest('the request body must be a TokenRequest');
+  const request = body as KubeObject;
+  const spec = (request['spec'] ?? {}) as TokenRequestSpec;
+  const expirationSeconds = spec.expirationSeconds ?? DEFAULT_EXPIRATION;
+  if (!Number.isInteger(expirationSeconds) || expirationSeconds < MIN_EXPIRATION) {
+    throw badRequest(`spec.expirationSeconds: Invalid value: ${expirationSeconds}: may not specify a duration less than 10 minutes`);
+  }
+  const sa = await ctx.store.get(ctx.info.namespace, ctx.info.name);
+  let bound: BoundObjectRef | undefined;
+  if (spec.boundObjectRef !== undefined) {
+    const kind = spec.boundObjectRef.kind;
+    if (kind !== 'Secret' && kind !== 'Pod') throw badRequest(`cannot bind token to object of type ${String(kind)}`);
+    const def = ctx.space.catalog.byResource('', kind === 'Pod' ? 'pods' : 'secrets')!;
+    const target = await ctx.space.store(def).get(ctx.info.namespace, spec.boundObjectRef.name ?? '');
+    if (spec.boundObjectRef.uid !== undefined && spec.boundObjectRef.uid !== target.metadata.uid) {
+      throw badRequest(`the UID in the bound object reference (${spec.boundObjectRef.uid}) does not match the UID in record`);
+    }
+    bound = { kind, name: target.metadata.name!, uid: target.metadata.uid! };
+  }
+  const now = new Date();
+  const token = tokens.sign(ctx.space.name!, { namespace: ctx.info.namespace, name: ctx.info.name, uid: sa.metadata.uid! }, {
+    ...(spec.audiences !== undefined && { audiences: spec.audiences }),
+    expirationSeconds,
+    ...(bound !== undefined && { bound }),
+    now,
+  });
+  const audiences = spec.audiences !== undefined && spec.audiences.length > 0 ? spec.audiences : [tokens.issuer(ctx.space.name!)];
+  sendJson(ctx.res, 201, {
+    kind: 'TokenRequest',
+    apiVersion: 'authentication.k8s.io/v1',
+    metadata: { name: ctx.info.name, namespace: ctx.info.namespace, creationTimestamp: rfc3339(now) },
+    spec: { audiences, expirationSeconds, boundObjectRef: spec.boundObjectRef ?? null },
+    status: { token, expirationTimestamp: rfc3339(new Date(now.getTime() + expirationSeconds * 1000)) },
+  });
+}

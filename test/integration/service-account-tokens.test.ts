@@ -1,0 +1,109 @@
+/**
+ * ServiceAccount tokens as Argo CD's `cluster add` uses them: a token Secret filled in by the
+ * token controller, a TokenRequest, both accepted as bearer tokens in their own space only, with
+ * the account's RBAC; refused once the Secret goes, for another audience, or in another space.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { request } from 'node:https';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { eventually } from '../helpers/eventually.js';
+import { startInProcess, type InProcessServer } from '../helpers/in-process.js';
+
+describe('ServiceAccount tokens', function () {
+  this.timeout(60_000);
+  let h: InProcessServer;
+  let ca: string;
+  const bearer = (token: string, path: string): Promise<{ status: number; body: any }> =>
+    new Promise((ok, fail) => {
+      const r = request(`${h.url}${path}`, { ca, headers: { authorization: `Bearer ${token}`, accept: 'application/json' } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (c: string) => (text += c));
+        res.on('end', () => ok({ status: res.statusCode ?? 0, body: text.startsWith('{') ? JSON.parse(text) : text }));
+      });
+      r.on('error', fail);
+      r.end();
+    });
+
+  before(async () => {
+    h = await startInProcess();
+    const kc = new KubeConfig();
+    kc.loadFromString(await readFile(join(h.server.kubeconfigDir, 'wds1.kubeconfig'), 'utf8'));
+    ca = Buffer.from(kc.getCurrentCluster()!.caData!, 'base64').toString('utf8');
+    const post = async (path: string, body: unknown): Promise<any> => {
+      const r = await h.request('POST', path, { body });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      return r.body;
+    };
+    await post('/clusters/wds1/api/v1/namespaces/kube-system/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'argocd-manager' } });
+    await post('/clusters/wds1/api/v1/namespaces/kube-system/secrets', {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'kubernetes.io/service-account-token',
+      metadata: { name: 'argocd-manager-token', annotations: { 'kubernetes.io/service-account.name': 'argocd-manager' } },
+    });
+  });
+  after(async () => h?.stop());
+
+  let legacy = '';
+
+  it('fills the token Secret within a second', async () => {
+    const t0 = Date.now();
+    const secret = await eventually('data.token', async () => {
+      const r = await h.request('GET', '/clusters/wds1/api/v1/namespaces/kube-system/secrets/argocd-manager-token');
+      return r.body.data?.token !== undefined ? r.body : undefined;
+    }, 5000, 20);
+    assert.ok(Date.now() - t0 < 1000, `took ${Date.now() - t0} ms`);
+    assert.equal(Buffer.from(secret.data.namespace, 'base64').toString(), 'kube-system');
+    assert.match(Buffer.from(secret.data['ca.crt'], 'base64').toString(), /BEGIN CERTIFICATE/);
+    assert.ok(secret.metadata.annotations['kubernetes.io/service-account.uid']);
+    legacy = Buffer.from(secret.data.token, 'base64').toString();
+  });
+
+  it('authenticates the account in its space, authorizes it by RBAC, and nowhere else', async () => {
+    const denied = await bearer(legacy, '/clusters/wds1/api/v1/namespaces');
+    assert.equal(denied.status, 403);
+    assert.match(denied.body.message, /User "system:serviceaccount:kube-system:argocd-manager" cannot list resource "namespaces"/);
+    const binding = await h.request('POST', '/clusters/wds1/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+      body: {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'argocd-manager-role-binding' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+        subjects: [{ kind: 'ServiceAccount', name: 'argocd-manager', namespace: 'kube-system' }],
+      },
+    });
+    assert.equal(binding.status, 201);
+    await eventually('the binding to take', async () => (await bearer(legacy, '/clusters/wds1/api/v1/namespaces')).status === 200, 5000, 20);
+    const other = await bearer(legacy, '/clusters/cluster1/api/v1/namespaces');
+    assert.equal(other.status, 401);
+    assert.equal(other.body.reason, 'Unauthorized');
+    assert.equal((await bearer(`${legacy}x`, '/clusters/wds1/api/v1/namespaces')).status, 401);
+  });
+
+  it('issues TokenRequests, refusing short ones, and checks their audience', async () => {
+    const short = await h.request('POST', '/clusters/wds1/api/v1/namespaces/kube-system/serviceaccounts/argocd-manager/token', {
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 60 } },
+    });
+    assert.equal(short.status, 400);
+    const tr = await h.request('POST', '/clusters/wds1/api/v1/namespaces/kube-system/serviceaccounts/argocd-manager/token', {
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} },
+    });
+    assert.equal(tr.status, 201, JSON.stringify(tr.body));
+    assert.equal(tr.body.kind, 'TokenRequest');
+    assert.ok(Date.parse(tr.body.status.expirationTimestamp) > Date.now() + 3000_000);
+    assert.equal((await bearer(tr.body.status.token, '/clusters/wds1/api/v1/namespaces')).status, 200);
+    const foreign = await h.request('POST', '/clusters/wds1/api/v1/namespaces/kube-system/serviceaccounts/argocd-manager/token', {
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { audiences: ['vault'] } },
+    });
+    assert.equal((await bearer(foreign.body.status.token, '/clusters/wds1/api/v1/namespaces')).status, 401);
+    const missing = await h.request('POST', '/clusters/wds1/api/v1/namespaces/kube-system/serviceaccounts/nobody/token', { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} } });
+    assert.equal(missing.status, 404);
+  });
+
+  it('revokes the legacy token with its Secret', async () => {
+    assert.equal((await h.request('DELETE', '/clusters/wds1/api/v1/namespaces/kube-system/secrets/argocd-manager-token')).status, 200);
+    assert.equal((await bearer(legacy, '/clusters/wds1/api/v1/namespaces')).status, 401);
+  });
+});
