@@ -76,6 +76,8 @@ describe('ServiceAccount tokens', function () {
     });
     assert.equal(binding.status, 201);
     await eventually('the binding to take', async () => (await bearer(legacy, '/clusters/wds1/api/v1/namespaces')).status === 200, 5000, 20);
+    assert.equal((await bearer(legacy, '/clusters/wds1/openapi/v2')).status, 200);
+    assert.equal((await bearer(legacy, '/clusters/wds1/openapi/v3')).status, 200);
     const other = await bearer(legacy, '/clusters/cluster1/api/v1/namespaces');
     assert.equal(other.status, 401);
     assert.equal(other.body.reason, 'Unauthorized');

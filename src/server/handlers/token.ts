@@ -13,9 +13,9 @@ const MIN_EXPIRATION = 600;
 const DEFAULT_EXPIRATION = 3600;
 
 interface TokenRequestSpec {
-  audiences?: string[];
-  expirationSeconds?: number;
-  boundObjectRef?: { kind?: string; apiVersion?: string; name?: string; uid?: string };
+  audiences?: string[] | null;
+  expirationSeconds?: number | null;
+  boundObjectRef?: { kind?: string; apiVersion?: string; name?: string; uid?: string } | null;
 }
 
 export async function handleTokenRequest(ctx: ResourceContext): Promise<void> {
@@ -25,35 +25,38 @@ export async function handleTokenRequest(ctx: ResourceContext): Promise<void> {
   if (!isPlainObject(body)) throw badRequest('the request body must be a TokenRequest');
   const request = body as KubeObject;
   const spec = (request['spec'] ?? {}) as TokenRequestSpec;
+  // Protobuf bodies carry explicit nulls for what is not set.
+  const requested = spec.audiences ?? [];
   const expirationSeconds = spec.expirationSeconds ?? DEFAULT_EXPIRATION;
   if (!Number.isInteger(expirationSeconds) || expirationSeconds < MIN_EXPIRATION) {
     throw badRequest(`spec.expirationSeconds: Invalid value: ${expirationSeconds}: may not specify a duration less than 10 minutes`);
   }
   const sa = await ctx.store.get(ctx.info.namespace, ctx.info.name);
   let bound: BoundObjectRef | undefined;
-  if (spec.boundObjectRef !== undefined) {
-    const kind = spec.boundObjectRef.kind;
+  const ref = spec.boundObjectRef ?? undefined; // protobuf bodies carry an explicit null
+  if (ref !== undefined) {
+    const kind = ref.kind;
     if (kind !== 'Secret' && kind !== 'Pod') throw badRequest(`cannot bind token to object of type ${String(kind)}`);
     const def = ctx.space.catalog.byResource('', kind === 'Pod' ? 'pods' : 'secrets')!;
-    const target = await ctx.space.store(def).get(ctx.info.namespace, spec.boundObjectRef.name ?? '');
-    if (spec.boundObjectRef.uid !== undefined && spec.boundObjectRef.uid !== target.metadata.uid) {
-      throw badRequest(`the UID in the bound object reference (${spec.boundObjectRef.uid}) does not match the UID in record`);
+    const target = await ctx.space.store(def).get(ctx.info.namespace, ref.name ?? '');
+    if (ref.uid !== undefined && ref.uid !== '' && ref.uid !== target.metadata.uid) {
+      throw badRequest(`the UID in the bound object reference (${ref.uid}) does not match the UID in record`);
     }
     bound = { kind, name: target.metadata.name!, uid: target.metadata.uid! };
   }
   const now = new Date();
   const token = tokens.sign(ctx.space.name!, { namespace: ctx.info.namespace, name: ctx.info.name, uid: sa.metadata.uid! }, {
-    ...(spec.audiences !== undefined && { audiences: spec.audiences }),
+    audiences: requested,
     expirationSeconds,
     ...(bound !== undefined && { bound }),
     now,
   });
-  const audiences = spec.audiences !== undefined && spec.audiences.length > 0 ? spec.audiences : [tokens.issuer(ctx.space.name!)];
+  const audiences = requested.length > 0 ? requested : [tokens.issuer(ctx.space.name!)];
   sendJson(ctx.res, 201, {
     kind: 'TokenRequest',
     apiVersion: 'authentication.k8s.io/v1',
     metadata: { name: ctx.info.name, namespace: ctx.info.namespace, creationTimestamp: rfc3339(now) },
-    spec: { audiences, expirationSeconds, boundObjectRef: spec.boundObjectRef ?? null },
+    spec: { audiences, expirationSeconds, boundObjectRef: ref ?? null },
     status: { token, expirationTimestamp: rfc3339(new Date(now.getTime() + expirationSeconds * 1000)) },
   });
 }
