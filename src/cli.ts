@@ -10,6 +10,7 @@ import { serve } from './main.js';
 
 const USAGE = `usage:
   kubestellar serve [--data-dir DIR] [--bind-address 127.0.0.1] [--port N] [--kubeconfig-dir DIR] [--storage URL] [--demo]
+                    [--requestheader-client-ca-file F [--requestheader-allowed-names a,b]]
   kubestellar create its NAME | create wds NAME (--its ITS | --its-kubeconfig F) | create wec NAME --its ITS [--label k=v]... [--external-agent] [--kubeconfig F]
   kubestellar agent --hub-kubeconfig F --cluster-name NAME --kubeconfig F [--label k=v]...
   kubestellar kubeconfig SPACE [--data-dir DIR] [--kubeconfig-dir DIR]`;
@@ -36,6 +37,8 @@ async function main(argv: string[]): Promise<number> {
       kubeconfig: { type: 'string' },
       'external-agent': { type: 'boolean', default: false },
       'its-kubeconfig': { type: 'string' },
+      'requestheader-client-ca-file': { type: 'string' },
+      'requestheader-allowed-names': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -56,6 +59,12 @@ async function main(argv: string[]): Promise<number> {
         kubeconfigDir,
         demo: values.demo!,
         ...(values.storage !== undefined && { storage: values.storage }),
+        ...(values['requestheader-client-ca-file'] !== undefined && {
+          requestHeader: {
+            clientCaPem: await readFile(values['requestheader-client-ca-file'], 'utf8'),
+            allowedNames: (values['requestheader-allowed-names'] ?? '').split(',').filter((n) => n !== ''),
+          },
+        }),
       });
       const shutdown = (): void => {
         server.stop().then(

@@ -11,7 +11,8 @@ import { buildKubeconfig, writeKubeconfig } from './kubeconfig/build-kubeconfig.
 import { ServerMetrics } from './metrics/metrics.js';
 import { ensurePki, type Pki } from './pki/ensure-pki.js';
 import { createApp } from './server/app.js';
-import { clientCertificateAuthenticator, serviceAccountTokenAuthenticator, unionAuthenticator } from './server/filters/authn.js';
+import { clientCertificateAuthenticator, requestHeaderAuthenticator, serviceAccountTokenAuthenticator, unionAuthenticator } from './server/filters/authn.js';
+import { DEFAULT_REQUEST_HEADER_CONFIG } from './auth/request-header.js';
 import { ServiceAccountTokens } from './auth/tokens/service-account-tokens.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { runAgent, type RunningAgent } from './agent/agent.js';
@@ -29,6 +30,8 @@ export interface ServeOptions {
   readonly retainRevisions?: number;
   /** How often idle watches that allow bookmarks get one (default 60 s). */
   readonly bookmarkIntervalMs?: number;
+  /** Aggregated mode: the front proxy's client CA (PEM), and the CNs it may use (empty: any). */
+  readonly requestHeader?: { readonly clientCaPem: string; readonly allowedNames: readonly string[] };
 }
 
 export interface RunningServer {
@@ -124,11 +127,23 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const app = createApp({
     spaces,
     metrics,
-    authenticate: unionAuthenticator(clientCertificateAuthenticator, serviceAccountTokenAuthenticator(tokens)),
+    authenticate: unionAuthenticator(
+      ...(options.requestHeader !== undefined
+        ? [requestHeaderAuthenticator(options.requestHeader.clientCaPem, { ...DEFAULT_REQUEST_HEADER_CONFIG, allowedNames: options.requestHeader.allowedNames })]
+        : []),
+      clientCertificateAuthenticator(pki.caCert),
+      serviceAccountTokenAuthenticator(tokens),
+    ),
     handlerOptions: { tokens, ...(options.bookmarkIntervalMs !== undefined && { bookmarkIntervalMs: options.bookmarkIntervalMs }) },
   });
   const server: Server = createServer(
-    { key: pki.servingKey, cert: pki.servingCert, ca: [pki.caCert], requestCert: true, rejectUnauthorized: false },
+    {
+      key: pki.servingKey,
+      cert: pki.servingCert,
+      ca: [pki.caCert, ...(options.requestHeader !== undefined ? [options.requestHeader.clientCaPem] : [])],
+      requestCert: true,
+      rejectUnauthorized: false,
+    },
     app,
   );
   server.keepAliveTimeout = 65_000;

@@ -147,7 +147,9 @@ async function serveSpace(
  */
 function authorizeRequest(rbac: RbacData | undefined, user: UserInfo, info: RequestInfo, req: Request, path: string, query: URLSearchParams): void {
   const attrs = requestAttributes(user, info, req.method ?? 'GET', path, query);
-  const decision = rbac === undefined ? { allowed: isPrivileged(user), reason: '' } : authorize(attrs, rbac);
+  // Without RBAC (the root API, an ITS): discovery for anyone authenticated, the rest for masters.
+  const decision =
+    rbac === undefined ? { allowed: isPrivileged(user) || (!attrs.resourceRequest && attrs.verb === 'get'), reason: '' } : authorize(attrs, rbac);
   if (!decision.allowed) throw forbiddenError(attrs, decision.reason);
 }
 

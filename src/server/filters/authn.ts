@@ -4,7 +4,9 @@
  * Unauthorized, except the public endpoints kube serves to anyone (health and version).
  * Bearer tokens are ServiceAccount tokens of the space the request goes to.
  */
+import { X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
+import { authenticateRequestHeaders, DEFAULT_REQUEST_HEADER_CONFIG, isAllowedProxyName, type RequestHeaderConfig } from '../../auth/request-header.js';
 import { makeUser, withAuthenticatedGroup, type UserInfo } from '../../auth/user.js';
 import type { Request } from '../http.js';
 import type { ServedSpace } from '../../spaces/served-space.js';
@@ -20,17 +22,23 @@ export function isPublicPath(path: string): boolean {
   return PUBLIC.test(path);
 }
 
-export const clientCertificateAuthenticator: Authenticator = (req) => {
-  const socket = req.socket as Partial<TLSSocket>;
-  if (socket.authorized !== true || typeof socket.getPeerCertificate !== 'function') return undefined;
-  const subject = socket.getPeerCertificate().subject as Record<string, string | string[] | undefined> | undefined;
-  const cn = subject?.['CN'];
-  const name = Array.isArray(cn) ? cn[0] : cn;
-  if (name === undefined || name === '') return undefined;
-  const o = subject?.['O'];
-  const groups = o === undefined ? [] : Array.isArray(o) ? o : [o];
-  return withAuthenticatedGroup(makeUser(name, groups));
-};
+/** Client certificates signed by the server's own CA (not the front proxy's: that one only vouches for headers). */
+export function clientCertificateAuthenticator(caPem: string): Authenticator {
+  const ca = new X509Certificate(caPem);
+  return (req) => {
+    const socket = req.socket as Partial<TLSSocket>;
+    if (socket.authorized !== true || typeof socket.getPeerX509Certificate !== 'function') return undefined;
+    const peer = socket.getPeerX509Certificate();
+    if (peer === undefined || !peer.checkIssued(ca) || !peer.verify(ca.publicKey)) return undefined;
+    const subject = socket.getPeerCertificate?.().subject as Record<string, string | string[] | undefined> | undefined;
+    const cn = subject?.['CN'];
+    const name = Array.isArray(cn) ? cn[0] : cn;
+    if (name === undefined || name === '') return undefined;
+    const o = subject?.['O'];
+    const groups = o === undefined ? [] : Array.isArray(o) ? o : [o];
+    return withAuthenticatedGroup(makeUser(name, groups));
+  };
+}
 
 /** `Authorization: Bearer <token>`, checked as a ServiceAccount token of the target space. */
 export function serviceAccountTokenAuthenticator(tokens: ServiceAccountTokens): Authenticator {
@@ -55,5 +63,25 @@ export function unionAuthenticator(...all: Authenticator[]): Authenticator {
       if (user !== undefined) return user;
     }
     return undefined;
+  };
+}
+
+/**
+ * Aggregated mode: behind a hosting kube-apiserver, the user is in the front-proxy headers
+ * (`X-Remote-User`, `X-Remote-Group`, `X-Remote-Extra-*`), trusted only on a connection whose
+ * client certificate the request-header CA signed (and, if names are configured, with one of
+ * them as CN). The same headers on any other connection are ignored.
+ */
+export function requestHeaderAuthenticator(clientCaPem: string, config: RequestHeaderConfig = DEFAULT_REQUEST_HEADER_CONFIG): Authenticator {
+  const ca = new X509Certificate(clientCaPem);
+  return (req) => {
+    const socket = req.socket as Partial<TLSSocket>;
+    if (socket.authorized !== true || typeof socket.getPeerX509Certificate !== 'function') return undefined;
+    const peer = socket.getPeerX509Certificate();
+    if (peer === undefined || !peer.checkIssued(ca) || !peer.verify(ca.publicKey)) return undefined;
+    const cn = /(?:^|\n)CN=([^\n]*)/.exec(peer.subject)?.[1] ?? '';
+    if (!isAllowedProxyName(cn, config)) return undefined;
+    const user = authenticateRequestHeaders(req.headersDistinct, config);
+    return user === undefined ? undefined : withAuthenticatedGroup(user);
   };
 }
