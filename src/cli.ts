@@ -7,10 +7,16 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSpace, parseLabels } from './commands/create-space.js';
 import { serve } from './main.js';
+import { requestHeaderFromCluster } from './commands/host-authentication.js';
+
+async function fromCluster(allowed: string | undefined): Promise<{ clientCaPem: string; allowedNames: string[]; config: Awaited<ReturnType<typeof requestHeaderFromCluster>>['config'] }> {
+  const host = await requestHeaderFromCluster();
+  return { clientCaPem: host.clientCaPem, allowedNames: (allowed ?? '').split(',').filter((n) => n !== ''), config: host.config };
+}
 
 const USAGE = `usage:
   kubestellar serve [--data-dir DIR] [--bind-address 127.0.0.1] [--port N] [--kubeconfig-dir DIR] [--storage URL] [--demo]
-                    [--requestheader-client-ca-file F [--requestheader-allowed-names a,b]]
+                    [--requestheader-client-ca-file F | --requestheader-from-cluster] [--requestheader-allowed-names a,b]
   kubestellar create its NAME | create wds NAME (--its ITS | --its-kubeconfig F) | create wec NAME --its ITS [--label k=v]... [--external-agent] [--kubeconfig F]
   kubestellar agent --hub-kubeconfig F --cluster-name NAME --kubeconfig F [--label k=v]...
   kubestellar kubeconfig SPACE [--data-dir DIR] [--kubeconfig-dir DIR]`;
@@ -39,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
       'its-kubeconfig': { type: 'string' },
       'requestheader-client-ca-file': { type: 'string' },
       'requestheader-allowed-names': { type: 'string' },
+      'requestheader-from-cluster': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -65,6 +72,8 @@ async function main(argv: string[]): Promise<number> {
             allowedNames: (values['requestheader-allowed-names'] ?? '').split(',').filter((n) => n !== ''),
           },
         }),
+        // In a hosting cluster: the front proxy's CA and headers as the host publishes them.
+        ...(values['requestheader-from-cluster'] === true && { requestHeader: await fromCluster(values['requestheader-allowed-names']) }),
       });
       const shutdown = (): void => {
         server.stop().then(

@@ -12,7 +12,7 @@ import { ServerMetrics } from './metrics/metrics.js';
 import { ensurePki, type Pki } from './pki/ensure-pki.js';
 import { createApp } from './server/app.js';
 import { clientCertificateAuthenticator, requestHeaderAuthenticator, serviceAccountTokenAuthenticator, unionAuthenticator } from './server/filters/authn.js';
-import { DEFAULT_REQUEST_HEADER_CONFIG } from './auth/request-header.js';
+import { DEFAULT_REQUEST_HEADER_CONFIG, type RequestHeaderConfig } from './auth/request-header.js';
 import { ServiceAccountTokens } from './auth/tokens/service-account-tokens.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { runAgent, type RunningAgent } from './agent/agent.js';
@@ -31,7 +31,7 @@ export interface ServeOptions {
   /** How often idle watches that allow bookmarks get one (default 60 s). */
   readonly bookmarkIntervalMs?: number;
   /** Aggregated mode: the front proxy's client CA (PEM), and the CNs it may use (empty: any). */
-  readonly requestHeader?: { readonly clientCaPem: string; readonly allowedNames: readonly string[] };
+  readonly requestHeader?: { readonly clientCaPem: string; readonly allowedNames: readonly string[]; readonly config?: RequestHeaderConfig };
 }
 
 export interface RunningServer {
@@ -129,7 +129,12 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     metrics,
     authenticate: unionAuthenticator(
       ...(options.requestHeader !== undefined
-        ? [requestHeaderAuthenticator(options.requestHeader.clientCaPem, { ...DEFAULT_REQUEST_HEADER_CONFIG, allowedNames: options.requestHeader.allowedNames })]
+        ? [
+            requestHeaderAuthenticator(options.requestHeader.clientCaPem, {
+              ...(options.requestHeader.config ?? DEFAULT_REQUEST_HEADER_CONFIG),
+              ...(options.requestHeader.allowedNames.length > 0 && { allowedNames: options.requestHeader.allowedNames }),
+            }),
+          ]
         : []),
       clientCertificateAuthenticator(pki.caCert),
       serviceAccountTokenAuthenticator(tokens),
