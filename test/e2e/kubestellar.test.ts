@@ -15,8 +15,8 @@ import { describeResult, kubectl, pinnedKubectls, type KubectlResult } from '../
 import { REPO_ROOT, startServer, type ServerProcess } from '../helpers/server-process.js';
 import { eventually as poll } from '../helpers/eventually.js';
 
-/** kubectl probes are processes: poll them gently. */
-const eventually = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> => poll(what, probe, timeoutMs, 150);
+/** kubectl probes are processes: poll them gently, and allow for a loaded 2-core CI machine. */
+const eventually = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> => poll(what, probe, timeoutMs, 150);
 
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const WECS = [
