@@ -16,7 +16,7 @@ async function fromCluster(allowed: string | undefined): Promise<{ clientCaPem: 
 
 const USAGE = `usage:
   kubestellar serve [--data-dir DIR] [--bind-address 127.0.0.1] [--port N] [--kubeconfig-dir DIR] [--storage URL] [--demo]
-                    [--requestheader-client-ca-file F | --requestheader-from-cluster] [--requestheader-allowed-names a,b]
+                    [--requestheader-client-ca-file F | --requestheader-from-cluster] [--requestheader-allowed-names a,b] [--tls-san NAME]...
   kubestellar create its NAME | create wds NAME (--its ITS | --its-kubeconfig F) | create wec NAME --its ITS [--label k=v]... [--external-agent] [--kubeconfig F]
   kubestellar agent --hub-kubeconfig F --cluster-name NAME --kubeconfig F [--label k=v]...
   kubestellar kubeconfig SPACE [--data-dir DIR] [--kubeconfig-dir DIR]`;
@@ -46,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
       'requestheader-client-ca-file': { type: 'string' },
       'requestheader-allowed-names': { type: 'string' },
       'requestheader-from-cluster': { type: 'boolean', default: false },
+      'tls-san': { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -65,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
         port,
         kubeconfigDir,
         demo: values.demo!,
+        tlsSans: values['tls-san']!,
         ...(values.storage !== undefined && { storage: values.storage }),
         ...(values['requestheader-client-ca-file'] !== undefined && {
           requestHeader: {

@@ -30,6 +30,8 @@ export interface ServeOptions {
   readonly retainRevisions?: number;
   /** How often idle watches that allow bookmarks get one (default 60 s). */
   readonly bookmarkIntervalMs?: number;
+  /** More names for the serving certificate (a Service's DNS names, behind an aggregator). */
+  readonly tlsSans?: readonly string[];
   /** Aggregated mode: the front proxy's client CA (PEM), and the CNs it may use (empty: any). */
   readonly requestHeader?: { readonly clientCaPem: string; readonly allowedNames: readonly string[]; readonly config?: RequestHeaderConfig };
 }
@@ -55,7 +57,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     onError: (err) => console.error('compaction failed', err),
   });
   // Keys and certificates go to DIR/pki.
-  const pki: Pki = await ensurePki(dataDir, { hosts: [options.bindAddress, 'localhost', '127.0.0.1'] });
+  const pki: Pki = await ensurePki(dataDir, { hosts: [options.bindAddress, 'localhost', '127.0.0.1', ...(options.tlsSans ?? [])] });
 
   const tokens = await ServiceAccountTokens.ensure(join(dataDir, 'pki'));
   let baseUrl = '';

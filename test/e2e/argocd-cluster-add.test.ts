@@ -99,6 +99,14 @@ describe('Argo CD cluster registration with kubectl', function () {
     const created = await ok(['-n', 'kube-system', 'create', 'token', 'argocd-manager', '--duration=1h']);
     const fresh = await tokenKubeconfig('fresh', created.trim());
     assert.equal((await kubectl(binary, fresh, ['get', 'namespaces'])).code, 0);
+    // Tokens and Secret values never reach the server's log, whatever happened above.
+    await ok(['-n', 'default', 'create', 'secret', 'generic', 'db-password', '--from-literal=password=s3cr3t-value-for-the-log-check']);
+    const bad = await admin(['-n', 'default', 'create', 'secret', 'generic', 'db-password', '--from-literal=password=s3cr3t-value-for-the-log-check']);
+    assert.notEqual(bad.code, 0);
+    const log = server.stderr();
+    for (const secret of [token, created.trim(), 's3cr3t-value-for-the-log-check', Buffer.from('s3cr3t-value-for-the-log-check').toString('base64')]) {
+      assert.ok(!log.includes(secret), 'a secret value appears in the server log');
+    }
     // Without any credential: 401.
     const anonymous = await tokenKubeconfig('anonymous', 'not-a-token');
     const r = await kubectl(binary, anonymous, ['get', 'namespaces']);

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { ServiceAccountTokens } from '../../src/auth/tokens/service-account-tokens.js';
 import { eventually } from '../helpers/eventually.js';
 import { startInProcess, type InProcessServer } from '../helpers/in-process.js';
 
@@ -102,6 +103,27 @@ describe('ServiceAccount tokens', function () {
     assert.equal((await bearer(foreign.body.status.token, '/clusters/wds1/api/v1/namespaces')).status, 401);
     const missing = await h.request('POST', '/clusters/wds1/api/v1/namespaces/kube-system/serviceaccounts/nobody/token', { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} } });
     assert.equal(missing.status, 404);
+  });
+
+  it('answers TokenReviews, and refuses an expired token', async () => {
+    const review = async (token: string): Promise<any> => {
+      const r = await h.request('POST', '/clusters/wds1/apis/authentication.k8s.io/v1/tokenreviews', { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } } });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      return r.body.status;
+    };
+    const good = await review(legacy);
+    assert.equal(good.authenticated, true);
+    assert.equal(good.user.username, 'system:serviceaccount:kube-system:argocd-manager');
+    assert.ok(good.user.groups.includes('system:serviceaccounts:kube-system'));
+    assert.equal((await review('not.a.token')).authenticated, false);
+    // Signed with the server's own key, but two hours ago for ten minutes.
+    const tokens = await ServiceAccountTokens.ensure(join(h.dataDir, 'pki'));
+    const sa = (await h.request('GET', '/clusters/wds1/api/v1/namespaces/kube-system/serviceaccounts/argocd-manager')).body;
+    const expired = tokens.sign('wds1', { namespace: 'kube-system', name: 'argocd-manager', uid: sa.metadata.uid }, { expirationSeconds: 600, now: new Date(Date.now() - 7_200_000) });
+    assert.equal((await bearer(expired, '/clusters/wds1/api/v1/namespaces')).status, 401);
+    assert.equal((await review(expired)).authenticated, false);
+    const fresh = tokens.sign('wds1', { namespace: 'kube-system', name: 'argocd-manager', uid: sa.metadata.uid }, { expirationSeconds: 600, now: new Date() });
+    assert.equal((await bearer(fresh, '/clusters/wds1/api/v1/namespaces')).status, 200);
   });
 
   it('revokes the legacy token with its Secret', async () => {

@@ -33,4 +33,5 @@ export const reviewResources: readonly ResourceDefinition[] = [
   review('authorization.k8s.io', 'SubjectAccessReview', 'subjectaccessreviews'),
   review('authorization.k8s.io', 'LocalSubjectAccessReview', 'localsubjectaccessreviews', true),
   review('authentication.k8s.io', 'SelfSubjectReview', 'selfsubjectreviews'),
+  review('authentication.k8s.io', 'TokenReview', 'tokenreviews'),
 ];

@@ -4,7 +4,7 @@
  */
 import type { KubeObject } from '../../api/object.js';
 import { selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, subjectAccessReview } from '../../auth/reviews.js';
-import { makeUser, SYSTEM_MASTERS, type UserInfo } from '../../auth/user.js';
+import { makeUser, SYSTEM_MASTERS, userInfoStatus, withAuthenticatedGroup, type UserInfo } from '../../auth/user.js';
 import { requestUser } from '../filters/request-user.js';
 import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
@@ -13,6 +13,22 @@ import { objectBody } from './write.js';
 
 /** Without an authenticator (in-process tests) every request is the administrator's. */
 const UNAUTHENTICATED_ADMIN: UserInfo = makeUser('kubestellar-admin', [SYSTEM_MASTERS, 'system:authenticated']);
+
+/** Is this token valid here, and whose is it (what a webhook token authenticator asks)? */
+async function tokenReview(ctx: ResourceContext, spec: { token?: string; audiences?: string[] | null }): Promise<unknown> {
+  const tokens = ctx.options.tokens;
+  const space = ctx.space;
+  const user =
+    tokens === undefined || space.name === undefined || !spec.token
+      ? undefined
+      : await tokens.authenticate(space.name, spec.token, (resource, namespace, name) => {
+          const def = space.catalog.byResource('', resource);
+          return def === undefined ? Promise.resolve(undefined) : space.store(def).get(namespace, name);
+        });
+  if (user === undefined) return { authenticated: false, user: {}, error: 'invalid bearer token' };
+  const audiences = spec.audiences ?? [];
+  return { authenticated: true, user: userInfoStatus(withAuthenticatedGroup(user)), audiences: audiences.length > 0 ? audiences : [tokens!.issuer(space.name!)] };
+}
 
 export async function handleReview(ctx: ResourceContext): Promise<void> {
   const rendering = negotiateRendering(ctx.req.headers.accept, false);
@@ -36,6 +52,9 @@ export async function handleReview(ctx: ResourceContext): Promise<void> {
       break;
     case 'SelfSubjectReview':
       status = selfSubjectReview(user);
+      break;
+    case 'TokenReview':
+      status = await tokenReview(ctx, (obj['spec'] ?? {}) as { token?: string; audiences?: string[] | null });
       break;
   }
   const answer: KubeObject = { ...obj, metadata: { ...obj.metadata, creationTimestamp: null as never }, status };

@@ -204,7 +204,8 @@ describe('Dockerfile (static: no Docker engine here)', () => {
     assert.deepEqual(cmd, ['serve', '--data-dir', '/data', '--bind-address', '0.0.0.0', '--port', '8443', '--storage', 'leveldb:///data/db']);
     const dep = parse(await readFile(join(REPO_ROOT, 'apiservice', 'deployment.yaml'), 'utf8'));
     // In a hosting cluster it also trusts the host's front proxy.
-    assert.deepEqual(dep.spec.template.spec.containers[0].args, [...cmd, '--requestheader-from-cluster'], 'the Deployment passes the same arguments');
+    const aggregated = ['--requestheader-from-cluster', '--tls-san', 'kubestellar-vwds.kubestellar-system.svc', '--tls-san', 'kubestellar-vwds.kubestellar-system.svc.cluster.local'];
+    assert.deepEqual(dep.spec.template.spec.containers[0].args, [...cmd, ...aggregated], 'the Deployment passes the same arguments');
   });
 
   it('COPYs only files that exist and are in the build context', () => {
