@@ -126,6 +126,47 @@ describe('ServiceAccount tokens', function () {
     assert.equal((await bearer(fresh, '/clusters/wds1/api/v1/namespaces')).status, 200);
   });
 
+  it('a ServiceAccount cannot escalate: admin of a namespace may not bind cluster-admin there', async () => {
+    const post = async (path: string, body: unknown): Promise<void> => {
+      const r = await h.request('POST', path, { body });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    };
+    await post('/clusters/wds1/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ns-admin' } });
+    await post('/clusters/wds1/api/v1/namespaces/ns-admin/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'deployer' } });
+    await post('/clusters/wds1/apis/rbac.authorization.k8s.io/v1/namespaces/ns-admin/rolebindings', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'deployer-admin' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
+      subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace: 'ns-admin' }],
+    });
+    const tr = await h.request('POST', '/clusters/wds1/api/v1/namespaces/ns-admin/serviceaccounts/deployer/token', { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} } });
+    const token = tr.body.status.token as string;
+    const bind = (role: string): Promise<{ status: number; body: any }> =>
+      new Promise((ok, fail) => {
+        const body = JSON.stringify({
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'RoleBinding',
+          metadata: { name: `self-${role}` },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+          subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace: 'ns-admin' }],
+        });
+        const r = request(`${h.url}/clusters/wds1/apis/rbac.authorization.k8s.io/v1/namespaces/ns-admin/rolebindings`, { method: 'POST', ca, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' } }, (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (c: string) => (text += c));
+          res.on('end', () => ok({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+        });
+        r.on('error', fail);
+        r.end(body);
+      });
+    await eventually('the admin binding to take', async () => (await bearer(token, '/clusters/wds1/api/v1/namespaces/ns-admin/secrets')).status === 200, 5000, 20);
+    const up = await bind('cluster-admin');
+    assert.equal(up.status, 403, JSON.stringify(up.body));
+    assert.equal(up.body.reason, 'Forbidden');
+    assert.match(up.body.message, /attempting to grant RBAC permissions not currently held/);
+    assert.equal((await bind('edit')).status, 201);
+  });
+
   it('revokes the legacy token with its Secret', async () => {
     assert.equal((await h.request('DELETE', '/clusters/wds1/api/v1/namespaces/kube-system/secrets/argocd-manager-token')).status, 200);
     assert.equal((await bearer(legacy, '/clusters/wds1/api/v1/namespaces')).status, 401);
