@@ -12,6 +12,7 @@ import {
   timeout,
   fieldErrors,
   invalid,
+  isStatusError,
   notFound,
   type FieldError,
   type GroupResource,
@@ -99,6 +100,13 @@ export interface StoreWatchOptions {
 }
 
 const MAX_UPDATE_RETRIES = 16;
+
+/** Internal: a lost compare-and-swap, carrying the Conflict to report if retries run out. */
+class CasLost extends Error {
+  constructor(conflict: unknown) {
+    super('compare-and-swap lost', { cause: conflict });
+  }
+}
 
 export class GenericStore {
   readonly def: ResourceDefinition;
@@ -306,6 +314,18 @@ export class GenericStore {
   }
 
   async delete(namespace: string, name: string, options: DeleteOptions = {}): Promise<KubeObject> {
+    // Like kube's GuaranteedUpdate: a concurrent write between the read and the compare-and-swap
+    // means read again and retry (preconditions are checked against each fresh read), not 409.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#deleteOnce(namespace, name, options);
+      } catch (err) {
+        if (!(err instanceof CasLost) || attempt >= MAX_UPDATE_RETRIES) throw err instanceof CasLost ? (err.cause as Error) : err;
+      }
+    }
+  }
+
+  async #deleteOnce(namespace: string, name: string, options: DeleteOptions): Promise<KubeObject> {
     const kv = await this.#read(namespace, name);
     if (kv === undefined) throw notFound(this.gr, name);
     const obj = decodeKv(kv);
@@ -332,14 +352,24 @@ export class GenericStore {
       if (finalizers.length > 0) next.metadata.finalizers = finalizers;
       this.def.strategy.markDeleting?.(next);
       if (options.dryRun) return next;
-      const revision = await this.#call(() => updateKey(this.backend, kv.key, encodeObject(next), kv.modRevision), name);
+      const revision = await this.#cas(() => updateKey(this.backend, kv.key, encodeObject(next), kv.modRevision), name);
       next.metadata.resourceVersion = String(revision);
       return next;
     }
     if (options.dryRun) return obj;
-    const { revision } = await this.#call(() => deleteKey(this.backend, kv.key, kv.modRevision), name);
+    const { revision } = await this.#cas(() => deleteKey(this.backend, kv.key, kv.modRevision), name);
     obj.metadata.resourceVersion = String(revision);
     return obj;
+  }
+
+  /** A compare-and-swap whose loss (someone wrote in between) the caller retries. */
+  async #cas<T>(fn: () => Promise<T>, name: string): Promise<T> {
+    try {
+      return await this.#call(fn, name);
+    } catch (err) {
+      if (isStatusError(err, 'Conflict')) throw new CasLost(err);
+      throw err;
+    }
   }
 
   /**
