@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { SIMULATE_FAILURE_ANNOTATION } from '../../src/kubestellar/well-known.js';
 import { WorkloadSimulator } from '../../src/simulator/index.js';
 import { startInProcess, type InProcessServer } from '../helpers/in-process.js';
+import { eventually as poll } from '../helpers/eventually.js';
 
 const SPACE = 'cluster1';
 const CORE = `/clusters/${SPACE}/api/v1/namespaces/default`;
@@ -18,20 +19,8 @@ const STRATEGIC = { 'Content-Type': 'application/strategic-merge-patch+json' };
 
 type Obj = Record<string, any>;
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 4000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** A loaded CI machine is slower than a laptop: give the simulated cluster 20 s. */
+const eventually = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> => poll(what, probe, Math.max(timeoutMs, 20_000));
 
 const condition = (o: Obj, type: string): Obj | undefined => (o['status']?.['conditions'] ?? []).find((c: Obj) => c['type'] === type);
 
