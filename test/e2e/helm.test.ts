@@ -1,7 +1,9 @@
 /**
  * helm 3.18 and helm 4 (server-side apply by default) against a space: install of a chart with a
- * CRD in crds/, a Deployment, Service, ConfigMap, Secret and a custom resource; upgrade (a changed
- * image and a removed ConfigMap key), rollback and uninstall, each step checked with kubectl.
+ * CRD in crds/, a Deployment, Service, ConfigMap, Secret, ServiceAccount, Role, RoleBinding, a
+ * custom resource and a pre-install hook Job; list, status, get manifest; upgrade (a changed image
+ * and a removed ConfigMap key), rollback and uninstall, each step checked with kubectl. The space
+ * is the WEC cluster1, whose simulator runs the hook Job to completion, as helm waits for it.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -51,7 +53,7 @@ describe('e2e: helm', function () {
   for (const helm of helms) {
     it(`${helm.name}: install, upgrade, rollback, uninstall`, async function () {
       if (helm.path === undefined) this.skip();
-      const kc = server.kubeconfig('wds1');
+      const kc = server.kubeconfig('cluster1');
       const ns = helm.name.replace(/[^a-z0-9]+/g, '-');
       const release = `r${ns.replace(/-/g, '')}`;
       const h = async (args: string[]): Promise<KubectlResult> => {
@@ -65,17 +67,24 @@ describe('e2e: helm', function () {
         return r.stdout;
       };
       const names = async (): Promise<string[]> =>
-        (await k(['get', 'deploy,svc,cm,secret,gadgets', '-o', 'name'])).split('\n').filter((l) => l !== '' && !l.endsWith('kube-root-ca.crt'));
+        (await k(['get', 'deploy,svc,cm,secret,gadgets,sa,role,rolebinding', '-o', 'name']))
+          .split('\n')
+          .filter((l) => l !== '' && !l.endsWith('kube-root-ca.crt') && l !== 'serviceaccount/default');
 
       await h(['install', release, CHART, '--create-namespace']);
       assert.deepEqual((await names()).sort(), [
         `configmap/${release}-settings`,
         `deployment.apps/${release}-web`,
         `gadget.tiny.example.com/${release}-gadget`,
+        `role.rbac.authorization.k8s.io/${release}-reader`,
+        `rolebinding.rbac.authorization.k8s.io/${release}-reader`,
         `secret/${release}-secret`,
         `secret/sh.helm.release.v1.${release}.v1`,
         `service/${release}-web`,
+        `serviceaccount/${release}-runner`,
       ]);
+      // The hook ran to completion before the release's objects were created.
+      assert.equal(await k(['get', 'job', `${release}-prepare`, '-o', 'jsonpath={.status.conditions[?(@.type=="Complete")].status}']), 'True');
       assert.match(await k(['get', 'secret', `${release}-secret`, '-o', 'jsonpath={.data.token}']), /^czNjcjN0$/);
       assert.match((await h(['list'])).stdout, new RegExp(`${release}\\s+${ns}\\s+1\\s+.*deployed`));
       assert.match((await h(['status', release])).stdout, /STATUS: deployed/);
