@@ -215,7 +215,7 @@ export class Resolver {
     }
     for (const uid of previous.keys()) {
       if (next.has(uid)) continue;
-      this.#policiesOf.get(uid)?.delete(p.name);
+      this.#unlink(uid, p.name);
       out.unit(p.name, uid);
     }
     out.policies.add(p.name);
@@ -226,11 +226,19 @@ export class Resolver {
     this.#index.remove(name);
     this.#policies.delete(name);
     for (const uid of this.#matches.get(name)?.keys() ?? []) {
-      this.#policiesOf.get(uid)?.delete(name);
+      this.#unlink(uid, name);
       out.unit(name, uid);
     }
     this.#matches.delete(name);
     out.policies.add(name);
+  }
+
+  /** Forgets that `policy` selects `uid`, and the object's entry once no policy does. */
+  #unlink(uid: string, policy: string): void {
+    const set = this.#policiesOf.get(uid);
+    if (set === undefined) return;
+    set.delete(policy);
+    if (set.size === 0) this.#policiesOf.delete(uid);
   }
 
   // ---- clusters ----
