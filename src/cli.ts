@@ -17,9 +17,29 @@ async function fromCluster(allowed: string | undefined): Promise<{ clientCaPem: 
 const USAGE = `usage:
   kubestellar serve [--data-dir DIR] [--bind-address 127.0.0.1] [--port N] [--kubeconfig-dir DIR] [--storage URL] [--demo]
                     [--requestheader-client-ca-file F | --requestheader-from-cluster] [--requestheader-allowed-names a,b] [--tls-san NAME]...
+                    [--leader-elect=true|false] [--leader-elect-lease-duration 15s] [--leader-elect-renew-deadline 10s] [--leader-elect-retry-period 2s]
   kubestellar create its NAME | create wds NAME (--its ITS | --its-kubeconfig F) | create wec NAME --its ITS [--label k=v]... [--external-agent] [--kubeconfig F]
   kubestellar agent --hub-kubeconfig F --cluster-name NAME --kubeconfig F [--label k=v]...
   kubestellar kubeconfig SPACE [--data-dir DIR] [--kubeconfig-dir DIR]`;
+
+/** kube's flag values: `15s`, `1500ms`, `1m`. */
+function parseDuration(flag: string, value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(value);
+  if (m === null) throw new Error(`invalid --${flag} ${JSON.stringify(value)}: want a duration such as 15s or 500ms`);
+  return Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 's' ? 1000 : 60_000);
+}
+
+function leaderElectionFlags(values: Record<string, unknown>): NonNullable<Parameters<typeof serve>[0]['leaderElection']> {
+  const flag = (name: string): string | undefined => values[name] as string | undefined;
+  const enabled = flag('leader-elect');
+  if (enabled !== undefined && enabled !== 'true' && enabled !== 'false') throw new Error(`invalid --leader-elect ${enabled}: want true or false`);
+  const timing = {
+    ...(flag('leader-elect-lease-duration') !== undefined && { leaseDurationMs: parseDuration('leader-elect-lease-duration', flag('leader-elect-lease-duration')!) }),
+    ...(flag('leader-elect-renew-deadline') !== undefined && { renewDeadlineMs: parseDuration('leader-elect-renew-deadline', flag('leader-elect-renew-deadline')!) }),
+    ...(flag('leader-elect-retry-period') !== undefined && { retryPeriodMs: parseDuration('leader-elect-retry-period', flag('leader-elect-retry-period')!) }),
+  };
+  return { ...(enabled !== undefined && { enabled: enabled === 'true' }), ...timing };
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -47,6 +67,10 @@ async function main(argv: string[]): Promise<number> {
       'requestheader-allowed-names': { type: 'string' },
       'requestheader-from-cluster': { type: 'boolean', default: false },
       'tls-san': { type: 'string', multiple: true, default: [] },
+      'leader-elect': { type: 'string' },
+      'leader-elect-lease-duration': { type: 'string' },
+      'leader-elect-renew-deadline': { type: 'string' },
+      'leader-elect-retry-period': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -68,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
         demo: values.demo!,
         tlsSans: values['tls-san']!,
         ...(values.storage !== undefined && { storage: values.storage }),
+        leaderElection: leaderElectionFlags(values),
         ...(values['requestheader-client-ca-file'] !== undefined && {
           requestHeader: {
             clientCaPem: await readFile(values['requestheader-client-ca-file'], 'utf8'),

@@ -17,6 +17,7 @@ import { ServiceAccountTokens } from './auth/tokens/service-account-tokens.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { runAgent, type RunningAgent } from './agent/agent.js';
 import { SpaceManager } from './spaces/manager.js';
+import { LeaderElector } from './leader/elector.js';
 import type { ServedSpace } from './spaces/served-space.js';
 
 export interface ServeOptions {
@@ -34,7 +35,36 @@ export interface ServeOptions {
   readonly tlsSans?: readonly string[];
   /** Aggregated mode: the front proxy's client CA (PEM), and the CNs it may use (empty: any). */
   readonly requestHeader?: { readonly clientCaPem: string; readonly allowedNames: readonly string[]; readonly config?: RequestHeaderConfig };
+  /**
+   * Replicas sharing one store elect the one that runs the once-per-installation controllers.
+   * Default: on for etcd (the shared store), off (always the leader) for the embedded ones.
+   */
+  readonly leaderElection?: Partial<LeaderElectionTiming> & { readonly enabled?: boolean };
 }
+
+export interface LeaderElectionTiming {
+  readonly leaseDurationMs: number;
+  readonly renewDeadlineMs: number;
+  readonly retryPeriodMs: number;
+}
+
+/** client-go's defaults (kube-controller-manager's --leader-elect-* flags). */
+export const DEFAULT_LEADER_ELECTION: LeaderElectionTiming = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 };
+
+/** Unset timings scale with the lease duration, as client-go's defaults do (15 s : 10 s : 2 s). */
+export function electionTiming(given: Partial<LeaderElectionTiming>): LeaderElectionTiming {
+  const d = DEFAULT_LEADER_ELECTION;
+  const leaseDurationMs = given.leaseDurationMs ?? d.leaseDurationMs;
+  const scale = leaseDurationMs / d.leaseDurationMs;
+  return {
+    leaseDurationMs,
+    renewDeadlineMs: given.renewDeadlineMs ?? Math.round(d.renewDeadlineMs * scale),
+    retryPeriodMs: given.retryPeriodMs ?? Math.max(50, Math.round(d.retryPeriodMs * scale)),
+  };
+}
+
+/** The store key of the controllers' lease: outside every space's subtree. */
+const LEADER_LEASE_KEY = '/leases/kubestellar-controllers';
 
 export interface RunningServer {
   readonly url: string;
@@ -50,12 +80,21 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const kubeconfigDir = resolve(options.kubeconfigDir ?? join(dataDir, 'kubeconfigs'));
   await mkdir(dataDir, { recursive: true });
   await mkdir(kubeconfigDir, { recursive: true });
-  const backend: Backend = await openBackend(options.storage ?? `leveldb://${join(dataDir, 'db')}`);
-  const compactor = startCompactor(backend, {
-    retainRevisions: options.retainRevisions ?? 100_000,
-    intervalMs: 60_000,
-    onError: (err) => console.error('compaction failed', err),
-  });
+  const storageUrl = options.storage ?? `leveldb://${join(dataDir, 'db')}`;
+  const backend: Backend = await openBackend(storageUrl);
+  const elect = options.leaderElection?.enabled ?? storageUrl.startsWith('etcd://');
+  let compactor: { stop(): void } | undefined;
+  const startCompacting = (): void => {
+    compactor ??= startCompactor(backend, {
+      retainRevisions: options.retainRevisions ?? 100_000,
+      intervalMs: 60_000,
+      onError: (err) => console.error('compaction failed', err),
+    });
+  };
+  const stopCompacting = (): void => {
+    compactor?.stop();
+    compactor = undefined;
+  };
   // Keys and certificates go to DIR/pki.
   const pki: Pki = await ensurePki(dataDir, { hosts: [options.bindAddress, 'localhost', '127.0.0.1', ...(options.tlsSans ?? [])] });
 
@@ -95,7 +134,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   };
   const startAgent = (space: ServedSpace): void => {
     const wec = space.wec;
-    if (wec === undefined || wec.agent !== 'InProcess' || agents.has(space.name!)) return;
+    if (!spaces.leading || wec === undefined || wec.agent !== 'InProcess' || agents.has(space.name!)) return;
     const name = space.name!;
     agents.set(
       name,
@@ -123,8 +162,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       }
     },
     onUnserve: stopAgent,
+    leading: !elect,
   });
   await spaces.start();
+  if (!elect) startCompacting();
 
   const app = createApp({
     spaces,
@@ -173,6 +214,27 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   // Every kubeconfig is on disk before the caller announces readiness.
   for (const name of spaces.names()) await writeSpaceKubeconfig(spaces.get(name)!);
   for (const name of spaces.names()) startAgent(spaces.get(name)!);
+  const elector = elect
+    ? new LeaderElector({
+        backend,
+        key: LEADER_LEASE_KEY,
+        ...electionTiming(options.leaderElection ?? {}),
+        onStartedLeading: () => {
+          console.error(`leader election: ${elector!.identity} now runs the controllers`);
+          spaces.setLeading(true);
+          startCompacting();
+          for (const name of spaces.names()) startAgent(spaces.get(name)!);
+        },
+        onStoppedLeading: () => {
+          console.error(`leader election: ${elector!.identity} stopped running the controllers`);
+          spaces.setLeading(false);
+          stopCompacting();
+          for (const name of [...agents.keys()]) stopAgent(name);
+        },
+        log: (msg, err) => console.error(msg, err ?? ''),
+      })
+    : undefined;
+  elector?.start();
 
   return {
     url: baseUrl,
@@ -180,9 +242,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     backend,
     spaces,
     async stop() {
+      await elector?.stop();
       for (const a of await Promise.all([...agents.values()])) await a?.stop();
       agents.clear();
-      compactor.stop();
+      stopCompacting();
       spaces.stop();
       server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));

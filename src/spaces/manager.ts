@@ -21,6 +21,7 @@ import { TokenController } from '../controllers/token-controller.js';
 import type { ServiceAccountTokens } from '../auth/tokens/service-account-tokens.js';
 import { structuralSchemaOps } from '../registry/crd/schema-ops.js';
 import { ServedSpace } from './served-space.js';
+import { ControllerGroup } from './controller-group.js';
 import { ServiceAllocationCache } from './service-allocations.js';
 import { RbacCache } from './rbac-cache.js';
 import { EmbeddedIts } from '../kubestellar/engine/embedded-its.js';
@@ -62,7 +63,12 @@ export class SpaceManager {
   readonly root: ServedSpace;
   readonly #backend: Backend;
   readonly #served = new Map<string, ServedSpace>();
-  readonly #controllers = new Map<string, { stop(): void }[]>();
+  /** Per space: what every replica runs (caches, serving). */
+  readonly #controllers = new Map<string, ControllerGroup>();
+  /** Per space: what only the leader runs. */
+  readonly #singletons = new Map<string, ControllerGroup>();
+  readonly #spaceObjects = new Map<string, KubeObject>();
+  #leading: boolean;
   readonly #abort = new AbortController();
 
   readonly #onServe: ((space: ServedSpace) => void) | undefined;
@@ -88,6 +94,8 @@ export class SpaceManager {
       engine?: WdsEngineOptions;
       simulator?: SimulatorOptions;
       tokens?: ServiceAccountTokens;
+      /** Start as the leader (default); replicas on etcd start as followers and elect one. */
+      leading?: boolean;
     } = {},
   ) {
     this.#backend = backend;
@@ -97,6 +105,7 @@ export class SpaceManager {
     this.#engineOptions = options.engine ?? {};
     this.#simulatorOptions = options.simulator ?? {};
     this.#tokens = options.tokens;
+    this.#leading = options.leading ?? true;
     this.root = new ServedSpace({ backend, name: undefined, type: 'root', definitions: [spaces], generateName: randomSuffixName });
   }
 
@@ -122,8 +131,9 @@ export class SpaceManager {
 
   stop(): void {
     this.#abort.abort();
-    for (const cs of this.#controllers.values()) for (const c of cs) c.stop();
+    for (const g of [...this.#controllers.values(), ...this.#singletons.values()]) g.stop();
     this.#controllers.clear();
+    this.#singletons.clear();
     for (const s of this.#served.values()) s.stop();
   }
 
@@ -206,66 +216,95 @@ export class SpaceManager {
         if (!isStatusError(err, 'AlreadyExists')) throw err;
       }
     }
+    // Caches and serving controllers run on every replica: requests are answered from them.
     // RBAC is followed before requests are authorized against it.
     // (An ITS serves no RBAC kinds: there only system:masters is allowed in.)
-    const rbac = new RbacCache(served);
+    const group = new ControllerGroup();
+    this.#controllers.set(name, group);
+    const rbac = group.add(new RbacCache(served));
     if (served.catalog.byResource('rbac.authorization.k8s.io', 'clusterroles') !== undefined) {
       await rbac.start();
       served.rbac = rbac;
     }
     // Custom resources are served before anything acts on them.
-    const crds = new CrdController(served, structuralSchemaOps);
-    const lifecycle = new LifecycleController(served);
+    const crds = group.add(new CrdController(served, structuralSchemaOps));
     const allocator = new AbortController();
-    const controllers: { stop(): void }[] = [rbac, crds, lifecycle, { stop: () => allocator.abort() }];
-    this.#controllers.set(name, controllers);
+    group.add({ stop: () => allocator.abort() });
     await allocations.follow(served.store(servicesDef), allocator.signal);
     await crds.start();
-    await lifecycle.start();
-    if (this.#tokens !== undefined && this.#caCert !== undefined) {
-      const tokenController = new TokenController(served, this.#tokens, this.#caCert);
-      controllers.push(tokenController);
-      await tokenController.start();
-    }
-    if (this.#caCert !== undefined) {
-      const defaults = new NamespaceDefaultsController(served, this.#caCert);
-      controllers.push(defaults);
-      await defaults.start();
-    }
-    const spec = space['spec'] as { its?: string; itsKubeconfigSecret?: { namespace: string; name: string; key?: string } };
-    if (type === 'its') {
-      const hub = new HubController(served);
-      controllers.push(hub);
-      await hub.start().catch((err: unknown) => console.error(`starting the hub of ${name} failed`, err));
-    }
-    if (type === 'wds' && spec.its !== undefined) void this.#startEngine(served, spec.its, controllers);
-    if (type === 'wds' && spec.itsKubeconfigSecret !== undefined) void this.#startExternalEngine(served, spec.itsKubeconfigSecret, controllers);
-    // A WEC behaves like a cluster: its workloads get pods and status (never in a WDS).
-    if (served.wec !== undefined) {
-      const simulator = new WorkloadSimulator(served, this.#simulatorOptions);
-      controllers.push(simulator);
-      await simulator.start();
-    }
+    this.#spaceObjects.set(name, space);
+    if (this.#leading) await this.#startSingletons(name);
     for (const w of this.#servedWaiters.get(name)?.splice(0) ?? []) w();
     if ((space['status'] as { url?: string } | undefined)?.url === undefined) {
       await this.root.store(spaces).guaranteedUpdate('', name, (cur) => {
+        if ((cur['status'] as { url?: string } | undefined)?.url !== undefined) return cur; // another replica did it
         cur['status'] = { url: `/clusters/${name}`, conditions: [{ type: 'Ready', status: 'True', reason: 'Serving', lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), message: '' }] };
         return cur;
       }, { subresource: 'status' });
     }
   }
 
+  /**
+   * Whether this replica runs the controllers that must act once per installation (garbage
+   * collection, namespace finalization, tokens, the hub, KubeStellar's engine, simulated WECs).
+   * A single process always does; replicas sharing etcd follow a leader election.
+   */
+  setLeading(leading: boolean): void {
+    if (leading === this.#leading) return;
+    this.#leading = leading;
+    if (leading) {
+      for (const name of this.#served.keys()) void this.#startSingletons(name).catch((err: unknown) => console.error(`starting the controllers of ${name} failed`, err));
+      return;
+    }
+    for (const g of this.#singletons.values()) g.stop();
+    this.#singletons.clear();
+    this.#engines.clear();
+  }
+
+  get leading(): boolean {
+    return this.#leading;
+  }
+
+  async #startSingletons(name: string): Promise<void> {
+    const served = this.#served.get(name);
+    const space = this.#spaceObjects.get(name);
+    if (served === undefined || space === undefined || this.#singletons.has(name)) return;
+    const group = new ControllerGroup();
+    this.#singletons.set(name, group);
+    const type = served.type as SpaceType;
+    await group.add(new LifecycleController(served)).start();
+    if (this.#tokens !== undefined && this.#caCert !== undefined && !group.stopped) {
+      await group.add(new TokenController(served, this.#tokens, this.#caCert)).start();
+    }
+    if (this.#caCert !== undefined && !group.stopped) {
+      await group.add(new NamespaceDefaultsController(served, this.#caCert)).start();
+    }
+    const spec = space['spec'] as { its?: string; itsKubeconfigSecret?: { namespace: string; name: string; key?: string } };
+    if (type === 'its' && !group.stopped) {
+      await group
+        .add(new HubController(served))
+        .start()
+        .catch((err: unknown) => console.error(`starting the hub of ${name} failed`, err));
+    }
+    if (type === 'wds' && spec.its !== undefined) void this.#startEngine(served, spec.its, group);
+    if (type === 'wds' && spec.itsKubeconfigSecret !== undefined) void this.#startExternalEngine(served, spec.itsKubeconfigSecret, group);
+    // A WEC behaves like a cluster: its workloads get pods and status (never in a WDS).
+    if (served.wec !== undefined && !group.stopped) {
+      await group.add(new WorkloadSimulator(served, this.#simulatorOptions)).start();
+    }
+  }
+
   /** Runs KubeStellar for a WDS once its ITS is served (it may come later in a relist). */
-  async #startEngine(wds: ServedSpace, itsName: string, controllers: { stop(): void }[]): Promise<void> {
+  async #startEngine(wds: ServedSpace, itsName: string, controllers: ControllerGroup): Promise<void> {
     const its = await this.#whenServed(itsName);
-    if (this.#served.get(wds.name!) !== wds || its.type !== 'its') return;
+    if (this.#served.get(wds.name!) !== wds || its.type !== 'its' || controllers.stopped) return;
     await this.#runEngine(wds, new EmbeddedIts(its), controllers);
   }
 
   /** Runs KubeStellar for a WDS over an external hub, once the Secret with its kubeconfig exists. */
-  async #startExternalEngine(wds: ServedSpace, ref: { namespace: string; name: string; key?: string }, controllers: { stop(): void }[]): Promise<void> {
+  async #startExternalEngine(wds: ServedSpace, ref: { namespace: string; name: string; key?: string }, controllers: ControllerGroup): Promise<void> {
     const secrets = wds.catalog.byResource('', 'secrets')!;
-    for (let logged = false; this.#served.get(wds.name!) === wds; ) {
+    for (let logged = false; this.#served.get(wds.name!) === wds && !controllers.stopped; ) {
       try {
         const secret = await wds.store(secrets).get(ref.namespace, ref.name);
         const data = (secret['data'] ?? {}) as Record<string, string>;
@@ -282,12 +321,11 @@ export class SpaceManager {
     }
   }
 
-  async #runEngine(wds: ServedSpace, its: ItsPort, controllers: { stop(): void }[]): Promise<void> {
-    const engine = new WdsEngine(wds, its, this.#engineOptions);
-    controllers.push(engine);
+  async #runEngine(wds: ServedSpace, its: ItsPort, controllers: ControllerGroup): Promise<void> {
+    const engine = controllers.add(new WdsEngine(wds, its, this.#engineOptions));
     try {
       await engine.start();
-      this.#engines.set(wds.name!, engine);
+      if (!controllers.stopped) this.#engines.set(wds.name!, engine);
     } catch (err) {
       console.error(`starting KubeStellar for ${wds.name} failed`, err);
     }
@@ -298,7 +336,10 @@ export class SpaceManager {
     if (this.#served.has(name)) this.#onUnserve?.(name);
     this.#served.get(name)?.stop();
     this.#served.delete(name);
-    for (const c of this.#controllers.get(name) ?? []) c.stop();
+    this.#spaceObjects.delete(name);
+    this.#controllers.get(name)?.stop();
     this.#controllers.delete(name);
+    this.#singletons.get(name)?.stop();
+    this.#singletons.delete(name);
   }
 }
