@@ -20,7 +20,8 @@ const USAGE = `usage:
                     [--leader-elect=true|false] [--leader-elect-lease-duration 15s] [--leader-elect-renew-deadline 10s] [--leader-elect-retry-period 2s]
   kubestellar create its NAME | create wds NAME (--its ITS | --its-kubeconfig F) | create wec NAME --its ITS [--label k=v]... [--external-agent] [--kubeconfig F]
   kubestellar agent --hub-kubeconfig F --cluster-name NAME --kubeconfig F [--label k=v]...
-  kubestellar kubeconfig SPACE [--data-dir DIR] [--kubeconfig-dir DIR]`;
+  kubestellar kubeconfig SPACE [--data-dir DIR] [--kubeconfig-dir DIR]
+  kubestellar pki [--data-dir DIR] [--bind-address A] [--tls-san NAME]...   (the CA and keys replicas share)`;
 
 /** kube's flag values: `15s`, `1500ms`, `1m`. */
 function parseDuration(flag: string, value: string): number {
@@ -136,6 +137,15 @@ async function main(argv: string[]): Promise<number> {
         kubeconfig: values.kubeconfig ?? join(kubeconfigDir, 'admin.kubeconfig'),
       });
       console.log(resolve(path));
+      return 0;
+    }
+    case 'pki': {
+      // What several replicas share (a Secret in Kubernetes): the same hosts serve would use.
+      const { ensurePki } = await import('./pki/ensure-pki.js');
+      const { ServiceAccountTokens } = await import('./auth/tokens/service-account-tokens.js');
+      await ensurePki(resolve(dataDir), { hosts: [values['bind-address']!, 'localhost', '127.0.0.1', ...values['tls-san']!] });
+      await ServiceAccountTokens.ensure(join(resolve(dataDir), 'pki'));
+      console.log(join(resolve(dataDir), 'pki'));
       return 0;
     }
     case 'kubeconfig': {

@@ -39,6 +39,11 @@ export interface StartServerOptions {
   readonly stickyPort?: boolean;
   /** Bound on SIGTERM before SIGKILL in stop() (default 10 s). */
   readonly stopTimeoutMs?: number;
+  /**
+   * One of several replicas sharing `dataDir` (its PKI) and a store: its kubeconfigs (which name
+   * its own address) and its stderr log get files of their own.
+   */
+  readonly replica?: string;
 }
 
 export interface ExitInfo {
@@ -145,8 +150,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
     owned = true;
     ownedDirs.add(dataDir);
   }
-  const kubeconfigDir = join(dataDir, 'kubeconfigs');
-  const stderrPath = join(dataDir, 'server.stderr.log');
+  const replica = options.replica;
+  const kubeconfigDir = join(dataDir, replica === undefined ? 'kubeconfigs' : `kubeconfigs-${replica}`);
+  const stderrPath = join(dataDir, replica === undefined ? 'server.stderr.log' : `server-${replica}.stderr.log`);
   const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
   const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
   const args = [
@@ -161,6 +167,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
     '--data-dir',
     dataDir,
     ...(options.demo === true ? ['--demo'] : []),
+    ...(replica === undefined ? [] : ['--kubeconfig-dir', kubeconfigDir]),
     ...(options.extraArgs ?? []),
   ];
 
