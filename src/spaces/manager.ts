@@ -27,12 +27,28 @@ import { RbacCache } from './rbac-cache.js';
 import { EmbeddedIts } from '../kubestellar/engine/embedded-its.js';
 import { ExternalIts } from '../kubestellar/engine/external-its.js';
 import type { ItsPort } from '../kubestellar/engine/its-port.js';
+import { ShardedIts } from '../kubestellar/engine/sharded-its.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { WdsEngine, type WdsEngineOptions } from '../kubestellar/engine/wds-engine.js';
 import { HubController } from '../kubestellar/hub/hub-controller.js';
 import { WorkloadSimulator, type SimulatorOptions } from '../simulator/index.js';
 import { controlResources } from '../kubestellar/apis/control.js';
 import { ocmResources } from '../kubestellar/apis/ocm.js';
+
+interface SecretRef {
+  readonly namespace: string;
+  readonly name: string;
+  readonly key?: string;
+}
+
+/** One ITS a WDS transports through (validated by the Space strategy). */
+interface ShardSpec {
+  readonly name?: string;
+  readonly its?: string;
+  readonly itsKubeconfigSecret?: SecretRef;
+}
+
+const shardName = (s: ShardSpec): string => s.name ?? s.its ?? `${s.itsKubeconfigSecret!.namespace}/${s.itsKubeconfigSecret!.name}`;
 
 const INITIAL_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -279,30 +295,42 @@ export class SpaceManager {
     if (this.#caCert !== undefined && !group.stopped) {
       await group.add(new NamespaceDefaultsController(served, this.#caCert)).start();
     }
-    const spec = space['spec'] as { its?: string; itsKubeconfigSecret?: { namespace: string; name: string; key?: string } };
+    const spec = space['spec'] as { its?: string; itsKubeconfigSecret?: SecretRef; shards?: ShardSpec[] };
     if (type === 'its' && !group.stopped) {
       await group
         .add(new HubController(served))
         .start()
         .catch((err: unknown) => console.error(`starting the hub of ${name} failed`, err));
     }
-    if (type === 'wds' && spec.its !== undefined) void this.#startEngine(served, spec.its, group);
-    if (type === 'wds' && spec.itsKubeconfigSecret !== undefined) void this.#startExternalEngine(served, spec.itsKubeconfigSecret, group);
+    if (type === 'wds') {
+      const shards: ShardSpec[] = spec.shards ?? (spec.its !== undefined ? [{ its: spec.its }] : spec.itsKubeconfigSecret !== undefined ? [{ itsKubeconfigSecret: spec.itsKubeconfigSecret }] : []);
+      if (shards.length > 0) void this.#startEngine(served, shards, shards.length > 1, group);
+    }
     // A WEC behaves like a cluster: its workloads get pods and status (never in a WDS).
     if (served.wec !== undefined && !group.stopped) {
       await group.add(new WorkloadSimulator(served, this.#simulatorOptions)).start();
     }
   }
 
-  /** Runs KubeStellar for a WDS once its ITS is served (it may come later in a relist). */
-  async #startEngine(wds: ServedSpace, itsName: string, controllers: ControllerGroup): Promise<void> {
-    const its = await this.#whenServed(itsName);
-    if (this.#served.get(wds.name!) !== wds || its.type !== 'its' || controllers.stopped) return;
-    await this.#runEngine(wds, new EmbeddedIts(its), controllers);
+  /** Runs KubeStellar for a WDS once every ITS it transports through is reachable. */
+  async #startEngine(wds: ServedSpace, shards: readonly ShardSpec[], sharded: boolean, controllers: ControllerGroup): Promise<void> {
+    const ports = await Promise.all(shards.map((s) => this.#itsPort(wds, s, controllers)));
+    if (ports.some((p) => p === undefined) || this.#served.get(wds.name!) !== wds || controllers.stopped) return;
+    const its: ItsPort = sharded ? new ShardedIts(ports.map((port, i) => ({ name: shardName(shards[i]!), port: port! }))) : ports[0]!;
+    await this.#runEngine(wds, its, controllers);
   }
 
-  /** Runs KubeStellar for a WDS over an external hub, once the Secret with its kubeconfig exists. */
-  async #startExternalEngine(wds: ServedSpace, ref: { namespace: string; name: string; key?: string }, controllers: ControllerGroup): Promise<void> {
+  /** An ITS space of this server once served, or an external hub once the Secret with its kubeconfig exists. */
+  async #itsPort(wds: ServedSpace, shard: ShardSpec, controllers: ControllerGroup): Promise<ItsPort | undefined> {
+    if (shard.its !== undefined) {
+      const its = await this.#whenServed(shard.its);
+      if (its.type !== 'its') {
+        console.error(`${wds.name}: space ${shard.its} is not an ITS`);
+        return undefined;
+      }
+      return new EmbeddedIts(its);
+    }
+    const ref = shard.itsKubeconfigSecret!;
     const secrets = wds.catalog.byResource('', 'secrets')!;
     for (let logged = false; this.#served.get(wds.name!) === wds && !controllers.stopped; ) {
       try {
@@ -311,14 +339,14 @@ export class SpaceManager {
         const text = Buffer.from(data[ref.key ?? 'kubeconfig'] ?? '', 'base64').toString('utf8');
         const kc = new KubeConfig();
         kc.loadFromString(text);
-        await this.#runEngine(wds, new ExternalIts(kc), controllers);
-        return;
+        return new ExternalIts(kc);
       } catch (err) {
         if (!logged) console.error(`${wds.name}: waiting for the ITS kubeconfig in Secret ${ref.namespace}/${ref.name}`, isStatusError(err) ? err.message : err);
         logged = true;
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
+    return undefined;
   }
 
   async #runEngine(wds: ServedSpace, its: ItsPort, controllers: ControllerGroup): Promise<void> {

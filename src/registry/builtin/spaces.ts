@@ -1,6 +1,7 @@
 /**
  * The root API: spaces.kubestellar.io/v1alpha1 Space, cluster-scoped. A Space's `spec.type`
- * says what it serves (wds, its, cluster); a wds names its ITS in `spec.its`.
+ * says what it serves (wds, its, cluster); a wds names its ITS in `spec.its`, an external hub in
+ * `spec.itsKubeconfigSecret`, or several of either in `spec.shards`.
  */
 import { fieldErrors, type FieldError } from '../../api/errors.js';
 import { nameIsDNSLabel } from '../../api/names.js';
@@ -20,6 +21,46 @@ interface SpaceSpec {
   clusterLabels?: unknown;
   agent?: unknown;
   itsKubeconfigSecret?: unknown;
+  shards?: unknown;
+}
+
+const isSecretRef = (ref: unknown): boolean => {
+  const r = ref as { namespace?: unknown; name?: unknown; key?: unknown } | null;
+  return typeof r === 'object' && r !== null && typeof r.namespace === 'string' && typeof r.name === 'string' && (r.key === undefined || typeof r.key === 'string');
+};
+
+/** `spec.shards`: each an ITS space of this server (`its`) or an external hub (`name` + `itsKubeconfigSecret`). */
+function validateShards(spec: SpaceSpec): FieldError[] {
+  const shards = spec.shards;
+  if (spec.type !== 'wds' || spec.its !== undefined || spec.itsKubeconfigSecret !== undefined) {
+    return [fieldErrors.invalid('spec.shards', shards, 'only a wds without spec.its or spec.itsKubeconfigSecret transports through shards')];
+  }
+  if (!Array.isArray(shards) || shards.length === 0) return [fieldErrors.invalid('spec.shards', shards, 'must list at least one shard')];
+  const errors: FieldError[] = [];
+  const names = new Set<string>();
+  shards.forEach((raw, i) => {
+    const path = `spec.shards[${i}]`;
+    const shard = raw as { name?: unknown; its?: unknown; itsKubeconfigSecret?: unknown } | null;
+    if (typeof shard !== 'object' || shard === null) {
+      errors.push(fieldErrors.invalid(path, raw, 'must be an object'));
+      return;
+    }
+    if ((shard.its === undefined) === (shard.itsKubeconfigSecret === undefined)) {
+      errors.push(fieldErrors.invalid(path, raw, 'must set exactly one of its and itsKubeconfigSecret'));
+      return;
+    }
+    if (shard.its !== undefined && typeof shard.its !== 'string') errors.push(fieldErrors.invalid(`${path}.its`, shard.its, 'names an ITS space'));
+    if (shard.itsKubeconfigSecret !== undefined && !isSecretRef(shard.itsKubeconfigSecret)) {
+      errors.push(fieldErrors.invalid(`${path}.itsKubeconfigSecret`, shard.itsKubeconfigSecret, 'must be {namespace, name, key?} of a Secret in the wds'));
+    }
+    const name = shard.name ?? shard.its;
+    if (typeof name !== 'string' || name === '') {
+      errors.push(fieldErrors.required(`${path}.name`));
+    } else if (names.has(name)) {
+      errors.push(fieldErrors.duplicate(`${path}.name`, name));
+    } else names.add(name);
+  });
+  return errors;
 }
 
 function validateSpace(obj: KubeObject): FieldError[] {
@@ -37,10 +78,11 @@ function validateSpace(obj: KubeObject): FieldError[] {
     const ref = spec.itsKubeconfigSecret as { namespace?: unknown; name?: unknown; key?: unknown } | null;
     if (spec.type !== 'wds' || spec.its !== undefined) {
       errors.push(fieldErrors.invalid('spec.itsKubeconfigSecret', ref, 'only a wds without spec.its names an external ITS'));
-    } else if (typeof ref !== 'object' || ref === null || typeof ref.namespace !== 'string' || typeof ref.name !== 'string' || (ref.key !== undefined && typeof ref.key !== 'string')) {
+    } else if (!isSecretRef(ref)) {
       errors.push(fieldErrors.invalid('spec.itsKubeconfigSecret', ref, 'must be {namespace, name, key?} of a Secret in the wds'));
     }
   }
+  if (spec.shards !== undefined) errors.push(...validateShards(spec));
   if (spec.clusterLabels !== undefined) {
     const labels = spec.clusterLabels;
     if (spec.type !== 'cluster' || spec.its === undefined) {
