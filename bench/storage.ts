@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- storage [--quick]`: the LevelDB backend's durable create throughput and
- * latency at concurrency 1 and 64, watch fan-out latency with 1,000 watchers, and the same create
- * figures against etcd 3.4 (when an `etcd` binary is on PATH) as the baseline.
+ * latency at concurrency 1 and 64 and watch fan-out latency with 1,000 watchers; on etcd 3.4
+ * (when an `etcd` binary is on PATH) the same create figures with the bare etcd3 client as the
+ * baseline, and all figures again through the project's etcd backend, side by side.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -45,19 +46,7 @@ export async function run({ quick }: { quick: boolean }): Promise<void> {
   try {
     const backend = await openBackend(`leveldb://${join(dir, 'db')}`);
     try {
-      const create: CreateFn = async (key, value) => {
-        await createKey(backend, key, value);
-      };
-      for (const c of CONCURRENCIES) {
-        await createLoad(`/registry/warmup/c${c}/`, c, warmupMs, create);
-        const r = await createLoad(`/registry/bench/c${c}/`, c, createMs, create);
-        const s = summarize(r.latency);
-        rep.figure(`create_c${c}_throughput`, throughput(r.ops, r.elapsedMs), 'ops/s');
-        rep.figure(`create_c${c}_p50`, s.p50, 'ms');
-        rep.figure(`create_c${c}_p99`, s.p99, 'ms');
-        rep.figure(`create_c${c}_ops_per_commit`, r.ops / Math.max(1, r.completionTurns), 'ops');
-      }
-      await watchBench(backend, rep, watchMs);
+      await backendFigures(rep, '', backend, createMs, warmupMs, watchMs);
     } finally {
       await backend.close();
     }
@@ -65,8 +54,7 @@ export async function run({ quick }: { quick: boolean }): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
 
-  await etcdBaseline(rep, createMs, warmupMs);
-
+  await etcdFigures(rep, createMs, warmupMs, watchMs);
   const f = rep.figures;
   const b = rep.baselines;
   if (Object.keys(b).length > 0) {
@@ -77,12 +65,39 @@ export async function run({ quick }: { quick: boolean }): Promise<void> {
       rep.ratio(`create_c${c}_p99_etcd_over_leveldb`, ratio(b[`create_c${c}_p99`], f[`create_c${c}_p99`]));
     }
   }
+  // The two backends of the storage port side by side (the etcd one over the same etcd).
+  if (f['etcd_backend_create_c64_throughput'] !== undefined) {
+    for (const c of CONCURRENCIES) {
+      rep.ratio(`create_c${c}_throughput_leveldb_over_etcd_backend`, ratio(f[`create_c${c}_throughput`], f[`etcd_backend_create_c${c}_throughput`]));
+      rep.ratio(`create_c${c}_p99_etcd_backend_over_leveldb`, ratio(f[`etcd_backend_create_c${c}_p99`], f[`create_c${c}_p99`]));
+      // What the port costs over raw etcd: ours through storage/etcd vs the bare etcd3 client.
+      rep.ratio(`create_c${c}_throughput_etcd_backend_over_raw_etcd`, ratio(f[`etcd_backend_create_c${c}_throughput`], b[`create_c${c}_throughput`]));
+    }
+    rep.ratio('watch_p99_etcd_backend_over_leveldb', ratio(f['etcd_backend_watch_write_to_delivery_p99'], f['watch_write_to_delivery_p99']));
+  }
 
   rep.target({ figure: 'create_c64_throughput', op: '>=', value: 15_000, unit: 'ops/s' });
   rep.target({ figure: 'create_c64_throughput_leveldb_over_etcd', op: '>=', value: 3, unit: 'x' });
   rep.target({ figure: 'watch_write_to_delivery_p99', op: '<=', value: 50, unit: 'ms' });
   rep.target({ figure: 'watch_delivery_rate', op: '>=', value: WATCHERS * WATCH_TXN_RATE, unit: 'deliveries/s' });
   rep.finish();
+}
+
+/** Create and watch figures of one backend of the storage port; `prefix` names them apart. */
+async function backendFigures(rep: Reporter, prefix: string, backend: Backend, createMs: number, warmupMs: number, watchMs: number): Promise<void> {
+  const create: CreateFn = async (key, value) => {
+    await createKey(backend, key, value);
+  };
+  for (const c of CONCURRENCIES) {
+    await createLoad(`/registry/warmup/c${c}/`, c, warmupMs, create);
+    const r = await createLoad(`/registry/bench/c${c}/`, c, createMs, create);
+    const s = summarize(r.latency);
+    rep.figure(`${prefix}create_c${c}_throughput`, throughput(r.ops, r.elapsedMs), 'ops/s');
+    rep.figure(`${prefix}create_c${c}_p50`, s.p50, 'ms');
+    rep.figure(`${prefix}create_c${c}_p99`, s.p99, 'ms');
+    if (prefix === '') rep.figure(`create_c${c}_ops_per_commit`, r.ops / Math.max(1, r.completionTurns), 'ops');
+  }
+  await watchBench(backend, rep, watchMs, prefix);
 }
 
 /**
@@ -121,7 +136,7 @@ async function createLoad(prefix: string, concurrency: number, durationMs: numbe
  * commit). Latency is from the writer calling txn (so it includes the durable commit) to a
  * watcher receiving the event.
  */
-async function watchBench(backend: Backend, rep: Reporter, durationMs: number): Promise<void> {
+async function watchBench(backend: Backend, rep: Reporter, durationMs: number, name = ''): Promise<void> {
   const prefix = '/registry/watchbench/';
   const sentAt = new Map<string, number>();
   const latency = new Samples();
@@ -195,19 +210,23 @@ async function watchBench(backend: Backend, rep: Reporter, durationMs: number): 
   const s = summarize(latency);
   const c = summarize(commitLatency);
   const windowMs = Math.max(scheduleEnd, lastDeliveryAt) - start;
-  rep.figure('watch_write_to_delivery_p50', s.p50, 'ms');
-  rep.figure('watch_write_to_delivery_p99', s.p99, 'ms');
-  rep.figure('watch_delivery_rate', throughput(delivered, windowMs), 'deliveries/s');
-  rep.figure('watch_writer_rate', throughput(committed, windowMs), 'txns/s');
-  rep.figure('watch_writer_commit_p99', c.p99, 'ms');
-  rep.figure('watch_missed_deliveries', expected - delivered, 'deliveries');
+  rep.figure(`${name}watch_write_to_delivery_p50`, s.p50, 'ms');
+  rep.figure(`${name}watch_write_to_delivery_p99`, s.p99, 'ms');
+  rep.figure(`${name}watch_delivery_rate`, throughput(delivered, windowMs), 'deliveries/s');
+  rep.figure(`${name}watch_writer_rate`, throughput(committed, windowMs), 'txns/s');
+  rep.figure(`${name}watch_writer_commit_p99`, c.p99, 'ms');
+  rep.figure(`${name}watch_missed_deliveries`, expected - delivered, 'deliveries');
   if (watcherErrors > 0 || writeErrors > 0) {
-    rep.note(`watch: ${watcherErrors} watcher error(s), ${writeErrors} write error(s); first: ${String((firstError as Error)?.message ?? firstError)}`);
+    rep.note(`${name}watch: ${watcherErrors} watcher error(s), ${writeErrors} write error(s); first: ${String((firstError as Error)?.message ?? firstError)}`);
   }
 }
 
-/** The create figures against etcd 3.4 with kube-apiserver's create-if-absent transaction. */
-async function etcdBaseline(rep: Reporter, createMs: number, warmupMs: number): Promise<void> {
+/**
+ * On one etcd 3.4: the create figures of the bare etcd3 client with kube-apiserver's
+ * create-if-absent transaction (the baseline), then the etcd backend of the storage port
+ * (figures prefixed `etcd_backend_`), so LevelDB and etcd stand side by side in one run.
+ */
+async function etcdFigures(rep: Reporter, createMs: number, warmupMs: number, watchMs: number): Promise<void> {
   let etcd;
   try {
     etcd = await startEtcd();
@@ -235,6 +254,13 @@ async function etcdBaseline(rep: Reporter, createMs: number, warmupMs: number): 
       rep.baseline(`create_c${c}_throughput`, throughput(r.ops, r.elapsedMs), 'ops/s', 'etcd');
       rep.baseline(`create_c${c}_p50`, s.p50, 'ms', 'etcd');
       rep.baseline(`create_c${c}_p99`, s.p99, 'ms', 'etcd');
+    }
+    client.close();
+    const backend = await openBackend(`${etcd.endpoint.replace('http://', 'etcd://')}/bench-backend/`);
+    try {
+      await backendFigures(rep, 'etcd_backend_', backend, createMs, warmupMs, watchMs);
+    } finally {
+      await backend.close();
     }
   } finally {
     client.close();
