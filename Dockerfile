@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 #
-# kubestellar serve, as a container (used by apiservice/deployment.yaml).
+# kubestellar serve, as a container (used by apiservice/base/deployment.yaml).
 #
 #   docker build -t kubestellar-vwds:0.1.0 .
 #   docker run --rm -p 8443:8443 -v kubestellar-data:/data kubestellar-vwds:0.1.0
@@ -49,7 +49,7 @@ RUN npm ci --omit=dev --ignore-scripts \
 COPY --from=build /app/dist ./dist
 
 # A fixed non-root uid/gid (65532, "nonroot" as in distroless) that owns only the data volume;
-# Kubernetes' runAsUser/fsGroup in apiservice/deployment.yaml use the same numbers.
+# Kubernetes' runAsUser/fsGroup in apiservice/base/deployment.yaml use the same numbers.
 RUN groupadd --system --gid 65532 nonroot \
  && useradd --system --uid 65532 --gid 65532 --home-dir /data --no-create-home --shell /usr/sbin/nologin nonroot \
  && mkdir -p /data \

@@ -1,7 +1,7 @@
 /**
  * Deployed as an aggregated API server, the front proxy's CA and header names are the hosting
  * cluster's: kube-apiserver publishes them in ConfigMap kube-system/extension-apiserver-authentication,
- * which the server reads at start with its in-cluster ServiceAccount (apiservice/auth-reader.yaml).
+ * which the server reads at start with its in-cluster ServiceAccount (apiservice/base/auth-reader.yaml).
  */
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { parseExtensionApiserverAuthentication, type RequestHeaderConfig } from '../auth/request-header.js';

@@ -2,8 +2,8 @@
  * A discovery-only Kubernetes API for `kubectl apply --dry-run=client`: kubectl still needs
  * discovery to map kinds to resources (there is no offline mode), and GETs each object to choose
  * between create and patch. This stub serves /version, /api, /apis and the resource lists of the
- * kinds in apiservice/, answers 404 for every object, and records what kubectl asked for.
- * Plain HTTP on loopback; the kubeconfig it writes carries a dummy token.
+ * kinds in apiservice/ and apiservice/etcd/, answers 404 for every object, and records what
+ * kubectl asked for. Plain HTTP on loopback; the kubeconfig it writes carries a dummy token.
  */
 import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -24,7 +24,12 @@ const RESOURCES: Readonly<Record<string, readonly StubResource[]>> = {
     { name: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', namespaced: true },
     { name: 'configmaps', kind: 'ConfigMap', namespaced: true },
   ],
-  'apps/v1': [{ name: 'deployments', kind: 'Deployment', namespaced: true }],
+  'apps/v1': [
+    { name: 'deployments', kind: 'Deployment', namespaced: true },
+    { name: 'statefulsets', kind: 'StatefulSet', namespaced: true },
+  ],
+  'policy/v1': [{ name: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', namespaced: true }],
+  'networking.k8s.io/v1': [{ name: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true }],
   'rbac.authorization.k8s.io/v1': [
     { name: 'clusterroles', kind: 'ClusterRole', namespaced: false },
     { name: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false },

@@ -186,7 +186,7 @@ describe('Dockerfile (static: no Docker engine here)', () => {
     assert.equal(Number(uid), 65532);
     const index = runtime.instructions.indexOf(user);
     assert.ok(runtime.instructions.slice(index).every((i) => i.cmd !== 'RUN'), 'nothing runs as root after USER is set');
-    const dep = parse(await readFile(join(REPO_ROOT, 'apiservice', 'deployment.yaml'), 'utf8'));
+    const dep = parse(await readFile(join(REPO_ROOT, 'apiservice', 'base', 'deployment.yaml'), 'utf8'));
     assert.equal(dep.spec.template.spec.securityContext.runAsUser, Number(uid));
   });
 
@@ -202,7 +202,7 @@ describe('Dockerfile (static: no Docker engine here)', () => {
     assert.equal(pkg.bin.kubestellar, entrypoint[1], 'the entry point is the package\'s bin');
     const cmd = execForm(last(runtime, 'CMD')!.args);
     assert.deepEqual(cmd, ['serve', '--data-dir', '/data', '--bind-address', '0.0.0.0', '--port', '8443', '--storage', 'leveldb:///data/db']);
-    const dep = parse(await readFile(join(REPO_ROOT, 'apiservice', 'deployment.yaml'), 'utf8'));
+    const dep = parse(await readFile(join(REPO_ROOT, 'apiservice', 'base', 'deployment.yaml'), 'utf8'));
     // In a hosting cluster it also trusts the host's front proxy.
     const aggregated = ['--requestheader-from-cluster', '--tls-san', 'kubestellar-vwds.kubestellar-system.svc', '--tls-san', 'kubestellar-vwds.kubestellar-system.svc.cluster.local'];
     assert.deepEqual(dep.spec.template.spec.containers[0].args, [...cmd, ...aggregated], 'the Deployment passes the same arguments');

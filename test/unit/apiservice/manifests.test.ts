@@ -1,6 +1,8 @@
 /**
  * apiservice/: the manifests that deploy the server as an aggregated API server for
- * spaces.kubestellar.io/v1alpha1 (ARCHITECTURE §2, style §3.9, client-surface §12).
+ * spaces.kubestellar.io/v1alpha1 (ARCHITECTURE §2, style §3.9, client-surface §12), in the
+ * default variant: one replica on LevelDB, the objects of base/ as they are (etcd/ has its own
+ * suite, etcd-overlay.test.ts).
  *
  * Rendered with the real kubectl: `kubectl kustomize apiservice/` for the content, and the
  * acceptance command `kubectl apply --dry-run=client --validate=false -k apiservice/`, which still
@@ -9,59 +11,11 @@
  * /work/shared/TOOLS.md), or the one on PATH; skipped only when there is no kubectl at all.
  */
 import assert from 'node:assert/strict';
-import { accessSync, constants } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { kubectl, kubectlHome, pinnedKubectls, type KubectlBinary } from '../../helpers/kubectl.js';
-import { REPO_ROOT } from '../../helpers/server-process.js';
+import { join } from 'node:path';
+import { kubectl, kubectlHome } from '../../helpers/kubectl.js';
 import { startDiscoveryStub, type DiscoveryStub } from './discovery-stub.js';
-
-/** Manifests are untyped YAML. */
-type Obj = Record<string, any>;
-
-const DIR = join(REPO_ROOT, 'apiservice');
-const NAMESPACE = 'kubestellar-system';
-const LABEL = 'app.kubernetes.io/name';
-const LABEL_VALUE = 'kubestellar-vwds';
-
-function which(name: string): string | undefined {
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
-    if (dir === '') continue;
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return join(dir, name);
-    } catch {
-      /* not here */
-    }
-  }
-  return undefined;
-}
-
-/** Oldest and newest pinned kubectl, or the one on PATH. */
-function kubectls(): KubectlBinary[] {
-  const pinned = pinnedKubectls();
-  if (pinned.length > 0) return pinned.length <= 2 ? pinned : [pinned[0]!, pinned[pinned.length - 1]!];
-  const onPath = which('kubectl');
-  return onPath === undefined ? [] : [{ version: 'PATH', path: onPath }];
-}
-
-function parseStream(text: string): Obj[] {
-  return parseAllDocuments(text)
-    .map((doc, i) => {
-      assert.deepEqual(doc.errors, [], `document ${i} does not parse`);
-      return doc.toJS() as Obj | null;
-    })
-    .filter((o): o is Obj => o !== null);
-}
-
-const key = (o: Obj): string => `${o['kind']}/${o['metadata']?.['namespace'] ?? ''}/${o['metadata']?.['name']}`;
-
-function only(objects: Obj[], kind: string, name?: string): Obj {
-  const found = objects.filter((o) => o['kind'] === kind && (name === undefined || o['metadata']['name'] === name));
-  assert.equal(found.length, 1, `expected one ${kind}${name === undefined ? '' : ` ${name}`}, found ${found.length}`);
-  return found[0]!;
-}
+import { BASE_DIR, DIR, LABEL, LABEL_VALUE, NAMESPACE, key, kubectls, only, parseStream, type Obj } from './manifest-helpers.js';
 
 const binaries = kubectls();
 
@@ -85,13 +39,19 @@ describe('apiservice/ manifests', function () {
     await stub?.close();
   });
 
-  it('renders every file of kustomization.yaml, one object per file, and nothing from examples/', async () => {
-    const kustomization = parseStream(await readFile(join(DIR, 'kustomization.yaml'), 'utf8'))[0]!;
+  it('renders every file of base/kustomization.yaml, one object per file, and nothing from examples/ or etcd/', async () => {
+    // apiservice/ is base/ as it is: the objects sit in base/ so that etcd/ can build on them
+    // (kustomize refuses an overlay inside its base's directory).
+    const top = parseStream(await readFile(join(DIR, 'kustomization.yaml'), 'utf8'))[0]!;
+    assert.deepEqual(top['resources'], ['base']);
+    for (const field of ['patches', 'transformers', 'labels', 'images', 'namePrefix']) assert.equal(top[field], undefined, field);
+    assert.deepEqual((await readdir(DIR)).filter((f) => /\.ya?ml$/.test(f)), ['kustomization.yaml'], 'no manifest outside base/');
+    const kustomization = parseStream(await readFile(join(BASE_DIR, 'kustomization.yaml'), 'utf8'))[0]!;
     const listed: string[] = kustomization['resources'];
-    const onDisk = (await readdir(DIR)).filter((f) => /\.ya?ml$/.test(f) && f !== 'kustomization.yaml');
+    const onDisk = (await readdir(BASE_DIR)).filter((f) => /\.ya?ml$/.test(f) && f !== 'kustomization.yaml');
     assert.deepEqual([...listed].sort(), onDisk.sort(), 'every manifest is listed, and only those');
     for (const file of listed) {
-      const docs = parseStream(await readFile(join(DIR, file), 'utf8'));
+      const docs = parseStream(await readFile(join(BASE_DIR, file), 'utf8'));
       assert.equal(docs.length, 1, `${file} holds one object`);
     }
     assert.equal(objects.length, listed.length);
@@ -101,6 +61,7 @@ describe('apiservice/ manifests', function () {
       assert.equal(typeof o['metadata']?.['name'], 'string', key(o));
     }
     assert.ok(!objects.some((o) => o['metadata']['name'] === 'wds1-workload-editor'), 'examples/ is for the space, not the host');
+    assert.ok(!objects.some((o) => o['kind'] === 'StatefulSet' || o['metadata']['name'] === 'etcd'), 'etcd/ is a variant of its own');
   });
 
   it('has the kinds an aggregated API server needs', () => {
