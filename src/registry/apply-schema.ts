@@ -12,20 +12,36 @@ import {
 } from '../api/apply/index.js';
 import type { KubeObject } from '../api/object.js';
 import { builtinDefinitions, isBuiltinDefinition, resourceDefinitionName } from '../../openapi/index.js';
+import { inRequestVersion, versionOf } from './conversion.js';
 import type { ResourceDefinition } from './definition.js';
 
-const cache = new WeakMap<ResourceDefinition, ApplySchema>();
+const cache = new WeakMap<ResourceDefinition, Map<string, ApplySchema>>();
 
-export function applySchemaFor(def: ResourceDefinition): ApplySchema {
-  let schema = cache.get(def);
+/**
+ * The type model of `version` (default: the stored one). Versions share the stored version's
+ * model unless a built-in publishes its own definition for the version (autoscaling/v1 HPAs).
+ */
+export function applySchemaFor(def: ResourceDefinition, version = def.version): ApplySchema {
+  let byVersion = cache.get(def);
+  if (byVersion === undefined) cache.set(def, (byVersion = new Map()));
+  let schema = byVersion.get(version);
   if (schema === undefined) {
-    const name = resourceDefinitionName({ group: def.group, version: def.version, kind: def.kind });
+    const name = builtinDefinitionName(def, version);
     if (def.structuralSchema !== undefined) schema = schemaFromStructural(def.structuralSchema as never);
-    else if (isBuiltinDefinition(name)) schema = schemaFromOpenApiV2(builtinDefinitions().definitions as never, name);
+    else if (name !== undefined) schema = schemaFromOpenApiV2(builtinDefinitions().definitions as never, name);
     else schema = deducedSchema();
-    cache.set(def, schema);
+    byVersion.set(version, schema);
   }
   return schema;
+}
+
+/** The published definition of a built-in kind at `version`, else at its stored version; undefined for other kinds. */
+export function builtinDefinitionName(def: ResourceDefinition, version = def.version): string | undefined {
+  for (const v of version === def.version ? [version] : [version, def.version]) {
+    const name = resourceDefinitionName({ group: def.group, version: v, kind: def.kind });
+    if (isBuiltinDefinition(name)) return name;
+  }
+  return undefined;
 }
 
 /** What an endpoint's strategy resets, and so never records: status on the main resource, the rest on /status. */
@@ -44,7 +60,8 @@ export interface FieldManager {
 /**
  * The managedFields after a non-apply write (create, update, patch) by `manager`: it gains the
  * fields it set or changed, others lose those. An object the schema cannot type keeps its entries
- * as they were rather than failing the write.
+ * as they were rather than failing the write. Fields are tracked in the manager's version, as
+ * upstream's field manager does: objects of a kind with conversion are compared in that version.
  */
 export function managedFieldsAfterUpdate(
   def: ResourceDefinition,
@@ -53,12 +70,13 @@ export function managedFieldsAfterUpdate(
   manager: FieldManager,
   now: Date,
 ): ManagedFieldsEntry[] | undefined {
+  const version = versionOf(manager.apiVersion);
   try {
     const result = update({
-      live: live as never,
-      updated: updated as never,
+      live: (live && inRequestVersion(def, live, version)) as never,
+      updated: inRequestVersion(def, updated, version) as never,
       manager: manager.name,
-      schema: applySchemaFor(def),
+      schema: applySchemaFor(def, version),
       now,
       apiVersion: manager.apiVersion,
       ...(manager.subresource && { subresource: manager.subresource }),

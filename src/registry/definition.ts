@@ -57,7 +57,7 @@ export interface ResourceDefinition {
   readonly group: string;
   /** The version objects are stored in; the first one served. */
   readonly version: string;
-  /** Every version served; all share one schema until conversion exists. */
+  /** Every version served; all share the stored version's shape unless `conversion` says otherwise. */
   readonly versions: readonly string[];
   readonly kind: string;
   readonly listKind: string;
@@ -81,6 +81,27 @@ export interface ResourceDefinition {
   readonly nameValidator?: NameValidator;
   /** A review kind: create-only, answered with a computed status, never stored. */
   readonly review?: boolean;
+  /**
+   * For kinds whose served versions differ in shape (autoscaling HorizontalPodAutoscalers): how
+   * an object moves between a served version and the stored one. Without it, versions differ only
+   * in apiVersion (single-version built-ins, custom resources with conversion strategy None).
+   */
+  readonly conversion?: VersionConversion;
+}
+
+/**
+ * Conversion between the stored version (`ResourceDefinition.version`) and any served version,
+ * as kube-apiserver converts between the external versions and its internal one. Both functions
+ * are called for every served version, the stored one included, and must not mutate their input
+ * (watch events share one decoded object among watchers). `fromStored(obj, storedVersion)` must
+ * give back what `toStored` stored unchanged: reads of the stored version are served straight
+ * from the stored bytes.
+ */
+export interface VersionConversion {
+  /** An object in `version`'s shape (a request body, a patched object) in the stored version's shape, with its apiVersion. */
+  toStored(obj: KubeObject, version: string): KubeObject;
+  /** A stored object in `version`'s shape, with that version's apiVersion. */
+  fromStored(obj: KubeObject, version: string): KubeObject;
 }
 
 /** Where replicas live for the `scale` subresource (autoscaling/v1 Scale). */

@@ -5,7 +5,8 @@
  * under Ignore. Runs on every create, update and patch result, before the strategy.
  */
 import type { KubeObject } from '../api/object.js';
-import { builtinDefinitions, isBuiltinDefinition, resourceDefinitionName } from '../../openapi/index.js';
+import { builtinDefinitions } from '../../openapi/index.js';
+import { builtinDefinitionName } from './apply-schema.js';
 import type { ResourceDefinition } from './definition.js';
 import {
   decideFieldValidation,
@@ -22,28 +23,33 @@ export interface SchemaCheckInput {
   /** Duplicate-field paths found in the raw body (JSON bodies only). */
   readonly duplicates: readonly string[];
   readonly verb: WriteVerb;
+  /** The version the object is in (the request's); default the stored one. */
+  readonly version?: string;
 }
 
-const definitionNames = new WeakMap<ResourceDefinition, string | undefined>();
+const definitionNames = new WeakMap<ResourceDefinition, Map<string, string | undefined>>();
 
-function builtinName(def: ResourceDefinition): string | undefined {
-  if (!definitionNames.has(def)) {
-    const name = resourceDefinitionName({ group: def.group, version: def.version, kind: def.kind });
-    definitionNames.set(def, isBuiltinDefinition(name) ? name : undefined);
-  }
-  return definitionNames.get(def);
+function builtinName(def: ResourceDefinition, version: string): string | undefined {
+  let byVersion = definitionNames.get(def);
+  if (byVersion === undefined) definitionNames.set(def, (byVersion = new Map()));
+  if (!byVersion.has(version)) byVersion.set(version, builtinDefinitionName(def, version));
+  return byVersion.get(version);
 }
 
-/** Checks and trims `obj` in place; returns the warnings to send, or throws the StatusError to answer. */
+/**
+ * Checks and trims `obj` in place, against the schema of the version it is in; returns the
+ * warnings to send, or throws the StatusError to answer.
+ */
 export function checkSchema(def: ResourceDefinition, obj: KubeObject, input: SchemaCheckInput): string[] {
+  const version = input.version ?? def.version;
   let unknown: string[] = [];
   if (def.structuralSchema !== undefined) {
     unknown = pruneUnknownFields(def.structuralSchema as JSONSchemaProps, obj);
   } else {
-    const name = builtinName(def);
+    const name = builtinName(def, version);
     if (name !== undefined) {
       const result = validateAgainstSchema(builtinDefinitions().definitions, name, obj, { prune: true });
-      if (result.errors.length > 0) throw decodeError({ version: def.version, kind: def.kind }, result.errors);
+      if (result.errors.length > 0) throw decodeError({ version, kind: def.kind }, result.errors);
       unknown = result.unknownFields;
     }
   }

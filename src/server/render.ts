@@ -4,6 +4,7 @@
  */
 import { badRequest } from '../api/errors.js';
 import type { KubeList, KubeObject } from '../api/object.js';
+import { toServedVersion, versionOf } from '../registry/conversion.js';
 import type { ResourceDefinition } from '../registry/definition.js';
 import type { Rendering } from './negotiate.js';
 
@@ -19,7 +20,18 @@ function partial(obj: KubeObject, version: string): KubeObject {
   return { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${version}`, metadata: obj.metadata };
 }
 
-export function tableOf(def: Pick<ResourceDefinition, 'columns'>, items: KubeObject[], listMeta: KubeList['metadata'], version: string, include: IncludeObject): object {
+/**
+ * Cells come from the objects as given (the stored version, which the columns are written for);
+ * `served` turns an object into the requested version for rows that embed it whole.
+ */
+export function tableOf(
+  def: Pick<ResourceDefinition, 'columns'>,
+  items: KubeObject[],
+  listMeta: KubeList['metadata'],
+  version: string,
+  include: IncludeObject,
+  served: (obj: KubeObject) => KubeObject = (obj) => obj,
+): object {
   return {
     kind: 'Table',
     apiVersion: `meta.k8s.io/${version}`,
@@ -33,18 +45,25 @@ export function tableOf(def: Pick<ResourceDefinition, 'columns'>, items: KubeObj
     })),
     rows: items.map((obj) => {
       const row: { cells: unknown[]; object?: KubeObject } = { cells: def.columns.map((c) => c.cell(obj) ?? null) };
-      if (include === 'Object') row.object = obj;
+      if (include === 'Object') row.object = served(obj);
       else if (include === 'Metadata') row.object = partial(obj, version);
       return row;
     }),
   };
 }
 
-/** Objects are stored once and served in whichever version the request named. */
-function inVersion(obj: KubeObject, apiVersion: string | undefined): KubeObject {
-  return apiVersion === undefined || obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
+/**
+ * Objects are stored once and served in whichever version the request named: converted for kinds
+ * with conversion, else relabelled. Metadata-only renderings take the stored object's metadata,
+ * as upstream takes them from its internal object.
+ */
+function servedIn(def: ResourceDefinition, apiVersion: string | undefined): (obj: KubeObject) => KubeObject {
+  if (apiVersion === undefined) return (obj) => obj;
+  const version = versionOf(apiVersion);
+  return (obj) => toServedVersion(def, obj, version);
 }
 
+/** `input` is a stored object; `apiVersion` the group/version of the request. */
 export function renderObject(
   def: ResourceDefinition,
   input: KubeObject,
@@ -52,14 +71,14 @@ export function renderObject(
   include: IncludeObject,
   apiVersion?: string,
 ): object {
-  const obj = inVersion(input, apiVersion);
+  const served = servedIn(def, apiVersion);
   switch (rendering.as) {
     case 'object':
-      return obj;
+      return served(input);
     case 'Table':
-      return tableOf(def, [obj], { resourceVersion: obj.metadata.resourceVersion ?? '' }, rendering.version, include);
+      return tableOf(def, [input], { resourceVersion: input.metadata.resourceVersion ?? '' }, rendering.version, include, served);
     default:
-      return partial(obj, rendering.version);
+      return partial(input, rendering.version);
   }
 }
 
@@ -70,21 +89,20 @@ export function renderList(
   include: IncludeObject,
   apiVersion?: string,
 ): object {
-  const list =
-    apiVersion === undefined || input.apiVersion === apiVersion
-      ? input
-      : { ...input, apiVersion, items: input.items.map((o) => inVersion(o, apiVersion)) };
+  const served = servedIn(def, apiVersion);
   switch (rendering.as) {
     case 'object':
-      return list;
+      return apiVersion === undefined || (input.apiVersion === apiVersion && def.conversion === undefined)
+        ? input
+        : { ...input, apiVersion, items: input.items.map(served) };
     case 'Table':
-      return tableOf(def, list.items, list.metadata, rendering.version, include);
+      return tableOf(def, input.items, input.metadata, rendering.version, include, served);
     default:
       return {
         kind: 'PartialObjectMetadataList',
         apiVersion: `meta.k8s.io/${rendering.version}`,
-        metadata: list.metadata,
-        items: list.items.map((o) => partial(o, rendering.version)),
+        metadata: input.metadata,
+        items: input.items.map((o) => partial(o, rendering.version)),
       };
   }
 }

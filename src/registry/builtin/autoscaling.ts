@@ -1,22 +1,18 @@
 /**
- * autoscaling HorizontalPodAutoscalers, served as v2 (preferred, stored) and v1.
- *
- * Limitation: a definition has one schema for all its versions and there is no conversion yet,
- * so a v1-shaped body (`targetCPUUtilizationPercentage`) is stored as sent and read back as is
- * from either version. Defaulting and the printer recognise both shapes: v2-only defaults (the
- * 80% CPU metric, behavior policies) are applied only to v2-shaped objects, and the TARGETS
- * cell reads either `metrics` or `targetCPUUtilizationPercentage`.
+ * autoscaling HorizontalPodAutoscalers, served as v2 (preferred, stored) and v1. A v1 object is
+ * converted to v2 on the way in and back on the way out (hpa-conversion.ts), so defaulting,
+ * validation and the printer only ever see the v2 shape.
  */
 import { fieldErrors, type FieldError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
+import { isPathSegmentName } from '../../api/names.js';
 import { ageColumn, nameColumn } from '../columns.js';
 import type { ResourceDefinition } from '../definition.js';
 import { NONE } from './cells.js';
-import { atLeast, oneOf, requiredString } from './checks.js';
+import { atLeast, dnsLabel, requiredString } from './checks.js';
 import { arr, child, column, define, kindStrategy, num, rec, recs, setDefault, specOf, statusOf, str, type Obj } from './helpers.js';
-
-/** A v1-shaped object: sent to autoscaling/v1, or carrying its CPU target field. */
-export const isV1Shaped = (o: KubeObject): boolean => o.apiVersion === 'autoscaling/v1' || specOf(o)['targetCPUUtilizationPercentage'] !== undefined;
+import { hpaConversion } from './hpa-conversion.js';
+import { quantityValue } from './pod-template.js';
 
 const SCALE_UP = { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Pods', value: 4, periodSeconds: 15 }, { type: 'Percent', value: 100, periodSeconds: 15 }] };
 const SCALE_DOWN = { stabilizationWindowSeconds: 300, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] };
@@ -31,7 +27,6 @@ function scalingRules(given: unknown, defaults: Obj): Obj {
 function defaultHPA(o: KubeObject): void {
   const spec = child(o, 'spec');
   setDefault(spec, 'minReplicas', 1);
-  if (isV1Shaped(o)) return;
   if (arr(spec['metrics']).length === 0) {
     spec['metrics'] = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }];
   }
@@ -42,17 +37,121 @@ function defaultHPA(o: KubeObject): void {
   }
 }
 
+const present = (v: unknown): boolean => v !== undefined && v !== null;
+const METRIC_SOURCE_TYPES = ['ContainerResource', 'External', 'Object', 'Pods', 'Resource'];
+/** The source field each metric type must populate, in the order upstream checks them. */
+const SOURCE_FIELDS = ['object', 'external', 'pods', 'resource', 'containerResource'];
+const FIELD_OF_TYPE: Record<string, string> = { Object: 'object', Pods: 'pods', Resource: 'resource', External: 'external', ContainerResource: 'containerResource' };
+
+/** ValidateCrossVersionObjectReference. */
+function crossVersionRef(path: string, v: unknown): FieldError[] {
+  const ref = rec(v) ?? {};
+  const errs: FieldError[] = [];
+  for (const key of ['kind', 'name']) {
+    const value = str(ref[key]);
+    if (value === '') errs.push(...requiredString(`${path}.${key}`, ref[key]));
+    else errs.push(...isPathSegmentName(value).map((m) => fieldErrors.invalid(`${path}.${key}`, value, m)));
+  }
+  return errs;
+}
+
+function metricIdentifier(path: string, v: unknown): FieldError[] {
+  const name = str(rec(v)?.['name']);
+  if (name === '') return [fieldErrors.required(`${path}.name`, 'must specify a metric name')];
+  return isPathSegmentName(name).map((m) => fieldErrors.invalid(`${path}.name`, name, m));
+}
+
+/** validateMetricTarget: a known type, positive quantities, a utilization of at least 1%. */
+function metricTarget(path: string, t: Obj): FieldError[] {
+  const errs: FieldError[] = [];
+  const type = t['type'];
+  if (!present(type) || type === '') errs.push(fieldErrors.required(`${path}.type`, 'must specify a metric target type'));
+  if (type !== 'Utilization' && type !== 'Value' && type !== 'AverageValue') {
+    errs.push(fieldErrors.invalid(`${path}.type`, type ?? '', 'must be either Utilization, Value, or AverageValue'));
+  }
+  for (const key of ['value', 'averageValue']) {
+    if (present(t[key]) && !(quantityValue(t[key]) > 0)) errs.push(fieldErrors.invalid(`${path}.${key}`, t[key], 'must be positive'));
+  }
+  const utilization = t['averageUtilization'];
+  if (typeof utilization === 'number' && utilization < 1) errs.push(fieldErrors.invalid(`${path}.averageUtilization`, utilization, 'must be greater than 0'));
+  return errs;
+}
+
+/** The checks of one metric source, after validate{Object,External,Pods,Resource,ContainerResource}Source. */
+function metricSource(field: string, path: string, src: Obj): FieldError[] {
+  const t = rec(src['target']) ?? {};
+  const targetPath = `${path}.target`;
+  const errs: FieldError[] = [];
+  const utilizationOrValue = (): void => {
+    errs.push(...metricTarget(targetPath, t));
+    if (!present(t['averageUtilization']) && !present(t['averageValue'])) {
+      errs.push(fieldErrors.required(`${targetPath}.averageUtilization`, 'must set either a target raw value or a target utilization'));
+    }
+    if (present(t['averageUtilization']) && present(t['averageValue'])) {
+      errs.push(fieldErrors.forbidden(`${targetPath}.averageValue`, 'may not set both a target raw value and a target utilization'));
+    }
+  };
+  switch (field) {
+    case 'object':
+      errs.push(...crossVersionRef(`${path}.describedObject`, src['describedObject']), ...metricIdentifier(`${path}.metric`, src['metric']), ...metricTarget(targetPath, t));
+      if (!present(t['value']) && !present(t['averageValue'])) errs.push(fieldErrors.required(`${targetPath}.averageValue`, 'must set either a target value or averageValue'));
+      break;
+    case 'external':
+      errs.push(...metricIdentifier(`${path}.metric`, src['metric']), ...metricTarget(targetPath, t));
+      if (!present(t['value']) && !present(t['averageValue'])) {
+        errs.push(fieldErrors.required(`${targetPath}.averageValue`, 'must set either a target value for metric or a per-pod target'));
+      }
+      if (present(t['value']) && present(t['averageValue'])) {
+        errs.push(fieldErrors.forbidden(`${targetPath}.value`, 'may not set both a target value for metric and a per-pod target'));
+      }
+      break;
+    case 'pods':
+      errs.push(...metricIdentifier(`${path}.metric`, src['metric']), ...metricTarget(targetPath, t));
+      if (!present(t['averageValue'])) errs.push(fieldErrors.required(`${targetPath}.averageValue`, 'must specify a positive target averageValue'));
+      break;
+    case 'resource':
+      if (str(src['name']) === '') errs.push(fieldErrors.required(`${path}.name`, 'must specify a resource name'));
+      utilizationOrValue();
+      break;
+    case 'containerResource': {
+      if (str(src['name']) === '') errs.push(fieldErrors.required(`${path}.name`, 'must specify a resource name'));
+      const container = str(src['container']);
+      if (container === '') errs.push(fieldErrors.required(`${path}.container`, 'must specify a container'));
+      else errs.push(...dnsLabel(`${path}.container`, container));
+      utilizationOrValue();
+      break;
+    }
+  }
+  return errs;
+}
+
+/** validateMetricSpec: a known type, its source populated and checked, no other source. */
+function metricSpec(path: string, m: Obj): FieldError[] {
+  const errs: FieldError[] = [];
+  const type = m['type'];
+  if (!present(type) || type === '') errs.push(fieldErrors.required(`${path}.type`, 'must specify a metric source type'));
+  if (typeof type !== 'string' || !METRIC_SOURCE_TYPES.includes(type)) errs.push(fieldErrors.notSupported(`${path}.type`, type ?? '', METRIC_SOURCE_TYPES));
+  const populated = SOURCE_FIELDS.filter((f) => present(m[f]));
+  // Like upstream, only the first populated source is checked; the others are forbidden below.
+  if (populated[0] !== undefined) errs.push(...metricSource(populated[0], `${path}.${populated[0]}`, rec(m[populated[0]]) ?? {}));
+  const expected = typeof type === 'string' ? FIELD_OF_TYPE[type] : undefined;
+  if (expected === undefined) errs.push(fieldErrors.notSupported(`${path}.type`, type ?? '', METRIC_SOURCE_TYPES));
+  else if (!present(m[expected])) errs.push(fieldErrors.required(`${path}.${expected}`, 'must populate information for the given metric source'));
+  if (populated.length !== 1) {
+    for (const f of populated) if (f !== expected) errs.push(fieldErrors.forbidden(`${path}.${f}`, 'must populate the given metric source only'));
+  }
+  return errs;
+}
+
 function validateHPA(o: KubeObject): FieldError[] {
   const spec = specOf(o);
-  const ref = rec(spec['scaleTargetRef']) ?? {};
-  const errs = [...requiredString('spec.scaleTargetRef.kind', ref['kind']), ...requiredString('spec.scaleTargetRef.name', ref['name'])];
-  errs.push(...atLeast('spec.minReplicas', spec['minReplicas'], 1));
+  const errs = atLeast('spec.minReplicas', spec['minReplicas'], 1);
   const max = num(spec['maxReplicas']) ?? 0;
   if (max < 1) errs.push(fieldErrors.invalid('spec.maxReplicas', max, 'must be greater than 0'));
   const min = num(spec['minReplicas']);
   if (min !== undefined && max < min) errs.push(fieldErrors.invalid('spec.maxReplicas', max, 'must be greater than or equal to `minReplicas`'));
-  if (isV1Shaped(o)) return [...errs, ...atLeast('spec.targetCPUUtilizationPercentage', spec['targetCPUUtilizationPercentage'], 1)];
-  recs(spec['metrics']).forEach((m, i) => errs.push(...oneOf(`spec.metrics[${i}].type`, m['type'] ?? '', ['Object', 'Pods', 'Resource', 'ContainerResource', 'External'])));
+  errs.push(...crossVersionRef('spec.scaleTargetRef', spec['scaleTargetRef']));
+  recs(spec['metrics']).forEach((m, i) => errs.push(...metricSpec(`spec.metrics[${i}]`, m)));
   return errs;
 }
 
@@ -91,10 +190,6 @@ function formatMetric(spec: Obj, status: Obj | undefined): string {
 /** TARGETS: up to two metrics, then `+ N more...`; `<none>` without metrics. */
 export function hpaTargets(o: KubeObject): string {
   const spec = specOf(o);
-  if (isV1Shaped(o)) {
-    const current = num(statusOf(o)['currentCPUUtilizationPercentage']);
-    return `cpu: ${current !== undefined ? `${current}%` : '<unknown>'}/${num(spec['targetCPUUtilizationPercentage']) ?? 80}%`;
-  }
   const metrics = recs(spec['metrics']);
   if (metrics.length === 0) return NONE;
   const statuses = recs(statusOf(o)['currentMetrics']);
@@ -129,9 +224,11 @@ export const horizontalpodautoscalers: ResourceDefinition = define({
     statusSubresource: true,
     generation: false,
     defaults: defaultHPA,
-    initialStatus: (o) => (isV1Shaped(o) ? { currentReplicas: 0, desiredReplicas: 0 } : { desiredReplicas: 0 }),
+    // kube resets status to the zero struct, which v2 writes as these two fields.
+    initialStatus: () => ({ desiredReplicas: 0, currentMetrics: null }),
     validate: validateHPA,
   }),
+  conversion: hpaConversion,
 });
 
 export const autoscalingResources: readonly ResourceDefinition[] = [horizontalpodautoscalers];

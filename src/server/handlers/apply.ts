@@ -3,6 +3,8 @@
  * manager's whole intent; the apply engine merges it into the live object under the schema,
  * records ownership in managedFields, and refuses to take fields another manager owns with a
  * different value unless `force=true` (409 with one cause per field). A missing object is created.
+ * Like other patches, apply works on the object in the version of the URL, converted back to the
+ * stored version afterwards.
  */
 import { parse as parseYaml } from 'yaml';
 import { badRequest, fieldErrors, invalid, isStatusError } from '../../api/errors.js';
@@ -10,6 +12,7 @@ import { isPlainObject, type KubeObject } from '../../api/object.js';
 import { applyWithLastApplied } from '../../api/apply/index.js';
 import { apiVersionOf } from '../../registry/definition.js';
 import { applySchemaFor, resetFieldsFor } from '../../registry/apply-schema.js';
+import { inRequestVersion, toStoredVersion } from '../../registry/conversion.js';
 import { readBody } from '../body.js';
 import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
@@ -46,21 +49,24 @@ export async function handleApply(ctx: ResourceContext): Promise<void> {
   const dryRun = isDryRun(ctx.query, 'patch');
   const config = parseConfig(ctx, await readBody(ctx.req));
   const subresource = ctx.info.subresource === 'status' ? 'status' : undefined;
+  const version = ctx.info.version;
   const common = {
     config,
     manager,
     force,
-    schema: applySchemaFor(ctx.def),
+    schema: applySchemaFor(ctx.def, version),
     now: new Date(),
     apiVersion: ctx.apiVersion,
     ...(subresource && { subresource }),
     resetFields: resetFieldsFor(ctx.def, subresource),
     objectRef: `${ctx.info.namespace}/${ctx.info.name}; ${ctx.apiVersion}, Kind=${ctx.def.kind}`,
   };
-  const merge = (live: KubeObject | undefined): KubeObject => {
+  const merge = (stored: KubeObject | undefined): KubeObject => {
+    const live = stored && inRequestVersion(ctx.def, stored, version);
     const result = applyWithLastApplied({ ...common, live });
     if (!result.ok) throw result.error;
-    return { ...(result.object as KubeObject), metadata: { ...(result.object as KubeObject).metadata, managedFields: result.managedFields } };
+    const merged = { ...(result.object as KubeObject), metadata: { ...(result.object as KubeObject).metadata, managedFields: result.managedFields } };
+    return toStoredVersion(ctx.def, merged, version);
   };
   const { namespace, name } = ctx.info;
   let out: KubeObject;

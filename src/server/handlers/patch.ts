@@ -1,7 +1,8 @@
 /**
  * patch: JSON patch, JSON merge patch and strategic merge patch, applied to the current object
- * inside a guaranteed update (a lost race re-reads and re-applies). Server-side apply arrives
- * with its own issue; until then its media type is refused like any unknown patch type.
+ * inside a guaranteed update (a lost race re-reads and re-applies). As upstream, the patch
+ * applies to the object in the version of the URL, which is then converted back to the stored
+ * version. Server-side apply (its own media type) is handled in apply.ts.
  */
 import { badRequest, unsupportedMediaType } from '../../api/errors.js';
 import { isPlainObject, type KubeObject } from '../../api/object.js';
@@ -10,6 +11,7 @@ import { applyMergePatch } from '../../api/patch/merge-patch.js';
 import { strategicMergeUnsupported } from '../../api/patch/patch-meta.js';
 import { discardNulls } from '../../api/patch/strategic-clean.js';
 import { applyStrategicMergePatch } from '../../api/patch/strategic-merge.js';
+import { inRequestVersion, toStoredVersion } from '../../registry/conversion.js';
 import { strategicPatchMeta } from '../../registry/patch-meta.js';
 import { handleApply } from './apply.js';
 import { mediaTypeOf, readBody } from '../body.js';
@@ -38,7 +40,8 @@ export async function handlePatch(ctx: ResourceContext): Promise<void> {
   const type = mediaTypeOf(ctx.req);
   if (type === APPLY_PATCH) return handleApply(ctx);
   if (!PATCH_TYPES.includes(type)) throw unsupportedMediaType([...PATCH_TYPES, APPLY_PATCH]);
-  const meta = type === STRATEGIC_PATCH ? strategicPatchMeta(ctx.def) : undefined;
+  const version = ctx.info.version;
+  const meta = type === STRATEGIC_PATCH ? strategicPatchMeta(ctx.def, version) : undefined;
   if (type === STRATEGIC_PATCH && meta === undefined) throw strategicMergeUnsupported();
   const mode = fieldValidationOf(ctx, 'patch');
   const raw = await readBody(ctx.req);
@@ -46,7 +49,8 @@ export async function handlePatch(ctx: ResourceContext): Promise<void> {
   const duplicates = type === JSON_PATCH ? [] : findDuplicateFields(raw.toString('utf8'));
   let warnings: string[] = [];
 
-  const apply = (current: KubeObject): KubeObject => {
+  const apply = (stored: KubeObject): KubeObject => {
+    const current = inRequestVersion(ctx.def, stored, version);
     let result: unknown;
     if (type === JSON_PATCH) result = applyJsonPatch(current, patch);
     else if (type === MERGE_PATCH) result = applyMergePatch(current, patch);
@@ -59,8 +63,8 @@ export async function handlePatch(ctx: ResourceContext): Promise<void> {
     const obj = result as KubeObject;
     if (!isPlainObject(obj.metadata)) obj.metadata = {};
     checkIdentity(ctx, obj, current);
-    warnings = checkSchema(ctx.def, obj, { mode, duplicates, verb: 'patch' });
-    return obj;
+    warnings = checkSchema(ctx.def, obj, { mode, duplicates, verb: 'patch', version });
+    return toStoredVersion(ctx.def, obj, version);
   };
   const sub = ctx.info.subresource;
   const updated = await ctx.store.guaranteedUpdate(ctx.info.namespace, ctx.info.name, apply, {

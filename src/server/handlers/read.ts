@@ -1,11 +1,11 @@
 /**
- * get and list. A plain JSON read of a single-version resource is served from the stored bytes
- * (no parse, no re-serialization), and a plain list is streamed page by page; selectors, Tables
- * and metadata-only renderings go through decoded objects.
+ * get and list. A plain JSON read in the version objects are stored in is served from the stored
+ * bytes (no parse, no re-serialization), and a plain list is streamed page by page; other
+ * versions, selectors, Tables and metadata-only renderings go through decoded objects.
  */
 import { badRequest } from '../../api/errors.js';
 import { encodeContinue, planList } from '../../api/resource-version.js';
-import { apiVersionOf } from '../../registry/definition.js';
+import { servesStoredBytes } from '../../registry/conversion.js';
 import type { JsonPage } from '../../registry/store.js';
 import { negotiateRendering, type Rendering } from '../negotiate.js';
 import { parseIncludeObject, renderList, renderObject } from '../render.js';
@@ -13,14 +13,14 @@ import { drained, sendJson, writeBody, type ResourceContext } from './context.js
 import { predicateOf, readQueryOf } from './list-options.js';
 
 /** Stored bytes can be sent as they are only when nothing about them changes in rendering. */
-function servesStoredBytes(ctx: ResourceContext, rendering: Rendering): boolean {
-  return rendering.as === 'object' && ctx.def.versions.length === 1 && ctx.apiVersion === apiVersionOf(ctx.def.group, ctx.def.version);
+function sendsStoredBytes(ctx: ResourceContext, rendering: Rendering): boolean {
+  return rendering.as === 'object' && servesStoredBytes(ctx.def, ctx.info.version);
 }
 
 export async function handleGet(ctx: ResourceContext): Promise<void> {
   const rendering = negotiateRendering(ctx.req.headers.accept, false);
   const include = parseIncludeObject(ctx.query.get('includeObject'));
-  if (servesStoredBytes(ctx, rendering)) {
+  if (sendsStoredBytes(ctx, rendering)) {
     const bytes = await ctx.store.getJson(ctx.info.namespace, ctx.info.name);
     writeBody(ctx.res, 200, bytes);
     return;
@@ -41,7 +41,7 @@ export async function handleList(ctx: ResourceContext): Promise<void> {
     ...(readQuery.limit && { limit: readQuery.limit }),
     ...(plan.continueKey !== undefined && { continueKey: plan.continueKey }),
   };
-  if (predicate === undefined && servesStoredBytes(ctx, rendering)) {
+  if (predicate === undefined && sendsStoredBytes(ctx, rendering)) {
     await streamList(ctx, ctx.store.scanJson(ctx.info.namespace, options));
     return;
   }

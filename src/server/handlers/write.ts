@@ -1,9 +1,10 @@
 /**
- * create, update and delete: decode the body, check it names the resource of the URL, hand it
- * to the store, render the result.
+ * create, update and delete: decode the body, check it names the resource of the URL, convert it
+ * to the stored version, hand it to the store, render the result in the request's version.
  */
 import { badRequest, isStatusError } from '../../api/errors.js';
 import { isPlainObject, type KubeObject } from '../../api/object.js';
+import { toStoredVersion, toServedVersion } from '../../registry/conversion.js';
 import { apiVersionOf } from '../../registry/definition.js';
 import type { DeleteOptions } from '../../registry/store.js';
 import { decodeStructured, mediaTypeOf, readBody } from '../body.js';
@@ -16,8 +17,8 @@ import { predicateOf } from './list-options.js';
 
 /**
  * Decodes an object body, checks its apiVersion and kind against the URL, and runs the schema
- * check (typed decoding, unknown and duplicate fields per fieldValidation); warnings go into
- * the response's Warning header.
+ * check of the URL's version (typed decoding, unknown and duplicate fields per fieldValidation);
+ * warnings go into the response's Warning header. The object stays in the URL's version.
  */
 export async function objectBody(ctx: ResourceContext, verb: 'create' | 'update'): Promise<KubeObject> {
   const mode = fieldValidationOf(ctx, verb);
@@ -38,20 +39,20 @@ export async function objectBody(ctx: ResourceContext, verb: 'create' | 'update'
   if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
   else if (!isPlainObject(obj.metadata)) throw badRequest('metadata must be an object');
   const duplicates = mediaType === 'application/json' || mediaType === '' ? findDuplicateFields(raw.toString('utf8')) : [];
-  setWarnings(ctx.res, checkSchema(ctx.def, obj, { mode, duplicates, verb }));
+  setWarnings(ctx.res, checkSchema(ctx.def, obj, { mode, duplicates, verb, version: ctx.info.version }));
   return obj;
 }
 
 export async function handleCreate(ctx: ResourceContext): Promise<void> {
   const rendering = negotiateRendering(ctx.req.headers.accept, false);
-  const obj = await objectBody(ctx, 'create');
+  const obj = toStoredVersion(ctx.def, await objectBody(ctx, 'create'), ctx.info.version);
   const created = await ctx.store.create(ctx.info.namespace, obj, { dryRun: isDryRun(ctx.query, 'create'), manager: fieldManagerOf(ctx), ...(ctx.admit && { admit: ctx.admit }) });
   sendJson(ctx.res, 201, renderObject(ctx.def, created, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));
 }
 
 export async function handleUpdate(ctx: ResourceContext): Promise<void> {
   const rendering = negotiateRendering(ctx.req.headers.accept, false);
-  const obj = await objectBody(ctx, 'update');
+  const obj = toStoredVersion(ctx.def, await objectBody(ctx, 'update'), ctx.info.version);
   const sub = ctx.info.subresource;
   const subresource = sub === 'status' || sub === 'finalize' ? sub : undefined;
   const updated = subresource
@@ -82,11 +83,7 @@ async function deleteOptionsOf(ctx: ResourceContext): Promise<DeleteOptions> {
 export async function handleDelete(ctx: ResourceContext): Promise<void> {
   const options = await deleteOptionsOf(ctx);
   const obj = await ctx.store.delete(ctx.info.namespace, ctx.info.name, options);
-  if (obj.metadata.deletionTimestamp !== undefined) {
-    sendJson(ctx.res, 202, obj);
-    return;
-  }
-  sendJson(ctx.res, 200, obj);
+  sendJson(ctx.res, obj.metadata.deletionTimestamp !== undefined ? 202 : 200, toServedVersion(ctx.def, obj, ctx.info.version));
 }
 
 export async function handleDeleteCollection(ctx: ResourceContext): Promise<void> {
@@ -101,5 +98,6 @@ export async function handleDeleteCollection(ctx: ResourceContext): Promise<void
       if (!isStatusError(err, 'NotFound')) throw err;
     }
   }
-  sendJson(ctx.res, 200, { ...list, items: deleted });
+  const served = deleted.map((o) => toServedVersion(ctx.def, o, ctx.info.version));
+  sendJson(ctx.res, 200, { ...list, apiVersion: ctx.apiVersion, items: served });
 }

@@ -6,6 +6,7 @@
 import { appsMessages } from './apps.js';
 import { authenticationMessages } from './authentication.js';
 import { authorizationMessages } from './authorization.js';
+import { autoscalingMessages } from './autoscaling.js';
 import { batchMessages } from './batch.js';
 import { coreContainerMessages } from './core-container.js';
 import { coreObjectsMessages } from './core-objects.js';
@@ -29,6 +30,7 @@ export const messageTable: MessageTable = {
   ...coreStatusMessages,
   ...appsMessages,
   ...batchMessages,
+  ...autoscalingMessages,
   ...rbacMessages,
   ...authenticationMessages,
   ...authorizationMessages,
@@ -45,6 +47,8 @@ export const PROTO_PACKAGES: Readonly<Record<string, string>> = {
   'core.v1': 'k8s.io.api.core.v1',
   'apps.v1': 'k8s.io.api.apps.v1',
   'batch.v1': 'k8s.io.api.batch.v1',
+  'autoscaling.v1': 'k8s.io.api.autoscaling.v1',
+  'autoscaling.v2': 'k8s.io.api.autoscaling.v2',
   'rbac.v1': 'k8s.io.api.rbac.v1',
   'authentication.v1': 'k8s.io.api.authentication.v1',
   'authorization.v1': 'k8s.io.api.authorization.v1',
@@ -65,6 +69,8 @@ export const ROOT_MESSAGES: ReadonlySet<string> = new Set([
   'apps.v1.Deployment',
   'batch.v1.Job',
   'batch.v1.CronJob',
+  'autoscaling.v1.HorizontalPodAutoscaler',
+  'autoscaling.v2.HorizontalPodAutoscaler',
   'rbac.v1.Role',
   'rbac.v1.ClusterRole',
   'rbac.v1.RoleBinding',

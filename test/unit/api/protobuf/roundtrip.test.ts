@@ -149,6 +149,57 @@ const CASES: Record<string, KubeObject> = {
     metadata: { creationTimestamp: '2025-03-04T05:06:07Z' },
     status: { userInfo: { username: 'alice', groups: ['system:authenticated'], extra: { scopes: ['a', 'b'] } } },
   },
+  'HorizontalPodAutoscaler v1 (kubectl autoscale, older kubectl)': {
+    kind: 'HorizontalPodAutoscaler',
+    apiVersion: 'autoscaling/v1',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: { scaleTargetRef: { kind: 'Deployment', name: 'web', apiVersion: 'apps/v1' }, minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 50 },
+    status: { currentReplicas: 0, desiredReplicas: 0 },
+  },
+  'HorizontalPodAutoscaler v2 with every metric source and behavior': {
+    kind: 'HorizontalPodAutoscaler',
+    apiVersion: 'autoscaling/v2',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: {
+      scaleTargetRef: { kind: 'Deployment', name: 'web' },
+      minReplicas: 1,
+      maxReplicas: 3,
+      metrics: [
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } },
+        { type: 'Pods', pods: { metric: { name: 'rps', selector: { matchLabels: { a: 'b' } } }, target: { type: 'AverageValue', averageValue: '1k' } } },
+        { type: 'Object', object: { describedObject: { kind: 'Ingress', name: 'main', apiVersion: 'networking.k8s.io/v1' }, target: { type: 'Value', value: '10' }, metric: { name: 'hits' } } },
+        { type: 'ContainerResource', containerResource: { name: 'memory', target: { type: 'AverageValue', averageValue: '100Mi' }, container: 'app' } },
+        { type: 'External', external: { metric: { name: 'queue' }, target: { type: 'AverageValue', averageValue: '30' } } },
+      ],
+      behavior: {
+        scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Pods', value: 4, periodSeconds: 15 }] },
+        scaleDown: { policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }], tolerance: '50m' },
+      },
+    },
+    status: {
+      observedGeneration: 2,
+      lastScaleTime: '2025-03-04T05:06:07Z',
+      currentReplicas: 2,
+      desiredReplicas: 3,
+      currentMetrics: [
+        { type: 'Resource', resource: { name: 'cpu', current: { averageValue: '250m', averageUtilization: 40 } } },
+        { type: 'External', external: { metric: { name: 'queue' }, current: { value: '12' } } },
+      ],
+      conditions: [{ type: 'AbleToScale', status: 'True', lastTransitionTime: '2025-03-04T05:06:07Z', reason: 'ReadyForNewScale', message: 'ok' }],
+    },
+  },
+  'HorizontalPodAutoscaler v2 as kubectl autoscale sends it (nil currentMetrics is null)': {
+    kind: 'HorizontalPodAutoscaler',
+    apiVersion: 'autoscaling/v2',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: {
+      scaleTargetRef: { kind: 'Deployment', name: 'web', apiVersion: 'apps/v1' },
+      minReplicas: 1,
+      maxReplicas: 3,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }],
+    },
+    status: { desiredReplicas: 0, currentMetrics: null },
+  },
 };
 
 const MODES: Record<string, EncodeOptions> = {

@@ -3,6 +3,7 @@ import type { KubeObject } from '../../../../src/api/object.js';
 import type { ResourceDefinition } from '../../../../src/registry/definition.js';
 import { daemonsets, deployments, replicasets, statefulsets } from '../../../../src/registry/builtin/apps.js';
 import { horizontalpodautoscalers } from '../../../../src/registry/builtin/autoscaling.js';
+import { hpaConversion } from '../../../../src/registry/builtin/hpa-conversion.js';
 import { cronjobs, jobs } from '../../../../src/registry/builtin/batch.js';
 import { configmaps, endpoints, events, namespaces, persistentvolumeclaims, pods, secrets, services } from '../../../../src/registry/builtin/core.js';
 import { endpointslices } from '../../../../src/registry/builtin/discovery.js';
@@ -181,8 +182,9 @@ describe('built-in printer columns', () => {
     assert.deepEqual([r['Reference'], r['Targets'], r['MinPods'], r['MaxPods'], r['Replicas']], ['Deployment/web', 'cpu: 40%/80%', '1', 5, 2]);
     const unknown = obj({ spec: { scaleTargetRef: { kind: 'Deployment', name: 'web' }, maxReplicas: 3, metrics: [{ type: 'Pods', pods: { target: { averageValue: '1k' } } }] } });
     assert.deepEqual([row(horizontalpodautoscalers, unknown)['Targets'], row(horizontalpodautoscalers, unknown)['MinPods']], ['<unknown>/1k', '<unset>']);
+    // Objects sent as v1 are stored (and printed) in their v2 form.
     const v1 = obj({ apiVersion: 'autoscaling/v1', spec: { scaleTargetRef: { kind: 'Deployment', name: 'web' }, maxReplicas: 3, targetCPUUtilizationPercentage: 50 } });
-    assert.equal(row(horizontalpodautoscalers, v1)['Targets'], 'cpu: <unknown>/50%');
+    assert.equal(row(horizontalpodautoscalers, hpaConversion.toStored(v1, 'v1'))['Targets'], 'cpu: <unknown>/50%');
   });
 
   it('Ingress CLASS, HOSTS and PORTS', () => {

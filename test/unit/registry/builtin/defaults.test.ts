@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { daemonsets, deployments, statefulsets } from '../../../../src/registry/builtin/apps.js';
 import { horizontalpodautoscalers } from '../../../../src/registry/builtin/autoscaling.js';
+import { hpaConversion } from '../../../../src/registry/builtin/hpa-conversion.js';
 import { cronjobs, jobs } from '../../../../src/registry/builtin/batch.js';
 import { namespaces, pods, replicationcontrollers, secrets, serviceDefinition, services } from '../../../../src/registry/builtin/core.js';
 import { networkpolicies } from '../../../../src/registry/builtin/networking.js';
@@ -224,8 +225,13 @@ describe('built-in defaulting', () => {
       scaleDown: { stabilizationWindowSeconds: 60, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] },
       scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Pods', value: 4, periodSeconds: 15 }, { type: 'Percent', value: 100, periodSeconds: 15 }] },
     });
-    const v1 = create(horizontalpodautoscalers, { apiVersion: 'autoscaling/v1', spec: { scaleTargetRef: ref, maxReplicas: 5, targetCPUUtilizationPercentage: 50 } });
-    assert.deepEqual(v1.obj['spec'], { scaleTargetRef: ref, maxReplicas: 5, targetCPUUtilizationPercentage: 50, minReplicas: 1 });
+    // A v1 body is defaulted in its v2 form: its CPU target becomes the metric.
+    const v1Body = { apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: {}, spec: { scaleTargetRef: ref, maxReplicas: 5, targetCPUUtilizationPercentage: 50 } };
+    const v1 = create(horizontalpodautoscalers, hpaConversion.toStored(v1Body, 'v1'));
+    assert.deepEqual(v1.obj['spec'], {
+      scaleTargetRef: ref, maxReplicas: 5, minReplicas: 1,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }],
+    });
   });
 
   it('NetworkPolicy policyTypes, binding apiGroups, CRD names and stored versions', () => {

@@ -102,7 +102,7 @@ const CREATE: [string, ResourceDefinition, Body, Causes][] = [
   ['cronjob with an unknown time zone', cronjobs, { spec: { schedule: '@daily', timeZone: 'Mars/Olympus', jobTemplate: { spec: { template: jobTemplate() } } } }, [['FieldValueInvalid', 'spec.timeZone']]],
   ['cronjob with an unknown concurrency policy', cronjobs, { spec: { schedule: '@daily', concurrencyPolicy: 'Sometimes', jobTemplate: { spec: { template: jobTemplate() } } } }, [['FieldValueNotSupported', 'spec.concurrencyPolicy']]],
   ['hpa without target or max', horizontalpodautoscalers, { spec: { minReplicas: 0 } }, [
-    ['FieldValueRequired', 'spec.scaleTargetRef.kind'], ['FieldValueRequired', 'spec.scaleTargetRef.name'], ['FieldValueInvalid', 'spec.minReplicas'], ['FieldValueInvalid', 'spec.maxReplicas'],
+    ['FieldValueInvalid', 'spec.minReplicas'], ['FieldValueInvalid', 'spec.maxReplicas'], ['FieldValueRequired', 'spec.scaleTargetRef.kind'], ['FieldValueRequired', 'spec.scaleTargetRef.name'],
   ]],
   ['hpa max below min', horizontalpodautoscalers, { spec: { scaleTargetRef: { kind: 'Deployment', name: 'web' }, minReplicas: 3, maxReplicas: 2 } }, [['FieldValueInvalid', 'spec.maxReplicas']]],
   ['ingress path without pathType', ingresses, { spec: { rules: [{ http: { paths: [{ path: '/', backend: { service: { name: 's', port: { number: 80 } } } }] } }] } }, [['FieldValueRequired', 'spec.rules[0].http.paths[0].pathType']]],
