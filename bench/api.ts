@@ -7,9 +7,13 @@
  * server (bench/lib/ceiling-server.ts) give the ceiling, measured in the same run; for watch, the
  * ceiling is that server writing one shared frame per create to every open stream.
  *
+ * With an `etcd` binary on PATH, the same phases then run against a second server whose storage is
+ * a throwaway etcd 3.4 (`--storage etcd://...`), figures prefixed `etcd_`, with LevelDB/etcd ratios.
+ *
  * The server and the ceiling run as child processes; the load generator (bench/lib/load.ts) is
  * this process. Environment knobs, for investigation:
- *   BENCH_API_PHASES=create,get,list,watch   run only these phases (get needs create)
+ *   BENCH_API_PHASES=create,get,list,watch,etcd   run only these phases (get needs create; etcd
+ *                                            repeats the others on a server over etcd 3.4)
  *   BENCH_API_CPU_PROF_DIR=/tmp/prof         run the server with --cpu-prof into that directory
  *   BENCH_API_WATCH_RATE=20                  creates/s during the watch run (default 20)
  *
@@ -75,7 +79,7 @@ export async function run({ quick }: { quick: boolean }): Promise<void> {
   const drainMs = quick ? 5_000 : 15_000;
   /** Create and GET alternate between our server and the ceiling in this many slices. */
   const rounds = quick ? 1 : 5;
-  const phases = new Set((process.env['BENCH_API_PHASES'] ?? 'create,get,list,watch').split(',').map((s) => s.trim()));
+  const phases = new Set((process.env['BENCH_API_PHASES'] ?? 'create,get,list,watch,etcd').split(',').map((s) => s.trim()));
   const profDir = process.env['BENCH_API_CPU_PROF_DIR'];
   const rep = new Reporter('api');
   rep.note(
@@ -206,6 +210,8 @@ export async function run({ quick }: { quick: boolean }): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
 
+  if (phases.has('etcd')) await etcdRun(rep, { durationMs, warmupMs, watchMs, drainMs, quick, phases });
+
   rep.note(hostLoad());
   rep.target({ figure: 'create_throughput', op: '>=', value: 5_000, unit: 'creates/s' });
   rep.target({ figure: 'create_p99', op: '<=', value: 50, unit: 'ms' });
@@ -279,10 +285,10 @@ function merge(ms: readonly Measured[]): Measured {
   };
 }
 
-function reportLoad(rep: Reporter, op: string, { result: r, cpu }: Measured, peer?: string): void {
+function reportLoad(rep: Reporter, op: string, { result: r, cpu }: Measured, peer?: string, prefix = ''): void {
   const s = summarize(r.latency);
   const put = (name: string, value: number, unit: string): void => {
-    if (peer === undefined) rep.figure(`${op}_${name}`, value, unit);
+    if (peer === undefined) rep.figure(`${prefix}${op}_${name}`, value, unit);
     else rep.baseline(`${op}_${name}`, value, unit, peer);
   };
   put('throughput', throughput(r.ok, r.elapsedMs), `${op}s/s`);
@@ -320,7 +326,7 @@ async function ensureNamespace(config: ClientConfig, agent: Agent, name: string)
   if (r.status !== 201 && r.status !== 409) throw new Error(`creating namespace ${name}: HTTP ${r.status} ${r.body?.toString('utf8')}`);
 }
 
-async function listBench(rep: Reporter, config: ClientConfig, agent: Agent, server: ServerChild, quick: boolean): Promise<void> {
+async function listBench(rep: Reporter, config: ClientConfig, agent: Agent, server: ServerChild, quick: boolean, prefix = ''): Promise<void> {
   const ns = 'bench-list';
   await ensureNamespace(config, agent, ns);
   const path = `${config.prefix}/api/v1/namespaces/${ns}/configmaps`;
@@ -355,13 +361,13 @@ async function listBench(rep: Reporter, config: ClientConfig, agent: Agent, serv
         `list rep ${i + 1}: ${reply.latencyMs.toFixed(1)} ms, ${reply.bytes} B, rss before ${(before / MiB).toFixed(1)} MiB, peak ${(peak / MiB).toFixed(1)} MiB (${samples} samples)`,
       );
     }
-    rep.figure('list_10k_items', items, 'objects');
-    rep.figure('list_10k_time', percentile(times, 50), 'ms');
-    rep.figure('list_10k_bytes', bytes, 'bytes');
+    rep.figure(`${prefix}list_10k_items`, items, 'objects');
+    rep.figure(`${prefix}list_10k_time`, percentile(times, 50), 'ms');
+    rep.figure(`${prefix}list_10k_bytes`, bytes, 'bytes');
     // The worst repetition: a later LIST may reuse heap the first one grew.
     const extra = Math.max(...extras);
-    rep.figure('list_10k_extra_rss', extra / MiB, 'MiB');
-    rep.figure('list_10k_extra_rss_over_response', extra / bytes, 'x');
+    rep.figure(`${prefix}list_10k_extra_rss`, extra / MiB, 'MiB');
+    rep.figure(`${prefix}list_10k_extra_rss_over_response`, extra / bytes, 'x');
   } finally {
     one.destroy();
   }
@@ -397,13 +403,13 @@ async function ourWatchTarget(config: ClientConfig, server: ServerChild, agents:
  * for the previous create). Each object carries the time its create was sent; latency is from
  * then to a watcher receiving the event, so it includes the durable commit.
  */
-async function watchBench(rep: Reporter, target: WatchTarget, watchMs: number, drainMs: number, agents: Agent[]): Promise<void> {
+async function watchBench(rep: Reporter, target: WatchTarget, watchMs: number, drainMs: number, agents: Agent[], prefix = ''): Promise<void> {
   const { config, peer } = target;
   const put = (name: string, value: number, unit: string): void => {
-    if (peer === undefined) rep.figure(`watch_${name}`, value, unit);
+    if (peer === undefined) rep.figure(`${prefix}watch_${name}`, value, unit);
     else rep.baseline(`watch_${name}`, value, unit, peer);
   };
-  const who = peer ?? 'server';
+  const who = peer ?? `${prefix}server`;
   const latency = new Samples();
   let delivered = 0;
   let lastDeliveryAt = 0;
@@ -510,4 +516,96 @@ function countBy(values: readonly number[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const v of values) out[String(v)] = (out[String(v)] ?? 0) + 1;
   return out;
+}
+
+/**
+ * The same phases against `kubestellar serve --storage etcd://...` on a throwaway etcd, figures
+ * prefixed `etcd_`, then the LevelDB/etcd ratios of the headline figures.
+ */
+async function etcdRun(
+  rep: Reporter,
+  o: { durationMs: number; warmupMs: number; watchMs: number; drainMs: number; quick: boolean; phases: ReadonlySet<string> },
+): Promise<void> {
+  const { startEtcd } = await import('./lib/etcd.js');
+  const etcd = await startEtcd({ extraArgs: ['--max-request-bytes', String(4 * MiB), '--max-txn-ops', '10000'] }).catch((err: unknown) => {
+    rep.note(`etcd run skipped: ${(err as Error).message.split('\n')[0]}`);
+    return undefined;
+  });
+  if (etcd === undefined) {
+    rep.note('etcd run skipped: no etcd binary on PATH');
+    return;
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'bench-api-etcd-'));
+  const agents: Agent[] = [];
+  let server: ServerChild | undefined;
+  try {
+    const t0 = performance.now();
+    server = await spawnServer(
+      process.execPath,
+      ['--import', 'tsx', join(repoRoot, 'src/cli.ts'), 'serve', '--port', '0', '--data-dir', dir, '--demo', '--storage', `${etcd.endpoint.replace('http://', 'etcd://')}/bench/`],
+      { cwd: repoRoot },
+    );
+    const config = await kubeconfigClient(join(dir, 'kubeconfigs', 'wds1.kubeconfig'));
+    rep.note(`etcd server pid ${server.pid} at ${server.url} (etcd pid ${etcd.pid}) ready in ${Math.round(performance.now() - t0)} ms`);
+    const agent = keepAliveAgent(config, CONCURRENCY);
+    agents.push(agent);
+    const side: Side = { config, agent, pid: server.pid };
+    const cms = `${config.prefix}/api/v1/namespaces/default/configmaps`;
+    const created: string[] = [];
+    if (o.phases.has('create') || o.phases.has('get')) {
+      let seq = 0;
+      const spec = (ms: number): LoadSpec => {
+        const names: string[] = [];
+        return {
+          concurrency: CONCURRENCY,
+          durationMs: ms,
+          next: (i) => {
+            const n = seq++;
+            names[i] = `cm-${n}`;
+            return { method: 'POST', path: cms, body: configMap(`cm-${n}`, n) };
+          },
+          onSuccess: (i) => created.push(names[i]!),
+        };
+      };
+      await closedLoop(config, agent, spec(o.warmupMs));
+      reportLoad(rep, 'create', await measure(side, spec(o.durationMs)), undefined, 'etcd_');
+    }
+    if (o.phases.has('get') && created.length > 0) {
+      let x = 0x9e3779b9;
+      const spec = (ms: number): LoadSpec => ({
+        concurrency: CONCURRENCY,
+        durationMs: ms,
+        next: () => {
+          x ^= x << 13;
+          x ^= x >>> 17;
+          x ^= x << 5;
+          return { method: 'GET', path: `${cms}/${created[(x >>> 0) % created.length]!}` };
+        },
+      });
+      await closedLoop(config, agent, spec(o.warmupMs));
+      reportLoad(rep, 'get', await measure(side, spec(o.durationMs)), undefined, 'etcd_');
+    }
+    if (o.phases.has('list')) await listBench(rep, config, agent, server, o.quick, 'etcd_');
+    if (o.phases.has('watch')) await watchBench(rep, await ourWatchTarget(config, server, agents), o.watchMs, o.drainMs, agents, 'etcd_');
+    const log = server.stderr().split('\n').filter((l) => l.trim() !== '' && !/kubeconfig|leader election/.test(l));
+    if (log.length > 0) rep.note(`etcd server stderr (${log.length} lines), last: ${log.slice(-3).join(' | ').slice(0, 500)}`);
+  } finally {
+    for (const a of agents) a.destroy();
+    if (server) await server.stop(5_000);
+    await etcd.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+  const f = rep.figures;
+  const pair = (name: string, ours: string, unit: 'higher' | 'lower'): void => {
+    if (f[ours] === undefined || f[`etcd_${ours}`] === undefined) return;
+    // Named so that a value above 1 means LevelDB is ahead.
+    if (unit === 'higher') rep.ratio(`${name}_leveldb_over_etcd`, ratio(f[ours], f[`etcd_${ours}`]));
+    else rep.ratio(`${name}_etcd_over_leveldb`, ratio(f[`etcd_${ours}`], f[ours]));
+  };
+  pair('create_throughput', 'create_throughput', 'higher');
+  pair('create_p99', 'create_p99', 'lower');
+  pair('get_throughput', 'get_throughput', 'higher');
+  pair('get_p99', 'get_p99', 'lower');
+  pair('list_10k_time', 'list_10k_time', 'lower');
+  pair('watch_delivery_p99', 'watch_delivery_p99', 'lower');
 }
