@@ -32,6 +32,8 @@ import {
   type ManifestResult,
 } from './plan.js';
 import { registerCluster, renewLease, waitForClusterNamespace } from './registration.js';
+import { isUpsyncWork } from '../kubestellar/upsync/decide.js';
+import { UpsyncReporter } from './upsync.js';
 
 export interface AgentOptions {
   readonly hubKubeConfig: KubeConfig;
@@ -43,6 +45,9 @@ export interface AgentOptions {
   /** How often the Lease is renewed (default 10 s). */
   readonly renewIntervalMs?: number;
   readonly log?: (msg: string, err?: unknown) => void;
+  /** Upsync: bound on the objects reported per work (default 1 MiB) and coalescing delay (default 200 ms). */
+  readonly upsyncMaxBytes?: number;
+  readonly upsyncDebounceMs?: number;
 }
 
 export interface RunningAgent {
@@ -86,6 +91,8 @@ class WorkAgent implements RunningAgent {
   /** WEC object (apiVersion/kind/ns/name) → names of the works that carry it, for status. */
   readonly #holders = new Map<string, Set<string>>();
   readonly #informers = new Map<string, ListWatch>();
+  /** Upsync works are reported on, never applied. */
+  readonly #upsync: UpsyncReporter;
   #workInformer: ListWatch | undefined;
   #leaseTimer: NodeJS.Timeout | undefined;
 
@@ -98,6 +105,14 @@ class WorkAgent implements RunningAgent {
     this.#wecCustom = o.wecKubeConfig.makeApiClient(CustomObjectsApi);
     this.#discovery = new Discovery(o.wecKubeConfig);
     this.#hash = hubHash(o.hubKubeConfig.getCurrentCluster()?.server ?? '');
+    this.#upsync = new UpsyncReporter({
+      wecKubeConfig: o.wecKubeConfig,
+      hubCustom: this.#hubCustom,
+      clusterName: o.clusterName,
+      log: this.#log,
+      ...(o.upsyncMaxBytes !== undefined && { maxBytes: o.upsyncMaxBytes }),
+      ...(o.upsyncDebounceMs !== undefined && { debounceMs: o.upsyncDebounceMs }),
+    });
     this.#queue = new WorkQueue((name) => this.#reconcile(name), {
       concurrency: 8,
       baseDelayMs: 100,
@@ -133,6 +148,8 @@ class WorkAgent implements RunningAgent {
         add: (w) => this.#noteWork(w),
         update: (w) => this.#noteWork(w),
         delete: (w) => {
+          this.#upsync.forget(w.metadata.name!);
+          if (isUpsyncWork(w)) return;
           this.#works.delete(w.metadata.name!);
           this.#queue.add(w.metadata.name!);
         },
@@ -145,6 +162,14 @@ class WorkAgent implements RunningAgent {
   }
 
   #noteWork(w: KubeObject): void {
+    if (isUpsyncWork(w)) {
+      // Nothing to apply; what an earlier, ordinary work of that name applied is released.
+      if (this.#works.delete(w.metadata.name!)) this.#queue.add(w.metadata.name!);
+      if (w.metadata.deletionTimestamp === undefined) this.#upsync.note(w);
+      else this.#upsync.forget(w.metadata.name!);
+      return;
+    }
+    this.#upsync.forget(w.metadata.name!);
     this.#works.set(w.metadata.name!, w);
     this.#queue.add(w.metadata.name!);
   }
@@ -164,6 +189,7 @@ class WorkAgent implements RunningAgent {
   async stop(): Promise<void> {
     this.#abort.abort();
     this.#queue.stop();
+    this.#upsync.stop();
     if (this.#leaseTimer !== undefined) clearInterval(this.#leaseTimer);
     this.#workInformer?.stop();
     for (const i of this.#informers.values()) i.stop();

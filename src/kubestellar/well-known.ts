@@ -61,3 +61,16 @@ export const WorkConditions = {
   Progressing: 'Progressing',
   Degraded: 'Degraded',
 } as const;
+
+/**
+ * Upsync (docs/upsync.md): the per-(WDS, cluster) ManifestWork that asks a work agent to report
+ * WEC objects back, the annotation carrying its clauses, the statusFeedback value holding each
+ * reported object, the annotation on WDS copies naming their WEC, and the policy conditions.
+ */
+export const UPSYNC_LABEL = 'control.kubestellar.io/upsync';
+export const UPSYNC_CLAUSES_ANNOTATION = 'control.kubestellar.io/upsync-clauses';
+export const UPSYNCED_FROM_ANNOTATION = 'control.kubestellar.io/upsynced-from';
+export const UPSYNC_WORK_PREFIX = 'upsync-';
+export const UPSYNC_FEEDBACK_NAME = 'object';
+export const UPSYNC_CONFLICT_CONDITION = 'UpsyncConflict';
+export const UPSYNC_SYNCED_CONDITION = 'UpsyncSynced';

@@ -30,6 +30,7 @@ import type { ItsPort } from '../kubestellar/engine/its-port.js';
 import { ShardedIts } from '../kubestellar/engine/sharded-its.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { WdsEngine, type WdsEngineOptions } from '../kubestellar/engine/wds-engine.js';
+import { UpsyncController } from '../kubestellar/upsync/upsync-controller.js';
 import { HubController } from '../kubestellar/hub/hub-controller.js';
 import { WorkloadSimulator, type SimulatorOptions } from '../simulator/index.js';
 import { controlResources } from '../kubestellar/apis/control.js';
@@ -316,8 +317,9 @@ export class SpaceManager {
   async #startEngine(wds: ServedSpace, shards: readonly ShardSpec[], sharded: boolean, controllers: ControllerGroup): Promise<void> {
     const ports = await Promise.all(shards.map((s) => this.#itsPort(wds, s, controllers)));
     if (ports.some((p) => p === undefined) || this.#served.get(wds.name!) !== wds || controllers.stopped) return;
-    const its: ItsPort = sharded ? new ShardedIts(ports.map((port, i) => ({ name: shardName(shards[i]!), port: port! }))) : ports[0]!;
-    await this.#runEngine(wds, its, controllers);
+    const port = (): ItsPort => (sharded ? new ShardedIts(ports.map((p, i) => ({ name: shardName(shards[i]!), port: p! }))) : ports[0]!);
+    // A ShardedIts serves one follower of each kind: upsync gets its own over the same shards.
+    await this.#runEngine(wds, port(), controllers, sharded ? port() : undefined);
   }
 
   /** An ITS space of this server once served, or an external hub once the Secret with its kubeconfig exists. */
@@ -349,11 +351,12 @@ export class SpaceManager {
     return undefined;
   }
 
-  async #runEngine(wds: ServedSpace, its: ItsPort, controllers: ControllerGroup): Promise<void> {
+  async #runEngine(wds: ServedSpace, its: ItsPort, controllers: ControllerGroup, upsyncIts: ItsPort = its): Promise<void> {
     const engine = controllers.add(new WdsEngine(wds, its, this.#engineOptions));
     try {
       await engine.start();
       if (!controllers.stopped) this.#engines.set(wds.name!, engine);
+      if (!controllers.stopped) await controllers.add(new UpsyncController(wds, upsyncIts)).start();
     } catch (err) {
       console.error(`starting KubeStellar for ${wds.name} failed`, err);
     }

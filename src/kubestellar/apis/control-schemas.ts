@@ -85,6 +85,33 @@ const downsyncClause = (): Schema => ({
   anyOf: TEST_FIELDS.map((f) => ({ required: [f] })),
 });
 
+/**
+ * Our extension, not in upstream's CRD (docs/upsync.md): which WEC objects come back into the
+ * WDS. Checked strictly, as a new API can be: a group, at least one plural resource name (no
+ * `"*"`: the agent watches each listed resource), namespaces and names (`"*"` for any), and
+ * label selectors with the same syntax checks as clusterSelectors.
+ */
+const GROUP_PATTERN = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$';
+const RESOURCE_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+const NAMESPACE_OR_ANY_PATTERN = '^(\\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$';
+/** Any name a path segment can carry (RBAC names have `:`), or `"*"`. */
+const NAME_OR_ANY_PATTERN = '^[^/%]+$';
+
+const upsyncClause = (): Schema =>
+  object(
+    'A predicate on objects in the WECs (all given tests must pass; entries within one test are alternatives). The matching objects of every selected cluster are copied into the WDS.',
+    {
+      apiGroup: string('The API group of the objects (no version); "" is the core group.', { pattern: GROUP_PATTERN }),
+      names: strings('Acceptable object names; empty or "*" accepts any.', { pattern: NAME_OR_ANY_PATTERN }),
+      namespaces: strings('Acceptable namespaces; empty or "*" accepts any. Cluster-scoped objects have namespace "", so a non-empty list without "*" excludes them.', {
+        pattern: NAMESPACE_OR_ANY_PATTERN,
+      }),
+      objectSelectors: list('Label selectors on the object; one of them must match. Empty accepts any.', labelSelector('Selects objects by their labels.', true)),
+      resources: strings('Lowercase plural resource names of the group.', { pattern: RESOURCE_PATTERN }, { minItems: 1 }),
+    },
+    ['apiGroup', 'resources'],
+  );
+
 export const bindingPolicySchema: Schema = resourceSchema(
   'BindingPolicy says which workload objects of this WDS go to which workload execution clusters.',
   {
@@ -96,6 +123,10 @@ export const bindingPolicySchema: Schema = resourceSchema(
       downsync: list(
         'Selects the workload objects to distribute: an object is selected when any clause matches it. When several clauses match one object their requests are combined (createOnly and the reported-state wishes ORed, status collectors united).',
         downsyncClause(),
+      ),
+      upsync: list(
+        'Selects objects in the selected clusters to copy back into this WDS (an extension of this server; a real OCM klusterlet ignores it). The first cluster by name owns an object several clusters report; objects of the WDS not created by upsync are never touched.',
+        upsyncClause(),
       ),
     }),
     status: bindingStatus(),
@@ -224,7 +255,9 @@ export const customTransformSchema: Schema = resourceSchema(
       'Which resource, and what to remove.',
       {
         apiGroup: string('API group of the resource (no version); "" for the core group.'),
-        remove: strings('Paths of the fields to remove: JSONPath member chains such as `$.spec.x` or `$["a.b/c"]`.'),
+        remove: strings(
+          'Paths of the fields to remove, in a JSONPath subset: members (`$.spec.x`, `$["a.b/c"]`), wildcards (`[*]`, `.*`), indexes (`[0]`) and filters (`[?(@.name=="x")]`).',
+        ),
         resource: string('Lowercase plural resource name.'),
       },
       ['apiGroup', 'resource'],

@@ -27,9 +27,24 @@ export interface DownsyncObjectTest {
 
 export type DownsyncClause = DownsyncObjectTest & DownsyncModulationFields;
 
+/**
+ * Our extension (docs/upsync.md): which WEC objects the selected clusters report back into the
+ * WDS. All given tests must pass; `namespaces`/`names` empty or `"*"` accept any.
+ */
+export interface UpsyncClause {
+  /** `""` is the core group; never absent. */
+  apiGroup: string;
+  /** Lowercase plural resource names; at least one, no `"*"`. */
+  resources: string[];
+  namespaces?: string[] | null;
+  names?: string[] | null;
+  objectSelectors?: (LabelSelector | null)[] | null;
+}
+
 export interface BindingPolicySpec {
   clusterSelectors?: (LabelSelector | null)[] | null;
   downsync?: DownsyncClause[] | null;
+  upsync?: UpsyncClause[] | null;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { KubeObject } from '../../api/object.js';
 import { clusterSelectorsMatch } from '../binding/clusters.js';
 import { matchPolicy, type BindingPolicySpec, type Modulation, type ObjectFacts } from '../binding/match.js';
 import { PolicyIndex } from '../binding/policy-index.js';
-import { MULTIWEC_STATUS_LABEL, SINGLETON_STATUS_LABEL } from '../well-known.js';
+import { MULTIWEC_STATUS_LABEL, SINGLETON_STATUS_LABEL, UPSYNCED_FROM_ANNOTATION } from '../well-known.js';
 
 type Labels = Record<string, string>;
 
@@ -104,6 +104,16 @@ export class Resolver {
     return this.#matches.get(policy)?.get(uid);
   }
 
+  /** UIDs of the objects of one resource that at least one policy selects. */
+  selectedOf(group: string, resource: string): string[] {
+    const out: string[] = [];
+    for (const uid of this.#policiesOf.keys()) {
+      const f = this.#objects.get(uid)?.facts;
+      if (f?.group === group && f.resource === resource) out.push(uid);
+    }
+    return out;
+  }
+
   /** Objects selected by at least one policy. */
   get selectedCount(): number {
     return this.#policiesOf.size;
@@ -116,6 +126,8 @@ export class Resolver {
   // ---- workload objects ----
 
   upsertObject(w: WorkloadObject, out: Affected): void {
+    // Upsynced copies came from WECs and are never sent back (docs/upsync.md, conflict rule 3).
+    if (w.object.metadata.annotations?.[UPSYNCED_FROM_ANNOTATION] !== undefined) return this.deleteObject(w.facts.uid, out);
     const key = objectKey(w.facts);
     const previousUid = this.#uidByKey.get(key);
     if (previousUid !== undefined && previousUid !== w.facts.uid) this.#removeObject(previousUid, out);

@@ -142,6 +142,17 @@ describe('KubeStellar and OCM kinds (src/kubestellar/apis)', () => {
         'FieldValueRequired spec.downsync[1].apiGroup',
       ]],
       ['a wrongly typed field', policy({ downsync: [{ resources: 'deployments' }] }), ['FieldValueTypeInvalid spec.downsync[0].resources']],
+      // Upsync clauses (our extension, docs/upsync.md).
+      ['an upsync clause', policy({ upsync: [{ apiGroup: '', resources: ['configmaps'], namespaces: ['reports', '*'], names: ['summary', 'system:x', '*'], objectSelectors: [{ matchLabels: { a: 'b' } }] }] }), []],
+      ['an upsync clause of a group', policy({ upsync: [{ apiGroup: 'apps.example.com', resources: ['deployments', 'replica-sets'] }] }), []],
+      ['an upsync clause without apiGroup or resources', policy({ upsync: [{ names: ['x'] }] }), ['FieldValueRequired spec.upsync[0].apiGroup', 'FieldValueRequired spec.upsync[0].resources']],
+      ['upsync resources empty', policy({ upsync: [{ apiGroup: '', resources: [] }] }), ['FieldValueInvalid spec.upsync[0].resources']],
+      ['upsync resource "*"', policy({ upsync: [{ apiGroup: '', resources: ['*'] }] }), ['FieldValueInvalid spec.upsync[0].resources[0]']],
+      ['upsync resource with a subresource', policy({ upsync: [{ apiGroup: '', resources: ['pods/log'] }] }), ['FieldValueInvalid spec.upsync[0].resources[0]']],
+      ['upsync apiGroup with a version', policy({ upsync: [{ apiGroup: 'apps/v1', resources: ['deployments'] }] }), ['FieldValueInvalid spec.upsync[0].apiGroup']],
+      ['upsync namespace not a DNS label', policy({ upsync: [{ apiGroup: '', resources: ['configmaps'], namespaces: ['a.b'] }] }), ['FieldValueInvalid spec.upsync[0].namespaces[0]']],
+      ['upsync name with a slash', policy({ upsync: [{ apiGroup: '', resources: ['configmaps'], names: ['a/b', ''] }] }), ['FieldValueInvalid spec.upsync[0].names[0]', 'FieldValueInvalid spec.upsync[0].names[1]']],
+      ['upsync objectSelectors are syntax-checked', policy({ upsync: [{ apiGroup: '', resources: ['configmaps'], objectSelectors: [{ matchLabels: { a: '-x' } }] }] }), ['FieldValueInvalid spec.upsync[0].objectSelectors[0].matchLabels.a']],
     ];
 
     for (const [name, body, want] of CASES) {
@@ -181,6 +192,7 @@ describe('KubeStellar and OCM kinds (src/kubestellar/apis)', () => {
       assert.match(strictError({ spec: { downsync: [{ resources: ['*'] }], statusCollection: {} } }), /unknown field "spec\.statusCollection"/);
       assert.deepEqual(decode({ spec: { downsync: [{ resources: ['*'] }] } }), []);
       assert.deepEqual(decode({ spec: { junk: 1 } }, 'Warn'), ['unknown field "spec.junk"']);
+      assert.match(strictError({ spec: { upsync: [{ apiGroup: '', resources: ['configmaps'], createOnly: true }] } }), /unknown field "spec\.upsync\[0\]\.createOnly"/);
     });
   });
 
@@ -330,6 +342,11 @@ describe('KubeStellar and OCM kinds (src/kubestellar/apis)', () => {
       'manifestworks names.shortNames': 'we add `mw` for kubectl convenience; OCM declares none',
     };
 
+    /** Whole subtrees that are our extensions, absent upstream. */
+    const EXTENSIONS: Record<string, string> = {
+      'bindingpolicies .spec.upsync': 'upsync clauses (docs/upsync.md), an extension of this server',
+    };
+
     const FACTS = [
       'type', 'format', 'required', 'enum', 'pattern', 'default', 'nullable', 'maxLength', 'minLength', 'minimum', 'maximum', 'maxItems', 'minItems',
       'anyOf', 'x-kubernetes-list-type', 'x-kubernetes-list-map-keys', 'x-kubernetes-map-type', 'x-kubernetes-preserve-unknown-fields',
@@ -392,6 +409,7 @@ describe('KubeStellar and OCM kinds (src/kubestellar/apis)', () => {
       const ours = flatten(def.structuralSchema as JSONSchemaProps);
       const theirs = flatten(version.schema.openAPIV3Schema);
       for (const path of new Set([...ours.keys(), ...theirs.keys()])) {
+        if (Object.keys(EXTENSIONS).some((e) => `${plural} ${path}`.startsWith(e))) continue;
         const a = ours.get(path);
         const b = theirs.get(path);
         if (a === undefined || b === undefined) {
