@@ -6,12 +6,19 @@
  */
 import type { WatchEvent } from './types.js';
 
+/**
+ * Why a sink is dropped: it overflowed; the broadcaster closed; its source lost continuity (the
+ * events it would need next are gone from the source, so it must resume elsewhere); or its source
+ * has been unreachable for too long.
+ */
+export type EndReason = 'overflow' | 'closed' | 'lost' | 'unavailable';
+
 export interface Sink {
   readonly prefix: string;
   /** Takes events already filtered by prefix; returns false when the sink can take no more. */
   offer(events: WatchEvent[]): boolean;
-  /** Called once when the sink is dropped for overflowing, or when the broadcaster closes. */
-  end(reason: 'overflow' | 'closed'): void;
+  /** Called once when the sink is dropped: for overflowing, by endAll(), or when the broadcaster closes. */
+  end(reason: EndReason): void;
 }
 
 export class Broadcaster {
@@ -38,8 +45,14 @@ export class Broadcaster {
     }
   }
 
-  close(): void {
-    for (const sink of this.#sinks) sink.end('closed');
+  /** Drops every sink, telling each why. Sinks subscribed afterwards are unaffected. */
+  endAll(reason: EndReason): void {
+    const sinks = [...this.#sinks];
     this.#sinks.clear();
+    for (const sink of sinks) sink.end(reason);
+  }
+
+  close(): void {
+    this.endAll('closed');
   }
 }

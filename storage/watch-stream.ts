@@ -6,7 +6,7 @@
  * event above `R` reaches the live queue. History is then read for [start, R] and sent before
  * anything queued live (kine's order). Events below `start` are never sent.
  */
-import type { Broadcaster, Sink } from './broadcaster.js';
+import type { Broadcaster, EndReason, Sink } from './broadcaster.js';
 import { StorageError } from './errors.js';
 import type { Watch, WatchEvent } from './types.js';
 
@@ -32,6 +32,8 @@ export class WatchStream implements Watch, Sink {
   #queued = 0;
   #wake: (() => void) | undefined;
   #error: StorageError | undefined;
+  /** Why the broadcaster dropped this watcher; becomes #error once the consumer gets that far. */
+  #cutOff: Exclude<EndReason, 'closed'> | undefined;
   #done = false;
   /** Highest revision handed to the consumer (or skipped as already seen). */
   #last: number;
@@ -59,17 +61,17 @@ export class WatchStream implements Watch, Sink {
     return true;
   }
 
-  end(reason: 'overflow' | 'closed'): void {
-    if (reason === 'overflow') {
-      this.#queue.length = 0;
-      this.#queued = 0;
-      this.#error ??= new StorageError(
-        'WatcherTooSlow',
-        `watcher of prefix ${JSON.stringify(this.prefix)} fell more than ${this.#opts.maxQueuedEvents} events behind`,
-        { revision: this.#last },
-      );
-    } else {
+  end(reason: EndReason): void {
+    if (reason === 'closed') {
       this.#done = true;
+    } else {
+      // What is still queued after a source failure was complete up to there, so it is still
+      // delivered; an overflowing backlog is dropped (the consumer resumes after what it took).
+      if (reason === 'overflow') {
+        this.#queue.length = 0;
+        this.#queued = 0;
+      }
+      this.#cutOff ??= reason;
     }
     this.#notify();
   }
@@ -115,15 +117,38 @@ export class WatchStream implements Watch, Sink {
 
   async #next(): Promise<WatchEvent[] | undefined> {
     for (;;) {
-      if (this.#error) throw this.#error;
+      if (this.#done) return undefined;
       const batch = this.#queue.shift();
       if (batch) {
         this.#queued -= batch.length;
         return batch;
       }
-      if (this.#done) return undefined;
+      const error = this.#failure();
+      if (error) throw error;
       await new Promise<void>((resolve) => (this.#wake = resolve));
     }
+  }
+
+  /**
+   * The error that ends the stream. A cut-off's is made when the consumer reaches it, so its
+   * revision is the last one the consumer really got, even if history was still being sent.
+   */
+  #failure(): StorageError | undefined {
+    if (this.#error || !this.#cutOff) return this.#error;
+    const prefix = JSON.stringify(this.prefix);
+    const revision = { revision: this.#last };
+    switch (this.#cutOff) {
+      case 'overflow':
+        this.#error = new StorageError('WatcherTooSlow', `watcher of prefix ${prefix} fell more than ${this.#opts.maxQueuedEvents} events behind`, revision);
+        break;
+      case 'lost':
+        this.#error = new StorageError('WatcherTooSlow', `watcher of prefix ${prefix} lost its event source after revision ${this.#last}; resume from there`, revision);
+        break;
+      case 'unavailable':
+        this.#error = new StorageError('Unavailable', `watcher of prefix ${prefix}: its event source is unavailable`, revision);
+        break;
+    }
+    return this.#error;
   }
 
   #notify(): void {

@@ -3,13 +3,16 @@
  * MVCC history, watches); this class maps the port's words onto etcd's 1:1 and keeps the two
  * synchronous counters the port asks for:
  *
- * - currentRevision: the highest revision seen in any response or watch event. A background
- *   watch on the whole prefix (with progress notifications) keeps it fresh, so a replica learns
- *   of another's writes as soon as etcd streams them.
+ * - currentRevision: the highest revision seen in any response or watch event. The shared watch
+ *   on the whole prefix (with progress notifications) keeps it fresh, so a replica learns of
+ *   another's writes as soon as etcd streams them.
  * - compactRevision: recorded in a private key under the prefix whenever this install compacts
- *   (as kube-apiserver and kine keep `compact_rev_key`), read at open, followed by the background
+ *   (as kube-apiserver and kine keep `compact_rev_key`), read at open, followed by the shared
  *   watch, and raised whenever etcd answers "required revision has been compacted" (compaction
  *   is global to an etcd cluster, so another install may have compacted further).
+ *
+ * Watches are served by that one shared etcd watch and its window of recent events (cache.ts);
+ * only a watch that starts before the window gets an etcd watch of its own (watch.ts).
  */
 import type { Etcd3, ICompare, IRangeRequest, IRangeResponse, IRequestOp, ITxnRequest } from 'etcd3';
 import { StorageError } from '../errors.js';
@@ -26,7 +29,8 @@ import type {
   WatchOptions,
 } from '../types.js';
 import { DEFAULT_LIMITS, checkKey, checkPrefix, checkRevision, checkTxn, type Limits } from '../validate.js';
-import { WatchChannel } from './channel.js';
+import { WatchCache } from './cache.js';
+import { WatchChannel, type StreamCounter } from './channel.js';
 import { etcdErrorCode, isTransient, neverSent, toStorageError } from './errors.js';
 import type { Keyspace } from './keyspace.js';
 import { EtcdWatch } from './watch.js';
@@ -43,6 +47,11 @@ export interface EtcdBackendOptions {
   readonly retryForMs?: number;
   /** How long to wait for etcd to name its compact revision after a read hit compacted history. */
   readonly probeTimeoutMs?: number;
+  /**
+   * Recent events kept in memory for watches that start in the past (default 10,000). A watch
+   * from further back gets an etcd watch of its own.
+   */
+  readonly watchWindowEvents?: number;
 }
 
 const TARGETS = { modRevision: 'Mod', createRevision: 'Create', version: 'Version' } as const;
@@ -58,11 +67,14 @@ export class EtcdBackend implements Backend {
   readonly #maxQueuedEvents: number;
   readonly #retryForMs: number;
   readonly #probeTimeoutMs: number;
+  readonly #watchWindowEvents: number;
+  /** Dedicated watches: those that started before the shared watch's window. */
   readonly #watches = new Set<EtcdWatch>();
+  readonly #streams: StreamCounter = { open: 0 };
   readonly #inflight = new Set<Promise<unknown>>();
   #revision: number;
   #compactRevision: number;
-  #tracker: WatchChannel | undefined;
+  #cache: WatchCache | undefined;
   #closed = false;
 
   private constructor(client: Etcd3, keys: Keyspace, options: EtcdBackendOptions) {
@@ -72,13 +84,14 @@ export class EtcdBackend implements Backend {
     this.#maxQueuedEvents = options.maxQueuedEvents ?? 10_000;
     this.#retryForMs = options.retryForMs ?? 5000;
     this.#probeTimeoutMs = options.probeTimeoutMs ?? 2000;
+    this.#watchWindowEvents = options.watchWindowEvents ?? 10_000;
     this.#revision = 0;
     this.#compactRevision = 0;
   }
 
   /**
    * Reads the revision and the recorded compact revision, asks etcd whether it compacted further,
-   * and starts the background watch. Closes the client if any of that fails.
+   * and starts the shared watch. Closes the client if any of that fails.
    */
   static async open(client: Etcd3, keys: Keyspace, options: EtcdBackendOptions = {}): Promise<EtcdBackend> {
     const backend = new EtcdBackend(client, keys, options);
@@ -99,7 +112,25 @@ export class EtcdBackend implements Backend {
       }
       throw err;
     }
-    backend.#startTracker(backend.#revision + 1);
+    backend.#cache = new WatchCache(
+      {
+        client: client.watchClient,
+        keyspace: keys,
+        windowEvents: backend.#watchWindowEvents,
+        maxQueuedEvents: backend.#maxQueuedEvents,
+        retryForMs: backend.#retryForMs,
+        streams: backend.#streams,
+        onRevision: (r) => backend.#seen(r),
+        onCompacted: (r) => backend.#learnCompacted(r),
+      },
+      backend.#revision,
+    );
+    // Once etcd has registered the shared watch, a watch taken after open is in step with each
+    // commit rather than caught up later in large batches. Bounded: if etcd went away just now,
+    // the source keeps trying and watchers wait for it.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([backend.#cache.ready, new Promise((r) => (timer = setTimeout(r, backend.#retryForMs)))]);
+    clearTimeout(timer);
     return backend;
   }
 
@@ -113,7 +144,17 @@ export class EtcdBackend implements Backend {
 
   /** Live watchers, for metrics and tests. */
   watcherCount(): number {
-    return this.#watches.size;
+    return this.#watches.size + (this.#cache?.watchers ?? 0);
+  }
+
+  /** etcd watch streams open now: the shared one plus one per dedicated watch (for tests and metrics). */
+  etcdWatchStreams(): number {
+    return this.#streams.open;
+  }
+
+  /** Every event above this revision is held by the shared watch or still to come (for tests). */
+  watchWindowStart(): number {
+    return this.#cache?.windowStart ?? this.#revision;
   }
 
   async get(key: string, options: GetOptions = {}): Promise<KeyValue | undefined> {
@@ -185,12 +226,18 @@ export class EtcdBackend implements Backend {
   watch(prefix: string, options: WatchOptions = {}): Watch {
     checkPrefix(prefix);
     checkRevision('startRevision', options.startRevision);
+    // From what this backend has seen, as the port defines it (etcd's "now" may be further on).
+    const startRevision = options.startRevision || this.#revision + 1;
+    // Below a known compaction the window may still hold the events, but etcd must say Compacted.
+    if (!this.#closed && startRevision >= this.#compactRevision) {
+      const shared = this.#cache?.watch(prefix, startRevision, options.signal);
+      if (shared) return shared;
+    }
     const watch = new EtcdWatch({
       client: this.#client.watchClient,
       keyspace: this.#keys,
       prefix,
-      // From what this backend has seen, as the port defines it (etcd's "now" may be further on).
-      startRevision: options.startRevision || this.#revision + 1,
+      startRevision,
       maxQueuedEvents: this.#maxQueuedEvents,
       signal: options.signal,
       initialError: this.#closed ? closedError() : undefined,
@@ -198,6 +245,7 @@ export class EtcdBackend implements Backend {
       onRevision: (r) => this.#seen(r),
       onCompacted: (r) => this.#learnCompacted(r),
       onClose: (w) => this.#watches.delete(w),
+      streams: this.#streams,
     });
     // Its failures and closes are reported asynchronously, so registering after creation is safe.
     if (!this.#closed && !options.signal?.aborted) this.#watches.add(watch);
@@ -229,7 +277,7 @@ export class EtcdBackend implements Backend {
     this.#closed = true;
     for (const w of [...this.#watches]) w.close();
     this.#watches.clear();
-    this.#tracker?.close();
+    this.#cache?.close();
     // Let calls in flight settle rather than cancel them under their callers (briefly: etcd may be gone).
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise((r) => (timer = setTimeout(r, CLOSE_GRACE_MS)));
@@ -308,6 +356,7 @@ export class EtcdBackend implements Backend {
         startRevision: requested,
         prevKv: false,
         retryForMs: 0,
+        streams: this.#streams,
         handlers: {
           onCompacted: (r) => done(r),
           onEvents: () => done(undefined),
@@ -340,35 +389,6 @@ export class EtcdBackend implements Backend {
       if (put.succeeded) return;
     }
     throw new StorageError('Unavailable', 'compact: could not record the compact revision (too much contention)');
-  }
-
-  /** Follows every change under the prefix, only to keep the two counters fresh. */
-  #startTracker(startRevision: number | undefined): void {
-    if (this.#closed) return;
-    this.#tracker = new WatchChannel({
-      client: this.#client.watchClient,
-      range: this.#keys.all(),
-      startRevision,
-      prevKv: false,
-      retryForMs: Infinity,
-      retryAlways: true,
-      handlers: {
-        onEvents: (events, revision) => {
-          this.#seen(revision);
-          for (const e of events) {
-            this.#seen(Number(e.kv.mod_revision));
-            if (e.type === 'Put' && this.#keys.isCompactKey(e.kv.key)) this.#learnCompacted(Number(e.kv.value.toString()) || 0);
-          }
-        },
-        onProgress: (revision) => this.#seen(revision),
-        onCompacted: (compactRevision) => {
-          // It fell behind a compaction while disconnected: what it missed no longer matters.
-          this.#learnCompacted(compactRevision);
-          this.#startTracker(undefined);
-        },
-        onFailed: () => this.#startTracker(undefined),
-      },
-    });
   }
 
   #seen(revision: number): number {

@@ -20,6 +20,15 @@ export interface ChannelHandlers {
   onCompacted(compactRevision: number, requested: number): void;
   /** The channel gave up; it has stopped. */
   onFailed(err: StorageError): void;
+  /** etcd has registered the watch (on each new stream); `revision` is its revision then. */
+  onCreated?(revision: number): void;
+  /** The stream broke and will be opened again; etcd has not answered for `failingForMs`. */
+  onRetry?(failingForMs: number): void;
+}
+
+/** Counts the etcd watch streams open at a time (each is one gRPC call, and costs etcd a watcher). */
+export interface StreamCounter {
+  open: number;
 }
 
 export interface ChannelOptions {
@@ -33,6 +42,7 @@ export interface ChannelOptions {
   /** Retry whatever the error, not only transient ones (for the background revision tracker). */
   readonly retryAlways?: boolean;
   readonly handlers: ChannelHandlers;
+  readonly streams?: StreamCounter;
 }
 
 interface Stream {
@@ -82,6 +92,7 @@ export class WatchChannel {
         const stream = raw as unknown as Stream;
         if (this.#stopped || dead) return cancel(stream);
         this.#stream = stream;
+        if (this.#opts.streams) this.#opts.streams.open++;
         stream.on('data', (res: IWatchResponse) => {
           if (!dead && !this.#stopped) this.#receive(res, () => (dead = true));
         });
@@ -122,6 +133,7 @@ export class WatchChannel {
     if (res.created) {
       // A watch from "now" starts right after the revision it was created at.
       this.#next ??= revision + 1;
+      this.#opts.handlers.onCreated?.(revision);
       return;
     }
     const events = res.events;
@@ -150,6 +162,7 @@ export class WatchChannel {
     }
     const delay = Math.min(FIRST_BACKOFF_MS * 2 ** this.#retries, MAX_BACKOFF_MS);
     this.#retries++;
+    this.#opts.handlers.onRetry?.(now - this.#failingSince);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       if (!this.#stopped) this.#connect();
@@ -165,7 +178,10 @@ export class WatchChannel {
   #drop(): void {
     const stream = this.#stream;
     this.#stream = undefined;
-    if (stream) cancel(stream);
+    if (stream) {
+      if (this.#opts.streams) this.#opts.streams.open--;
+      cancel(stream);
+    }
   }
 }
 

@@ -49,6 +49,11 @@ export class Keyspace {
     return key.equals(this.compactKey);
   }
 
+  /** Whether an etcd key is one of this install's private records rather than a user key. */
+  isPrivate(key: Buffer): boolean {
+    return key.length > this.#prefix.length && key[this.#prefix.length] === PRIVATE;
+  }
+
   kv(raw: IKeyValue): KeyValue {
     return {
       key: this.#userKey(raw.key),

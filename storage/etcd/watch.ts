@@ -1,13 +1,14 @@
 /**
- * Backend.watch over an etcd watch: events arrive as etcd sends them (whole revisions, ascending)
- * and wait in a bounded queue until the consumer takes them. A consumer that lets the queue
- * overflow is cut off with WatcherTooSlow instead of buffering without limit; closing or
- * aborting ends the iteration quietly.
+ * Backend.watch over a dedicated etcd watch, for a start before the shared watch's window (see
+ * cache.ts): it reads history only etcd still has, and etcd says Compacted when that is gone.
+ * Events arrive as etcd sends them (whole revisions, ascending) and wait in a bounded queue until
+ * the consumer takes them. A consumer that lets the queue overflow is cut off with WatcherTooSlow
+ * instead of buffering without limit; closing or aborting ends the iteration quietly.
  */
 import type { WatchClient } from 'etcd3';
 import { StorageError, compacted } from '../errors.js';
 import type { Watch, WatchEvent } from '../types.js';
-import { WatchChannel } from './channel.js';
+import { WatchChannel, type StreamCounter } from './channel.js';
 import type { Keyspace } from './keyspace.js';
 
 export interface EtcdWatchOptions {
@@ -25,6 +26,7 @@ export interface EtcdWatchOptions {
   readonly onRevision: (revision: number) => void;
   readonly onCompacted: (compactRevision: number) => void;
   readonly onClose: (watch: EtcdWatch) => void;
+  readonly streams?: StreamCounter;
 }
 
 export class EtcdWatch implements Watch {
@@ -54,6 +56,7 @@ export class EtcdWatch implements Watch {
             startRevision: opts.startRevision,
             prevKv: true,
             retryForMs: opts.retryForMs,
+            ...(opts.streams && { streams: opts.streams }),
             handlers: {
               onEvents: (raw, revision) => {
                 const events = raw.map((e) => opts.keyspace.event(e));

@@ -346,6 +346,16 @@ export function runStorageConformance(factory: BackendFactory): void {
         assert.equal(events[2]!.kv.modRevision, r1 + 2);
       });
 
+      it('delivers only events at or after a start revision in the future', async () => {
+        const start = backend.currentRevision() + 3;
+        const watch = backend.watch('/fut/', { startRevision: start });
+        const revs: number[] = [];
+        for (let i = 0; i < 6; i++) revs.push(await createKey(backend, `/fut/${i}`, enc(String(i))));
+        const events = await collect(watch, (all) => all.length >= 4);
+        watch.close();
+        assert.deepEqual(events.map((e) => e.kv.modRevision), revs.filter((r) => r >= start));
+      });
+
       it('only delivers keys under its prefix', async () => {
         const watch = backend.watch('/ns/a/');
         await createKey(backend, '/ns/ab', enc('no'));
