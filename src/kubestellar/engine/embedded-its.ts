@@ -8,7 +8,7 @@ import { runInformer } from '../../controllers/informer.js';
 import type { ResourceDefinition } from '../../registry/definition.js';
 import type { GenericStore } from '../../registry/store.js';
 import type { ServedSpace } from '../../spaces/served-space.js';
-import { CLUSTER_GROUP, WDS_NAME_LABEL, WORK_GROUP } from '../well-known.js';
+import { CLUSTER_GROUP, CUSTOMIZATION_PROPERTIES_NAMESPACE, WDS_NAME_LABEL, WORK_GROUP } from '../well-known.js';
 import type { FollowHandlers, ItsPort } from './its-port.js';
 
 const TRANSPORT_MANAGER = { name: 'transport-controller', apiVersion: 'work.open-cluster-management.io/v1' };
@@ -32,6 +32,10 @@ export class EmbeddedIts implements ItsPort {
 
   followClusters(handlers: FollowHandlers, signal: AbortSignal): Promise<void> {
     return runInformer(this.#store(CLUSTER_GROUP, 'managedclusters'), '', { sync: (items) => handlers.sync(items), event: (e) => handlers.event(e) }, signal);
+  }
+
+  followPropertyConfigMaps(handlers: FollowHandlers, signal: AbortSignal): Promise<void> {
+    return runInformer(this.#store('', 'configmaps'), CUSTOMIZATION_PROPERTIES_NAMESPACE, { sync: (items) => handlers.sync(items), event: (e) => handlers.event(e) }, signal);
   }
 
   followWorks(wdsName: string, handlers: FollowHandlers, signal: AbortSignal): Promise<void> {

@@ -3,13 +3,13 @@
  * and this WDS's ManifestWorks followed with list+watch, works written with
  * @kubernetes/client-node. Failures become Status errors, so the engine treats both ITS kinds alike.
  */
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../api/object.js';
 import { withKeepAlive } from '../../kube-client/kube.js';
 import { ListWatch } from '../../kube-client/list-watch.js';
 import { translated } from '../../kube-client/status-errors.js';
 import { isStatusError } from '../../api/errors.js';
-import { CLUSTER_GROUP, WDS_NAME_LABEL, WORK_GROUP } from '../well-known.js';
+import { CLUSTER_GROUP, CUSTOMIZATION_PROPERTIES_NAMESPACE, WDS_NAME_LABEL, WORK_GROUP } from '../well-known.js';
 import type { FollowHandlers, ItsPort } from './its-port.js';
 
 const WORKS = { group: WORK_GROUP, version: 'v1', plural: 'manifestworks' };
@@ -18,14 +18,21 @@ const CLUSTERS = { group: CLUSTER_GROUP, version: 'v1', plural: 'managedclusters
 export class ExternalIts implements ItsPort {
   readonly #kc: KubeConfig;
   readonly #custom: CustomObjectsApi;
+  readonly #core: CoreV1Api;
 
   constructor(kc: KubeConfig) {
     this.#kc = withKeepAlive(kc);
     this.#custom = this.#kc.makeApiClient(CustomObjectsApi);
+    this.#core = this.#kc.makeApiClient(CoreV1Api);
   }
 
   async followClusters(handlers: FollowHandlers, signal: AbortSignal): Promise<void> {
     await this.#follow(`/apis/${CLUSTER_GROUP}/v1/managedclusters`, () => this.#custom.listClusterCustomObject(CLUSTERS) as never, handlers, signal);
+  }
+
+  async followPropertyConfigMaps(handlers: FollowHandlers, signal: AbortSignal): Promise<void> {
+    const namespace = CUSTOMIZATION_PROPERTIES_NAMESPACE;
+    await this.#follow(`/api/v1/namespaces/${namespace}/configmaps`, () => this.#core.listNamespacedConfigMap({ namespace }) as never, handlers, signal);
   }
 
   async followWorks(wdsName: string, handlers: FollowHandlers, signal: AbortSignal): Promise<void> {

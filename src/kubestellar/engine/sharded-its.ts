@@ -5,7 +5,8 @@
  *   - a work is created in its cluster's owning shard, and updated or deleted where it is;
  *   - the engine sees only works in the owning shard of their cluster (or in any shard while the
  *     cluster is registered nowhere, so it can clean them up); a work left in a shard that no
- *     longer owns its cluster is deleted here, and the engine recreates it in the new owner.
+ *     longer owns its cluster is deleted here, and the engine recreates it in the new owner;
+ *   - a cluster's property ConfigMap is the one in its owning shard; copies elsewhere are ignored.
  */
 import { notFound } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
@@ -28,7 +29,12 @@ export class ShardedIts implements ItsPort {
   readonly #works = new Map<string, Map<string, KubeObject>>();
   /** What the engine was last told about each work: ns/name → shard. */
   readonly #shown = new Map<string, string>();
+  /** shard → cluster → property ConfigMap. */
+  readonly #configMaps = new Map<string, Map<string, KubeObject>>();
+  /** The property ConfigMap the engine was last told about, per cluster. */
+  readonly #shownConfigMaps = new Map<string, KubeObject>();
   #clusterHandlers: FollowHandlers | undefined;
+  #configMapHandlers: FollowHandlers | undefined;
   #workHandlers: FollowHandlers | undefined;
 
   constructor(shards: readonly Shard[], log: (msg: string, err?: unknown) => void = (m, e) => console.error(m, e ?? '')) {
@@ -37,6 +43,7 @@ export class ShardedIts implements ItsPort {
     this.#log = log;
     for (const s of shards) {
       this.#clusters.set(s.name, new Map());
+      this.#configMaps.set(s.name, new Map());
       this.#works.set(s.name, new Map());
     }
   }
@@ -68,9 +75,13 @@ export class ShardedIts implements ItsPort {
             sync: (items) => {
               const before = new Set(this.#clusters.get(shard.name)!.keys());
               this.#clusters.set(shard.name, new Map(items.map((c) => [c.metadata.name!, c])));
-              if (this.#clusterHandlers === undefined) return;
-              this.#clusterHandlers.sync(this.#merged());
-              for (const c of new Set([...before, ...items.map((i) => i.metadata.name!)])) this.#reconsiderWorksOf(c);
+              const names = new Set([...before, ...items.map((i) => i.metadata.name!)]);
+              if (this.#clusterHandlers !== undefined) {
+                this.#clusterHandlers.sync(this.#merged());
+                for (const c of names) this.#reconsiderWorksOf(c);
+              }
+              // Last: the engine may reconcile at once, and the works must be where they belong by then.
+              for (const c of names) this.#reconsiderConfigMapOf(c);
             },
             event: (e) => this.#clusterEvent(shard.name, e),
           },
@@ -89,13 +100,69 @@ export class ShardedIts implements ItsPort {
     else this.#clusters.get(shard)!.set(name, e.object);
     const owner = this.ownerOf(name);
     const h = this.#clusterHandlers;
-    if (h === undefined) return;
-    if (owner === undefined) {
-      if (ownerBefore !== undefined) h.event({ type: 'DELETED', object: e.object });
-    } else if (owner === shard || owner !== ownerBefore) {
-      h.event({ type: ownerBefore === undefined ? 'ADDED' : 'MODIFIED', object: this.#clusters.get(owner)!.get(name)! });
+    if (h !== undefined) {
+      if (owner === undefined) {
+        if (ownerBefore !== undefined) h.event({ type: 'DELETED', object: e.object });
+      } else if (owner === shard || owner !== ownerBefore) {
+        h.event({ type: ownerBefore === undefined ? 'ADDED' : 'MODIFIED', object: this.#clusters.get(owner)!.get(name)! });
+      }
+      if (owner !== ownerBefore) this.#reconsiderWorksOf(name);
     }
-    if (owner !== ownerBefore) this.#reconsiderWorksOf(name);
+    // Last: the engine may reconcile at once, and the works must be where they belong by then.
+    if (owner !== ownerBefore) this.#reconsiderConfigMapOf(name);
+  }
+
+  /** Meaningful alongside followClusters on this port: ownership comes from the inventory it follows. */
+  async followPropertyConfigMaps(handlers: FollowHandlers, signal: AbortSignal): Promise<void> {
+    await Promise.all(
+      this.#shards.map((shard) =>
+        shard.port.followPropertyConfigMaps(
+          {
+            sync: (items) => {
+              const before = [...this.#configMaps.get(shard.name)!.keys()];
+              this.#configMaps.set(shard.name, new Map(items.map((c) => [c.metadata.name!, c])));
+              for (const c of new Set([...before, ...items.map((i) => i.metadata.name!)])) this.#reconsiderConfigMapOf(c);
+            },
+            event: (e) => {
+              const mine = this.#configMaps.get(shard.name)!;
+              if (e.type === 'DELETED') mine.delete(e.object.metadata.name!);
+              else mine.set(e.object.metadata.name!, e.object);
+              this.#reconsiderConfigMapOf(e.object.metadata.name!);
+            },
+          },
+          signal,
+        ),
+      ),
+    );
+    this.#configMapHandlers = handlers;
+    this.#shownConfigMaps.clear();
+    for (const name of new Set([...this.#configMaps.values()].flatMap((m) => [...m.keys()]))) {
+      const cm = this.#ownedConfigMap(name);
+      if (cm !== undefined) this.#shownConfigMaps.set(name, cm);
+    }
+    handlers.sync([...this.#shownConfigMaps.values()]);
+  }
+
+  /** The property ConfigMap of `cluster` in the shard that owns it, if any. */
+  #ownedConfigMap(cluster: string): KubeObject | undefined {
+    const owner = this.ownerOf(cluster);
+    return owner === undefined ? undefined : this.#configMaps.get(owner)!.get(cluster);
+  }
+
+  /** After a ConfigMap or the owner of its cluster changed: tell the engine what it now sees. */
+  #reconsiderConfigMapOf(cluster: string): void {
+    const h = this.#configMapHandlers;
+    if (h === undefined) return;
+    const want = this.#ownedConfigMap(cluster);
+    const shown = this.#shownConfigMaps.get(cluster);
+    if (want === shown) return;
+    if (want === undefined) {
+      this.#shownConfigMaps.delete(cluster);
+      h.event({ type: 'DELETED', object: shown! });
+    } else {
+      this.#shownConfigMaps.set(cluster, want);
+      h.event({ type: shown === undefined ? 'ADDED' : 'MODIFIED', object: want });
+    }
   }
 
   async followWorks(wdsName: string, handlers: FollowHandlers, signal: AbortSignal): Promise<void> {

@@ -1,14 +1,18 @@
 /**
  * KubeStellar for one WDS, in the server process: follows every change in the WDS and the
- * inventory and works of its ITS, keeps the resolver current, and reconciles three things:
+ * inventory and works of its ITS, keeps the resolver current, and reconciles four things:
  *   - units (policy, object): the object's ManifestWorks in each destination cluster namespace;
  *   - policies: the Binding named after each BindingPolicy, and the policy's status;
- *   - objects: the status returned from the WECs into the WDS object.
+ *   - objects: the status returned from the WECs into the WDS object;
+ *   - CustomTransforms: their status (their removals apply to the units' works).
+ * StatusCollectors and CombinedStatus are left to a collaborator (combined-statuses.ts) that it
+ * tells about units, policies and returned status.
  * Desired state is a function of what is stored, so a restart recomputes it and converges: a
  * write acknowledged by the WDS is never lost to the transport (ARCHITECTURE §4, contract 1).
  */
 import { isStatusError } from '../../api/errors.js';
 import type { KubeObject, OwnerReference } from '../../api/object.js';
+import { jsonEqual } from '../../api/patch/json-value.js';
 import type { ResourceDefinition } from '../../registry/definition.js';
 import type { SpaceEvent, SpaceObject } from '../../registry/space-stream.js';
 import type { GenericStore } from '../../registry/store.js';
@@ -16,8 +20,10 @@ import type { ServedSpace } from '../../spaces/served-space.js';
 import { bindingSpecEqual, bindingSpecOf } from '../binding/binding-spec.js';
 import { isWorkloadResource } from '../binding/exclusions.js';
 import type { BindingPolicySpec } from '../binding/match.js';
+import { expandForClusters, needsCustomization, wantsExpansion } from '../customize/index.js';
 import { decideStatus } from '../status/decide.js';
 import { cleanObject } from '../transport/clean.js';
+import { applyRemovals } from '../transport/custom-transform.js';
 import { manifestWorkContentEqual, manifestWorkName, wrapManifestWork } from '../transport/wrap.js';
 import {
   BINDING_KEY_LABEL,
@@ -27,8 +33,11 @@ import {
   SINGLETON_STATUS_LABEL,
   STATUS_FEEDBACK_NAME,
 } from '../well-known.js';
+import { ClusterPropertyIndex } from './cluster-properties.js';
+import { CombinedStatuses } from './combined-statuses.js';
 import type { ItsPort } from './its-port.js';
 import { Affected, Resolver, splitUnitKey, unitKey, type WorkloadObject } from './resolver.js';
+import { TransformRules } from './transforms.js';
 import { WorkQueue } from './work-queue.js';
 import type { ServerMetrics } from '../../metrics/metrics.js';
 
@@ -37,6 +46,7 @@ const now = (): number => performance.now();
 const UID_LENGTH = 36;
 const BINDING_MANAGER = { name: 'Binding', apiVersion: CONTROL_API_VERSION };
 const STATUS_MANAGER = { name: 'Status', apiVersion: CONTROL_API_VERSION };
+const TRANSPORT_MANAGER = { name: 'transport-controller', apiVersion: CONTROL_API_VERSION };
 
 export interface WdsEngineOptions {
   readonly log?: (msg: string, err?: unknown) => void;
@@ -69,12 +79,20 @@ export class WdsEngine {
   readonly #bindingDelayMs: number;
   readonly #abort = new AbortController();
   readonly #resolver = new Resolver();
+  readonly #transforms = new TransformRules();
+  /** Each cluster's template properties (spec §5), from its ManagedCluster and property ConfigMap. */
+  readonly #properties = new ClusterPropertyIndex();
+  /** Units whose object asks for expansion → the errors of its last expansion ([] when none). */
+  readonly #expansionErrors = new Map<string, readonly string[]>();
   /** Actual ManifestWorks of this WDS: unit → cluster → work. */
   readonly #works = new Map<string, Map<string, KubeObject>>();
   readonly #bindings = new Map<string, BindingState>();
   readonly #units: WorkQueue;
   readonly #bindingQueue: WorkQueue;
   readonly #statusQueue: WorkQueue;
+  readonly #transformQueue: WorkQueue;
+  /** StatusCollectors and CombinedStatus: a collaborator with its own queue. */
+  readonly #combined: CombinedStatuses;
   readonly #bindingTimers = new Map<string, NodeJS.Timeout>();
   #started = false;
 
@@ -92,6 +110,12 @@ export class WdsEngine {
     this.#units = new WorkQueue((k) => this.#reconcileUnit(k), { concurrency: 64, onError });
     this.#bindingQueue = new WorkQueue((k) => this.#reconcileBinding(k), { concurrency: 4, onError });
     this.#statusQueue = new WorkQueue((k) => this.#reconcileStatus(k), { concurrency: 16, onError });
+    this.#transformQueue = new WorkQueue((k) => this.#reconcileTransformStatus(k), { concurrency: 2, onError });
+    this.#combined = new CombinedStatuses(wds, {
+      resolver: this.#resolver,
+      works: (uid, cluster) => [...this.#resolver.policiesOf(uid)].map((p) => this.#works.get(unitKey(p, uid))?.get(cluster)),
+      log: this.#log,
+    });
   }
 
   /** Loads everything, reconciles all of it, then follows changes until stopped. */
@@ -103,13 +127,24 @@ export class WdsEngine {
         sync: (items) => {
           const out = new Affected();
           this.#resolver.syncClusters(new Map(items.map((c) => [c.metadata.name!, c.metadata.labels ?? {}])), out);
+          this.#propertiesChanged(this.#properties.syncClusters(items));
           this.#enqueue(out);
         },
         event: (e) => {
           const out = new Affected();
           if (e.type === 'DELETED') this.#resolver.deleteCluster(e.object.metadata.name!, out);
           else this.#resolver.upsertCluster(e.object.metadata.name!, e.object.metadata.labels ?? {}, out);
+          if (this.#properties.clusterEvent(e)) this.#propertiesChanged([e.object.metadata.name!]);
           this.#enqueue(out);
+        },
+      },
+      signal,
+    );
+    await this.#its.followPropertyConfigMaps(
+      {
+        sync: (items) => this.#propertiesChanged(this.#properties.syncConfigMaps(items)),
+        event: (e) => {
+          if (this.#properties.configMapEvent(e)) this.#propertiesChanged([e.object.metadata.name!]);
         },
       },
       signal,
@@ -135,6 +170,8 @@ export class WdsEngine {
     this.#enqueue(initial);
     for (const p of this.#resolver.policies()) this.#bindingQueue.add(p.name);
     for (const k of this.#works.keys()) this.#units.add(k);
+    for (const t of this.#transforms.names()) this.#transformQueue.add(t);
+    this.#combined.start();
     void this.#followWds(revision);
   }
 
@@ -143,13 +180,15 @@ export class WdsEngine {
     this.#units.stop();
     this.#bindingQueue.stop();
     this.#statusQueue.stop();
+    this.#transformQueue.stop();
+    this.#combined.stop();
     for (const t of this.#bindingTimers.values()) clearTimeout(t);
   }
 
   /** Resolves when no reconcile is waiting or running (tests and benchmarks). */
   async idle(): Promise<void> {
     for (let i = 0; i < 3; i++) {
-      await Promise.all([this.#units.idle(), this.#bindingQueue.idle(), this.#statusQueue.idle()]);
+      await Promise.all([this.#units.idle(), this.#bindingQueue.idle(), this.#statusQueue.idle(), this.#transformQueue.idle(), this.#combined.idle()]);
       if (this.#bindingTimers.size > 0) await new Promise((r) => setTimeout(r, this.#bindingDelayMs + 5));
     }
   }
@@ -161,14 +200,19 @@ export class WdsEngine {
     const seen = new Set<string>();
     this.#bindings.clear();
     const policies = new Set<string>();
+    const transforms = new Set<string>();
+    this.#combined.beginSync();
     for (const item of items) {
       this.#apply(item, 'ADDED', out);
       const uid = item.object.metadata.uid;
       if (uid !== undefined) seen.add(uid);
       if (item.def.group === CONTROL_GROUP && item.def.plural === 'bindingpolicies') policies.add(item.object.metadata.name!);
+      if (item.def.group === CONTROL_GROUP && item.def.plural === 'customtransforms') transforms.add(item.object.metadata.name!);
     }
     // After a relist: forget what disappeared while not watching.
     for (const p of [...this.#resolver.policies()]) if (!policies.has(p.name)) this.#resolver.deletePolicy(p.name, out);
+    for (const t of [...this.#transforms.names()]) if (!transforms.has(t)) this.#noteTransform(t, undefined, out);
+    this.#combined.endSync();
     return revision;
   }
 
@@ -215,6 +259,10 @@ export class WdsEngine {
         // Status-only changes of the policy (our own writes) need nothing.
       } else if (def.plural === 'bindings') {
         this.#noteBinding(object, type === 'DELETED');
+      } else if (def.plural === 'customtransforms') {
+        this.#noteTransform(name, type === 'DELETED' ? undefined : object, out);
+      } else if (def.plural === 'statuscollectors' || def.plural === 'combinedstatuses') {
+        this.#combined.noteObject(def.plural, object, type === 'DELETED');
       }
       return;
     }
@@ -226,6 +274,51 @@ export class WdsEngine {
     }
     this.#seenAt.set(object.metadata.uid!, now());
     this.#resolver.upsertObject(workloadOf(def, object), out);
+  }
+
+  /**
+   * A CustomTransform changed (`object` undefined: deleted). Every unit whose object is of a
+   * resource whose rules changed is re-reconciled, so its works follow without the object
+   * changing; statuses that may differ now are rewritten.
+   */
+  #noteTransform(name: string, object: KubeObject | undefined, out: Affected): void {
+    const change = object === undefined ? this.#transforms.delete(name) : this.#transforms.upsert(object);
+    const t = now();
+    for (const gr of change.resources) {
+      for (const uid of this.#resolver.selectedOf(gr.group, gr.resource)) {
+        this.#seenAt.set(uid, t); // packaging latency counts from the transform's change
+        for (const p of this.#resolver.policiesOf(uid)) out.units.add(unitKey(p, uid));
+      }
+    }
+    if (this.#started) for (const n of change.transforms) this.#transformQueue.add(n);
+  }
+
+  /**
+   * The template properties of `clusters` changed: the units whose object is expanded per cluster
+   * and goes to one of them are re-reconciled, so their works follow without the object changing.
+   * Enqueued in a microtask: a reconcile starts synchronously, and the port must first finish
+   * handling its event (a sharded port moves the works of a cluster that changed owner).
+   */
+  #propertiesChanged(clusters: readonly string[]): void {
+    if (clusters.length === 0) return;
+    const out = new Affected();
+    queueMicrotask(() => this.#enqueue(out));
+    const changed = new Set(clusters);
+    const customized = new Map<string, boolean>();
+    const t = now();
+    for (const policy of this.#resolver.policies()) {
+      if (!policy.destinations.some((c) => changed.has(c))) continue;
+      for (const uid of this.#resolver.matchesOf(policy.name).keys()) {
+        let yes = customized.get(uid);
+        if (yes === undefined) {
+          const w = this.#resolver.object(uid);
+          // The annotation first: it is cheap, and most objects do not have it.
+          customized.set(uid, (yes = w !== undefined && wantsExpansion(w.object) && needsCustomization(this.#wecObject(w))));
+          if (yes) this.#seenAt.set(uid, t); // packaging latency counts from the property change
+        }
+        if (yes) out.units.add(unitKey(policy.name, uid));
+      }
+    }
   }
 
   #noteBinding(object: KubeObject, deleted: boolean): void {
@@ -243,6 +336,7 @@ export class WdsEngine {
     if (this.#started && before?.object.metadata.uid !== object.metadata.uid) {
       // A new Binding UID renames every work of the policy.
       for (const uid of this.#resolver.matchesOf(name).keys()) this.#units.add(unitKey(name, uid));
+      this.#combined.notePolicy(name); // a new Binding needs its StatusCollectorsAvailable condition
     }
   }
 
@@ -268,6 +362,7 @@ export class WdsEngine {
         if (objectUid !== '') {
           if (!this.#statusSeenAt.has(objectUid)) this.#statusSeenAt.set(objectUid, now());
           this.#statusQueue.add(objectUid);
+          this.#combined.noteReturned(objectUid);
         }
       }
     } else {
@@ -275,7 +370,10 @@ export class WdsEngine {
       if (existing?.metadata.name === name) perCluster!.delete(cluster);
       if (perCluster?.size === 0) this.#works.delete(key);
     }
-    if (deleted && objectUid !== '') this.#statusQueue.add(objectUid);
+    if (deleted && objectUid !== '') {
+      this.#statusQueue.add(objectUid);
+      this.#combined.noteReturned(objectUid);
+    }
     return key;
   }
 
@@ -285,6 +383,8 @@ export class WdsEngine {
     for (const u of out.units) this.#units.add(u);
     for (const p of out.policies) this.#scheduleBinding(p);
     for (const s of out.statuses) this.#statusQueue.add(s);
+    for (const u of out.units) this.#combined.noteUnit(u);
+    for (const p of out.policies) this.#combined.notePolicy(p);
   }
 
   #enqueueUnit(key: string): void {
@@ -336,15 +436,33 @@ export class WdsEngine {
     const policy = this.#resolver.policy(policyName);
     const mod = this.#resolver.modulation(policyName, uid);
     const w = this.#resolver.object(uid);
-    if (policy === undefined || mod === undefined || w === undefined || policy.destinations.length === 0) return out;
+    if (policy === undefined || mod === undefined || w === undefined || policy.destinations.length === 0) {
+      // Nothing is sent, so nothing fails to expand.
+      this.#noteExpansionErrors(policyName, uid, mod !== undefined && w !== undefined && wantsExpansion(w.object) ? [] : undefined);
+      return out;
+    }
     const binding = this.#bindings.get(policyName);
     if (binding === undefined || binding.ownerUid !== policy.uid) {
       this.#scheduleBinding(policyName);
       return undefined;
     }
-    const cleaned = cleanObject(w.object);
+    const cleaned = this.#wecObject(w);
     const name = manifestWorkName(binding.object.metadata.uid!, this.#wdsName, uid);
+    // Per-cluster copies only when the object asks for expansion and holds templates (spec §5).
+    const expansion = needsCustomization(cleaned)
+      ? expandForClusters(cleaned, new Map(policy.destinations.map((c) => [c, this.#properties.of(c)])), { objectRef: describe(w) })
+      : undefined;
+    this.#noteExpansionErrors(policyName, uid, wantsExpansion(w.object) ? (expansion?.errors ?? []) : undefined);
+    const actual = this.#works.get(unitKey(policyName, uid));
     for (const cluster of policy.destinations) {
+      const expanded = expansion?.byCluster.get(cluster);
+      if (expanded !== undefined && expanded.errors.length > 0) {
+        // Documented intent, not upstream's code (spec §10.1): the cluster keeps what it was sent
+        // before, untouched, and gets nothing new; the errors go to the Binding's status.
+        const have = actual?.get(cluster);
+        if (have !== undefined) out.set(cluster, have);
+        continue;
+      }
       out.set(
         cluster,
         wrapManifestWork({
@@ -353,7 +471,7 @@ export class WdsEngine {
           wdsName: this.#wdsName,
           cluster,
           name,
-          object: cleaned,
+          object: expanded?.object ?? cleaned,
           createOnly: mod.createOnly === true,
           group: w.facts.group,
           resource: w.facts.resource,
@@ -361,6 +479,26 @@ export class WdsEngine {
       );
     }
     return out;
+  }
+
+  /** The object as every WEC gets it before expansion: cleaned (§3.3), then the CustomTransforms' removals. */
+  #wecObject(w: WorkloadObject): KubeObject {
+    const cleaned = cleanObject(w.object);
+    applyRemovals(cleaned, this.#transforms.rulesFor(w.facts.group, w.facts.resource));
+    return cleaned;
+  }
+
+  /**
+   * Records a unit's template errors (undefined: its object does not ask for expansion). A change,
+   * and the first record since the start, rewrites the Binding's status (see #bindingErrors).
+   */
+  #noteExpansionErrors(policy: string, uid: string, errors: readonly string[] | undefined): void {
+    const key = unitKey(policy, uid);
+    const before = this.#expansionErrors.get(key);
+    if (errors === undefined) this.#expansionErrors.delete(key);
+    else this.#expansionErrors.set(key, errors);
+    const changed = before === undefined ? errors !== undefined : (errors ?? []).join('\n') !== before.join('\n');
+    if (changed) this.#scheduleBinding(policy);
   }
 
   async #createWork(key: string, want: KubeObject): Promise<void> {
@@ -443,13 +581,59 @@ export class WdsEngine {
       this.#noteBinding(updated, false);
       if (existing.ownerUid !== policy.uid) for (const uid of this.#resolver.matchesOf(name).keys()) this.#units.add(unitKey(name, uid));
     }
+    await this.#writeBindingStatus(name);
     await this.#writePolicyStatus(name);
+  }
+
+  /**
+   * The template errors of the policy's objects (spec §5), ordered by object; undefined while an
+   * object asking for expansion has not been expanded since the start, so that a restart does
+   * not briefly clear errors that are still there.
+   */
+  #bindingErrors(policy: string): string[] | undefined {
+    const blocks: [string, readonly string[]][] = [];
+    for (const uid of this.#resolver.matchesOf(policy).keys()) {
+      const w = this.#resolver.object(uid);
+      if (w === undefined || !wantsExpansion(w.object)) continue;
+      const errors = this.#expansionErrors.get(unitKey(policy, uid));
+      if (errors === undefined) return undefined;
+      if (errors.length > 0) blocks.push([describe(w), errors]);
+    }
+    return blocks.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).flatMap(([, errors]) => errors);
+  }
+
+  /** Binding.status.errors, through the status subresource, only when they change. */
+  async #writeBindingStatus(name: string): Promise<void> {
+    const errors = this.#bindingErrors(name);
+    const binding = this.#bindings.get(name);
+    if (errors === undefined || binding === undefined) return;
+    if (jsonEqual((binding.object['status'] as { errors?: string[] } | undefined)?.errors ?? [], errors)) return;
+    try {
+      const updated = await this.#controlStore('bindings').guaranteedUpdate(
+        '',
+        name,
+        (cur) => {
+          if (cur.metadata.uid !== binding.object.metadata.uid) return cur;
+          // observedGeneration is required; it says which spec the errors were found for.
+          const status: { observedGeneration?: number; errors?: string[] } = { ...(cur['status'] as object | undefined), observedGeneration: cur.metadata.generation ?? 1 };
+          if (errors.length > 0) status.errors = errors;
+          else delete status.errors;
+          return jsonEqual(status, cur['status']) ? cur : { ...cur, status };
+        },
+        { subresource: 'status', manager: TRANSPORT_MANAGER },
+      );
+      this.#noteBinding(updated, false);
+    } catch (err) {
+      if (!isStatusError(err, 'NotFound')) throw err;
+    }
   }
 
   async #writePolicyStatus(name: string): Promise<void> {
     const policy = this.#resolver.policy(name);
     if (policy === undefined) return;
-    const errors = this.#singletonProblems(name);
+    // spec §2.6 step 5: the singleton problems, then the Binding's own errors (template expansion).
+    const bindingStatus = this.#bindings.get(name)?.object['status'] as { errors?: string[] } | undefined;
+    const errors = [...this.#singletonProblems(name), ...(bindingStatus?.errors ?? [])];
     const store = this.#controlStore('bindingpolicies');
     try {
       await store.guaranteedUpdate(
@@ -505,6 +689,28 @@ export class WdsEngine {
       }
     }
     return { singleton, multi, wantSingleton, wantMulti };
+  }
+
+  // ---- CustomTransform status ----
+
+  /** Writes observedGeneration, errors and warnings through the status subresource, only when they differ. */
+  async #reconcileTransformStatus(name: string): Promise<void> {
+    const want = this.#transforms.desiredStatus(name);
+    if (want === undefined || jsonEqual(want.current, want.status)) return;
+    try {
+      await this.#controlStore('customtransforms').guaranteedUpdate(
+        '',
+        name,
+        (cur) => {
+          // A newer spec (or a new object of that name) is digested when its event arrives, which requeues this.
+          if (cur.metadata.uid !== want.uid || (cur.metadata.generation ?? 1) !== want.generation) return cur;
+          return jsonEqual(cur['status'], want.status) ? cur : { ...cur, status: want.status };
+        },
+        { subresource: 'status', manager: TRANSPORT_MANAGER },
+      );
+    } catch (err) {
+      if (!isStatusError(err, 'NotFound')) throw err;
+    }
   }
 
   // ---- objects: returned status ----
