@@ -7,6 +7,7 @@
  * `kubestellar-report` namespace for cluster-scoped objects.
  */
 import assert from 'node:assert/strict';
+import { rest } from '../helpers/rest.js';
 import { startInProcess, type InProcessServer } from '../helpers/in-process.js';
 import { eventually } from '../helpers/eventually.js';
 
@@ -24,19 +25,7 @@ describe('StatusCollectors and CombinedStatus (wds1 → its1 → cluster1, clust
   this.timeout(90_000);
   let h: InProcessServer;
 
-  const request = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
-    const headers = method === 'PATCH' ? { 'content-type': 'application/merge-patch+json' } : undefined;
-    return h.request(method, path, body === undefined ? {} : { body, ...(headers && { headers }) });
-  };
-  const ok = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const r = await request(method, path, body);
-    assert.ok(r.status < 300, `${method} ${path} → ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body;
-  };
-  const get = async (path: string): Promise<any> => {
-    const r = await request('GET', path);
-    return r.status === 200 ? r.body : undefined;
-  };
+  const { req: request, ok, get } = rest(() => h);
   const collector = (name: string, spec: unknown): Promise<any> =>
     ok('POST', `${CTL}/statuscollectors`, { apiVersion: 'control.kubestellar.io/v1alpha1', kind: 'StatusCollector', metadata: { name }, spec });
   /** Upstream's clause: every object labelled for nginx (the Namespace too), with these collectors. */

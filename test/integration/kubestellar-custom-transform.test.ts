@@ -6,6 +6,7 @@
  * one resource (all applied, all warned).
  */
 import assert from 'node:assert/strict';
+import { rest } from '../helpers/rest.js';
 import { startInProcess, type InProcessServer } from '../helpers/in-process.js';
 import { eventually } from '../helpers/eventually.js';
 
@@ -19,12 +20,7 @@ describe('CustomTransform (wds1 → its1 → cluster1, cluster2)', function () {
   this.timeout(60_000);
   let h: InProcessServer;
 
-  const ok = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const headers = method === 'PATCH' ? { 'content-type': 'application/merge-patch+json' } : undefined;
-    const r = await h.request(method, path, body === undefined ? {} : { body, ...(headers && { headers }) });
-    assert.ok(r.status < 300, `${method} ${path} → ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body;
-  };
+  const { ok } = rest(() => h);
   /** The ManifestWork carrying the nginx Deployment in a cluster namespace. */
   const work = async (cluster: string): Promise<any> => {
     const r = await h.request('GET', `/clusters/its1/apis/work.open-cluster-management.io/v1/namespaces/${cluster}/manifestworks?labelSelector=transport.kubestellar.io/originWdsName%3Dwds1`);

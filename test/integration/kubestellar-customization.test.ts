@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { shardOwner } from '../../src/kubestellar/engine/shard-owner.js';
 import { eventually } from '../helpers/eventually.js';
+import { rest } from '../helpers/rest.js';
 import { startInProcess, type InProcessServer } from '../helpers/in-process.js';
 
 const CTL = (wds: string): string => `/clusters/${wds}/apis/control.kubestellar.io/v1alpha1`;
@@ -22,21 +23,12 @@ const TEMPLATE = 'cluster {{ .clusterName }} URL is {{ .clusterURL }}, region is
 const URLS = { cluster1: 'https://my.clusters/1001-abcd', cluster2: 'https://my.clusters/2002-cdef' } as const;
 const REGIONS = { cluster1: 'east', cluster2: 'west' } as const;
 const expected = (c: (typeof WECS)[number], url: string = URLS[c], region: string = REGIONS[c]): string => `cluster ${c} URL is ${url}, region is ${region}`;
-const MERGE = { 'content-type': 'application/merge-patch+json' };
 
 describe('customization: template expansion (wds1 → its1 → cluster1, cluster2)', function () {
   this.timeout(90_000);
   let h: InProcessServer;
 
-  const call = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const r = await h.request(method, path, body === undefined ? {} : { body, ...(method === 'PATCH' && { headers: MERGE }) });
-    assert.ok(r.status < 300, `${method} ${path} → ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body;
-  };
-  const get = async (path: string): Promise<any> => {
-    const r = await h.request('GET', path);
-    return r.status === 200 ? r.body : undefined;
-  };
+  const { ok: call, get } = rest(() => h);
   /** The wds1 ManifestWork in `cluster`'s namespace carrying the object of that kind and name. */
   const work = async (cluster: string, kind: string, name: string): Promise<any> => {
     const list = await get(`/clusters/its1/apis/work.open-cluster-management.io/v1/namespaces/${cluster}/manifestworks?labelSelector=transport.kubestellar.io%2ForiginWdsName%3Dwds1`);
@@ -227,15 +219,7 @@ describe('customization through the sharded and the external ITS ports', functio
    */
   const WEC = ['cluster3', 'cluster4', 'cluster5', 'cluster6', 'cluster7', 'cluster8'].find((c) => shardOwner(c, ['its1', 'its2']) === 'its1')!;
   const until = (what: string, probe: () => Promise<boolean>): Promise<boolean> => eventually(what, probe, 30_000);
-  const call = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const r = await h.request(method, path, body === undefined ? {} : { body, ...(method === 'PATCH' && { headers: MERGE }) });
-    assert.ok(r.status < 300, `${method} ${path} → ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body;
-  };
-  const get = async (path: string): Promise<any> => {
-    const r = await h.request('GET', path);
-    return r.status === 200 ? r.body : undefined;
-  };
+  const { ok: call, get } = rest(() => h);
   const space = (name: string, spec: Record<string, unknown>): Promise<any> =>
     call('POST', '/apis/spaces.kubestellar.io/v1alpha1/spaces', { apiVersion: 'spaces.kubestellar.io/v1alpha1', kind: 'Space', metadata: { name }, spec });
   const propagate = async (wds: string, clusterSelector: Record<string, string>): Promise<void> => {

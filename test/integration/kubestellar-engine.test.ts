@@ -6,6 +6,7 @@
  * the test (no agent), so only the ITS side is checked.
  */
 import assert from 'node:assert/strict';
+import { rest } from '../helpers/rest.js';
 import { startInProcess, type InProcessServer } from '../helpers/in-process.js';
 import { eventually } from '../helpers/eventually.js';
 
@@ -19,12 +20,7 @@ describe('KubeStellar engine (wds1 → its1)', function () {
   this.timeout(60_000);
   let h: InProcessServer;
 
-  const ok = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const headers = method === 'PATCH' ? { 'content-type': 'application/merge-patch+json' } : undefined;
-    const r = await h.request(method, path, body === undefined ? {} : { body, ...(headers && { headers }) });
-    assert.ok(r.status < 300, `${method} ${path} → ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body;
-  };
+  const { ok } = rest(() => h);
   const works = async (cluster: string): Promise<any[]> => {
     const r = await h.request('GET', `${MW(cluster)}?labelSelector=transport.kubestellar.io/originWdsName%3Dwds1`);
     return r.status === 200 ? r.body.items : [];

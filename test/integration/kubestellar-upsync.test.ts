@@ -6,6 +6,7 @@
  * upsync did not create are never touched, copies never go back down) hold and are reported.
  */
 import assert from 'node:assert/strict';
+import { rest } from '../helpers/rest.js';
 import { startInProcess, type InProcessServer } from '../helpers/in-process.js';
 import { eventually } from '../helpers/eventually.js';
 
@@ -22,19 +23,7 @@ describe('KubeStellar upsync (WECs → wds1)', function () {
   this.timeout(120_000);
   let h: InProcessServer;
 
-  const req = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
-    const headers = method === 'PATCH' ? { 'content-type': 'application/merge-patch+json' } : undefined;
-    return h.request(method, path, body === undefined ? {} : { body, ...(headers && { headers }) });
-  };
-  const ok = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const r = await req(method, path, body);
-    assert.ok(r.status < 300, `${method} ${path} → ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body;
-  };
-  const get = async (path: string): Promise<any> => {
-    const r = await req('GET', path);
-    return r.status === 200 ? r.body : undefined;
-  };
+  const { req, ok, get } = rest(() => h);
   const configMap = (name: string, data: Record<string, string>): unknown => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'reports' }, data });
   const policy = (name: string, spec: unknown): unknown => ({ apiVersion: 'control.kubestellar.io/v1alpha1', kind: 'BindingPolicy', metadata: { name }, spec });
   const condition = async (name: string, type: string): Promise<any> => (await get(`${CTL}/bindingpolicies/${name}`))?.status?.conditions?.find((c: any) => c.type === type);

@@ -9,6 +9,7 @@
  * The engine feeds it WDS events and the units/policies/objects its changes touched; it reads
  * the engine's resolver and returned status, and does its writes on its own work queue.
  */
+import { writeObservedStatus } from './observed-status.js';
 import { isStatusError } from '../../api/errors.js';
 import { rfc3339, type KubeObject } from '../../api/object.js';
 import type { GenericStore } from '../../registry/store.js';
@@ -260,20 +261,7 @@ export class CombinedStatuses {
     if (state === undefined) return;
     const want: Record<string, unknown> = { observedGeneration: state.generation, ...(state.errors !== undefined && { errors: state.errors }) };
     if (JSON.stringify(state.status) === JSON.stringify(want)) return;
-    try {
-      await this.#store('statuscollectors').guaranteedUpdate(
-        '',
-        name,
-        (cur) => {
-          // A newer spec is validated when its event arrives, which requeues this.
-          if (cur.metadata.uid !== state.uid || (cur.metadata.generation ?? 1) !== state.generation) return cur;
-          return JSON.stringify(cur['status']) === JSON.stringify(want) ? cur : { ...cur, status: want };
-        },
-        { subresource: 'status', manager: STATUS_MANAGER },
-      );
-    } catch (err) {
-      if (!isStatusError(err, 'NotFound')) throw err;
-    }
+    await writeObservedStatus(this.#store('statuscollectors'), name, { uid: state.uid, generation: state.generation, status: want }, STATUS_MANAGER);
   }
 
   /**

@@ -10,6 +10,7 @@
  * Desired state is a function of what is stored, so a restart recomputes it and converges: a
  * write acknowledged by the WDS is never lost to the transport (ARCHITECTURE §4, contract 1).
  */
+import { writeObservedStatus } from './observed-status.js';
 import { isStatusError } from '../../api/errors.js';
 import type { KubeObject, OwnerReference } from '../../api/object.js';
 import { jsonEqual } from '../../api/patch/json-value.js';
@@ -697,20 +698,7 @@ export class WdsEngine {
   async #reconcileTransformStatus(name: string): Promise<void> {
     const want = this.#transforms.desiredStatus(name);
     if (want === undefined || jsonEqual(want.current, want.status)) return;
-    try {
-      await this.#controlStore('customtransforms').guaranteedUpdate(
-        '',
-        name,
-        (cur) => {
-          // A newer spec (or a new object of that name) is digested when its event arrives, which requeues this.
-          if (cur.metadata.uid !== want.uid || (cur.metadata.generation ?? 1) !== want.generation) return cur;
-          return jsonEqual(cur['status'], want.status) ? cur : { ...cur, status: want.status };
-        },
-        { subresource: 'status', manager: TRANSPORT_MANAGER },
-      );
-    } catch (err) {
-      if (!isStatusError(err, 'NotFound')) throw err;
-    }
+    await writeObservedStatus(this.#controlStore('customtransforms'), name, want, TRANSPORT_MANAGER);
   }
 
   // ---- objects: returned status ----
