@@ -119,6 +119,12 @@ describe('CustomTransform (wds1 → its1 → cluster1, cluster2)', function () {
     assert.equal(status.errors.length, 2);
     assert.match(status.errors[0], /^Error in spec\.remove\[2\]: syntax error at position 1: recursive descent/);
     assert.equal(status.errors[1], 'Invalid spec.remove[3]: it identifies the whole object');
+    // The policy whose objects the transform applies to says so too.
+    const policyErrors: string[] = await eventually('the path errors in the policy status', async () => {
+      const errs = (await ok('GET', `${CTL}/bindingpolicies/nginx`)).status?.errors as string[] | undefined;
+      return errs?.length === 2 ? errs : undefined;
+    });
+    assert.deepEqual(policyErrors, status.errors.map((e: string) => `CustomTransform test: ${e}`));
     await h.server.spaces.engine('wds1')!.idle();
     const after = await work('cluster1');
     assert.equal(after.metadata.uid, before.metadata.uid, 'the work was kept');
@@ -171,6 +177,7 @@ describe('CustomTransform (wds1 → its1 → cluster1, cluster2)', function () {
     });
     await ok('DELETE', `${CTL}/customtransforms/test`);
     await everywhere('label and sidecar back', (d) => d.metadata.labels?.[LABEL] === 'here' && containers(d).join() === 'nginx,sidecar');
+    await eventually('the path errors gone from the policy status', async () => (await ok('GET', `${CTL}/bindingpolicies/nginx`)).status?.errors === undefined);
     await assertDeploymentUntouched();
   });
 });

@@ -109,6 +109,15 @@ export class TransformRules {
     return rules;
   }
 
+  /**
+   * The path errors of every CustomTransform naming this resource, for the status of the policies
+   * that select its objects: a transform that cannot be fully applied is their problem too.
+   */
+  problemsFor(group: string, resource: string): string[] {
+    const names = [...(this.#names.get(grKey(group, resource)) ?? [])].sort();
+    return names.flatMap((n) => this.#byName.get(n)!.errors.map((e) => `CustomTransform ${n}: ${e}`));
+  }
+
   /** What the CustomTransform's status should be, for the object with `uid`; undefined once it is gone. */
   desiredStatus(name: string): { uid: string; generation: number; status: CustomTransformStatus; current: unknown } | undefined {
     const d = this.#byName.get(name);

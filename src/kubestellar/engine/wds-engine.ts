@@ -288,7 +288,10 @@ export class WdsEngine {
     for (const gr of change.resources) {
       for (const uid of this.#resolver.selectedOf(gr.group, gr.resource)) {
         this.#seenAt.set(uid, t); // packaging latency counts from the transform's change
-        for (const p of this.#resolver.policiesOf(uid)) out.units.add(unitKey(p, uid));
+        for (const p of this.#resolver.policiesOf(uid)) {
+          out.units.add(unitKey(p, uid));
+          out.policies.add(p); // its status names the transform's path errors
+        }
       }
     }
     if (this.#started) for (const n of change.transforms) this.#transformQueue.add(n);
@@ -632,9 +635,10 @@ export class WdsEngine {
   async #writePolicyStatus(name: string): Promise<void> {
     const policy = this.#resolver.policy(name);
     if (policy === undefined) return;
-    // spec §2.6 step 5: the singleton problems, then the Binding's own errors (template expansion).
+    // spec §2.6 step 5: the singleton problems, then the Binding's own errors (template expansion),
+    // then the path errors of CustomTransforms that apply to the policy's objects.
     const bindingStatus = this.#bindings.get(name)?.object['status'] as { errors?: string[] } | undefined;
-    const errors = [...this.#singletonProblems(name), ...(bindingStatus?.errors ?? [])];
+    const errors = [...this.#singletonProblems(name), ...(bindingStatus?.errors ?? []), ...this.#transformProblems(name)];
     const store = this.#controlStore('bindingpolicies');
     try {
       await store.guaranteedUpdate(
@@ -653,6 +657,15 @@ export class WdsEngine {
     } catch (err) {
       if (!isStatusError(err, 'NotFound')) throw err;
     }
+  }
+
+  #transformProblems(policyName: string): string[] {
+    const resources = new Map<string, { group: string; resource: string }>();
+    for (const uid of this.#resolver.matchesOf(policyName).keys()) {
+      const f = this.#resolver.object(uid)?.facts;
+      if (f !== undefined) resources.set(`${f.group}/${f.resource}`, { group: f.group, resource: f.resource });
+    }
+    return [...resources.keys()].sort().flatMap((k) => this.#transforms.problemsFor(resources.get(k)!.group, resources.get(k)!.resource));
   }
 
   /** spec §2.6 step 4: objects asking for singleton status whose qualified WEC count is not 1. */
