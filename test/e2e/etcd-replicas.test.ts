@@ -71,6 +71,31 @@ describe('replicas on one etcd', function () {
     assert.ok(Math.max(...servedAfter) < 3000, `served after ${servedAfter.join(', ')} ms`);
   });
 
+  it('serves a CRD created through one replica from every replica within a second', async () => {
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
+      },
+    };
+    await ok(replicas[2]!, 'scale', ['create', '-f', '-'], JSON.stringify(crd));
+    const created = Date.now();
+    const servedAfter = await Promise.all(
+      replicas.map(async (r, i) => {
+        const widget = JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: `w${i}`, namespace: 'default' }, spec: { size: i } });
+        await eventually(`replica ${r.url} serves widgets`, async () => (await k(r, 'scale', ['create', '-f', '-'], widget)).code === 0, 30_000);
+        return Date.now() - created;
+      }),
+    );
+    assert.ok(Math.max(...servedAfter) < 3000, `served after ${servedAfter.join(', ')} ms`);
+    for (const r of replicas) assert.equal((await ok(r, 'scale', ['get', 'widgets', '-o', 'name'])).trim().split('\n').length, 3);
+  });
+
   it('agrees on objects and resourceVersions, and an informer on one replica sees every write through all three once, in order', async () => {
     const kc = new KubeConfig();
     kc.loadFromFile(replicas[0]!.kubeconfig('scale'));

@@ -3,7 +3,8 @@
  * 23-28), ported: real kubectl against `kubestellar serve`, spaces made with `kubestellar create`,
  * and each WEC's work agent a `kubestellar agent` process of its own. Every assertion looks at
  * the WECs through their own kubeconfigs. Items 15/16 (sharding knobs) map to the one object per
- * ManifestWork default; CustomTransform, templates and CombinedStatus belong to a later issue.
+ * ManifestWork default; CustomTransform (item 7), templates (item 6) and CombinedStatus (items
+ * 29-33) have e2e files of their own (kubestellar-custom-transform, -customization, -combined-status).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
