@@ -205,6 +205,9 @@ describe('StatusCollectors and CombinedStatus (wds1 → its1 → cluster1, clust
       assert.equal(c.message, 'Missing StatusCollector(s) [broken]');
       assert.match(c.lastTransitionTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     }
+    // The policy's status names the broken collector and why.
+    const policyErrors: string[] = await eventually('the CEL error in the policy status', async () => (await get(`${CTL}/bindingpolicies/${BP}`))?.status?.errors);
+    assert.deepEqual(policyErrors, [`StatusCollector broken: ${status[0]}`]);
     const cs = await waitForCombinedStatus('only the valid result', (results) => results.length === 1 && results[0]!.name === 'full-status' && rows(results[0]).length === 2);
     assert.equal(cs.results.length, 1);
     for (const c of WECS) assert.equal((await wecDeployments(c)).length, 1, `nginx still in ${c}`);
@@ -219,6 +222,7 @@ describe('StatusCollectors and CombinedStatus (wds1 → its1 → cluster1, clust
     });
     await waitForCombinedStatus('both results', (results) => results.map((r) => r.name).join() === 'broken,full-status');
     await eventually('condition True', async () => ((await condition('bindings'))?.status === 'True' ? true : undefined));
+    await eventually('the policy status clean', async () => ((await get(`${CTL}/bindingpolicies/${BP}`))?.status?.errors === undefined ? true : undefined));
   });
 
   it('deleting a collector removes its result; the condition says it is missing', async () => {

@@ -31,6 +31,8 @@ export interface CombinedStatusHost {
   /** This WDS's works in `cluster` that carry the object `uid` (one per policy selecting it). */
   works(uid: string, cluster: string): Iterable<KubeObject | undefined>;
   readonly log: (msg: string, err?: unknown) => void;
+  /** A policy whose status names collector problems must be rewritten (its collectors changed). */
+  readonly policyProblemsChanged: (policy: string) => void;
 }
 
 interface CollectorState {
@@ -134,6 +136,20 @@ export class CombinedStatuses {
   }
 
   /** A StatusCollector or CombinedStatus event in the WDS. */
+  /**
+   * For the policy's status.errors: each collector its objects name that is missing or does not
+   * validate, with the reasons (the collector's own status.errors has the same).
+   */
+  problemsFor(policyName: string): string[] {
+    const named = new Set<string>();
+    for (const mod of this.#host.resolver.matchesOf(policyName).values()) for (const n of mod.statusCollectors) named.add(n);
+    return [...named].sort().flatMap((n) => {
+      const state = this.#collectors.get(n);
+      if (state === undefined) return [`StatusCollector ${n}: not found`];
+      return (state.errors ?? []).map((e) => `StatusCollector ${n}: ${e}`);
+    });
+  }
+
   noteObject(plural: string, object: KubeObject, deleted: boolean): void {
     if (plural === 'statuscollectors') this.#noteCollector(object, deleted);
     else if (plural === 'combinedstatuses') this.#noteStored(object, deleted, false);
@@ -197,7 +213,10 @@ export class CombinedStatuses {
         named = true;
         this.#add(`u:${unitKey(p.name, uid)}`);
       }
-      if (named) this.#add(`b:${p.name}`);
+      if (named) {
+        this.#add(`b:${p.name}`);
+        this.#host.policyProblemsChanged(p.name);
+      }
     }
   }
 

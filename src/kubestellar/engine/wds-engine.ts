@@ -116,6 +116,9 @@ export class WdsEngine {
       resolver: this.#resolver,
       works: (uid, cluster) => [...this.#resolver.policiesOf(uid)].map((p) => this.#works.get(unitKey(p, uid))?.get(cluster)),
       log: this.#log,
+      policyProblemsChanged: (policy) => {
+        if (this.#started) this.#scheduleBinding(policy);
+      },
     });
   }
 
@@ -636,9 +639,10 @@ export class WdsEngine {
     const policy = this.#resolver.policy(name);
     if (policy === undefined) return;
     // spec §2.6 step 5: the singleton problems, then the Binding's own errors (template expansion),
-    // then the path errors of CustomTransforms that apply to the policy's objects.
+    // then the path errors of CustomTransforms that apply to the policy's objects, then the
+    // StatusCollectors its objects name that are missing or invalid.
     const bindingStatus = this.#bindings.get(name)?.object['status'] as { errors?: string[] } | undefined;
-    const errors = [...this.#singletonProblems(name), ...(bindingStatus?.errors ?? []), ...this.#transformProblems(name)];
+    const errors = [...this.#singletonProblems(name), ...(bindingStatus?.errors ?? []), ...this.#transformProblems(name), ...this.#combined.problemsFor(name)];
     const store = this.#controlStore('bindingpolicies');
     try {
       await store.guaranteedUpdate(
