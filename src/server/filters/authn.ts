@@ -22,21 +22,32 @@ export function isPublicPath(path: string): boolean {
   return PUBLIC.test(path);
 }
 
-/** Client certificates signed by the server's own CA (not the front proxy's: that one only vouches for headers). */
+/**
+ * Client certificates signed by the server's own CA (not the front proxy's: that one only vouches for headers).
+ * A connection's client certificate is fixed by its handshake, so it is verified once per
+ * connection, not on every request a keep-alive connection carries.
+ */
 export function clientCertificateAuthenticator(caPem: string): Authenticator {
   const ca = new X509Certificate(caPem);
-  return (req) => {
-    const socket = req.socket as Partial<TLSSocket>;
-    if (socket.authorized !== true || typeof socket.getPeerX509Certificate !== 'function') return undefined;
+  const perConnection = new WeakMap<object, UserInfo | null>();
+  const verify = (socket: Partial<TLSSocket>): UserInfo | null => {
+    if (socket.authorized !== true || typeof socket.getPeerX509Certificate !== 'function') return null;
     const peer = socket.getPeerX509Certificate();
-    if (peer === undefined || !peer.checkIssued(ca) || !peer.verify(ca.publicKey)) return undefined;
+    if (peer === undefined || !peer.checkIssued(ca) || !peer.verify(ca.publicKey)) return null;
     const subject = socket.getPeerCertificate?.().subject as Record<string, string | string[] | undefined> | undefined;
     const cn = subject?.['CN'];
     const name = Array.isArray(cn) ? cn[0] : cn;
-    if (name === undefined || name === '') return undefined;
+    if (name === undefined || name === '') return null;
     const o = subject?.['O'];
     const groups = o === undefined ? [] : Array.isArray(o) ? o : [o];
     return withAuthenticatedGroup(makeUser(name, groups));
+  };
+  return (req) => {
+    const socket = req.socket as Partial<TLSSocket>;
+    let user = perConnection.get(socket);
+    if (user === undefined) perConnection.set(socket, (user = verify(socket)));
+    // UserInfo is read-only: every request on the connection can share it.
+    return user ?? undefined;
   };
 }
 
@@ -74,13 +85,20 @@ export function unionAuthenticator(...all: Authenticator[]): Authenticator {
  */
 export function requestHeaderAuthenticator(clientCaPem: string, config: RequestHeaderConfig = DEFAULT_REQUEST_HEADER_CONFIG): Authenticator {
   const ca = new X509Certificate(clientCaPem);
+  // Whether the connection is the front proxy's: fixed by its handshake, checked once per connection.
+  const proxyConnection = new WeakMap<object, boolean>();
+  const isProxy = (socket: Partial<TLSSocket>): boolean => {
+    if (socket.authorized !== true || typeof socket.getPeerX509Certificate !== 'function') return false;
+    const peer = socket.getPeerX509Certificate();
+    if (peer === undefined || !peer.checkIssued(ca) || !peer.verify(ca.publicKey)) return false;
+    const cn = /(?:^|\n)CN=([^\n]*)/.exec(peer.subject)?.[1] ?? '';
+    return isAllowedProxyName(cn, config);
+  };
   return (req) => {
     const socket = req.socket as Partial<TLSSocket>;
-    if (socket.authorized !== true || typeof socket.getPeerX509Certificate !== 'function') return undefined;
-    const peer = socket.getPeerX509Certificate();
-    if (peer === undefined || !peer.checkIssued(ca) || !peer.verify(ca.publicKey)) return undefined;
-    const cn = /(?:^|\n)CN=([^\n]*)/.exec(peer.subject)?.[1] ?? '';
-    if (!isAllowedProxyName(cn, config)) return undefined;
+    let proxy = proxyConnection.get(socket);
+    if (proxy === undefined) proxyConnection.set(socket, (proxy = isProxy(socket)));
+    if (!proxy) return undefined;
     const user = authenticateRequestHeaders(req.headersDistinct, config);
     return user === undefined ? undefined : withAuthenticatedGroup(user);
   };
