@@ -101,12 +101,14 @@ export class ShardedIts implements ItsPort {
     const owner = this.ownerOf(name);
     const h = this.#clusterHandlers;
     if (h !== undefined) {
+      // The works move first: the engine may reconcile as soon as it hears of the cluster, and
+      // must not update a copy in the shard that just lost it (its answer would resurrect it).
+      if (owner !== ownerBefore) this.#reconsiderWorksOf(name);
       if (owner === undefined) {
         if (ownerBefore !== undefined) h.event({ type: 'DELETED', object: e.object });
       } else if (owner === shard || owner !== ownerBefore) {
         h.event({ type: ownerBefore === undefined ? 'ADDED' : 'MODIFIED', object: this.#clusters.get(owner)!.get(name)! });
       }
-      if (owner !== ownerBefore) this.#reconsiderWorksOf(name);
     }
     // Last: the engine may reconcile at once, and the works must be where they belong by then.
     if (owner !== ownerBefore) this.#reconsiderConfigMapOf(name);
