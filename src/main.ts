@@ -116,7 +116,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   };
   const metrics = new ServerMetrics();
   // In-process work agents of WEC spaces: they speak HTTP to this server, so they start once it listens.
-  const agents = new Map<string, Promise<RunningAgent | undefined>>();
+  /** In-process agents by WEC space: a running (or starting) agent, and how to cancel its start. */
+  const agents = new Map<string, { running: Promise<RunningAgent | undefined>; cancel: AbortController }>();
   const kubeConfigOf = (space: string): KubeConfig => {
     const kc = new KubeConfig();
     kc.loadFromString(
@@ -136,19 +137,22 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     const wec = space.wec;
     if (!spaces.leading || wec === undefined || wec.agent !== 'InProcess' || agents.has(space.name!)) return;
     const name = space.name!;
-    agents.set(
-      name,
-      runAgent({ hubKubeConfig: kubeConfigOf(wec.its), wecKubeConfig: kubeConfigOf(name), clusterName: name, labels: wec.labels }).catch((err: unknown) => {
-        console.error(`starting the work agent of ${name} failed`, err);
-        agents.delete(name);
+    const cancel = new AbortController();
+    const running = runAgent({ hubKubeConfig: kubeConfigOf(wec.its), wecKubeConfig: kubeConfigOf(name), clusterName: name, labels: wec.labels, signal: cancel.signal }).catch(
+      (err: unknown) => {
+        if (!cancel.signal.aborted) console.error(`starting the work agent of ${name} failed`, err);
+        if (agents.get(name)?.cancel === cancel) agents.delete(name);
         return undefined;
-      }),
+      },
     );
+    agents.set(name, { running, cancel });
   };
-  const stopAgent = (name: string): void => {
+  const stopAgent = (name: string): Promise<void> => {
     const a = agents.get(name);
     agents.delete(name);
-    void a?.then((r) => r?.stop());
+    if (a === undefined) return Promise.resolve();
+    a.cancel.abort();
+    return a.running.then((r) => r?.stop());
   };
   const spaces = new SpaceManager(backend, {
     caCert: pki.caCert,
@@ -161,7 +165,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         startAgent(space);
       }
     },
-    onUnserve: stopAgent,
+    onUnserve: (name) => void stopAgent(name),
     leading: !elect,
   });
   await spaces.start();
@@ -229,12 +233,12 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
           console.error(`leader election: ${elector!.identity} stopped running the controllers`);
           spaces.setLeading(false);
           stopCompacting();
-          for (const name of [...agents.keys()]) stopAgent(name);
+          for (const name of [...agents.keys()]) void stopAgent(name);
         },
         log: (msg, err) => console.error(msg, err ?? ''),
       })
     : undefined;
-  elector?.start();
+  await elector?.start();
 
   return {
     url: baseUrl,
@@ -243,8 +247,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     spaces,
     async stop() {
       await elector?.stop();
-      for (const a of await Promise.all([...agents.values()])) await a?.stop();
-      agents.clear();
+      await Promise.all([...agents.keys()].map(stopAgent));
       stopCompacting();
       spaces.stop();
       server.closeAllConnections();

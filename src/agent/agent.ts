@@ -48,6 +48,8 @@ export interface AgentOptions {
   /** Upsync: bound on the objects reported per work (default 1 MiB) and coalescing delay (default 200 ms). */
   readonly upsyncMaxBytes?: number;
   readonly upsyncDebounceMs?: number;
+  /** Aborting it while the agent is still starting (e.g. the hub is gone) stops it. */
+  readonly signal?: AbortSignal;
 }
 
 export interface RunningAgent {
@@ -65,11 +67,17 @@ interface AppliedWork extends KubeObject {
 
 export async function runAgent(options: AgentOptions): Promise<RunningAgent> {
   const agent = new WorkAgent(options);
+  // Starting retries until the hub and the WEC answer: without this it could outlive its server.
+  const onAbort = (): void => void agent.stop();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
+    if (options.signal?.aborted) throw new Error('agent stopped before it started');
     await agent.start();
   } catch (err) {
     await agent.stop();
     throw err;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
   }
   return agent;
 }

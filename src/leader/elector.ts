@@ -63,9 +63,13 @@ export class LeaderElector {
     return this.#leading;
   }
 
-  /** Tries at once, then every retry period, until stopped. */
-  start(): void {
-    this.#schedule(0);
+  /**
+   * Tries at once, then every retry period, until stopped. Resolves after the first attempt, so
+   * a replica that finds the lease free is already leading when it announces readiness.
+   */
+  start(): Promise<void> {
+    this.#tick = this.#attempt().finally(() => this.#schedule(this.#o.retryPeriodMs));
+    return this.#tick;
   }
 
   /** Stops trying; a leader steps down and releases the lease so a successor starts at once. */

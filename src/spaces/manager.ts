@@ -353,9 +353,10 @@ export class SpaceManager {
 
   async #runEngine(wds: ServedSpace, its: ItsPort, controllers: ControllerGroup, upsyncIts: ItsPort = its): Promise<void> {
     const engine = controllers.add(new WdsEngine(wds, its, this.#engineOptions));
+    // Known as soon as it exists: its idle() waits for it to finish loading.
+    if (!controllers.stopped) this.#engines.set(wds.name!, engine);
     try {
       await engine.start();
-      if (!controllers.stopped) this.#engines.set(wds.name!, engine);
       if (!controllers.stopped) await controllers.add(new UpsyncController(wds, upsyncIts)).start();
     } catch (err) {
       console.error(`starting KubeStellar for ${wds.name} failed`, err);

@@ -129,20 +129,44 @@ function parseBody(raw: Buffer, headers: IncomingHttpHeaders): unknown {
   return text;
 }
 
+/**
+ * KUBESTELLAR_TEST_ETCD=etcd://127.0.0.1:2379 runs every in-process server that does not insist
+ * on LevelDB over that etcd instead (each under a prefix of its own): the same tests, the other
+ * backend.
+ */
+function etcdOverride(options: InProcessOptions, dataDir: string): string | undefined {
+  const base = process.env['KUBESTELLAR_TEST_ETCD'];
+  if (base === undefined || base === '' || options.storage === 'leveldb') return undefined;
+  return `${base.replace(/\/+$/, '')}/${dataDir.split('/').pop()}/`;
+}
+
 export async function startInProcess(options: InProcessOptions = {}): Promise<InProcessServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ks-inproc-'));
+  const etcd = etcdOverride(options, dataDir);
   const serveOptions = (port: number): ServeOptions => ({
     dataDir,
     bindAddress: '127.0.0.1',
     port,
     demo: options.demo ?? true,
-    ...(options.storage === 'memory' && { storage: 'memory://' }),
+    ...(etcd !== undefined ? { storage: etcd, leaderElection: { leaseDurationMs: 3000 } } : options.storage === 'memory' && { storage: 'memory://' }),
     ...(options.retainRevisions !== undefined && { retainRevisions: options.retainRevisions }),
     ...(options.bookmarkIntervalMs !== undefined && { bookmarkIntervalMs: options.bookmarkIntervalMs }),
   });
+  /**
+   * `serve` resolves once requests are answered; the demo WDS's engine starts right after (on
+   * etcd, once this replica has won the election). Tests reach for it, so wait for it to exist.
+   */
+  const started = async (running: RunningServer): Promise<RunningServer> => {
+    if (options.demo === false) return running;
+    for (const deadline = Date.now() + 15_000; running.spaces.engine('wds1') === undefined; ) {
+      if (Date.now() > deadline) throw new Error('the engine of wds1 did not start within 15 s');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return running;
+  };
   let server: RunningServer;
   try {
-    server = await serve(serveOptions(0));
+    server = await started(await serve(serveOptions(0)));
   } catch (err) {
     await rm(dataDir, { recursive: true, force: true });
     throw err;
@@ -359,7 +383,7 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
       closeClients();
       agent = new Agent({ keepAlive: true, maxSockets: 16, ca: creds.ca, cert: creds.cert, key: creds.key });
       // The listening socket of the old server is closed; the same port is free again.
-      server = await serve(serveOptions(port));
+      server = await started(await serve(serveOptions(port)));
     },
     async stop() {
       if (stopped) return;

@@ -96,6 +96,7 @@ export class WdsEngine {
   readonly #combined: CombinedStatuses;
   readonly #bindingTimers = new Map<string, NodeJS.Timeout>();
   #started = false;
+  #starting: Promise<void> | undefined;
 
   constructor(wds: ServedSpace, its: ItsPort, options: WdsEngineOptions = {}) {
     this.#wds = wds;
@@ -123,7 +124,12 @@ export class WdsEngine {
   }
 
   /** Loads everything, reconciles all of it, then follows changes until stopped. */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.#starting ??= this.#start();
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
     const signal = this.#abort.signal;
     const initial = new Affected();
     await this.#its.followClusters(
@@ -191,6 +197,8 @@ export class WdsEngine {
 
   /** Resolves when no reconcile is waiting or running (tests and benchmarks). */
   async idle(): Promise<void> {
+    // An engine still loading is not idle: its first reconciles have not even been queued.
+    await this.#starting?.catch(() => undefined);
     for (let i = 0; i < 3; i++) {
       await Promise.all([this.#units.idle(), this.#bindingQueue.idle(), this.#statusQueue.idle(), this.#transformQueue.idle(), this.#combined.idle()]);
       if (this.#bindingTimers.size > 0) await new Promise((r) => setTimeout(r, this.#bindingDelayMs + 5));
