@@ -47,8 +47,11 @@ export function ownerActions(index: ObjectIndex, obj: IndexedObject): Action[] {
   if (!obj.deleting) return [];
   const dependents = index.dependentsOf(obj.uid);
   if (obj.finalizers.includes(ORPHAN)) {
-    const release = dependents.map((d): Action => ({ kind: 'removeOwnerReferences', target: d, ownerUids: [obj.uid] }));
-    return [...release, { kind: 'removeFinalizer', target: obj, finalizer: ORPHAN }];
+    // The finalizer goes only once no dependent points here any more (their updates touch this
+    // owner again): removed together, the owner could be gone before a dependent was released,
+    // and that dependent would then be collected as dangling.
+    if (dependents.length === 0) return [{ kind: 'removeFinalizer', target: obj, finalizer: ORPHAN }];
+    return dependents.map((d): Action => ({ kind: 'removeOwnerReferences', target: d, ownerUids: [obj.uid] }));
   }
   if (obj.finalizers.includes(FOREGROUND)) {
     if (dependents.length === 0) return [{ kind: 'removeFinalizer', target: obj, finalizer: FOREGROUND }];

@@ -169,6 +169,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
     ...(options.demo === true ? ['--demo'] : []),
     ...(replica === undefined ? [] : ['--kubeconfig-dir', kubeconfigDir]),
     ...(options.extraArgs ?? []),
+    // KUBESTELLAR_TEST_ETCD=etcd://H:P runs servers that name no storage over that etcd (a prefix each).
+    ...(process.env['KUBESTELLAR_TEST_ETCD'] && !(options.extraArgs ?? []).includes('--storage')
+      ? ['--storage', `${process.env['KUBESTELLAR_TEST_ETCD'].replace(/\/+$/, '')}/${dataDir.split('/').pop()}/`]
+      : []),
   ];
 
   let child: ChildProcess | undefined;

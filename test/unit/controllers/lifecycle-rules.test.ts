@@ -55,7 +55,8 @@ describe('lifecycle rules', () => {
 
   describe('an owner being deleted', () => {
     const cases: [string, Spec[], string, string[]][] = [
-      ['with orphan releases its dependents, then its finalizer', [{ uid: 'o', deleting: true, finalizers: ['orphan'] }, { uid: 'a', ownerUids: ['o'] }, { uid: 'b', ownerUids: ['o', 'x'] }], 'o', ['unown a from o', 'unown b from o', 'unfinalize o orphan']],
+      ['with orphan first releases its dependents (and keeps its finalizer meanwhile)', [{ uid: 'o', deleting: true, finalizers: ['orphan'] }, { uid: 'a', ownerUids: ['o'] }, { uid: 'b', ownerUids: ['o', 'x'] }], 'o', ['unown a from o', 'unown b from o']],
+      ['with orphan and no dependent left drops its finalizer', [{ uid: 'o', deleting: true, finalizers: ['orphan'] }, { uid: 'a', ownerUids: ['x'] }], 'o', ['unfinalize o orphan']],
       ['in the foreground deletes its dependents first', [{ uid: 'o', deleting: true, finalizers: ['foregroundDeletion'] }, { uid: 'a', ownerUids: ['o'] }, { uid: 'b', ownerUids: ['o'], deleting: true }], 'o', ['delete a Foreground']],
       [
         'in the foreground releases a dependent another owner still holds, instead of deleting it',
