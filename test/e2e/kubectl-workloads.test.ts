@@ -573,6 +573,26 @@ describe('e2e: kubectl workloads (API server acceptance list)', function () {
         assert.equal(parseTable(table.stdout)[0]?.['DESIRED'], '3', table.stdout);
       });
 
+      it('autoscale deploy: one HPA readable as autoscaling/v1 and v2, TARGETS in the table', async function () {
+        // kubectl before 1.23 or so creates through autoscaling/v1, newer ones through v2 (1.33 in protobuf).
+        const r = await ok(['autoscale', 'deploy/web', '-n', ns, '--cpu-percent=50', '--min=1', '--max=4']);
+        assert.match(r.stdout, /horizontalpodautoscaler.autoscaling\/web autoscaled/);
+        const v2 = await json(['get', 'horizontalpodautoscalers.v2.autoscaling', 'web', '-n', ns]);
+        assert.equal(v2['apiVersion'], 'autoscaling/v2');
+        assert.deepEqual((v2['spec'] as Json)['metrics'], [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }]);
+        const v1 = await json(['get', 'horizontalpodautoscalers.v1.autoscaling', 'web', '-n', ns]);
+        assert.equal(v1['apiVersion'], 'autoscaling/v1');
+        assert.equal((v1['spec'] as Json)['targetCPUUtilizationPercentage'], 50);
+        assert.equal((v1['spec'] as Json)['maxReplicas'], 4);
+        const table = await ok(['get', 'hpa', 'web', '-n', ns]);
+        const row = parseTable(table.stdout)[0];
+        assert.equal(row?.['REFERENCE'], 'Deployment/web', table.stdout);
+        assert.match(row?.['TARGETS'] ?? '', /<unknown>\/50%/, table.stdout);
+        assert.equal(row?.['MINPODS'], '1');
+        assert.equal(row?.['MAXPODS'], '4');
+        await ok(['delete', 'hpa', 'web', '-n', ns]);
+      });
+
       it('create namespace|configmap|secret generic|deployment|serviceaccount|job|cronjob, then get each', async function () {
         const made = `${ns}-made`;
         assert.match((await ok(['create', 'namespace', made])).stdout, new RegExp(`namespace/${made} created`));
