@@ -130,8 +130,9 @@ describe('StatusCollectors and CombinedStatus (wds1 → its1 → cluster1, clust
     });
     assert.deepEqual(cs.metadata.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'nginx', uid: deploy.metadata.uid }]);
     assert.ok(cs.metadata.managedFields.some((m: any) => m.manager === 'Status'));
-    assert.equal((await condition('bindings'))?.status, 'True');
-    assert.equal((await condition('bindingpolicies'))?.message, 'All StatusCollector(s) are available');
+    // The condition is written by its own reconcile (after the Binding exists): wait for it.
+    await eventually('the Binding condition True', async () => ((await condition('bindings'))?.status === 'True' ? true : undefined));
+    await eventually('the policy condition', async () => ((await condition('bindingpolicies'))?.message === 'All StatusCollector(s) are available' ? true : undefined));
   });
 
   it('spec §8.3 item 30: can sum status.availableReplicas across WECs (collector created after the policy)', async () => {
