@@ -134,20 +134,7 @@ export async function run({ quick }: { quick: boolean }): Promise<void> {
     // --- creates ---
     const created: string[] = [];
     if (phases.has('create') || phases.has('get')) {
-      let seq = 0;
-      const createSpec = (ms: number): LoadSpec => {
-        const names: string[] = [];
-        return {
-          concurrency: CONCURRENCY,
-          durationMs: ms,
-          next: (i) => {
-            const n = seq++;
-            names[i] = `cm-${n}`;
-            return { method: 'POST', path: cms, body: configMap(`cm-${n}`, n) };
-          },
-          onSuccess: (i) => created.push(names[i]!),
-        };
-      };
+      const createSpec = createLoad(cms, created);
       const ceilingSpec = (ms: number): LoadSpec => ({ concurrency: CONCURRENCY, durationMs: ms, next: ceilingPost });
       const [r, c] = await alternate(rounds, warmupMs, durationMs, [ours, createSpec], [theirs, ceilingSpec]);
       reportLoad(rep, 'create', r);
@@ -156,19 +143,7 @@ export async function run({ quick }: { quick: boolean }): Promise<void> {
 
     // --- GET by name ---
     if (phases.has('get') && created.length > 0) {
-      let x = 0x9e3779b9;
-      const pick = (): string => {
-        // xorshift32: spread the reads over the whole created set.
-        x ^= x << 13;
-        x ^= x >>> 17;
-        x ^= x << 5;
-        return created[(x >>> 0) % created.length]!;
-      };
-      const ourGet = (ms: number): LoadSpec => ({
-        concurrency: CONCURRENCY,
-        durationMs: ms,
-        next: () => ({ method: 'GET', path: `${cms}/${pick()}` }),
-      });
+      const ourGet = getLoad(cms, created);
       const theirGet = (ms: number): LoadSpec => ({ concurrency: CONCURRENCY, durationMs: ms, next: () => ({ method: 'GET', path: '/ceiling' }) });
       const [r, c] = await alternate(rounds, warmupMs, durationMs, [ours, ourGet], [theirs, theirGet]);
       reportLoad(rep, 'get', r);
@@ -220,6 +195,36 @@ export async function run({ quick }: { quick: boolean }): Promise<void> {
   rep.target({ figure: 'list_10k_extra_rss_over_response', op: '<=', value: 1.5, unit: 'x' });
   rep.target({ figure: 'watch_delivery_p99', op: '<=', value: 50, unit: 'ms' });
   rep.finish();
+}
+
+/** Creates of fresh ConfigMaps under `path`; the names of those that succeed go to `created`. */
+function createLoad(path: string, created: string[]): (ms: number) => LoadSpec {
+  let seq = 0;
+  return (ms) => {
+    const names: string[] = [];
+    return {
+      concurrency: CONCURRENCY,
+      durationMs: ms,
+      next: (i) => {
+        const n = seq++;
+        names[i] = `cm-${n}`;
+        return { method: 'POST', path, body: configMap(`cm-${n}`, n) };
+      },
+      onSuccess: (i) => created.push(names[i]!),
+    };
+  };
+}
+
+/** GETs by name spread over the whole created set (xorshift32 picks). */
+function getLoad(path: string, created: readonly string[]): (ms: number) => LoadSpec {
+  let x = 0x9e3779b9;
+  const pick = (): string => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return created[(x >>> 0) % created.length]!;
+  };
+  return (ms) => ({ concurrency: CONCURRENCY, durationMs: ms, next: () => ({ method: 'GET', path: `${path}/${pick()}` }) });
 }
 
 let ceilingSeq = 0;
@@ -553,35 +558,12 @@ async function etcdRun(
     const cms = `${config.prefix}/api/v1/namespaces/default/configmaps`;
     const created: string[] = [];
     if (o.phases.has('create') || o.phases.has('get')) {
-      let seq = 0;
-      const spec = (ms: number): LoadSpec => {
-        const names: string[] = [];
-        return {
-          concurrency: CONCURRENCY,
-          durationMs: ms,
-          next: (i) => {
-            const n = seq++;
-            names[i] = `cm-${n}`;
-            return { method: 'POST', path: cms, body: configMap(`cm-${n}`, n) };
-          },
-          onSuccess: (i) => created.push(names[i]!),
-        };
-      };
+      const spec = createLoad(cms, created);
       await closedLoop(config, agent, spec(o.warmupMs));
       reportLoad(rep, 'create', await measure(side, spec(o.durationMs)), undefined, 'etcd_');
     }
     if (o.phases.has('get') && created.length > 0) {
-      let x = 0x9e3779b9;
-      const spec = (ms: number): LoadSpec => ({
-        concurrency: CONCURRENCY,
-        durationMs: ms,
-        next: () => {
-          x ^= x << 13;
-          x ^= x >>> 17;
-          x ^= x << 5;
-          return { method: 'GET', path: `${cms}/${created[(x >>> 0) % created.length]!}` };
-        },
-      });
+      const spec = getLoad(cms, created);
       await closedLoop(config, agent, spec(o.warmupMs));
       reportLoad(rep, 'get', await measure(side, spec(o.durationMs)), undefined, 'etcd_');
     }

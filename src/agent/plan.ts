@@ -94,7 +94,7 @@ export interface ManifestResult {
   readonly exists: boolean;
 }
 
-interface Condition {
+export interface Condition {
   type: string;
   status: 'True' | 'False';
   reason: string;
@@ -103,7 +103,8 @@ interface Condition {
   lastTransitionTime: string;
 }
 
-function condition(previous: readonly Condition[] | undefined, next: Omit<Condition, 'lastTransitionTime'>, now: string): Condition {
+/** A condition whose lastTransitionTime moves only when its status changes. */
+export function condition(previous: readonly Condition[] | undefined, next: Omit<Condition, 'lastTransitionTime'>, now: string): Condition {
   const old = previous?.find((c) => c.type === next.type);
   return { ...next, lastTransitionTime: old !== undefined && old.status === next.status ? old.lastTransitionTime : now };
 }

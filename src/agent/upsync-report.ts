@@ -7,7 +7,7 @@ import type { KubeObject } from '../api/object.js';
 import type { UpsyncClause } from '../kubestellar/binding/match.js';
 import { anyClauseMatches, cleanForUpsync, idKey, UPSYNC_REPORTED_REASON, type ObjectId } from '../kubestellar/upsync/decide.js';
 import { UPSYNC_FEEDBACK_NAME, WORK_API_VERSION } from '../kubestellar/well-known.js';
-import { APPLIED_KIND } from './plan.js';
+import { APPLIED_KIND, condition, type Condition } from './plan.js';
 
 /** Default bound on the JSON of `resourceStatus.manifests` (a ManifestWork must fit in etcd). */
 export const DEFAULT_UPSYNC_MAX_BYTES = 1024 * 1024;
@@ -34,20 +34,6 @@ export interface UpsyncReportInput {
   readonly maxBytes: number;
   readonly previous: Record<string, unknown> | undefined;
   readonly now: string;
-}
-
-interface Condition {
-  type: string;
-  status: 'True' | 'False';
-  reason: string;
-  message: string;
-  observedGeneration?: number;
-  lastTransitionTime: string;
-}
-
-function condition(previous: readonly Condition[] | undefined, next: Omit<Condition, 'lastTransitionTime'>, now: string): Condition {
-  const old = previous?.find((c) => c.type === next.type);
-  return { ...next, lastTransitionTime: old !== undefined && old.status === next.status ? old.lastTransitionTime : now };
 }
 
 /** Objects our own work agent applied (for downsync) came from a WDS: never sent back up. */
