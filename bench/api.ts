@@ -10,12 +10,15 @@
  * With an `etcd` binary on PATH, the same phases then run against a second server whose storage is
  * a throwaway etcd 3.4 (`--storage etcd://...`), figures prefixed `etcd_`, with LevelDB/etcd ratios.
  *
- * The server and the ceiling run as child processes; the load generator (bench/lib/load.ts) is
- * this process. Environment knobs, for investigation:
+ * The server and the ceiling run as child processes. The create and GET loads come from wrk when
+ * it is on PATH (bench/lib/wrk.ts; with a ServiceAccount token, as wrk has no client
+ * certificates), else from this process (bench/lib/load.ts, with the admin client certificate);
+ * LIST and watch are always driven from this process. Environment knobs, for investigation:
  *   BENCH_API_PHASES=create,get,list,watch,etcd   run only these phases (get needs create; etcd
  *                                            repeats the others on a server over etcd 3.4)
  *   BENCH_API_CPU_PROF_DIR=/tmp/prof         run the server with --cpu-prof into that directory
  *   BENCH_API_WATCH_RATE=20                  creates/s during the watch run (default 20)
+ *   BENCH_API_NO_WRK=1                       use this process as the load generator even with wrk
  *
  * On a small host the figures depend on what else runs: the load average is printed before and
  * after, and each load figure comes with the server's and the client's CPU use.
@@ -44,6 +47,7 @@ import {
   type Stream,
 } from './lib/load.js';
 import { Reporter } from './lib/report.js';
+import { findWrk, runWrk } from './lib/wrk.js';
 import { Samples, percentile, ratio, summarize, throughput } from './lib/stats.js';
 
 const CONCURRENCY = 100;
@@ -82,6 +86,7 @@ export async function run({ quick }: { quick: boolean }): Promise<void> {
   const phases = new Set((process.env['BENCH_API_PHASES'] ?? 'create,get,list,watch,etcd').split(',').map((s) => s.trim()));
   const profDir = process.env['BENCH_API_CPU_PROF_DIR'];
   const rep = new Reporter('api');
+  const wrk = process.env['BENCH_API_NO_WRK'] ? undefined : findWrk();
   rep.note(
     `mode=${quick ? 'quick' : 'full'} concurrency=${CONCURRENCY} data=${DATA_BYTES}B load=${durationMs}ms/figure in ${rounds} slice(s) alternating with the ceiling (warmup ${warmupMs}ms) ` +
       `list=${LIST_OBJECTS}x${LIST_REPS} watchers=${WATCHERS} watch=${watchMs}ms@${WATCH_WRITE_RATE}/s phases=${[...phases].join(',')}` +
@@ -128,24 +133,23 @@ export async function run({ quick }: { quick: boolean }): Promise<void> {
     agents.push(agent, ceilingAgent);
     const cms = `${config.prefix}/api/v1/namespaces/default/configmaps`;
 
-    const ours: Side = { config, agent, pid: server.pid };
-    const theirs: Side = { config: ceilingConfig, agent: ceilingAgent, pid: ceiling.pid };
+    const bearer = wrk === undefined ? undefined : await benchToken(config, agent);
+    rep.note(`load generator for create and GET: ${wrk === undefined ? 'this process (node:https), client certificate' : `${wrk}, ServiceAccount token`}`);
+    const ours = runners({ config, agent, pid: server.pid }, wrk, bearer);
+    const theirs = runners({ config: ceilingConfig, agent: ceilingAgent, pid: ceiling.pid }, wrk, bearer);
 
     // --- creates ---
-    const created: string[] = [];
     if (phases.has('create') || phases.has('get')) {
-      const createSpec = createLoad(cms, created);
-      const ceilingSpec = (ms: number): LoadSpec => ({ concurrency: CONCURRENCY, durationMs: ms, next: ceilingPost });
-      const [r, c] = await alternate(rounds, warmupMs, durationMs, [ours, createSpec], [theirs, ceilingSpec]);
+      const [r, c] = await alternate(rounds, warmupMs, durationMs, [ours, ours.create(cms)], [theirs, theirs.create('/ceiling')]);
       reportLoad(rep, 'create', r);
       reportLoad(rep, 'create', c, 'ceiling');
     }
 
     // --- GET by name ---
+    const created = phases.has('get') ? await names(config, agent, cms) : [];
     if (phases.has('get') && created.length > 0) {
-      const ourGet = getLoad(cms, created);
-      const theirGet = (ms: number): LoadSpec => ({ concurrency: CONCURRENCY, durationMs: ms, next: () => ({ method: 'GET', path: '/ceiling' }) });
-      const [r, c] = await alternate(rounds, warmupMs, durationMs, [ours, ourGet], [theirs, theirGet]);
+      const paths = created.map((n) => `${cms}/${n}`);
+      const [r, c] = await alternate(rounds, warmupMs, durationMs, [ours, ours.get(paths)], [theirs, theirs.get(['/ceiling'])]);
       reportLoad(rep, 'get', r);
       rep.note(`get: over ${created.length} ConfigMaps, ${Math.round(r.result.bytesIn / Math.max(1, r.result.ok + r.result.errors))} B/answer`);
       reportLoad(rep, 'get', c, 'ceiling');
@@ -185,7 +189,7 @@ export async function run({ quick }: { quick: boolean }): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
 
-  if (phases.has('etcd')) await etcdRun(rep, { durationMs, warmupMs, watchMs, drainMs, quick, phases });
+  if (phases.has('etcd')) await etcdRun(rep, { durationMs, warmupMs, watchMs, drainMs, quick, phases, wrk });
 
   rep.note(hostLoad());
   rep.target({ figure: 'create_throughput', op: '>=', value: 5_000, unit: 'creates/s' });
@@ -197,41 +201,8 @@ export async function run({ quick }: { quick: boolean }): Promise<void> {
   rep.finish();
 }
 
-/** Creates of fresh ConfigMaps under `path`; the names of those that succeed go to `created`. */
-function createLoad(path: string, created: string[]): (ms: number) => LoadSpec {
-  let seq = 0;
-  return (ms) => {
-    const names: string[] = [];
-    return {
-      concurrency: CONCURRENCY,
-      durationMs: ms,
-      next: (i) => {
-        const n = seq++;
-        names[i] = `cm-${n}`;
-        return { method: 'POST', path, body: configMap(`cm-${n}`, n) };
-      },
-      onSuccess: (i) => created.push(names[i]!),
-    };
-  };
-}
-
-/** GETs by name spread over the whole created set (xorshift32 picks). */
-function getLoad(path: string, created: readonly string[]): (ms: number) => LoadSpec {
-  let x = 0x9e3779b9;
-  const pick = (): string => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return created[(x >>> 0) % created.length]!;
-  };
-  return (ms) => ({ concurrency: CONCURRENCY, durationMs: ms, next: () => ({ method: 'GET', path: `${path}/${pick()}` }) });
-}
-
-let ceilingSeq = 0;
-function ceilingPost(): Req {
-  const n = ceilingSeq++;
-  return { method: 'POST', path: '/ceiling', body: configMap(`cm-${n}`, n) };
-}
+/** A run of load lasting about `ms` milliseconds. */
+type Run = (ms: number) => Promise<LoadResult>;
 
 /** A server under load: where to connect, with which agent, and its PID (for CPU accounting). */
 interface Side {
@@ -240,36 +211,124 @@ interface Side {
   readonly pid: number;
 }
 
+/** The create and GET loads against one side, from wrk or from this process. */
+interface Runners {
+  readonly side: Side;
+  /** The load comes from another process (wrk): this process's CPU use says nothing about it. */
+  readonly external: boolean;
+  /** POSTs of 2 KiB ConfigMaps, each with a fresh name, to `path`. */
+  create(path: string): Run;
+  /** GETs of paths picked at random from `paths`. */
+  get(paths: readonly string[]): Run;
+}
+
+function runners(side: Side, wrk: string | undefined, bearer: string | undefined): Runners {
+  let seq = 0;
+  if (wrk === undefined || bearer === undefined) {
+    return {
+      side,
+      external: false,
+      create: (path) => (ms) =>
+        closedLoop(side.config, side.agent, {
+          concurrency: CONCURRENCY,
+          durationMs: ms,
+          next: () => {
+            const n = seq++;
+            return { method: 'POST', path, body: configMap(`cm-${n}`, n) };
+          },
+        }),
+      get: (paths) => (ms) => {
+        let x = 0x9e3779b9; // xorshift32 picks
+        const next = (): Req => {
+          x ^= x << 13;
+          x ^= x >>> 17;
+          x ^= x << 5;
+          return { method: 'GET', path: paths[(x >>> 0) % paths.length]! };
+        };
+        return closedLoop(side.config, side.agent, { concurrency: CONCURRENCY, durationMs: ms, next });
+      },
+    };
+  }
+  const base = {
+    origin: side.config.origin,
+    connections: CONCURRENCY,
+    threads: 1,
+    headers: { Authorization: `Bearer ${bearer}`, Accept: 'application/json', 'Content-Type': 'application/json' },
+  };
+  // The body around the name: the same 2 KiB ConfigMap as the Node generator sends.
+  const [head, tail] = configMap('\u0000', 0).toString('utf8').split('\\u0000') as [string, string];
+  return {
+    side,
+    external: true,
+    create: (path) => (ms) => runWrk(wrk, { ...base, durationMs: ms, requests: { kind: 'post', path, head, tail, namePrefix: `cm-${seq++}-` } }),
+    get: (paths) => (ms) => runWrk(wrk, { ...base, durationMs: ms, requests: { kind: 'get', paths } }),
+  };
+}
+
+/** The names of the ConfigMaps under `path` (one LIST of their metadata). */
+async function names(config: ClientConfig, agent: Agent, path: string): Promise<string[]> {
+  const accept = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+  const r = await send(config, agent, { method: 'GET', path, headers: { accept } }, true);
+  if (r.status !== 200) throw new Error(`listing ${path}: HTTP ${r.status} ${r.body?.toString('utf8').slice(0, 300)}`);
+  return (JSON.parse(r.body!.toString('utf8')) as { items: { metadata: { name: string } }[] }).items.map((i) => i.metadata.name);
+}
+
+/**
+ * A bearer token with cluster-admin rights in the space, for wrk: ServiceAccount `bench-load` in
+ * `default`, bound to cluster-admin, with a TokenRequest good for a few hours.
+ */
+async function benchToken(config: ClientConfig, agent: Agent): Promise<string> {
+  const post = async (path: string, doc: unknown, ok: number[]): Promise<Buffer | undefined> => {
+    const r = await send(config, agent, { method: 'POST', path: `${config.prefix}${path}`, body: Buffer.from(JSON.stringify(doc)) }, true);
+    if (!ok.includes(r.status)) throw new Error(`POST ${path}: HTTP ${r.status} ${r.body?.toString('utf8').slice(0, 300)}`);
+    return r.body;
+  };
+  await post('/api/v1/namespaces/default/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'bench-load' } }, [201, 409]);
+  await post(
+    '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'bench-load' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ kind: 'ServiceAccount', name: 'bench-load', namespace: 'default' }],
+    },
+    [201, 409],
+  );
+  const body = await post(
+    '/api/v1/namespaces/default/serviceaccounts/bench-load/token',
+    { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 4 * 3600 } },
+    [200, 201],
+  );
+  return (JSON.parse(body!.toString('utf8')) as { status: { token: string } }).status.token;
+}
+
 interface Measured {
   readonly result: LoadResult;
   readonly cpu: CpuUse;
+  /** Whether `cpu.self` is the load generator's. */
+  readonly clientCpu: boolean;
 }
 
-/** Closed-loop load on one side, with that server's and this process's CPU use over it. */
-async function measure(side: Side, spec: LoadSpec): Promise<Measured> {
-  const cpu = cpuWindow(side.pid);
-  const result = await closedLoop(side.config, side.agent, spec);
-  return { result, cpu: cpu.stop() };
+/** One run of load on one side, with that server's and this process's CPU use over it. */
+async function measure(r: Runners, run: Run, ms: number): Promise<Measured> {
+  const cpu = cpuWindow(r.side.pid);
+  const result = await run(ms);
+  return { result, cpu: cpu.stop(), clientCpu: !r.external };
 }
 
 /**
  * A warm-up on each side, then `rounds` alternating slices (A, B, A, B, ...) of `totalMs / rounds`
  * each, merged per side: a busy spell on a shared host then hits both sides alike.
  */
-async function alternate(
-  rounds: number,
-  warmupMs: number,
-  totalMs: number,
-  [a, specA]: [Side, (ms: number) => LoadSpec],
-  [b, specB]: [Side, (ms: number) => LoadSpec],
-): Promise<[Measured, Measured]> {
-  await closedLoop(a.config, a.agent, specA(warmupMs));
-  await closedLoop(b.config, b.agent, specB(warmupMs));
+async function alternate(rounds: number, warmupMs: number, totalMs: number, [a, runA]: [Runners, Run], [b, runB]: [Runners, Run]): Promise<[Measured, Measured]> {
+  await runA(warmupMs);
+  await runB(warmupMs);
   const as: Measured[] = [];
   const bs: Measured[] = [];
   for (let i = 0; i < rounds; i++) {
-    as.push(await measure(a, specA(totalMs / rounds)));
-    bs.push(await measure(b, specB(totalMs / rounds)));
+    as.push(await measure(a, runA, totalMs / rounds));
+    bs.push(await measure(b, runB, totalMs / rounds));
   }
   return [merge(as), merge(bs)];
 }
@@ -287,10 +346,11 @@ function merge(ms: readonly Measured[]): Measured {
   return {
     result: mergeResults(ms.map((m) => m.result)),
     cpu: { child: (childSeconds / wall) * 100, self: (selfSeconds / wall) * 100, childSeconds, wallMs },
+    clientCpu: ms.every((m) => m.clientCpu),
   };
 }
 
-function reportLoad(rep: Reporter, op: string, { result: r, cpu }: Measured, peer?: string, prefix = ''): void {
+function reportLoad(rep: Reporter, op: string, { result: r, cpu, clientCpu }: Measured, peer?: string, prefix = ''): void {
   const s = summarize(r.latency);
   const put = (name: string, value: number, unit: string): void => {
     if (peer === undefined) rep.figure(`${prefix}${op}_${name}`, value, unit);
@@ -301,10 +361,10 @@ function reportLoad(rep: Reporter, op: string, { result: r, cpu }: Measured, pee
   put('p99', s.p99, 'ms');
   put('errors', r.errors, 'requests');
   put('server_cpu', cpu.child, '%');
-  put('client_cpu', cpu.self, '%');
+  if (clientCpu) put('client_cpu', cpu.self, '%');
   // Server CPU time per answered request: less sensitive than throughput to a busy host.
   put('server_cpu_per_op', (cpu.childSeconds * 1e6) / Math.max(1, r.ok + r.errors), 'us');
-  if (cpu.self >= 90) {
+  if (clientCpu && cpu.self >= 90) {
     rep.note(`${peer ?? 'server'} ${op}: the client used ${Math.round(cpu.self)}% CPU (one core): this throughput is bounded by the load generator`);
   }
   if (r.errors > 0) {
@@ -529,7 +589,7 @@ function countBy(values: readonly number[]): Record<string, number> {
  */
 async function etcdRun(
   rep: Reporter,
-  o: { durationMs: number; warmupMs: number; watchMs: number; drainMs: number; quick: boolean; phases: ReadonlySet<string> },
+  o: { durationMs: number; warmupMs: number; watchMs: number; drainMs: number; quick: boolean; phases: ReadonlySet<string>; wrk: string | undefined },
 ): Promise<void> {
   const { startEtcd } = await import('./lib/etcd.js');
   const etcd = await startEtcd({ extraArgs: ['--max-request-bytes', String(4 * MiB), '--max-txn-ops', '10000'] }).catch((err: unknown) => {
@@ -554,18 +614,18 @@ async function etcdRun(
     rep.note(`etcd server pid ${server.pid} at ${server.url} (etcd pid ${etcd.pid}) ready in ${Math.round(performance.now() - t0)} ms`);
     const agent = keepAliveAgent(config, CONCURRENCY);
     agents.push(agent);
-    const side: Side = { config, agent, pid: server.pid };
     const cms = `${config.prefix}/api/v1/namespaces/default/configmaps`;
-    const created: string[] = [];
+    const run = runners({ config, agent, pid: server.pid }, o.wrk, o.wrk === undefined ? undefined : await benchToken(config, agent));
     if (o.phases.has('create') || o.phases.has('get')) {
-      const spec = createLoad(cms, created);
-      await closedLoop(config, agent, spec(o.warmupMs));
-      reportLoad(rep, 'create', await measure(side, spec(o.durationMs)), undefined, 'etcd_');
+      const create = run.create(cms);
+      await create(o.warmupMs);
+      reportLoad(rep, 'create', await measure(run, create, o.durationMs), undefined, 'etcd_');
     }
+    const created = o.phases.has('get') ? await names(config, agent, cms) : [];
     if (o.phases.has('get') && created.length > 0) {
-      const spec = getLoad(cms, created);
-      await closedLoop(config, agent, spec(o.warmupMs));
-      reportLoad(rep, 'get', await measure(side, spec(o.durationMs)), undefined, 'etcd_');
+      const get = run.get(created.map((n) => `${cms}/${n}`));
+      await get(o.warmupMs);
+      reportLoad(rep, 'get', await measure(run, get, o.durationMs), undefined, 'etcd_');
     }
     if (o.phases.has('list')) await listBench(rep, config, agent, server, o.quick, 'etcd_');
     if (o.phases.has('watch')) await watchBench(rep, await ourWatchTarget(config, server, agents), o.watchMs, o.drainMs, agents, 'etcd_');

@@ -12,7 +12,8 @@ import { isStatusError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import { writeFileAtomic } from '../../pki/atomic-write.js';
 import type { UserInfo } from '../user.js';
-import { generateServiceAccountKeyPair, signLegacyServiceAccountToken, signServiceAccountToken, verifyServiceAccountToken, type BoundObjectRef } from './jwt.js';
+import { generateServiceAccountKeyPair, signLegacyServiceAccountToken, signServiceAccountToken, verifyServiceAccountToken, type BoundObjectRef, type VerifiedToken } from './jwt.js';
+import { VerifiedTokenCache } from './verified-cache.js';
 
 /** Reads what the lookups need from a space: objects by resource, namespace and name. */
 export type ObjectLookup = (resource: 'serviceaccounts' | 'secrets' | 'pods', namespace: string, name: string) => Promise<KubeObject | undefined>;
@@ -26,6 +27,7 @@ export interface ServiceAccountRefWithUid {
 export class ServiceAccountTokens {
   readonly #private: KeyObject;
   readonly #public: KeyObject;
+  readonly #verified = new VerifiedTokenCache();
 
   constructor(privateKeyPem: string, publicKeyPem: string) {
     this.#private = createPrivateKey(privateKeyPem);
@@ -72,8 +74,8 @@ export class ServiceAccountTokens {
 
   /** The user a bearer token stands for in `space`, or undefined if it is not valid there. */
   async authenticate(space: string, token: string, lookup: ObjectLookup, now = new Date()): Promise<UserInfo | undefined> {
-    const v = verifyServiceAccountToken(token, this.#public, { issuers: this.issuer(space), audiences: [this.issuer(space)], now });
-    if (!v.ok) return undefined;
+    const v = this.#verify(space, token, now);
+    if (v === undefined) return undefined;
     const safe = async (...args: Parameters<ObjectLookup>): Promise<KubeObject | undefined> => {
       try {
         return await lookup(...args);
@@ -94,5 +96,16 @@ export class ServiceAccountTokens {
       if (bound === undefined || bound.metadata.uid !== v.boundObject.uid) return undefined;
     }
     return v.user;
+  }
+
+  /** Signature and claims, remembered for a few seconds per space and token (see VerifiedTokenCache). */
+  #verify(space: string, token: string, now: Date): VerifiedToken | undefined {
+    const key = VerifiedTokenCache.key(space, token);
+    const cached = this.#verified.get(key, now.getTime());
+    if (cached !== undefined) return cached;
+    const v = verifyServiceAccountToken(token, this.#public, { issuers: this.issuer(space), audiences: [this.issuer(space)], now });
+    if (!v.ok) return undefined;
+    this.#verified.set(key, v, now.getTime());
+    return v;
   }
 }
