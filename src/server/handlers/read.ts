@@ -12,6 +12,8 @@ import { parseIncludeObject, renderList, renderObject } from '../render.js';
 import { drained, sendJson, writeBody, type ResourceContext } from './context.js';
 import { predicateOf, readQueryOf } from './list-options.js';
 
+const COMMA = Buffer.from(',');
+
 /** Stored bytes can be sent as they are only when nothing about them changes in rendering. */
 function sendsStoredBytes(ctx: ResourceContext, rendering: Rendering): boolean {
   return rendering.as === 'object' && servesStoredBytes(ctx.def, ctx.info.version);
@@ -55,19 +57,37 @@ async function streamList(ctx: ResourceContext, pages: AsyncGenerator<JsonPage>)
   const res = ctx.res;
   let first = true;
   let items = 0;
-  for await (const page of pages) {
-    if (first) {
-      const meta: Record<string, string> = { resourceVersion: String(page.revision) };
-      if (page.next) meta['continue'] = encodeContinue(page.next);
-      res.statusCode = 200;
-      res.setHeader('Content-Type', 'application/json');
-      res.write(`{"apiVersion":${JSON.stringify(ctx.apiVersion)},"kind":${JSON.stringify(ctx.def.listKind)},"metadata":${JSON.stringify(meta)},"items":[`);
-      first = false;
+  // The next page is read from storage while this one is being written: a large LIST then waits
+  // on the slower of the two, not on both in turn. Each page goes out as one write.
+  let next = pages.next();
+  next.catch(() => undefined);
+  try {
+    for (;;) {
+      const step = await next;
+      if (step.done === true) break;
+      const page = step.value;
+      next = pages.next();
+      next.catch(() => undefined);
+      const parts: Buffer[] = [];
+      if (first) {
+        first = false;
+        const meta: Record<string, string> = { resourceVersion: String(page.revision) };
+        if (page.next) meta['continue'] = encodeContinue(page.next);
+        res.statusCode = 200;
+        res.setHeader('Content-Type', 'application/json');
+        parts.push(Buffer.from(`{"apiVersion":${JSON.stringify(ctx.apiVersion)},"kind":${JSON.stringify(ctx.def.listKind)},"metadata":${JSON.stringify(meta)},"items":[`));
+      }
+      for (const item of page.items) {
+        if (items++ > 0) parts.push(COMMA);
+        parts.push(item);
+      }
+      if (parts.length > 0 && !res.write(Buffer.concat(parts))) await drained(res);
+      if (res.destroyed) return;
     }
-    for (const item of page.items) {
-      if (items++ > 0) res.write(',');
-      if (!res.write(item)) await drained(res);
-    }
+  } finally {
+    // Stop reading once the answer is over (a client gone away included); a page already being
+    // read is let finish first, as an async generator does.
+    await pages.return(undefined).catch(() => undefined);
   }
   res.end(']}');
 }
