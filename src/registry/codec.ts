@@ -27,13 +27,21 @@ export const decodeKv = (kv: KeyValue): KubeObject => decodeObject(kv.value, kv.
 
 /** The stored JSON with `metadata.resourceVersion` spliced in: the response body of a plain GET. */
 export function jsonWithRevision(value: Uint8Array, revision: number): Buffer {
+  return Buffer.concat(jsonWithRevisionParts(value, revision));
+}
+
+/**
+ * The same bytes as pieces to be written in order, the stored value shared rather than copied:
+ * a large LIST then copies each object once, into its page, instead of twice.
+ */
+export function jsonWithRevisionParts(value: Uint8Array, revision: number): Buffer[] {
   const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   if (bytes.length <= PREFIX.length || !bytes.subarray(0, PREFIX.length).equals(PREFIX)) {
-    return Buffer.from(JSON.stringify(decodeObject(value, revision)));
+    return [Buffer.from(JSON.stringify(decodeObject(value, revision)))];
   }
   const empty = bytes[PREFIX.length] === 0x7d; // `}`: metadata has no other members
   const rv = Buffer.from(`"resourceVersion":"${revision}"${empty ? '' : ','}`);
-  return Buffer.concat([PREFIX, rv, bytes.subarray(PREFIX.length)]);
+  return [PREFIX, rv, bytes.subarray(PREFIX.length)];
 }
 
 /**

@@ -20,7 +20,7 @@ import {
 import { rfc3339, type KubeList, type KubeObject } from '../api/object.js';
 import { continueExpired, type ReadPoint } from '../api/resource-version.js';
 import { createKey, deleteKey, isStorageError, updateKey, type Backend, type KeyValue, type RangeResult } from '../../storage/index.js';
-import { decodeKv, decodeShared, encodeObject, jsonWithRevision } from './codec.js';
+import { decodeKv, decodeShared, encodeObject, jsonWithRevision, jsonWithRevisionParts } from './codec.js';
 import { apiVersionOf, type ResourceDefinition } from './definition.js';
 import { interpretStorageError } from './interpret.js';
 import { listPrefix, objectKey } from './keys.js';
@@ -87,7 +87,8 @@ export interface ObjectEvent {
 /** A page of a streamed list: objects as JSON bytes with their resourceVersion. */
 export interface JsonPage {
   readonly revision: number;
-  readonly items: Buffer[];
+  /** Each object as the pieces of its JSON, to be written in order. */
+  readonly items: readonly (readonly Buffer[])[];
   /** On the last page of a limited list: where the next one starts. */
   readonly next?: { readonly key: string; readonly revision: number };
 }
@@ -159,7 +160,7 @@ export class GenericStore {
         throw this.#listError(err, revision, options.continueKey !== undefined);
       }
       revision = r.revision;
-      const items = r.kvs.map((kv) => jsonWithRevision(kv.value, kv.modRevision));
+      const items = r.kvs.map((kv) => jsonWithRevisionParts(kv.value, kv.modRevision));
       const last = r.kvs[r.kvs.length - 1];
       if (limit > 0) {
         yield r.more && last ? { revision, items, next: { key: `${last.key}\0`.slice(prefix.length), revision } } : { revision, items };

@@ -9,7 +9,7 @@ import { servesStoredBytes } from '../../registry/conversion.js';
 import type { JsonPage } from '../../registry/store.js';
 import { negotiateRendering, type Rendering } from '../negotiate.js';
 import { parseIncludeObject, renderList, renderObject } from '../render.js';
-import { drained, sendJson, writeBody, type ResourceContext } from './context.js';
+import { sendJson, writeBody, type ResourceContext } from './context.js';
 import { predicateOf, readQueryOf } from './list-options.js';
 
 const COMMA = Buffer.from(',');
@@ -57,8 +57,9 @@ async function streamList(ctx: ResourceContext, pages: AsyncGenerator<JsonPage>)
   const res = ctx.res;
   let first = true;
   let items = 0;
+  const out = new PageWriter(res);
   // The next page is read from storage while this one is being written: a large LIST then waits
-  // on the slower of the two, not on both in turn. Each page goes out as one write.
+  // on the slower of the two, not on both in turn.
   let next = pages.next();
   next.catch(() => undefined);
   try {
@@ -79,10 +80,9 @@ async function streamList(ctx: ResourceContext, pages: AsyncGenerator<JsonPage>)
       }
       for (const item of page.items) {
         if (items++ > 0) parts.push(COMMA);
-        parts.push(item);
+        for (const piece of item) parts.push(piece);
       }
-      if (parts.length > 0 && !res.write(Buffer.concat(parts))) await drained(res);
-      if (res.destroyed) return;
+      if (!(await out.write(parts))) return;
     }
   } finally {
     // Stop reading once the answer is over (a client gone away included); a page already being
@@ -90,4 +90,44 @@ async function streamList(ctx: ResourceContext, pages: AsyncGenerator<JsonPage>)
     await pages.return(undefined).catch(() => undefined);
   }
   res.end(']}');
+}
+
+/**
+ * Writes pages through two reusable buffers: a page is copied into one while the other is still
+ * being written, and a buffer is refilled only once its last write has been flushed. A LIST of
+ * any size then allocates a couple of page-sized buffers, not one per page, so its memory stays
+ * near the size of two pages instead of growing with garbage awaiting collection.
+ */
+class PageWriter {
+  readonly #res: ResourceContext['res'];
+  readonly #buffers: Buffer[] = [Buffer.alloc(0), Buffer.alloc(0)];
+  readonly #flushed: Promise<boolean>[] = [Promise.resolve(true), Promise.resolve(true)];
+  #turn = 0;
+
+  constructor(res: ResourceContext['res']) {
+    this.#res = res;
+  }
+
+  /** Resolves false if the client went away. */
+  async write(parts: readonly Buffer[]): Promise<boolean> {
+    const turn = this.#turn;
+    this.#turn = 1 - turn;
+    if (!(await this.#flushed[turn]!) || this.#res.destroyed) return false;
+    let size = 0;
+    for (const p of parts) size += p.length;
+    if (size === 0) return true;
+    if (this.#buffers[turn]!.length < size) this.#buffers[turn] = Buffer.allocUnsafe(size + (size >> 2));
+    const buf = this.#buffers[turn]!;
+    let at = 0;
+    for (const p of parts) at += p.copy(buf, at);
+    this.#flushed[turn] = new Promise<boolean>((resolve) => {
+      const closed = (): void => resolve(false);
+      this.#res.once('close', closed);
+      this.#res.write(buf.subarray(0, size), (err) => {
+        this.#res.off('close', closed);
+        resolve(err == null);
+      });
+    });
+    return true;
+  }
 }
