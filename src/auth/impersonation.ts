@@ -124,6 +124,19 @@ export function impersonate(
   return plan.user;
 }
 
+/**
+ * Whether any header name starts with `impersonate-` (case-insensitive), read off Node's
+ * `rawHeaders` (name, value, name, value, ...). Almost no request impersonates, and building the
+ * distinct-header record to find out costs more than the rest of authorization.
+ */
+export function mayImpersonate(rawHeaders: readonly string[]): boolean {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length > 12 && (name.charCodeAt(0) | 0x20) === 0x69 && name.slice(0, 12).toLowerCase() === 'impersonate-') return true;
+  }
+  return false;
+}
+
 /** The impersonation headers present (lower-case), to drop once the user is switched. */
 export const impersonationHeaderNames = (headers: HeaderBag): string[] =>
   [...normalizeHeaders(headers).keys()].filter(

@@ -29,7 +29,8 @@ import { isPrivileged, type UserInfo } from '../auth/user.js';
 import type { ServerMetrics } from '../metrics/metrics.js';
 import { isPublicPath, type Authenticator } from './filters/authn.js';
 import { setRequestUser } from './filters/request-user.js';
-import { impersonate } from '../auth/impersonation.js';
+import { impersonate, mayImpersonate } from '../auth/impersonation.js';
+import { parseRequestTarget } from './request-target.js';
 import { unauthorized } from '../api/errors.js';
 
 export type RequestHandler = (req: Request, res: Response) => void;
@@ -55,8 +56,7 @@ export function createApp(deps: AppDeps): RequestHandler {
   const log = deps.log ?? ((msg: string, err?: unknown) => console.error(msg, err));
 
   const route = async (req: Request, res: Response): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const path = url.pathname;
+    const { path, query } = parseRequestTarget(req.url);
     // A space is reached at /clusters/<space>/ (standalone) or, through a hosting cluster's
     // kube-aggregator, at /apis/spaces.kubestellar.io/v1alpha1/clusters/<space>/.
     const m = SPACE_PATH.exec(path);
@@ -66,24 +66,26 @@ export function createApp(deps: AppDeps): RequestHandler {
       const authenticated = await deps.authenticate(req, space);
       if (authenticated === undefined) throw unauthorized();
       // Impersonation headers act as another user, if the requestor may impersonate them here.
-      const rbac = space?.rbac?.snapshot();
-      user = impersonate(req.headersDistinct, authenticated, (attrs) =>
-        rbac === undefined ? { allowed: isPrivileged(attrs.user), reason: '' } : authorize(attrs, rbac),
-      );
+      const rbac = space?.rbac;
+      user = !mayImpersonate(req.rawHeaders)
+        ? authenticated
+        : impersonate(req.headersDistinct, authenticated, (attrs) =>
+            rbac === undefined ? { allowed: isPrivileged(attrs.user), reason: '' } : authorize(attrs, rbac.snapshot()),
+          );
       setRequestUser(req, user);
     }
     if (m) {
       if (space === undefined) throw pathNotFound();
-      await serveSpace(space, m[3] ?? '/', `${m[1]!}/${m[2]!}`, req, res, url.searchParams, options, deps.metrics, user);
+      await serveSpace(space, m[3] ?? '/', `${m[1]!}/${m[2]!}`, req, res, query, options, deps.metrics, user);
       return;
     }
     if (path === '/metrics' && deps.metrics !== undefined) {
-      if (user !== undefined) authorizeRequest(undefined, user, { kind: 'nonResource', path }, req, path, url.searchParams);
+      if (user !== undefined) authorizeRequest(undefined, user, { kind: 'nonResource', path }, req, path, query);
       const { body, contentType } = await deps.metrics.text();
       writeBody(res, 200, body, contentType);
       return;
     }
-    await serveSpace(deps.spaces.root, path, '', req, res, url.searchParams, options, deps.metrics, user);
+    await serveSpace(deps.spaces.root, path, '', req, res, query, options, deps.metrics, user);
   };
   return (req, res) => {
     route(req, res).catch((err: unknown) => renderError(err, req, res, log));
@@ -170,7 +172,6 @@ function record(metrics: ServerMetrics, space: string, info: ResourceRequest, re
   const start = process.hrtime.bigint();
   res.once('finish', () => {
     const labels = { space, verb: METRIC_VERBS[info.verb], group: info.group, version: info.version, resource: info.resource, subresource: info.subresource };
-    metrics.requests.inc({ ...labels, code: String(res.statusCode) });
-    if (info.verb !== 'watch') metrics.requestDuration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
+    metrics.recordRequest(labels, res.statusCode, info.verb === 'watch' ? undefined : Number(process.hrtime.bigint() - start) / 1e9);
   });
 }

@@ -2,6 +2,8 @@
  * URL → what the request is about, after apiserver's RequestInfoFactory: API group, version,
  * namespace, resource, name, subresource and verb. Pure; the dispatcher acts on it.
  */
+import { badRequest } from '../api/errors.js';
+
 export type RequestVerb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
 export interface ResourceRequest {
@@ -27,7 +29,7 @@ export type RequestInfo = ResourceRequest | DiscoveryRequest | { readonly kind: 
 const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
 export function parseRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
-  const parts = path.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts = path.split('/').filter((p) => p !== '').map(unescapeSegment);
   let rest: string[];
   let group: string;
   let version: string;
@@ -57,6 +59,17 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
   const subresource = rest.slice(2).join('/');
   if (resource === 'namespaces' && name !== '') namespace = '';
   return { kind: 'resource', group, version, namespace, resource, name, subresource, verb: verbOf(method, name, query) };
+}
+
+/** A path segment with its %XX escapes decoded (most have none, and decoding is not free). */
+function unescapeSegment(segment: string): string {
+  if (!segment.includes('%')) return segment;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    // Go's URL parsing refuses the request outright (400) on an invalid escape.
+    throw badRequest(`invalid URL escape in path segment ${JSON.stringify(segment)}`);
+  }
 }
 
 function verbOf(method: string, name: string, query: URLSearchParams): RequestVerb {

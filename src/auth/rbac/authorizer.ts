@@ -117,8 +117,11 @@ function describe(b: RoleBinding, subject: Subject, namespaced: boolean): string
   return `RoleBinding ${JSON.stringify(`${b.metadata.name}/${ns}`)} of ${ref} to ${describeSubject(subject, ns)}`;
 }
 
-/** Called per rule with its source description, or per resolution error; return false to stop. */
-export type RuleVisitor = (visit: { source: string; rule: PolicyRule } | { error: string }) => boolean;
+/**
+ * Called per rule with a way to describe its source (built only when asked: most visits just
+ * test the rule), or per resolution error; return false to stop.
+ */
+export type RuleVisitor = (visit: { source: () => string; rule: PolicyRule } | { error: string }) => boolean;
 
 /** VisitRulesFor: ClusterRoleBindings, then (for a namespaced request) that namespace's RoleBindings. */
 export function visitRulesFor(user: UserInfo, namespace: string, data: RbacData, visitor: RuleVisitor): void {
@@ -133,7 +136,7 @@ export function visitRulesFor(user: UserInfo, namespace: string, data: RbacData,
         if (!visitor({ error: resolved.error })) return;
         continue;
       }
-      const source = describe(binding, binding.subjects![index]!, namespaced);
+      const source = (): string => describe(binding, binding.subjects![index]!, namespaced);
       for (const rule of resolved.rules) if (!visitor({ source, rule })) return;
     }
   }
@@ -165,7 +168,7 @@ export interface AuthorizeOptions {
 export function authorize(attrs: RequestAttributes, data: RbacData, options: AuthorizeOptions = {}): Decision {
   const privileged = options.privilegedGroups ?? [SYSTEM_MASTERS];
   if (attrs.user.groups.some((g) => privileged.includes(g))) return { allowed: true, reason: '' };
-  let allowedBy: string | undefined;
+  let allowedBy: (() => string) | undefined;
   const errors: string[] = [];
   visitRulesFor(attrs.user, attrs.namespace, data, (v) => {
     if ('error' in v) {
@@ -176,7 +179,7 @@ export function authorize(attrs: RequestAttributes, data: RbacData, options: Aut
     allowedBy = v.source;
     return false;
   });
-  if (allowedBy !== undefined) return { allowed: true, reason: `RBAC: allowed by ${allowedBy}` };
+  if (allowedBy !== undefined) return { allowed: true, reason: `RBAC: allowed by ${allowedBy()}` };
   return { allowed: false, reason: errors.length > 0 ? `RBAC: ${aggregateErrors(errors)}` : '' };
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { StatusError } from '../../../src/api/errors.js';
 import type { RequestAttributes } from '../../../src/auth/attributes.js';
-import { impersonate, impersonationHeaderNames, impersonationPlan } from '../../../src/auth/impersonation.js';
+import { impersonate, impersonationHeaderNames, impersonationPlan, mayImpersonate } from '../../../src/auth/impersonation.js';
 import { authorize, rbacSnapshot } from '../../../src/auth/rbac/authorizer.js';
 import { makeUser } from '../../../src/auth/user.js';
 
@@ -129,5 +129,33 @@ describe('impersonate', () => {
       () => impersonate({ 'impersonate-user': ['jane'], 'impersonate-uid': ['u1'] }, bob, authz),
       (err: unknown) => err instanceof StatusError && err.message.startsWith('uids.authentication.k8s.io "u1" is forbidden: User "bob" cannot impersonate resource "uids"'),
     );
+  });
+});
+
+describe('mayImpersonate', () => {
+  const cases: [string, string[], boolean][] = [
+    ['no headers', [], false],
+    ['ordinary headers', ['Host', 'x', 'Accept', 'application/json', 'Authorization', 'Bearer t'], false],
+    ['Impersonate-User as kubectl sends it', ['Accept', '*/*', 'Impersonate-User', 'jane'], true],
+    ['lower-case group', ['impersonate-group', 'ops'], true],
+    ['mixed-case extra', ['IMPERSONATE-Extra-scopes', 'view'], true],
+    ['uid', ['Impersonate-Uid', '1234'], true],
+    ['a header merely containing the word', ['X-Impersonate-User', 'jane'], false],
+    ['the name as a value is not a header', ['X-Note', 'Impersonate-User'], false],
+  ];
+  for (const [name, raw, want] of cases) it(name, () => assert.equal(mayImpersonate(raw), want));
+
+  it('agrees with impersonationPlan on whether there is anything to do', () => {
+    for (const [, raw] of cases) {
+      const bag: Record<string, string[]> = {};
+      for (let i = 0; i < raw.length; i += 2) (bag[raw[i]!.toLowerCase()] ??= []).push(raw[i + 1]!);
+      let planned: boolean;
+      try {
+        planned = impersonationPlan(bag, admin) !== undefined;
+      } catch {
+        planned = true; // groups without a user: refused, which still needs the slow path
+      }
+      if (planned) assert.equal(mayImpersonate(raw), true, JSON.stringify(raw));
+    }
   });
 });

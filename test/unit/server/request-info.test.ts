@@ -1,3 +1,4 @@
+import { StatusError } from '../../../src/api/errors.js';
 import assert from 'node:assert/strict';
 import { parseRequestInfo } from '../../../src/server/request-info.js';
 
@@ -30,4 +31,17 @@ describe('parseRequestInfo', () => {
       for (const [k, v] of Object.entries(want)) assert.equal(info[k], v, k);
     });
   }
+
+  it('decodes escaped path segments', () => {
+    const info = parseRequestInfo('GET', '/api/v1/namespaces/def%61ult/configmaps/caf%C3%A9', q('')) as unknown as Record<string, unknown>;
+    assert.equal(info['namespace'], 'default');
+    assert.equal(info['name'], 'café');
+  });
+
+  it('refuses an invalid escape with 400 BadRequest', () => {
+    assert.throws(
+      () => parseRequestInfo('GET', '/api/v1/namespaces/%zz/configmaps', q('')),
+      (err: unknown) => err instanceof StatusError && err.code === 400 && err.reason === 'BadRequest',
+    );
+  });
 });
