@@ -362,6 +362,8 @@ function reportLoad(rep: Reporter, op: string, { result: r, cpu, clientCpu }: Me
   put('errors', r.errors, 'requests');
   put('server_cpu', cpu.child, '%');
   if (clientCpu) put('client_cpu', cpu.self, '%');
+  // wrk's CPU per request: with the server's, what one request costs this host in all.
+  if (r.generatorCpuSeconds !== undefined) put('client_cpu_per_op', (r.generatorCpuSeconds * 1e6) / Math.max(1, r.ok + r.errors), 'us');
   // Server CPU time per answered request: less sensitive than throughput to a busy host.
   put('server_cpu_per_op', (cpu.childSeconds * 1e6) / Math.max(1, r.ok + r.errors), 'us');
   if (clientCpu && cpu.self >= 90) {

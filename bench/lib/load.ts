@@ -153,6 +153,8 @@ export interface LoadResult {
   readonly bytesIn: number;
   /** The first failure: status and the start of its body, or the transport error. */
   readonly firstError: string | undefined;
+  /** CPU seconds an external load generator (wrk) used, when it reports them. */
+  readonly generatorCpuSeconds?: number;
 }
 
 /** Runs closed-loop load (see the module comment). */
@@ -292,6 +294,7 @@ export function mergeResults(results: readonly LoadResult[]): LoadResult {
   let elapsedMs = 0;
   let bytesIn = 0;
   let firstError: string | undefined;
+  let generatorCpuSeconds: number | undefined;
   for (const r of results) {
     for (const v of r.latency.values()) latency.push(v);
     for (const v of r.errorLatency.values()) errorLatency.push(v);
@@ -301,6 +304,7 @@ export function mergeResults(results: readonly LoadResult[]): LoadResult {
     elapsedMs += r.elapsedMs;
     bytesIn += r.bytesIn;
     firstError ??= r.firstError;
+    if (r.generatorCpuSeconds !== undefined) generatorCpuSeconds = (generatorCpuSeconds ?? 0) + r.generatorCpuSeconds;
   }
-  return { ok, errors, statuses, latency, errorLatency, elapsedMs, bytesIn, firstError };
+  return { ok, errors, statuses, latency, errorLatency, elapsedMs, bytesIn, firstError, ...(generatorCpuSeconds === undefined ? {} : { generatorCpuSeconds }) };
 }

@@ -87,8 +87,18 @@ function done(summary, latency, requests)
     parts[#parts + 1] = string.format("[%d,%d]", v, c)
   end
   local e = summary.errors
-  io.write(string.format('WRKJSON {"requests":%d,"durationUs":%d,"bytes":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"latencyUs":[%s]}\\n',
-    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout, table.concat(parts, ",")))
+  -- wrk's own CPU time so far (utime + stime, in clock ticks): fields 14 and 15 of /proc/self/stat.
+  local ticks = -1
+  local f = io.open("/proc/self/stat", "r")
+  if f then
+    local rest = f:read("*a"):match("%) (.*)")
+    f:close()
+    local fields = {}
+    for w in rest:gmatch("%S+") do fields[#fields + 1] = w end
+    ticks = tonumber(fields[12]) + tonumber(fields[13])
+  end
+  io.write(string.format('WRKJSON {"requests":%d,"durationUs":%d,"bytes":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"cpuTicks":%d,"latencyUs":[%s]}\\n',
+    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout, ticks, table.concat(parts, ",")))
 end
 `;
 }
@@ -102,8 +112,13 @@ interface WrkJson {
   write: number;
   status: number;
   timeout: number;
+  /** wrk's CPU time in clock ticks (USER_HZ, 100 on Linux), or -1 when /proc was unreadable. */
+  cpuTicks: number;
   latencyUs: [number, number][];
 }
+
+/** Linux reports process CPU time in USER_HZ ticks, 100 per second on every mainstream architecture. */
+const USER_HZ = 100;
 
 /** Runs wrk once and returns its figures in the shape of the Node load generator's. */
 export async function runWrk(wrk: string, spec: WrkSpec): Promise<LoadResult> {
@@ -146,6 +161,7 @@ export async function runWrk(wrk: string, spec: WrkSpec): Promise<LoadResult> {
       errorLatency: new Samples(),
       elapsedMs: j.durationUs / 1000,
       bytesIn: j.bytes,
+      ...(j.cpuTicks >= 0 ? { generatorCpuSeconds: j.cpuTicks / USER_HZ } : {}),
       firstError: errors > 0 ? `wrk: ${j.status} non-2xx/3xx, ${j.connect} connect, ${j.read} read, ${j.write} write, ${j.timeout} timeout errors` : undefined,
     };
   } finally {
