@@ -20,6 +20,8 @@ import {
   type UserInfo,
 } from './user.js';
 
+/** What every impersonation header name starts with. */
+const IMPERSONATE_PREFIX = 'impersonate-';
 export const IMPERSONATE_USER = 'impersonate-user';
 export const IMPERSONATE_GROUP = 'impersonate-group';
 export const IMPERSONATE_UID = 'impersonate-uid';
@@ -132,7 +134,7 @@ export function impersonate(
 export function mayImpersonate(rawHeaders: readonly string[]): boolean {
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
-    if (name.length > 12 && (name.charCodeAt(0) | 0x20) === 0x69 && name.slice(0, 12).toLowerCase() === 'impersonate-') return true;
+    if (name.length > IMPERSONATE_PREFIX.length && name.slice(0, IMPERSONATE_PREFIX.length).toLowerCase() === IMPERSONATE_PREFIX) return true;
   }
   return false;
 }

@@ -57,11 +57,10 @@ export class ServerMetrics {
 
   /** One finished request: counted by code, and timed unless `seconds` is undefined (watches). */
   recordRequest(labels: RequestLabels, code: number, seconds: number | undefined): void {
-    const base = `${labels.space}\0${labels.verb}\0${labels.group}\0${labels.version}\0${labels.resource}\0${labels.subresource}`;
-    const key = `${base}\0${code}`;
+    const key = `${labels.space}\0${labels.verb}\0${labels.group}\0${labels.version}\0${labels.resource}\0${labels.subresource}\0${code}`;
     let series = this.#requestSeries.get(key);
     if (series === undefined) {
-      series = { count: this.requests.labels({ ...labels, code: String(code) }), duration: this.requestDuration.labels({ ...labels }) };
+      series = { count: this.requests.labels({ ...labels, code: String(code) }), duration: this.requestDuration.labels(labels) };
       this.#requestSeries.set(key, series);
     }
     series.count.inc();
