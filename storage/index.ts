@@ -13,9 +13,12 @@ export type {
   Txn,
   TxnResult,
   Watch,
+  WatchControl,
   WatchEvent,
+  WatchListener,
   WatchOptions,
 } from './types.js';
+export { listenToWatch } from './watch-listen.js';
 export { StorageError, isStorageError, type StorageErrorCode } from './errors.js';
 export { openBackend, type OpenOptions } from './open.js';
 export { startCompactor, type Compactor, type CompactorOptions } from './compactor.js';

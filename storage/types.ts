@@ -117,6 +117,30 @@ export interface WatchOptions {
 export interface Watch extends AsyncIterable<WatchEvent[]> {
   /** Stops the watch; pending iteration ends without error. */
   close(): void;
+  /**
+   * Push delivery instead of iteration (use one or the other, once): live batches reach the
+   * listener synchronously as they are published, with no promise turn per watcher. Optional;
+   * `listenToWatch` falls back to iterating for watches without it.
+   */
+  listen?(listener: WatchListener): WatchControl;
+}
+
+/** The consumer of a pushed watch. */
+export interface WatchListener {
+  /** One batch, in the order iteration would yield it. Returning false pauses delivery until resume(). */
+  next(events: WatchEvent[]): boolean;
+  /**
+   * Called once when delivery ends: with no argument when closed or aborted, else with what
+   * iteration would have thrown (a StorageError such as WatcherTooSlow or Compacted).
+   */
+  end(error?: unknown): void;
+}
+
+export interface WatchControl {
+  /** Delivers what queued while paused; a no-op when not paused. */
+  resume(): void;
+  /** Stops delivery, paused or not; end() follows with no error unless one came first. */
+  close(): void;
 }
 
 export interface Backend {

@@ -5,10 +5,14 @@
  * the same tick; publishing also happens synchronously with advancing the revision, so every
  * event above `R` reaches the live queue. History is then read for [start, R] and sent before
  * anything queued live (kine's order). Events below `start` are never sent.
+ *
+ * It is consumed either by iteration or by listen(): the latter hands each live batch to the
+ * listener inside the publisher's call (no promise turn per watcher and event), which is what
+ * makes a fan-out to a thousand watchers cheap. Both see the same batches and the same end.
  */
 import type { Broadcaster, EndReason, Sink } from './broadcaster.js';
 import { StorageError } from './errors.js';
-import type { Watch, WatchEvent } from './types.js';
+import type { Watch, WatchControl, WatchEvent, WatchListener } from './types.js';
 
 export interface WatchStreamOptions {
   readonly prefix: string;
@@ -39,6 +43,12 @@ export class WatchStream implements Watch, Sink {
   #last: number;
   readonly #unsubscribe: () => void;
   readonly #onAbort = (): void => this.close();
+  /** Push mode (listen): the consumer, whether it asked to pause, and whether history is sent. */
+  #listener: WatchListener | undefined;
+  #paused = false;
+  #live = false;
+  #ended = false;
+  #replayResumed: (() => void) | undefined;
 
   constructor(opts: WatchStreamOptions) {
     this.prefix = opts.prefix;
@@ -82,6 +92,85 @@ export class WatchStream implements Watch, Sink {
     this.#unsubscribe();
     this.#opts.signal?.removeEventListener('abort', this.#onAbort);
     this.#notify();
+  }
+
+  listen(listener: WatchListener): WatchControl {
+    if (this.#listener) throw new Error('a watch has one listener');
+    this.#listener = listener;
+    void this.#replay();
+    return { resume: () => this.#resume(), close: () => this.close() };
+  }
+
+  /** Push mode: history at the listener's pace, then the live queue and live batches as they come. */
+  async #replay(): Promise<void> {
+    try {
+      if (this.#error) throw this.#error;
+      const { startRevision, subscribedAt } = this.#opts;
+      if (startRevision <= subscribedAt) {
+        for await (const chunk of this.#opts.readHistory(this.prefix, startRevision, subscribedAt)) {
+          if (this.#done) break;
+          const fresh = this.#fresh(chunk);
+          if (fresh.length > 0 && !this.#deliver(fresh)) {
+            if (this.#done) break;
+            this.#paused = true;
+            await new Promise<void>((resolve) => (this.#replayResumed = resolve));
+          }
+        }
+      }
+    } catch (err) {
+      this.#finish(err);
+      return;
+    }
+    this.#live = true;
+    this.#pump();
+  }
+
+  #resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    if (this.#live) this.#pump();
+    else this.#wakeReplay();
+  }
+
+  #wakeReplay(): void {
+    const wake = this.#replayResumed;
+    this.#replayResumed = undefined;
+    wake?.();
+  }
+
+  /** Push mode: hands queued batches over until the listener pauses, then ends if the stream has. */
+  #pump(): void {
+    for (;;) {
+      if (this.#ended) return;
+      if (this.#done) return this.#finish();
+      if (this.#paused) return;
+      const batch = this.#queue.shift();
+      if (batch === undefined) {
+        const error = this.#failure();
+        if (error) this.#finish(error);
+        return;
+      }
+      this.#queued -= batch.length;
+      const fresh = this.#fresh(batch);
+      if (fresh.length > 0 && !this.#deliver(fresh)) this.#paused = true;
+    }
+  }
+
+  /** The listener runs inside the publisher's loop: what it throws ends this watch, not the others'. */
+  #deliver(events: WatchEvent[]): boolean {
+    try {
+      return this.#listener!.next(events);
+    } catch (err) {
+      this.#finish(err);
+      return false;
+    }
+  }
+
+  #finish(error?: unknown): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.close();
+    this.#listener!.end(error);
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<WatchEvent[]> {
@@ -155,5 +244,8 @@ export class WatchStream implements Watch, Sink {
     const wake = this.#wake;
     this.#wake = undefined;
     wake?.();
+    if (this.#listener === undefined) return;
+    if (this.#live) this.#pump();
+    else if (this.#done) this.#wakeReplay();
   }
 }

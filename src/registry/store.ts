@@ -19,7 +19,19 @@ import {
 } from '../api/errors.js';
 import { rfc3339, type KubeList, type KubeObject } from '../api/object.js';
 import { continueExpired, type ReadPoint } from '../api/resource-version.js';
-import { createKey, deleteKey, isStorageError, updateKey, type Backend, type KeyValue, type RangeResult } from '../../storage/index.js';
+import {
+  createKey,
+  deleteKey,
+  isStorageError,
+  listenToWatch,
+  updateKey,
+  type Backend,
+  type KeyValue,
+  type RangeResult,
+  type Watch,
+  type WatchControl,
+  type WatchEvent,
+} from '../../storage/index.js';
 import { decodeKv, decodeShared, encodeObject, jsonWithRevision, jsonWithRevisionParts } from './codec.js';
 import { apiVersionOf, type ResourceDefinition } from './definition.js';
 import { interpretStorageError } from './interpret.js';
@@ -91,6 +103,13 @@ export interface JsonPage {
   readonly items: readonly (readonly Buffer[])[];
   /** On the last page of a limited list: where the next one starts. */
   readonly next?: { readonly key: string; readonly revision: number };
+}
+
+/** The consumer of watchEach: return false from next() to pause until the control's resume(). */
+export interface ObjectEventListener {
+  next(events: ObjectEvent[]): boolean;
+  /** Once: no argument when closed, aborted or cut off as too slow; else the Status error. */
+  end(error?: unknown): void;
 }
 
 export interface StoreWatchOptions {
@@ -378,41 +397,53 @@ export class GenericStore {
    * an object that stops matching is reported DELETED, one that starts matching ADDED.
    */
   async *watch(namespace: string, options: StoreWatchOptions): AsyncGenerator<ObjectEvent[]> {
-    const prefix = listPrefix(this.#deps.space, this.def, namespace);
+    const watch = this.#openWatch(namespace, options);
     const pass = options.predicate ?? (() => true);
-    const watch = this.backend.watch(prefix, {
-      startRevision: options.afterRevision + 1,
-      ...(options.signal && { signal: options.signal }),
-    });
     try {
       for await (const batch of watch) {
-        const out: ObjectEvent[] = [];
-        for (const e of batch) {
-          const revision = e.kv.modRevision;
-          const prev = e.prevKv && decodeShared(e.prevKv, revision);
-          if (e.type === 'delete') {
-            if (prev && pass(prev)) out.push({ type: 'DELETED', object: prev, revision, source: e.prevKv! });
-            continue;
-          }
-          const cur = decodeShared(e.kv);
-          const now = pass(cur);
-          const before = prev !== undefined && pass(prev);
-          if (now) out.push({ type: before ? 'MODIFIED' : 'ADDED', object: cur, revision, source: e.kv });
-          else if (before) out.push({ type: 'DELETED', object: prev, revision, source: e.prevKv! });
-        }
+        const out = objectEvents(batch, pass);
         if (out.length > 0) yield out;
       }
     } catch (err) {
-      // A watcher that fell behind just ends: the client re-watches from the last resourceVersion
-      // it saw, or relists if that is gone by then (the apiserver's cacher does the same).
-      if (isStorageError(err, 'WatcherTooSlow')) return;
-      if (isStorageError(err, 'Compacted')) {
-        throw resourceExpired(options.afterRevision, Math.max((err.revision ?? 1) - 1, 0));
-      }
-      throw interpretStorageError(err, this.gr, '');
+      const failure = this.#watchFailure(err, options.afterRevision);
+      if (failure !== undefined) throw failure;
     } finally {
       watch.close();
     }
+  }
+
+  /**
+   * watch() pushed instead of iterated: each live batch reaches `listener.next` synchronously as
+   * the store commits it (what a watch handler serving many clients wants); `end` is called once,
+   * with the error watch() would have thrown, if any.
+   */
+  watchEach(namespace: string, options: StoreWatchOptions, listener: ObjectEventListener): WatchControl {
+    const pass = options.predicate ?? (() => true);
+    return listenToWatch(this.#openWatch(namespace, options), {
+      next: (batch) => {
+        const out = objectEvents(batch, pass);
+        return out.length === 0 || listener.next(out);
+      },
+      end: (err) => listener.end(err === undefined ? undefined : this.#watchFailure(err, options.afterRevision)),
+    });
+  }
+
+  #openWatch(namespace: string, options: StoreWatchOptions): Watch {
+    return this.backend.watch(listPrefix(this.#deps.space, this.def, namespace), {
+      startRevision: options.afterRevision + 1,
+      ...(options.signal && { signal: options.signal }),
+    });
+  }
+
+  /**
+   * What a failed watch means to its client. A watcher that fell behind just ends (undefined): the
+   * client re-watches from the last resourceVersion it saw, or relists if that is gone by then (the
+   * apiserver's cacher does the same).
+   */
+  #watchFailure(err: unknown, afterRevision: number): unknown {
+    if (isStorageError(err, 'WatcherTooSlow')) return undefined;
+    if (isStorageError(err, 'Compacted')) return resourceExpired(afterRevision, Math.max((err.revision ?? 1) - 1, 0));
+    return interpretStorageError(err, this.gr, '');
   }
 
   /** The shared tail of update and guaranteedUpdate: system fields, strategy, no-op detection, CAS write. */
@@ -534,4 +565,23 @@ function withoutMetaAndStatus(obj: KubeObject): Record<string, unknown> {
 
 function isStatusConflict(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { reason?: string }).reason === 'Conflict';
+}
+
+/** Storage events as object events through a predicate (the watch cache's rules); `source` keys shared renderings. */
+export function objectEvents(batch: readonly WatchEvent[], pass: (obj: KubeObject) => boolean): ObjectEvent[] {
+  const out: ObjectEvent[] = [];
+  for (const e of batch) {
+    const revision = e.kv.modRevision;
+    const prev = e.prevKv && decodeShared(e.prevKv, revision);
+    if (e.type === 'delete') {
+      if (prev && pass(prev)) out.push({ type: 'DELETED', object: prev, revision, source: e.prevKv! });
+      continue;
+    }
+    const cur = decodeShared(e.kv);
+    const now = pass(cur);
+    const before = prev !== undefined && pass(prev);
+    if (now) out.push({ type: before ? 'MODIFIED' : 'ADDED', object: cur, revision, source: e.kv });
+    else if (before) out.push({ type: 'DELETED', object: prev, revision, source: e.prevKv! });
+  }
+  return out;
 }

@@ -7,8 +7,11 @@ import {
   createKey,
   deleteKey,
   isStorageError,
+  listenToWatch,
   updateKey,
   type Backend,
+  type Watch,
+  type WatchControl,
   type StorageErrorCode,
   type WatchEvent,
 } from '../../storage/index.js';
@@ -64,6 +67,49 @@ async function collect(
     clearTimeout(timer);
   }
   return all;
+}
+
+interface Pushed {
+  readonly events: WatchEvent[];
+  /** Resolves with end()'s argument (undefined for a quiet end). */
+  readonly ended: Promise<unknown>;
+  readonly control: WatchControl;
+  /** Batches seen, so a test can tell a pause from a slow producer. */
+  batches: number;
+}
+
+/** Consumes a watch by push; `accept` says whether each batch leaves the listener ready for more. */
+function push(watch: Watch, accept: (batch: WatchEvent[], all: WatchEvent[]) => boolean = () => true): Pushed {
+  const events: WatchEvent[] = [];
+  let endedWith: (e: unknown) => void = () => {};
+  const ended = new Promise<unknown>((resolve) => (endedWith = resolve));
+  let ends = 0;
+  const pushed: Pushed = {
+    events,
+    ended,
+    batches: 0,
+    control: listenToWatch(watch, {
+      next(batch) {
+        assert.equal(ends, 0, 'no batch after end()');
+        pushed.batches++;
+        events.push(...batch);
+        return accept(batch, events);
+      },
+      end(err) {
+        ends++;
+        assert.equal(ends, 1, 'end() is called once');
+        endedWith(err);
+      },
+    }),
+  };
+  return pushed;
+}
+
+async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !cond(); ) {
+    if (Date.now() > deadline) assert.fail('timed out waiting');
+    await new Promise((r) => setTimeout(r, 2));
+  }
 }
 
 export function runStorageConformance(factory: BackendFactory): void {
@@ -393,6 +439,98 @@ export function runStorageConformance(factory: BackendFactory): void {
         const err = (await rejectsWith(stalledIt.next(), 'WatcherTooSlow')) as { revision?: number };
         assert.equal(typeof err.revision, 'number', 'the error says where to resume from');
         assert.equal(small.currentRevision(), base + 200);
+      });
+    });
+
+    describe('watch, pushed to a listener', () => {
+      it('replays history, then goes live, with no gap or duplicate under concurrent writers', async () => {
+        const start = backend.currentRevision() + 1;
+        for (let i = 0; i < 20; i++) await createKey(backend, `/p/seed${i}`, enc('s'));
+        const writers = Array.from({ length: 8 }, (_, w) =>
+          (async () => {
+            for (let i = 0; i < 25; i++) await createKey(backend, `/p/${w}/${i}`, enc(`${w}-${i}`));
+          })(),
+        );
+        await new Promise((r) => setTimeout(r, 5));
+        const watch = backend.watch('/p/', { startRevision: start });
+        const got = push(watch);
+        await Promise.all(writers);
+        await until(() => got.events.length >= 220);
+        got.control.close();
+        assert.equal(await got.ended, undefined, 'closing ends it quietly');
+        const revs = got.events.map((e) => e.kv.modRevision);
+        assert.equal(revs.length, 220);
+        for (let i = 1; i < revs.length; i++) assert.ok(revs[i]! > revs[i - 1]!, `strictly increasing at ${i}`);
+        assert.equal(revs[0], start);
+        assert.equal(revs[revs.length - 1], backend.currentRevision());
+      });
+
+      it('holds batches while the listener is paused and delivers them in order on resume', async () => {
+        const watch = backend.watch('/q/');
+        let paused = false;
+        const got = push(watch, (_batch, all) => paused || !(paused = all.length >= 2));
+        const revs: number[] = [];
+        for (let i = 0; i < 6; i++) revs.push(await createKey(backend, `/q/${i}`, enc(String(i))));
+        await until(() => got.events.length >= 2);
+        await new Promise((r) => setTimeout(r, 30));
+        assert.equal(got.events.length, 2, 'nothing is delivered while paused');
+        got.control.resume();
+        await until(() => got.events.length >= 6);
+        assert.deepEqual(got.events.map((e) => e.kv.modRevision), revs);
+        got.control.resume();
+        got.control.close();
+        assert.equal(await got.ended, undefined);
+      });
+
+      it('ends a paused watch quietly when it is closed or aborted', async () => {
+        const ac = new AbortController();
+        const aborted = push(backend.watch('/r/', { signal: ac.signal }), () => false);
+        const closed = push(backend.watch('/r/'), () => false);
+        await createKey(backend, '/r/a', enc('1'));
+        await createKey(backend, '/r/b', enc('2'));
+        await until(() => aborted.events.length >= 1 && closed.events.length >= 1);
+        ac.abort();
+        closed.control.close();
+        assert.equal(await aborted.ended, undefined);
+        assert.equal(await closed.ended, undefined);
+      });
+
+      it('cuts off a paused listener that falls too far behind, while a live one sees everything', async () => {
+        const small = await open({ maxQueuedEvents: 50 });
+        const stalled = push(small.watch('/s/'), () => false);
+        const healthy = push(small.watch('/s/'));
+        for (let wave = 0; wave < 5; wave++) {
+          await Promise.all(Array.from({ length: 40 }, (_, i) => createKey(small, `/s/${wave}-${i}`, enc('v'))));
+        }
+        await until(() => healthy.events.length >= 200);
+        healthy.control.close();
+        assert.equal(await healthy.ended, undefined);
+        stalled.control.resume();
+        const err = (await stalled.ended) as { revision?: number };
+        assert.ok(isStorageError(err, 'WatcherTooSlow'), `expected WatcherTooSlow, got ${String(err)}`);
+        assert.equal(err.revision, stalled.events[stalled.events.length - 1]!.kv.modRevision, 'resume after the last event it took');
+      });
+
+      it('ends with Compacted for a start below the compact revision', async () => {
+        const r1 = await createKey(backend, '/c/a', enc('1'));
+        const r2 = await updateKey(backend, '/c/a', enc('2'), r1);
+        await backend.compact(r2);
+        const got = push(backend.watch('/c/', { startRevision: r1 }));
+        assert.ok(isStorageError(await got.ended, 'Compacted'));
+        assert.equal(got.events.length, 0);
+      });
+
+      it('ends only the watch whose listener throws', async () => {
+        const bad = push(backend.watch('/t/'), () => {
+          throw new Error('listener failed');
+        });
+        const good = push(backend.watch('/t/'));
+        await createKey(backend, '/t/1', enc('1'));
+        await createKey(backend, '/t/2', enc('2'));
+        assert.match(String(await bad.ended), /listener failed/);
+        await until(() => good.events.length >= 2);
+        good.control.close();
+        assert.equal(await good.ended, undefined);
       });
     });
 

@@ -71,19 +71,6 @@ export function isDryRun(query: URLSearchParams, verb = 'create'): boolean {
   return values.length > 0;
 }
 
-/** Resolves once the response can take more (or the client went away). */
-export function drained(res: Response): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.once('drain', done);
-    res.once('close', done);
-  });
-}
-
 /** The request's fieldValidation mode; a value kube does not know is a 422 on the verb's options. */
 export function fieldValidationOf(ctx: ResourceContext, verb: 'create' | 'update' | 'patch'): FieldValidationMode {
   const mode = parseFieldValidation(ctx.query.get('fieldValidation') ?? undefined, verb);

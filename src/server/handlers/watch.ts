@@ -13,7 +13,7 @@ import { planWatch } from '../../api/resource-version.js';
 import { apiVersionOf } from '../../registry/definition.js';
 import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
-import { drained, type ResourceContext } from './context.js';
+import type { ResourceContext } from './context.js';
 import { predicateOf, readQueryOf } from './list-options.js';
 
 /**
@@ -80,19 +80,28 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
       lastRevision = Number(list.metadata.resourceVersion);
       if (plan.endBookmark) bookmark({ 'k8s.io/initial-events-end': 'true' });
     }
-    for await (const events of store.watch(ctx.info.namespace, {
-      afterRevision: lastRevision,
-      signal: abort.signal,
-      ...(predicate && { predicate }),
-    })) {
-      for (const e of events) {
-        emit(e.type, e.object, e.source);
-        lastRevision = e.revision;
-      }
-      // A client that reads slowly holds up only its own stream: waiting here lets the store's
-      // bounded queue fill, which ends this watch rather than growing socket buffers forever.
-      if (res.writableNeedDrain) await drained(res);
-    }
+    // Pushed, not iterated: a change reaches this client's socket within the store's commit, with
+    // no promise turn per watcher (a fan-out to a thousand watchers is one synchronous loop).
+    const failure = await new Promise<unknown>((resolve) => {
+      const control = store.watchEach(
+        ctx.info.namespace,
+        { afterRevision: lastRevision, signal: abort.signal, ...(predicate && { predicate }) },
+        {
+          next: (events) => {
+            for (const e of events) {
+              emit(e.type, e.object, e.source);
+              lastRevision = e.revision;
+            }
+            // A client that reads slowly holds up only its own stream: pausing lets the store's
+            // bounded queue fill, which ends this watch rather than growing socket buffers forever.
+            return !res.writableNeedDrain;
+          },
+          end: resolve,
+        },
+      );
+      res.on('drain', () => control.resume());
+    });
+    if (failure !== undefined) throw failure;
   } catch (err) {
     if (!abort.signal.aborted) frame('ERROR', toStatus(err));
   } finally {
