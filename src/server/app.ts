@@ -137,7 +137,7 @@ async function serveSpace(
       return sendJson(res, 200, list);
     }
     case 'resource':
-      return dispatchResource(space, info, req, res, options);
+      return dispatchResource(space, info, req, res, query, options);
     default:
       throw pathNotFound();
   }

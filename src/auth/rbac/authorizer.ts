@@ -117,29 +117,39 @@ function describe(b: RoleBinding, subject: Subject, namespaced: boolean): string
   return `RoleBinding ${JSON.stringify(`${b.metadata.name}/${ns}`)} of ${ref} to ${describeSubject(subject, ns)}`;
 }
 
-/**
- * Called per rule with a way to describe its source (built only when asked: most visits just
- * test the rule), or per resolution error; return false to stop.
- */
-export type RuleVisitor = (visit: { source: () => string; rule: PolicyRule } | { error: string }) => boolean;
+/** Where a rule comes from; put into words only when asked (most visits just test the rule). */
+export interface RuleSource {
+  readonly binding: RoleBinding;
+  readonly subject: Subject;
+  readonly namespaced: boolean;
+}
+
+/** Called per rule, or per resolution error; return false to stop. */
+export interface RuleVisitor {
+  rule(rule: PolicyRule, source: RuleSource): boolean;
+  error(message: string): boolean;
+}
 
 /** VisitRulesFor: ClusterRoleBindings, then (for a namespaced request) that namespace's RoleBindings. */
 export function visitRulesFor(user: UserInfo, namespace: string, data: RbacData, visitor: RuleVisitor): void {
-  const scopes: [readonly RoleBinding[], string, boolean][] = [[data.listClusterRoleBindings(), '', false]];
-  if (namespace !== '') scopes.push([data.listRoleBindings(namespace), namespace, true]);
-  for (const [bindings, ns, namespaced] of scopes) {
-    for (const binding of bindings) {
-      const index = appliesTo(user, binding.subjects, ns);
-      if (index < 0) continue;
-      const resolved = roleRefRules(binding.roleRef, ns, data);
-      if ('error' in resolved) {
-        if (!visitor({ error: resolved.error })) return;
-        continue;
-      }
-      const source = (): string => describe(binding, binding.subjects![index]!, namespaced);
-      for (const rule of resolved.rules) if (!visitor({ source, rule })) return;
+  if (!visitScope(user, data.listClusterRoleBindings(), '', false, data, visitor)) return;
+  if (namespace !== '') visitScope(user, data.listRoleBindings(namespace), namespace, true, data, visitor);
+}
+
+/** One scope's bindings; false once the visitor asked to stop. */
+function visitScope(user: UserInfo, bindings: readonly RoleBinding[], ns: string, namespaced: boolean, data: RbacData, visitor: RuleVisitor): boolean {
+  for (const binding of bindings) {
+    const index = appliesTo(user, binding.subjects, ns);
+    if (index < 0) continue;
+    const resolved = roleRefRules(binding.roleRef, ns, data);
+    if ('error' in resolved) {
+      if (!visitor.error(resolved.error)) return false;
+      continue;
     }
+    const source: RuleSource = { binding, subject: binding.subjects![index]!, namespaced };
+    for (const rule of resolved.rules) if (!visitor.rule(rule, source)) return false;
   }
+  return true;
 }
 
 /** utilerrors.NewAggregate's text: one message bare, several deduplicated in brackets. */
@@ -168,18 +178,29 @@ export interface AuthorizeOptions {
 export function authorize(attrs: RequestAttributes, data: RbacData, options: AuthorizeOptions = {}): Decision {
   const privileged = options.privilegedGroups ?? [SYSTEM_MASTERS];
   if (attrs.user.groups.some((g) => privileged.includes(g))) return { allowed: true, reason: '' };
-  let allowedBy: (() => string) | undefined;
+  let allowedBy: RuleSource | undefined;
   const errors: string[] = [];
-  visitRulesFor(attrs.user, attrs.namespace, data, (v) => {
-    if ('error' in v) {
-      errors.push(v.error);
+  visitRulesFor(attrs.user, attrs.namespace, data, {
+    rule(rule, source) {
+      if (!ruleAllows(rule, attrs)) return true;
+      allowedBy = source;
+      return false;
+    },
+    error(message) {
+      errors.push(message);
       return true;
-    }
-    if (!ruleAllows(v.rule, attrs)) return true;
-    allowedBy = v.source;
-    return false;
+    },
   });
-  if (allowedBy !== undefined) return { allowed: true, reason: `RBAC: allowed by ${allowedBy()}` };
+  if (allowedBy !== undefined) {
+    const by = allowedBy;
+    // Put into words only if read (SubjectAccessReview does; admitting a request does not).
+    return {
+      allowed: true,
+      get reason() {
+        return `RBAC: allowed by ${describe(by.binding, by.subject, by.namespaced)}`;
+      },
+    };
+  }
   return { allowed: false, reason: errors.length > 0 ? `RBAC: ${aggregateErrors(errors)}` : '' };
 }
 
@@ -187,10 +208,15 @@ export function authorize(attrs: RequestAttributes, data: RbacData, options: Aut
 export function collectRules(user: UserInfo, namespace: string, data: RbacData): { rules: PolicyRule[]; errors: string[] } {
   const rules: PolicyRule[] = [];
   const errors: string[] = [];
-  visitRulesFor(user, namespace, data, (v) => {
-    if ('error' in v) errors.push(v.error);
-    else rules.push(v.rule);
-    return true;
+  visitRulesFor(user, namespace, data, {
+    rule(rule) {
+      rules.push(rule);
+      return true;
+    },
+    error(message) {
+      errors.push(message);
+      return true;
+    },
   });
   return { rules, errors };
 }

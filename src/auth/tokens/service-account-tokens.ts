@@ -76,23 +76,15 @@ export class ServiceAccountTokens {
   async authenticate(space: string, token: string, lookup: ObjectLookup, now = new Date()): Promise<UserInfo | undefined> {
     const v = this.#verify(space, token, now);
     if (v === undefined) return undefined;
-    const safe = async (...args: Parameters<ObjectLookup>): Promise<KubeObject | undefined> => {
-      try {
-        return await lookup(...args);
-      } catch (err) {
-        if (isStatusError(err, 'NotFound')) return undefined;
-        throw err;
-      }
-    };
-    const sa = await safe('serviceaccounts', v.serviceAccount.namespace, v.serviceAccount.name);
+    const sa = await lookupIfExists(lookup, 'serviceaccounts', v.serviceAccount.namespace, v.serviceAccount.name);
     if (sa === undefined || (v.serviceAccount.uid !== '' && sa.metadata.uid !== v.serviceAccount.uid) || sa.metadata.deletionTimestamp !== undefined) return undefined;
     if (v.legacySecretName !== undefined) {
-      const secret = await safe('secrets', v.serviceAccount.namespace, v.legacySecretName);
+      const secret = await lookupIfExists(lookup, 'secrets', v.serviceAccount.namespace, v.legacySecretName);
       const stored = (secret?.['data'] as Record<string, string> | undefined)?.['token'];
       if (stored === undefined || Buffer.from(stored, 'base64').toString('utf8') !== token) return undefined;
     }
     if (v.boundObject !== undefined) {
-      const bound = await safe(v.boundObject.kind === 'Pod' ? 'pods' : 'secrets', v.serviceAccount.namespace, v.boundObject.name);
+      const bound = await lookupIfExists(lookup, v.boundObject.kind === 'Pod' ? 'pods' : 'secrets', v.serviceAccount.namespace, v.boundObject.name);
       if (bound === undefined || bound.metadata.uid !== v.boundObject.uid) return undefined;
     }
     return v.user;
@@ -107,5 +99,15 @@ export class ServiceAccountTokens {
     if (!v.ok) return undefined;
     this.#verified.set(key, v, now.getTime());
     return v;
+  }
+}
+
+/** The object, or undefined when it does not exist. */
+async function lookupIfExists(lookup: ObjectLookup, resource: Parameters<ObjectLookup>[0], namespace: string, name: string): Promise<KubeObject | undefined> {
+  try {
+    return await lookup(resource, namespace, name);
+  } catch (err) {
+    if (isStatusError(err, 'NotFound')) return undefined;
+    throw err;
   }
 }

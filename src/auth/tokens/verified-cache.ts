@@ -5,7 +5,7 @@
  * are remembered: the lookups of the objects a token names still run on every request, so
  * deleting a ServiceAccount or its Secret revokes its tokens at once. Failures are not cached.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { VerifiedToken } from './jwt.js';
 
 export const VERIFIED_TOKEN_TTL_MS = 10_000;
@@ -35,7 +35,8 @@ export class VerifiedTokenCache {
   }
 
   static key(space: string, token: string): string {
-    return createHash('sha256').update(`${space.length}:${space}`).update(token).digest('base64');
+    // One-shot hashing: no Hash object per request (the key is computed on every authenticated request).
+    return hash('sha256', `${space.length}:${space}${token}`, 'base64');
   }
 
   get(key: string, nowMs: number): VerifiedToken | undefined {

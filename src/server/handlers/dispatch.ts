@@ -34,6 +34,7 @@ export async function dispatchResource(
   info: ResourceRequest,
   req: Request,
   res: Response,
+  query: URLSearchParams,
   options: HandlerOptions,
 ): Promise<void> {
   const def = space.catalog.lookup(info.group, info.version, info.resource);
@@ -42,7 +43,6 @@ export async function dispatchResource(
   // The TokenRequest subresource of ServiceAccounts: create only.
   if (info.subresource === 'token' && def.group === '' && def.plural === 'serviceaccounts' && options.tokens !== undefined) {
     if (info.verb !== 'create') throw methodNotSupported({ group: '', resource: 'serviceaccounts/token' }, info.verb);
-    const query = new URL(req.url ?? '/', 'http://x').searchParams;
     await handleTokenRequest({ space, def, store: space.store(def), info, apiVersion: 'v1', query, req, res, options });
     return;
   }
@@ -65,7 +65,6 @@ export async function dispatchResource(
   }
   const handler = info.subresource === 'scale' ? handleScale : def.review === true && info.verb === 'create' ? handleReview : HANDLERS[info.verb];
   if (handler === undefined || !def.verbs.includes(info.verb)) throw methodNotSupported(gr, info.verb);
-  const query = new URL(req.url ?? '/', 'http://x').searchParams;
   const apiVersion = info.group === '' ? info.version : `${info.group}/${info.version}`;
   const admit = rbacAdmission(space, info, req);
   await handler({ space, def, store: space.store(def), info, apiVersion, query, req, res, options, ...(admit && { admit }) });
