@@ -15,7 +15,10 @@ export type EndReason = 'overflow' | 'closed' | 'lost' | 'unavailable';
 
 export interface Sink {
   readonly prefix: string;
-  /** Takes events already filtered by prefix; returns false when the sink can take no more. */
+  /**
+   * Takes events already filtered by prefix, in an array it must not modify (other sinks may hold
+   * the same one); returns false when the sink can take no more.
+   */
   offer(events: WatchEvent[]): boolean;
   /** Called once when the sink is dropped: for overflowing, by endAll(), or when the broadcaster closes. */
   end(reason: EndReason): void;
@@ -33,10 +36,15 @@ export class Broadcaster {
     return () => this.#sinks.delete(sink);
   }
 
-  /** Delivers one commit's events (ascending revision) to every sink whose prefix they match. */
+  /**
+   * Delivers one commit's events (ascending revision) to every sink whose prefix they match.
+   * Sinks that match every event share one array (read-only to all), so a change fanned out to a
+   * thousand watchers is one array, not a thousand copies.
+   */
   publish(events: readonly WatchEvent[]): void {
+    const all = events as WatchEvent[];
     for (const sink of this.#sinks) {
-      const matched = sink.prefix === '' ? events.slice() : events.filter((e) => e.kv.key.startsWith(sink.prefix));
+      const matched = matchesAll(events, sink.prefix) ? all : events.filter((e) => e.kv.key.startsWith(sink.prefix));
       if (matched.length === 0) continue;
       if (!sink.offer(matched)) {
         this.#sinks.delete(sink);
@@ -55,4 +63,10 @@ export class Broadcaster {
   close(): void {
     this.endAll('closed');
   }
+}
+
+function matchesAll(events: readonly WatchEvent[], prefix: string): boolean {
+  if (prefix === '') return true;
+  for (const e of events) if (!e.kv.key.startsWith(prefix)) return false;
+  return true;
 }

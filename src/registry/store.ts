@@ -107,7 +107,8 @@ export interface JsonPage {
 
 /** The consumer of watchEach: return false from next() to pause until the control's resume(). */
 export interface ObjectEventListener {
-  next(events: ObjectEvent[]): boolean;
+  /** The array and its events may be shared with other watchers: read-only. */
+  next(events: readonly ObjectEvent[]): boolean;
   /** Once: no argument when closed, aborted or cut off as too slow; else the Status error. */
   end(error?: unknown): void;
 }
@@ -418,10 +419,10 @@ export class GenericStore {
    * with the error watch() would have thrown, if any.
    */
   watchEach(namespace: string, options: StoreWatchOptions, listener: ObjectEventListener): WatchControl {
-    const pass = options.predicate ?? (() => true);
+    const predicate = options.predicate;
     return listenToWatch(this.#openWatch(namespace, options), {
       next: (batch) => {
-        const out = objectEvents(batch, pass);
+        const out = predicate === undefined ? sharedObjectEvents(batch) : objectEvents(batch, predicate);
         return out.length === 0 || listener.next(out);
       },
       end: (err) => listener.end(err === undefined ? undefined : this.#watchFailure(err, options.afterRevision)),
@@ -565,6 +566,16 @@ function withoutMetaAndStatus(obj: KubeObject): Record<string, unknown> {
 
 function isStatusConflict(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { reason?: string }).reason === 'Conflict';
+}
+
+/** Object events of a batch without a predicate, mapped once for every watcher handed the same batch. */
+const unfiltered = new WeakMap<readonly WatchEvent[], ObjectEvent[]>();
+const everything = (): boolean => true;
+
+function sharedObjectEvents(batch: readonly WatchEvent[]): ObjectEvent[] {
+  let out = unfiltered.get(batch);
+  if (out === undefined) unfiltered.set(batch, (out = objectEvents(batch, everything)));
+  return out;
 }
 
 /** Storage events as object events through a predicate (the watch cache's rules); `source` keys shared renderings. */
