@@ -13,12 +13,15 @@
  * The server and the ceiling run as child processes. The create and GET loads come from wrk when
  * it is on PATH (bench/lib/wrk.ts; with a ServiceAccount token, as wrk has no client
  * certificates), else from this process (bench/lib/load.ts, with the admin client certificate);
- * LIST and watch are always driven from this process. Environment knobs, for investigation:
+ * LIST is driven from this process; the watch streams are split over BENCH_API_WATCH_CLIENTS
+ * load-generator processes (bench/lib/watch-client.ts, default 2), which time each delivery on the
+ * host's shared monotonic clock against the writer's timestamp. Environment knobs, for investigation:
  *   BENCH_API_PHASES=create,get,list,watch,etcd   run only these phases (get needs create; etcd
  *                                            repeats the others on a server over etcd 3.4)
  *   BENCH_API_CPU_PROF_DIR=/tmp/prof         run the server with --cpu-prof into that directory
  *   BENCH_API_WATCH_RATE=20                  creates/s during the watch run (default 20)
  *   BENCH_API_NO_WRK=1                       use this process as the load generator even with wrk
+ *   BENCH_API_WATCH_CLIENTS=2                watch load-generator processes (1: all streams in one)
  *
  * On a small host the figures depend on what else runs: the load average is printed before and
  * after, and each load figure comes with the server's and the client's CPU use.
@@ -30,6 +33,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startWatchClients } from './lib/watch-clients.js';
 import { fileURLToPath } from 'node:url';
 import { cpuWindow, rssBytes, sampleRss, spawnServer, type CpuUse, type ServerChild } from './lib/child.js';
 import {
@@ -38,7 +42,7 @@ import {
   keepAliveAgent,
   kubeconfigClient,
   mergeResults,
-  openStream,
+  monotonicMs,
   send,
   type ClientConfig,
   type LoadResult,
@@ -57,12 +61,14 @@ const LIST_REPS = 3;
 const WATCHERS = 1000;
 /**
  * Creates per second during the watch run: 1,000 watchers × 20 = 20,000 deliveries/s, about what
- * one load-generator process can receive on a 2-core host without becoming the bottleneck itself
+ * the load generators can receive on a 2-core host without becoming the bottleneck themselves
  * (at 100/s even the bare node:https ceiling shows a p99 of several hundred ms in the same run).
  * BENCH_API_WATCH_RATE=100 reproduces that stress figure.
  */
 const WATCH_WRITE_RATE = Number(process.env['BENCH_API_WATCH_RATE'] ?? '') || 20;
 const SENT_FIELD = 'benchSentAt';
+/** Watch load-generator processes the 1,000 streams are split over (one per core of a 2-core host). */
+const WATCH_CLIENTS = Number(process.env['BENCH_API_WATCH_CLIENTS'] ?? '') || 2;
 const MiB = 1024 * 1024;
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -477,100 +483,84 @@ async function watchBench(rep: Reporter, target: WatchTarget, watchMs: number, d
     else rep.baseline(`watch_${name}`, value, unit, peer);
   };
   const who = peer ?? `${prefix}server`;
-  const latency = new Samples();
-  let delivered = 0;
-  let lastDeliveryAt = 0;
-  const onSent = (value: string, at: number): void => {
-    latency.push(at - Number(value));
-    delivered++;
-    lastDeliveryAt = at;
-  };
-  const watchAgent = new Agent({
-    keepAlive: false,
-    maxSockets: WATCHERS,
-    ca: config.ca,
-    ...(config.cert !== undefined && { cert: config.cert }),
-    ...(config.key !== undefined && { key: config.key }),
-  });
-  agents.push(watchAgent);
   const openStart = performance.now();
-  const streams: Stream[] = [];
-  let endedEarly = 0;
-  for (let i = 0; i < WATCHERS; i++) {
-    const stream = openStream(config, watchAgent, target.watchPath, fieldScanner(SENT_FIELD, onSent));
-    void stream.ended.then((e) => {
-      if (e.early) endedEarly++;
-    });
-    streams.push(stream);
-  }
-  const openTimeout = new AbortController();
-  const timedOut = sleep(60_000, -1, { signal: openTimeout.signal }).catch(() => -1);
-  const statuses = await Promise.all(streams.map((s) => Promise.race([s.started, timedOut]).catch(() => 0)));
-  openTimeout.abort();
-  const notOk = statuses.filter((s) => s !== 200).length;
-  rep.note(`${who} watch: ${WATCHERS - notOk} of ${WATCHERS} watches open in ${Math.round(performance.now() - openStart)} ms`);
-  if (notOk > 0) rep.note(`${who} watch: statuses of failed opens: ${JSON.stringify(countBy(statuses.filter((s) => s !== 200)))}`);
-
-  const writer = keepAliveAgent(config, 16);
-  agents.push(writer);
-  const commit = new Samples();
-  let committed = 0;
-  let writeErrors = 0;
-  let firstWriteError: string | undefined;
-  const inflight = new Set<Promise<void>>();
-  const interval = 1000 / WATCH_WRITE_RATE;
-  const writes = Math.floor(watchMs / interval);
-  const cpu = cpuWindow(target.pid);
-  const start = performance.now();
-  for (let i = 0; i < writes; i++) {
-    const wait = start + i * interval - performance.now();
-    if (wait > 0) await sleep(wait);
-    const sentAt = performance.now();
-    const body = configMap(`w-${i}`, i, { [SENT_FIELD]: sentAt.toFixed(3) });
-    const p = send(config, writer, { method: 'POST', path: target.writePath, body }).then(
-      (r) => {
-        if (r.status === 201) {
-          committed++;
-          commit.push(r.latencyMs);
-        } else {
-          writeErrors++;
-          firstWriteError ??= `HTTP ${r.status} ${r.body?.toString('utf8').slice(0, 300)}`;
-        }
-      },
-      (err: unknown) => {
-        writeErrors++;
-        firstWriteError ??= (err as Error).message;
-      },
+  const clients = await startWatchClients(WATCH_CLIENTS, config, target.watchPath, WATCHERS, SENT_FIELD);
+  try {
+    const statuses = clients.statuses;
+    const notOk = statuses.filter((s) => s !== 200).length;
+    rep.note(
+      `${who} watch: ${WATCHERS - notOk} of ${WATCHERS} watches open in ${Math.round(performance.now() - openStart)} ms, over ${WATCH_CLIENTS} client process(es)`,
     );
-    inflight.add(p);
-    void p.finally(() => inflight.delete(p));
-  }
-  await Promise.all(inflight);
-  const scheduleEnd = start + writes * interval;
-  const expected = committed * (WATCHERS - notOk);
-  const drainDeadline = performance.now() + drainMs;
-  while (delivered < expected && performance.now() < drainDeadline) await sleep(10);
-  const cpuUse = cpu.stop();
-  for (const s of streams) s.close();
-  await Promise.all(streams.map((s) => s.ended));
-  watchAgent.destroy();
-  writer.destroy();
+    if (notOk > 0) rep.note(`${who} watch: statuses of failed opens: ${JSON.stringify(countBy(statuses.filter((s) => s !== 200)))}`);
 
-  const s = summarize(latency);
-  const c = summarize(commit);
-  const windowMs = Math.max(scheduleEnd, lastDeliveryAt) - start;
-  put('delivery_p50', s.p50, 'ms');
-  put('delivery_p99', s.p99, 'ms');
-  put('delivery_max', s.max, 'ms');
-  put('delivery_rate', throughput(delivered, windowMs), 'deliveries/s');
-  put('writer_rate', throughput(committed, scheduleEnd - start), 'creates/s');
-  put('writer_create_p99', c.p99, 'ms');
-  put('missed_deliveries', expected - delivered, 'deliveries');
-  put('streams_ended_early', endedEarly, 'streams');
-  put('server_cpu', cpuUse.child, '%');
-  put('server_cpu_per_delivery', (cpuUse.childSeconds * 1e6) / Math.max(1, delivered), 'us');
-  put('client_cpu', cpuUse.self, '%');
-  if (writeErrors > 0) rep.note(`${who} watch: ${writeErrors} write(s) failed; first: ${firstWriteError}`);
+    const writer = keepAliveAgent(config, 16);
+    agents.push(writer);
+    const commit = new Samples();
+    let committed = 0;
+    let writeErrors = 0;
+    let firstWriteError: string | undefined;
+    const inflight = new Set<Promise<void>>();
+    const interval = 1000 / WATCH_WRITE_RATE;
+    const writes = Math.floor(watchMs / interval);
+    const cpu = cpuWindow(target.pid);
+    const clientCpu0 = clients.cpuSeconds();
+    const start = performance.now();
+    const startMono = monotonicMs();
+    for (let i = 0; i < writes; i++) {
+      const wait = start + i * interval - performance.now();
+      if (wait > 0) await sleep(wait);
+      const body = configMap(`w-${i}`, i, { [SENT_FIELD]: monotonicMs().toFixed(3) });
+      const p = send(config, writer, { method: 'POST', path: target.writePath, body }).then(
+        (r) => {
+          if (r.status === 201) {
+            committed++;
+            commit.push(r.latencyMs);
+          } else {
+            writeErrors++;
+            firstWriteError ??= `HTTP ${r.status} ${r.body?.toString('utf8').slice(0, 300)}`;
+          }
+        },
+        (err: unknown) => {
+          writeErrors++;
+          firstWriteError ??= (err as Error).message;
+        },
+      );
+      inflight.add(p);
+      void p.finally(() => inflight.delete(p));
+    }
+    await Promise.all(inflight);
+    const scheduleEnd = start + writes * interval;
+    const expected = committed * (WATCHERS - notOk);
+    // The clients cannot be asked how far they got without stopping them: give the last frames a
+    // moment to arrive (each is due within milliseconds of its write), then a drain time, then stop.
+    await sleep(250);
+    const cpuUse = cpu.stop();
+    const clientSeconds = clients.cpuSeconds() - clientCpu0;
+    await sleep(Math.min(drainMs, 2_000));
+    const { latencies, lastDeliveryAt, endedEarly } = await clients.stop();
+    writer.destroy();
+
+    const delivered = latencies.length;
+    const latency = new Samples();
+    for (const l of latencies) latency.push(l);
+    const s = summarize(latency);
+    const c = summarize(commit);
+    const windowMs = Math.max(scheduleEnd - start, lastDeliveryAt - startMono);
+    put('delivery_p50', s.p50, 'ms');
+    put('delivery_p99', s.p99, 'ms');
+    put('delivery_max', s.max, 'ms');
+    put('delivery_rate', throughput(delivered, windowMs), 'deliveries/s');
+    put('writer_rate', throughput(committed, scheduleEnd - start), 'creates/s');
+    put('writer_create_p99', c.p99, 'ms');
+    put('missed_deliveries', expected - delivered, 'deliveries');
+    put('streams_ended_early', endedEarly, 'streams');
+    put('server_cpu', cpuUse.child, '%');
+    put('server_cpu_per_delivery', (cpuUse.childSeconds * 1e6) / Math.max(1, delivered), 'us');
+    put('client_cpu', (clientSeconds / (cpuUse.wallMs / 1000)) * 100, '%');
+    if (writeErrors > 0) rep.note(`${who} watch: ${writeErrors} write(s) failed; first: ${firstWriteError}`);
+  } finally {
+    clients.kill();
+  }
 }
 
 /** CPUs and load average: the figures are only comparable on a host that was otherwise idle. */

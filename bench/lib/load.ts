@@ -209,8 +209,16 @@ export interface Stream {
 }
 
 /**
+ * Milliseconds on the host's monotonic clock (CLOCK_MONOTONIC), which every process on the host
+ * shares: a timestamp taken in one process can be subtracted from one taken in another.
+ */
+export function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+/**
  * Opens a long-lived GET with `agent` (give it enough sockets: one per stream) and hands every
- * received chunk to `onChunk` with its arrival time (performance.now()).
+ * received chunk to `onChunk` with its arrival time (monotonicMs()).
  */
 export function openStream(config: ClientConfig, agent: Agent, path: string, onChunk: (chunk: Buffer, at: number) => void): Stream {
   const url = new URL(path, config.origin);
@@ -235,7 +243,7 @@ export function openStream(config: ClientConfig, agent: Agent, path: string, onC
     { hostname: url.hostname, port: url.port, path: url.pathname + url.search, method: 'GET', agent, headers: { accept: 'application/json' } },
     (res) => {
       startedOk(res.statusCode ?? 0);
-      res.on('data', (chunk: Buffer) => onChunk(chunk, performance.now()));
+      res.on('data', (chunk: Buffer) => onChunk(chunk, monotonicMs()));
       res.on('end', () => finish(undefined));
       res.on('error', (err) => finish(closed ? undefined : err.message));
       res.on('close', () => finish(undefined));

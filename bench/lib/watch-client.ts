@@ -1,0 +1,74 @@
+/**
+ * One watch load-generator process (`node --import tsx bench/lib/watch-client.ts`, forked with an
+ * IPC channel by watch-clients.ts). The watch run splits its streams over several of these so
+ * that receiving 20,000 frames a second is spread over the host's cores instead of queueing in
+ * one event loop, which would add the client's own backlog to every latency measured.
+ *
+ * Protocol: the parent sends `{ type: 'start', config, path, streams, field }`; this process opens
+ * the streams and answers `{ type: 'opened', statuses }` (one HTTP status per stream, 0 for a
+ * failure); on `{ type: 'stop' }` it closes them and answers `{ type: 'done', ... }` with every
+ * delivery's latency: receipt time minus the sender's timestamp in `field`, both read from the
+ * monotonic clock that all processes of the host share.
+ */
+import { Agent } from 'node:https';
+import { fieldScanner, monotonicMs, openStream, type ClientConfig, type Stream } from './load.js';
+
+export interface StartMessage {
+  readonly type: 'start';
+  readonly config: ClientConfig;
+  readonly path: string;
+  readonly streams: number;
+  readonly field: string;
+}
+
+export interface DoneMessage {
+  readonly type: 'done';
+  readonly latencies: number[];
+  readonly lastDeliveryAt: number;
+  readonly endedEarly: number;
+}
+
+const OPEN_TIMEOUT_MS = 60_000;
+
+let streams: Stream[] = [];
+let agent: Agent | undefined;
+const latencies: number[] = [];
+let lastDeliveryAt = 0;
+let endedEarly = 0;
+
+process.on('message', (msg: StartMessage | { type: 'stop' }) => {
+  if (msg.type === 'start') void start(msg);
+  else void stop();
+});
+// The parent went away: nothing left to report to.
+process.on('disconnect', () => process.exit(0));
+
+async function start(msg: StartMessage): Promise<void> {
+  const { config } = msg;
+  agent = new Agent({ keepAlive: false, maxSockets: msg.streams, ca: config.ca, ...(config.cert !== undefined && { cert: config.cert, key: config.key }) });
+  const onSent = (value: string, at: number): void => {
+    latencies.push(at - Number(value));
+    lastDeliveryAt = at;
+  };
+  for (let i = 0; i < msg.streams; i++) {
+    const stream = openStream(config, agent, msg.path, fieldScanner(msg.field, onSent));
+    void stream.ended.then((e) => {
+      if (e.early) endedEarly++;
+    });
+    streams.push(stream);
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(0), OPEN_TIMEOUT_MS)));
+  const statuses = await Promise.all(streams.map((s) => Promise.race([s.started, timedOut]).catch(() => 0)));
+  clearTimeout(timer);
+  process.send!({ type: 'opened', statuses });
+}
+
+async function stop(): Promise<void> {
+  for (const s of streams) s.close();
+  await Promise.all(streams.map((s) => s.ended));
+  streams = [];
+  agent?.destroy();
+  const done: DoneMessage = { type: 'done', latencies, lastDeliveryAt, endedEarly };
+  process.send!(done, () => process.disconnect());
+}
