@@ -49,6 +49,11 @@ export interface Strategy {
   heldForDeletion?(obj: KubeObject): boolean;
   /** When an object is marked for deletion (a namespace turns Terminating). May mutate. */
   markDeleting?(obj: KubeObject): void;
+  /**
+   * Why a client may never delete the object of this name, if so (kube's NamespaceLifecycle
+   * admission keeps default, kube-system and kube-public); the answer is 403 Forbidden.
+   */
+  refuseDelete?(name: string): string | undefined;
   /** Values for field selectors beyond metadata.name/namespace (e.g. `type` of Secrets, `status.phase` of Pods). */
   selectableFields?(obj: KubeObject): Record<string, string>;
 }

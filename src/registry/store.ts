@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import {
+  alreadyExists,
   badRequest,
   conflict,
   resourceExpired,
@@ -278,7 +279,11 @@ export class GenericStore {
       if (managed !== undefined) obj.metadata.managedFields = managed;
       dropEmptyMetadata(meta);
     }
-    if (options.dryRun) return obj;
+    if (options.dryRun) {
+      // A dry run still meets storage's own check (kube's dry-run storage reads the key).
+      if ((await this.#read(namespace, meta.name!)) !== undefined) throw alreadyExists(this.gr, meta.name!);
+      return obj;
+    }
     const key = objectKey(this.#deps.space, this.def, namespace, meta.name!);
     const revision = await this.#call(() => createKey(this.backend, key, encodeObject(obj)), meta.name!);
     meta.resourceVersion = String(revision);

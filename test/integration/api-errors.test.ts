@@ -288,6 +288,23 @@ describe('API errors over TLS: Status with upstream code and reason, server stay
       expectStatus(r, 404, 'NotFound', { name: 'no-such-ns', kind: 'namespaces' });
     });
 
+    it('dryRun=All create of an existing object → 409 AlreadyExists, as a real create', async () => {
+      const before = h.server.backend.currentRevision();
+      expectStatus(await h.request('POST', `${CM}?dryRun=All`, { body: configMap('existing') }), 409, 'AlreadyExists', { name: 'existing', kind: 'configmaps' });
+      assert.equal(h.server.backend.currentRevision(), before);
+    });
+
+    it('deleting default, kube-system or kube-public → 403 Forbidden (dry run too), and they stay', async () => {
+      for (const ns of ['default', 'kube-system', 'kube-public']) {
+        for (const query of ['', '?dryRun=All']) {
+          expectStatus(await h.request('DELETE', `${SPACE}/api/v1/namespaces/${ns}${query}`), 403, 'Forbidden', { name: ns, kind: 'namespaces' });
+        }
+        const r = await h.request('GET', `${SPACE}/api/v1/namespaces/${ns}`);
+        assert.equal(r.status, 200);
+        assert.equal(r.body.metadata.deletionTimestamp, undefined);
+      }
+    });
+
     it('dryRun=All create answers 201 and leaves nothing behind', async () => {
       const before = h.server.backend.currentRevision();
       const r = await h.request('POST', `${CM}?dryRun=All`, { body: configMap('dry-run', { data: { a: '1' } }) });

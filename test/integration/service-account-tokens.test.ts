@@ -89,7 +89,14 @@ describe('ServiceAccount tokens', function () {
     const short = await h.request('POST', '/clusters/wds1/api/v1/namespaces/kube-system/serviceaccounts/argocd-manager/token', {
       body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 60 } },
     });
-    assert.equal(short.status, 400);
+    assert.equal(short.status, 422, JSON.stringify(short.body));
+    assert.equal(short.body.reason, 'Invalid');
+    assert.equal(short.body.details.group, 'authentication.k8s.io');
+    assert.equal(short.body.details.kind, 'TokenRequest');
+    assert.deepEqual(
+      short.body.details.causes.map((c: { field: string; reason: string }) => [c.field, c.reason]),
+      [['spec.expirationSeconds', 'FieldValueInvalid']],
+    );
     const tr = await h.request('POST', '/clusters/wds1/api/v1/namespaces/kube-system/serviceaccounts/argocd-manager/token', {
       body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} },
     });

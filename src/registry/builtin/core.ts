@@ -29,6 +29,9 @@ const core = { group: '', version: 'v1' } as const;
 
 const finalizersOf = (o: KubeObject): string[] => arr(rec(o['spec'])?.['finalizers']).map(str);
 
+/** The namespaces kube-apiserver's NamespaceLifecycle admission never lets a client delete. */
+const IMMORTAL_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public']);
+
 /** Namespaces: `kubernetes` finalizer on create, spec.finalizers changed only through `finalize`, Terminating while held. */
 export const namespaces: ResourceDefinition = define({
   ...core,
@@ -43,6 +46,7 @@ export const namespaces: ResourceDefinition = define({
   strategy: kindStrategy({
     statusSubresource: true,
     generation: false,
+    refuseDelete: (name) => (IMMORTAL_NAMESPACES.has(name) ? 'this namespace may not be deleted' : undefined),
     defaults: (o) => {
       if (o.metadata.name) o.metadata.labels = { ...o.metadata.labels, 'kubernetes.io/metadata.name': o.metadata.name };
     },

@@ -76,6 +76,7 @@ export interface KindStrategyOptions extends StrategyOptions {
   readonly update?: (obj: KubeObject, old: KubeObject) => void;
   readonly heldForDeletion?: (obj: KubeObject) => boolean;
   readonly markDeleting?: (obj: KubeObject) => void;
+  readonly refuseDelete?: (name: string) => string | undefined;
 }
 
 /** makeStrategy plus the hooks of KindStrategyOptions; kinds with a status subresource start with `status: {}`. */
@@ -97,6 +98,7 @@ export function kindStrategy(options: KindStrategyOptions): Strategy {
   };
   if (options.heldForDeletion) strategy.heldForDeletion = options.heldForDeletion;
   if (options.markDeleting) strategy.markDeleting = options.markDeleting;
+  if (options.refuseDelete) strategy.refuseDelete = options.refuseDelete;
   return strategy;
 }
 

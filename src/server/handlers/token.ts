@@ -3,13 +3,15 @@
  * audiences asked (default the space's own), bound to a Secret or Pod if asked, expiring as asked
  * (10 minutes at least, 1 hour by default, as kube-apiserver).
  */
-import { badRequest, notFound } from '../../api/errors.js';
+import { badRequest, conflict, fieldErrors, invalid, notFound } from '../../api/errors.js';
 import { isPlainObject, rfc3339, type KubeObject } from '../../api/object.js';
 import type { BoundObjectRef } from '../../auth/tokens/jwt.js';
 import { decodeStructured, mediaTypeOf, readBody } from '../body.js';
 import { sendJson, type ResourceContext } from './context.js';
 
 const MIN_EXPIRATION = 600;
+const MAX_EXPIRATION = 2 ** 32;
+const TOKEN_REQUEST = { group: 'authentication.k8s.io', kind: 'TokenRequest' };
 const DEFAULT_EXPIRATION = 3600;
 
 interface TokenRequestSpec {
@@ -28,8 +30,12 @@ export async function handleTokenRequest(ctx: ResourceContext): Promise<void> {
   // Protobuf bodies carry explicit nulls for what is not set.
   const requested = spec.audiences ?? [];
   const expirationSeconds = spec.expirationSeconds ?? DEFAULT_EXPIRATION;
+  // ValidateTokenRequest: a 422 on the TokenRequest kind, with no name.
   if (!Number.isInteger(expirationSeconds) || expirationSeconds < MIN_EXPIRATION) {
-    throw badRequest(`spec.expirationSeconds: Invalid value: ${expirationSeconds}: may not specify a duration less than 10 minutes`);
+    throw invalid(TOKEN_REQUEST, '', [fieldErrors.invalid('spec.expirationSeconds', expirationSeconds, 'may not specify a duration less than 10 minutes')]);
+  }
+  if (expirationSeconds > MAX_EXPIRATION) {
+    throw invalid(TOKEN_REQUEST, '', [fieldErrors.invalid('spec.expirationSeconds', expirationSeconds, 'may not specify a duration larger than 2^32 seconds')]);
   }
   const sa = await ctx.store.get(ctx.info.namespace, ctx.info.name);
   let bound: BoundObjectRef | undefined;
@@ -40,7 +46,11 @@ export async function handleTokenRequest(ctx: ResourceContext): Promise<void> {
     const def = ctx.space.catalog.byResource('', kind === 'Pod' ? 'pods' : 'secrets')!;
     const target = await ctx.space.store(def).get(ctx.info.namespace, ref.name ?? '');
     if (ref.uid !== undefined && ref.uid !== '' && ref.uid !== target.metadata.uid) {
-      throw badRequest(`the UID in the bound object reference (${ref.uid}) does not match the UID in record`);
+      throw conflict(
+        { group: 'authentication.k8s.io', resource: 'TokenRequest' },
+        ref.name ?? '',
+        `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`,
+      );
     }
     bound = { kind, name: target.metadata.name!, uid: target.metadata.uid! };
   }

@@ -2,7 +2,7 @@
  * create, update and delete: decode the body, check it names the resource of the URL, convert it
  * to the stored version, hand it to the store, render the result in the request's version.
  */
-import { badRequest, isStatusError } from '../../api/errors.js';
+import { badRequest, forbidden, isStatusError } from '../../api/errors.js';
 import { isPlainObject, type KubeObject } from '../../api/object.js';
 import { toStoredVersion, toServedVersion } from '../../registry/conversion.js';
 import { apiVersionOf } from '../../registry/definition.js';
@@ -81,6 +81,8 @@ async function deleteOptionsOf(ctx: ResourceContext): Promise<DeleteOptions> {
 }
 
 export async function handleDelete(ctx: ResourceContext): Promise<void> {
+  const refusal = ctx.def.strategy.refuseDelete?.(ctx.info.name);
+  if (refusal !== undefined) throw forbidden({ group: ctx.def.group, resource: ctx.def.plural }, ctx.info.name, refusal);
   const options = await deleteOptionsOf(ctx);
   const obj = await ctx.store.delete(ctx.info.namespace, ctx.info.name, options);
   sendJson(ctx.res, obj.metadata.deletionTimestamp !== undefined ? 202 : 200, toServedVersion(ctx.def, obj, ctx.info.version));
