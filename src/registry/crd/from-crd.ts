@@ -35,6 +35,8 @@ interface CrdVersion {
   schema?: { openAPIV3Schema?: unknown };
   subresources?: { status?: object; scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string } };
   additionalPrinterColumns?: CrdColumn[];
+  /** Fields a list or watch may select on besides metadata.name and metadata.namespace (kube 1.31+). */
+  selectableFields?: { jsonPath: string }[];
 }
 
 export interface CrdSpec {
@@ -70,7 +72,24 @@ function columnsOf(version: CrdVersion): PrinterColumn[] {
   ];
 }
 
-function strategyOf(schema: unknown, hasStatus: boolean, ops: SchemaOps): Strategy {
+/**
+ * A custom resource's selectable fields as field-selector values: the value at each jsonPath as
+ * a string, "" when absent. Defined even without any, as for every CRD since kube 1.31, so an
+ * unknown field gets the custom-resource wording (`field label not supported: x`).
+ */
+function selectableFieldsOf(version: CrdVersion): (obj: KubeObject) => Record<string, string> {
+  const fields = (version.selectableFields ?? []).map((f) => f.jsonPath).filter((p) => typeof p === 'string' && p.startsWith('.'));
+  return (obj) => {
+    const out: Record<string, string> = {};
+    for (const path of fields) {
+      const v = firstMatch(path, obj);
+      out[path.slice(1)] = v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    }
+    return out;
+  };
+}
+
+function strategyOf(schema: unknown, hasStatus: boolean, ops: SchemaOps, selectableFields: (obj: KubeObject) => Record<string, string>): Strategy {
   const shape = (obj: KubeObject): void => {
     if (schema === undefined) return;
     ops.prune(schema, obj);
@@ -93,6 +112,7 @@ function strategyOf(schema: unknown, hasStatus: boolean, ops: SchemaOps): Strate
     },
     validate: (obj) => (schema === undefined ? [] : ops.validate(schema, obj)),
     validateUpdate: () => [],
+    selectableFields,
   };
 }
 
@@ -128,7 +148,7 @@ export function definitionFromCrd(spec: CrdSpec, ops: SchemaOps): ResourceDefini
       }),
     },
     columns: columnsOf(storage),
-    strategy: strategyOf(storage.schema?.openAPIV3Schema, storage.subresources?.status !== undefined, ops),
+    strategy: strategyOf(storage.schema?.openAPIV3Schema, storage.subresources?.status !== undefined, ops, selectableFieldsOf(storage)),
     ...(schema !== undefined && { structuralSchema: schema }),
   };
 }
