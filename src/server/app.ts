@@ -18,7 +18,7 @@ import {
 import { renderError } from './filters/errors.js';
 import { sendJson, writeBody, type HandlerOptions } from './handlers/context.js';
 import { dispatchResource } from './handlers/dispatch.js';
-import { versionInfo } from './health.js';
+import { healthAnswer, versionInfo } from './health.js';
 import { serveOpenApiV2, serveOpenApiV3 } from './openapi.js';
 import type { Request, Response } from './http.js';
 import { parseRequestInfo, type RequestInfo, type ResourceRequest } from './request-info.js';
@@ -105,7 +105,9 @@ async function serveSpace(
 ): Promise<void> {
   const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
   if (HEALTH_PATHS.has(trimmed) || trimmed.startsWith('/healthz/') || trimmed.startsWith('/livez/') || trimmed.startsWith('/readyz/')) {
-    writeBody(res, 200, 'ok', 'text/plain; charset=utf-8');
+    const answer = healthAnswer(trimmed, query);
+    if (answer === undefined) throw pathNotFound();
+    writeBody(res, answer.code, answer.body, 'text/plain; charset=utf-8');
     return;
   }
   if (trimmed === '/version') return sendJson(res, 200, versionInfo());

@@ -17,3 +17,36 @@ export function versionInfo(): object {
     platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
   };
 }
+
+/** The named checks of each health endpoint, as kube-apiserver lists them (storage is "etcd"). */
+const CHECKS: Record<string, readonly string[]> = {
+  healthz: ['ping', 'log', 'etcd'],
+  livez: ['ping', 'log', 'etcd'],
+  readyz: ['ping', 'log', 'etcd', 'etcd-readiness', 'informer-sync', 'shutdown'],
+};
+
+/** A health answer: 200 with text, or undefined when the path names no endpoint or check (404). */
+export interface HealthAnswer {
+  readonly code: number;
+  readonly body: string;
+}
+
+/**
+ * `/healthz`, `/livez`, `/readyz` and their checks (`/readyz/ping`), answered the way
+ * kube-apiserver's healthz package does: `ok`, or with `?verbose` one `[+]check ok` line per check
+ * (`?exclude=name` marks one excluded) and `<endpoint> check passed`. Every check passes: a server
+ * that answers at all has its store open and its caches synced.
+ */
+export function healthAnswer(path: string, query: URLSearchParams): HealthAnswer | undefined {
+  const m = /^\/(healthz|livez|readyz)(?:\/(.+))?$/.exec(path);
+  if (m === null) return undefined;
+  const endpoint = m[1]!;
+  const checks = CHECKS[endpoint]!;
+  if (m[2] !== undefined) return checks.includes(m[2]) ? { code: 200, body: 'ok' } : undefined;
+  if (!query.has('verbose')) return { code: 200, body: 'ok' };
+  const excluded = new Set(query.getAll('exclude'));
+  const lines = checks.map((c) => (excluded.has(c) ? `[+]${c} excluded: ok` : `[+]${c} ok`));
+  for (const e of excluded) if (!checks.includes(e)) lines.push(`warn: some health checks cannot be excluded: no matches for "${e}"`);
+  lines.push(`${endpoint} check passed`);
+  return { code: 200, body: `${lines.join('\n')}\n` };
+}
