@@ -1,7 +1,7 @@
 /**
  * Field selectors on custom resources (kube 1.31+): a CRD version's `selectableFields` can be
  * selected on in lists and watches, and any other field is refused with the custom-resource
- * wording's 400 BadRequest.
+ * wording's 400 BadRequest. Deleting the CRD ends the watches of its resources.
  */
 import assert from 'node:assert/strict';
 import { startInProcess, type InProcessServer } from '../helpers/in-process.js';
@@ -65,5 +65,21 @@ describe('custom resource field selectors', function () {
     const r = await h.request('GET', `${GADGETS}?fieldSelector=spec.shape%3Dround`);
     assert.equal(r.status, 400);
     assert.equal(r.body.reason, 'BadRequest');
+  });
+
+  // Last: it deletes the CRD.
+  it('ends the watches of its resources when the CRD is deleted', async () => {
+    const w = await h.openWatch(`${GADGETS}?watch=true`);
+    assert.equal(w.status, 200);
+    await w.waitFor((frames) => frames.length >= 3);
+    const del = await h.request('DELETE', `${CRDS}/gadgets.example.com`);
+    assert.ok([200, 202].includes(del.status), JSON.stringify(del.body));
+    let timer: NodeJS.Timeout | undefined;
+    const ended = await Promise.race([w.ended.then(() => 'ended'), new Promise((r) => (timer = setTimeout(() => r('still open'), 10_000)))]);
+    clearTimeout(timer);
+    w.close();
+    assert.equal(ended, 'ended');
+    for (let i = 0; i < 200 && (await h.request('GET', GADGETS)).status !== 404; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal((await h.request('GET', GADGETS)).status, 404);
   });
 });

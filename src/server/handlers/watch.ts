@@ -35,6 +35,11 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
 
   const abort = new AbortController();
   ctx.req.on('close', () => abort.abort());
+  // A custom resource whose CRD is deleted or changed loses its storage, and its watches end (as
+  // kube-apiserver tears the old storage down); the client relists and finds what is served now.
+  const stopFollowingCatalog = ctx.space.catalog.onChange(() => {
+    if (ctx.space.catalog.lookup(ctx.info.group, ctx.info.version, ctx.info.resource) !== def) abort.abort();
+  });
   const timer = setTimeout(() => abort.abort(), seconds * 1000);
   ctx.req.socket.setTimeout(0);
   res.statusCode = 200;
@@ -105,6 +110,7 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
   } catch (err) {
     if (!abort.signal.aborted) frame('ERROR', toStatus(err));
   } finally {
+    stopFollowingCatalog();
     clearTimeout(timer);
     if (ticker) clearInterval(ticker);
     res.end();
