@@ -6,7 +6,8 @@
  */
 import type { KubeObject } from '../api/object.js';
 import { builtinDefinitions } from '../../openapi/index.js';
-import { builtinDefinitionName } from './apply-schema.js';
+import { typedConfigFields, typedPatchError } from '../api/apply/index.js';
+import { applySchemaFor, builtinDefinitionName } from './apply-schema.js';
 import type { ResourceDefinition } from './definition.js';
 import {
   decideFieldValidation,
@@ -56,4 +57,31 @@ export function checkSchema(def: ResourceDefinition, obj: KubeObject, input: Sch
   const decision = decideFieldValidation(input.mode, unknown, input.duplicates, input.verb);
   if (decision.error) throw decision.error;
   return decision.warnings;
+}
+
+/**
+ * The check of a server-side apply configuration, before any merge: as upstream converts it to
+ * the kind's type, a value of the wrong type is a 400 `failed to create typed patch object
+ * (<objectRef>): <path>: <problem>`. First the apply type model (shapes, undeclared fields, the
+ * scalar types of built-ins, in structured-merge-diff's words), then, for built-in kinds, the
+ * decode check create and patch run (base64 bytes, quantities, times, integer ranges), which would
+ * otherwise only fail on the merged object, or not at all. Custom resources are type-checked by
+ * their validation (422) on the merged object, as on create. The configuration is not modified.
+ */
+export function checkAppliedConfiguration(
+  def: ResourceDefinition,
+  config: KubeObject,
+  input: { readonly version?: string; readonly objectRef?: string },
+): void {
+  const version = input.version ?? def.version;
+  typedConfigFields(config, applySchemaFor(def, version), input.objectRef);
+  if (def.structuralSchema !== undefined) return;
+  const name = builtinName(def, version);
+  if (name === undefined) return;
+  const { errors } = validateAgainstSchema(builtinDefinitions().definitions, name, config);
+  const first = errors[0];
+  if (first !== undefined) {
+    const path = first.field === '' ? '' : `.${first.field}: `;
+    throw typedPatchError(input.objectRef, `${path}${first.detail}`);
+  }
 }

@@ -112,6 +112,25 @@ function liveEntries(o: Common & { live: KubeObject | null | undefined }): Manag
   }
 }
 
+/**
+ * The field set of an applied configuration, read strictly: an undeclared field, a value of the
+ * wrong shape or scalar type, a duplicate or keyless list element is a 400 in upstream's words
+ * (`failed to create typed patch object (<objectRef>): <path>: <problem>`).
+ */
+export function typedConfigFields(config: unknown, schema: ApplySchema, objectRef?: string): FieldSet {
+  try {
+    return fieldsOf(config, schema, true);
+  } catch (err) {
+    if (!(err instanceof ApplyTypeError)) throw err;
+    throw typedPatchError(objectRef, err.message);
+  }
+}
+
+/** The 400 for an applied configuration that does not convert to the kind's type. */
+export function typedPatchError(objectRef: string | undefined, problem: string): StatusError {
+  return badRequest(objectRef === undefined ? problem : `failed to create typed patch object (${objectRef}): ${problem}`);
+}
+
 /** Server-side apply (§3.5). Throws 400 for bodies that do not fit the schema. */
 export function apply(o: ApplyOptions): WriteResult | ConflictResult {
   const time = formatTime(o.now);
@@ -121,13 +140,7 @@ export function apply(o: ApplyOptions): WriteResult | ConflictResult {
   if (isObject(configMeta) && configMeta.managedFields !== undefined && configMeta.managedFields !== null) {
     throw badRequest('metadata.managedFields must be nil');
   }
-  let cfgSet: FieldSet;
-  try {
-    cfgSet = fieldsOf(o.config, o.schema, true);
-  } catch (err) {
-    if (!(err instanceof ApplyTypeError)) throw err;
-    throw badRequest(o.objectRef === undefined ? err.message : `failed to create typed patch object (${o.objectRef}): ${err.message}`);
-  }
+  const cfgSet = typedConfigFields(o.config, o.schema, o.objectRef);
   let entries = liveEntries(o);
   if (live !== undefined && entries.length === 0) {
     const set = recordable(compare({}, live, o.schema).added, reset);

@@ -8,8 +8,17 @@ import { builtinDefinitions } from '../../../openapi/index.js';
 
 export type ListType = 'atomic' | 'set' | 'map';
 
+/**
+ * The value type of a scalar, as structured-merge-diff types it from OpenAPI: integers and numbers
+ * are `numeric`, strings without a format (and `byte`) `string`, booleans `boolean`. Absent means
+ * untyped (any scalar): int-or-string, quantities, times, other string formats, unknown types.
+ */
+export type ScalarType = 'string' | 'numeric' | 'boolean';
+
 export interface ScalarSchema {
   readonly kind: 'scalar';
+  /** Checked only when reading an applied configuration; stored objects are read leniently. */
+  readonly type?: ScalarType;
   /** Only used for list-map key fields: the value an element that omits the key gets. */
   readonly default?: unknown;
 }
@@ -79,6 +88,7 @@ export function childSchema(s: ApplySchema, name: string): ApplySchema | undefin
 export interface OpenApiSchema {
   readonly $ref?: string;
   readonly type?: string;
+  readonly format?: string;
   readonly properties?: Readonly<Record<string, OpenApiSchema>>;
   readonly items?: OpenApiSchema;
   readonly additionalProperties?: OpenApiSchema | boolean;
@@ -198,7 +208,32 @@ function build(ctx: Ctx, prop: OpenApiSchema): ApplySchema {
   }
   if (extra === true || preserve) return { kind: 'untyped', atomic: atomicMap, ...withDefault };
   if (target.type === 'object' || target.type === undefined) return { kind: 'untyped', atomic: true, ...withDefault };
-  return { kind: 'scalar', ...withDefault };
+  const type = ctx.structural ? undefined : scalarType(prop, target);
+  return { kind: 'scalar', ...(type && { type }), ...withDefault };
+}
+
+/** Definitions whose JSON form is not what their published `type` says (custom unmarshalling). */
+const UNTYPED_DEFINITIONS = /\.(resource\.Quantity|intstr\.IntOrString|v1\.Time|v1\.MicroTime)$/;
+
+/**
+ * The scalar type of a built-in field, as upstream's schema conversion (kube-openapi schemaconv)
+ * derives it. Custom resources keep untyped scalars: their values are checked by validation.
+ */
+function scalarType(prop: OpenApiSchema, target: OpenApiSchema): ScalarType | undefined {
+  const ref = prop.$ref ?? prop.allOf?.[0]?.$ref;
+  if (ref !== undefined && UNTYPED_DEFINITIONS.test(ref)) return undefined;
+  const format = target.format ?? '';
+  switch (target.type) {
+    case 'integer':
+    case 'number':
+      return 'numeric';
+    case 'boolean':
+      return 'boolean';
+    case 'string':
+      return format === '' || format === 'byte' ? 'string' : undefined;
+    default:
+      return undefined;
+  }
 }
 
 function structOf(

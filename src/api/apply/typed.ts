@@ -7,7 +7,7 @@
  */
 import { FieldSetBuilder, type FieldSet } from './fieldset.js';
 import { fieldElement, keyElement, pathToString, valueElement, indexElement, type Path } from './path.js';
-import { DEDUCED, childSchema, isAtomic, type ApplySchema, type ListSchema } from './schema.js';
+import { DEDUCED, childSchema, isAtomic, type ApplySchema, type ListSchema, type ScalarType } from './schema.js';
 
 /** A configuration that does not fit the schema; the message is upstream's `<path>: <problem>`. */
 export class ApplyTypeError extends Error {
@@ -74,11 +74,33 @@ export function kids(value: unknown, schema: ApplySchema, path: Path, strict: bo
 function checkLeaf(value: unknown, schema: ApplySchema, path: Path): void {
   const container = typeof value === 'object';
   if (schema.kind === 'scalar' && container) throw new ApplyTypeError(path, `expected scalar, got ${typeName(value)}`);
+  if (schema.kind === 'scalar' && schema.type !== undefined) checkScalar(value, schema.type, path);
   if (schema.kind === 'list' && !Array.isArray(value)) throw new ApplyTypeError(path, `expected list, got ${typeName(value)}`);
   if ((schema.kind === 'struct' || schema.kind === 'map') && !isObject(value)) {
     throw new ApplyTypeError(path, `expected map, got ${typeName(value)}`);
   }
 }
+
+/** structured-merge-diff's scalar check, in its words (Go's `%#v`, `%T` and `%v` of the value). */
+function checkScalar(value: unknown, type: ScalarType, path: Path): void {
+  switch (type) {
+    case 'string':
+      if (typeof value !== 'string') {
+        throw new ApplyTypeError(path, `expected string, got &value.valueUnstructured{Value:${goScalar(value)}}`);
+      }
+      return;
+    case 'numeric':
+      if (typeof value !== 'number') {
+        throw new ApplyTypeError(path, `expected numeric (int or float), got ${typeof value === 'boolean' ? 'bool' : typeof value}`);
+      }
+      return;
+    case 'boolean':
+      if (typeof value !== 'boolean') throw new ApplyTypeError(path, `expected boolean, got &{${goScalar(value)}}`);
+      return;
+  }
+}
+
+const goScalar = (v: unknown): string => (typeof v === 'string' ? v : String(v));
 
 function listKids(value: unknown, schema: ListSchema, path: Path, strict: boolean): Kid[] | undefined {
   if (!Array.isArray(value)) {

@@ -13,6 +13,7 @@ import { applyWithLastApplied } from '../../api/apply/index.js';
 import { apiVersionOf } from '../../registry/definition.js';
 import { applySchemaFor, resetFieldsFor } from '../../registry/apply-schema.js';
 import { inRequestVersion, toStoredVersion } from '../../registry/conversion.js';
+import { checkAppliedConfiguration } from '../../registry/schema-check.js';
 import { readBody } from '../body.js';
 import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
@@ -50,6 +51,10 @@ export async function handleApply(ctx: ResourceContext): Promise<void> {
   const config = parseConfig(ctx, await readBody(ctx.req));
   const subresource = ctx.info.subresource === 'status' ? 'status' : undefined;
   const version = ctx.info.version;
+  // As upstream's objectGVKNN: `<namespace>/<name>; <group>/<version>, Kind=<kind>` (`/v1` for core).
+  const objectRef = `${ctx.info.namespace}/${ctx.info.name}; ${ctx.def.group}/${version}, Kind=${ctx.def.kind}`;
+  // The configuration must convert to the kind's type before anything is merged (400 otherwise).
+  checkAppliedConfiguration(ctx.def, config, { version, objectRef });
   const common = {
     config,
     manager,
@@ -59,7 +64,7 @@ export async function handleApply(ctx: ResourceContext): Promise<void> {
     apiVersion: ctx.apiVersion,
     ...(subresource && { subresource }),
     resetFields: resetFieldsFor(ctx.def, subresource),
-    objectRef: `${ctx.info.namespace}/${ctx.info.name}; ${ctx.apiVersion}, Kind=${ctx.def.kind}`,
+    objectRef,
   };
   const merge = (stored: KubeObject | undefined): KubeObject => {
     const live = stored && inRequestVersion(ctx.def, stored, version);
