@@ -5,10 +5,10 @@
  * conflicts and objects already gone are expected and ignored.
  */
 import { isStatusError } from '../api/errors.js';
-import type { KubeObject } from '../api/object.js';
+import { rfc3339, type KubeObject } from '../api/object.js';
 import type { SpaceEvent } from '../registry/space-stream.js';
 import type { ServedSpace } from '../spaces/served-space.js';
-import { dependentActions, namespaceActions, ownerActions, type Action } from './lifecycle-rules.js';
+import { dependentActions, namespaceActions, ownerActions, type Action, type NamespaceCondition } from './lifecycle-rules.js';
 import { isNamespace, ObjectIndex, toIndexed, type IndexedObject } from './object-index.js';
 
 export interface LifecycleOptions {
@@ -141,6 +141,19 @@ export class LifecycleController {
           return cur;
         });
         return;
+      case 'namespaceConditions':
+        await store.guaranteedUpdate(
+          '',
+          t.name,
+          (cur) => {
+            if (!sameObject(cur)) return cur;
+            const status = (cur['status'] ?? {}) as { conditions?: { type: string; status: string; lastTransitionTime?: string }[] };
+            cur['status'] = { ...status, conditions: withTransitionTimes(action.conditions, status.conditions ?? [], rfc3339(new Date())) };
+            return cur;
+          },
+          { subresource: 'status' },
+        );
+        return;
       case 'finalizeNamespace':
         await store.guaranteedUpdate(
           '',
@@ -155,4 +168,21 @@ export class LifecycleController {
         return;
     }
   }
+}
+
+/**
+ * Conditions as written: a condition keeps its lastTransitionTime while its status stays the
+ * same, so an unchanged report is a no-op write. Other condition types already there are kept.
+ */
+function withTransitionTimes(
+  next: readonly NamespaceCondition[],
+  current: readonly { type: string; status: string; lastTransitionTime?: string }[],
+  now: string,
+): object[] {
+  const types = new Set(next.map((c) => c.type));
+  const written = next.map((c) => {
+    const before = current.find((o) => o.type === c.type);
+    return { ...c, lastTransitionTime: before?.status === c.status && before.lastTransitionTime ? before.lastTransitionTime : now };
+  });
+  return [...current.filter((c) => !types.has(c.type)), ...written];
 }

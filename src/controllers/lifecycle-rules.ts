@@ -16,7 +16,16 @@ export type Action =
   | { readonly kind: 'delete'; readonly target: IndexedObject; readonly propagation: 'Background' | 'Foreground' }
   | { readonly kind: 'removeOwnerReferences'; readonly target: IndexedObject; readonly ownerUids: readonly string[] }
   | { readonly kind: 'removeFinalizer'; readonly target: IndexedObject; readonly finalizer: string }
-  | { readonly kind: 'finalizeNamespace'; readonly target: IndexedObject };
+  | { readonly kind: 'finalizeNamespace'; readonly target: IndexedObject }
+  | { readonly kind: 'namespaceConditions'; readonly target: IndexedObject; readonly conditions: readonly NamespaceCondition[] };
+
+/** A condition the namespace controller reports on a Terminating namespace (lastTransitionTime is the writer's). */
+export interface NamespaceCondition {
+  readonly type: string;
+  readonly status: 'True' | 'False';
+  readonly reason: string;
+  readonly message: string;
+}
 
 const ORPHAN = 'orphan';
 const FOREGROUND = 'foregroundDeletion';
@@ -66,6 +75,42 @@ export function ownerActions(index: ObjectIndex, obj: IndexedObject): Action[] {
 export function namespaceActions(index: ObjectIndex, ns: IndexedObject): Action[] {
   if (!ns.deleting || !ns.heldBySpecFinalizer || ns.def.plural !== 'namespaces' || ns.def.group !== '') return [];
   const contents = index.inNamespace(ns.name);
-  if (contents.length === 0) return [{ kind: 'finalizeNamespace', target: ns }];
-  return contents.filter((o) => !o.deleting).map((o): Action => ({ kind: 'delete', target: o, propagation: 'Background' }));
+  const report: Action = { kind: 'namespaceConditions', target: ns, conditions: namespaceDeletionConditions(contents) };
+  if (contents.length === 0) return [report, { kind: 'finalizeNamespace', target: ns }];
+  return [report, ...contents.filter((o) => !o.deleting).map((o): Action => ({ kind: 'delete', target: o, propagation: 'Background' }))];
+}
+
+/**
+ * The namespace controller's account of a deletion in progress, in its words: what is left, by
+ * resource, and which finalizers hold it, by finalizer (discovery and deletion never fail here).
+ */
+export function namespaceDeletionConditions(contents: readonly IndexedObject[]): NamespaceCondition[] {
+  const byResource = new Map<string, number>();
+  const byFinalizer = new Map<string, number>();
+  for (const o of contents) {
+    const gr = `${o.def.plural}.${o.def.group}`;
+    byResource.set(gr, (byResource.get(gr) ?? 0) + 1);
+    for (const f of o.finalizers) byFinalizer.set(f, (byFinalizer.get(f) ?? 0) + 1);
+  }
+  const counted = (m: Map<string, number>, how: string): string =>
+    [...m]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, n]) => `${name} ${how} ${n} resource instances`)
+      .join(', ');
+  return [
+    { type: 'NamespaceDeletionDiscoveryFailure', status: 'False', reason: 'ResourcesDiscovered', message: 'All resources successfully discovered' },
+    { type: 'NamespaceDeletionGroupVersionParsingFailure', status: 'False', reason: 'ParsedGroupVersions', message: 'All legacy kube types successfully parsed' },
+    { type: 'NamespaceDeletionContentFailure', status: 'False', reason: 'ContentDeleted', message: 'All content successfully deleted, may be waiting on finalization' },
+    byResource.size > 0
+      ? { type: 'NamespaceContentRemaining', status: 'True', reason: 'SomeResourcesRemain', message: `Some resources are remaining: ${counted(byResource, 'has')}` }
+      : { type: 'NamespaceContentRemaining', status: 'False', reason: 'ContentRemoved', message: 'All content successfully removed' },
+    byFinalizer.size > 0
+      ? {
+          type: 'NamespaceFinalizersRemaining',
+          status: 'True',
+          reason: 'SomeFinalizersRemain',
+          message: `Some content in the namespace has finalizers remaining: ${counted(byFinalizer, 'in')}`,
+        }
+      : { type: 'NamespaceFinalizersRemaining', status: 'False', reason: 'ContentHasNoFinalizers', message: 'All content-preserving finalizers finished' },
+  ];
 }

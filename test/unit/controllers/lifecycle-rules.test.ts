@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { dependentActions, namespaceActions, ownerActions, type Action } from '../../../src/controllers/lifecycle-rules.js';
+import { dependentActions, namespaceActions, namespaceDeletionConditions, ownerActions, type Action } from '../../../src/controllers/lifecycle-rules.js';
 import { ObjectIndex, type IndexedObject } from '../../../src/controllers/object-index.js';
 import { configmaps, namespaces, secrets } from '../../../src/registry/builtin/core.js';
 
@@ -30,7 +30,9 @@ const summary = (actions: Action[]): string[] =>
         ? `unown ${a.target.uid} from ${a.ownerUids.join(',')}`
         : a.kind === 'removeFinalizer'
           ? `unfinalize ${a.target.uid} ${a.finalizer}`
-          : `finalize-namespace ${a.target.name}`,
+          : a.kind === 'namespaceConditions'
+            ? `report ${a.target.name} ${a.conditions.filter((c) => c.status === 'True').map((c) => c.type).join(',') || 'clean'}`
+            : `finalize-namespace ${a.target.name}`,
   );
 
 describe('lifecycle rules', () => {
@@ -78,9 +80,17 @@ describe('lifecycle rules', () => {
   describe('a namespace being deleted', () => {
     const ns = (o: Partial<IndexedObject>): Spec => ({ uid: 'ns', def: namespaces, namespace: '', name: 'team', deleting: true, heldBySpecFinalizer: true, ...o });
     const cases: [string, Spec[], string[]][] = [
-      ['deletes what is in it', [ns({}), { uid: 'a', namespace: 'team' }, { uid: 's', namespace: 'team', def: secrets }, { uid: 'elsewhere' }], ['delete a Background', 'delete s Background']],
-      ['waits for contents already being deleted', [ns({}), { uid: 'a', namespace: 'team', deleting: true }], []],
-      ['once empty, removes its spec finalizer', [ns({})], ['finalize-namespace team']],
+      [
+        'deletes what is in it',
+        [ns({}), { uid: 'a', namespace: 'team' }, { uid: 's', namespace: 'team', def: secrets }, { uid: 'elsewhere' }],
+        ['report team NamespaceContentRemaining', 'delete a Background', 'delete s Background'],
+      ],
+      [
+        'waits for contents already being deleted, reporting the finalizers that hold them',
+        [ns({}), { uid: 'a', namespace: 'team', deleting: true, finalizers: ['example.com/hold'] }],
+        ['report team NamespaceContentRemaining,NamespaceFinalizersRemaining'],
+      ],
+      ['once empty, removes its spec finalizer', [ns({})], ['report team clean', 'finalize-namespace team']],
       ['already finalized does nothing', [ns({ heldBySpecFinalizer: false })], []],
       ['not being deleted does nothing', [ns({ deleting: false }), { uid: 'a', namespace: 'team' }], []],
     ];
@@ -90,5 +100,37 @@ describe('lifecycle rules', () => {
         assert.deepEqual(summary(namespaceActions(index, index.get('ns')!)).sort(), want.sort());
       });
     }
+
+    it('reports what remains in the namespace controller\'s words', () => {
+      const index = indexOf(
+        { uid: 'a', namespace: 'team', finalizers: ['example.com/hold'] },
+        { uid: 'b', namespace: 'team', finalizers: ['example.com/hold', 'a.io/x'] },
+        { uid: 's', namespace: 'team', def: secrets },
+      );
+      const byType = Object.fromEntries(namespaceDeletionConditions(index.inNamespace('team')).map((c) => [c.type, c]));
+      assert.deepEqual(Object.keys(byType), [
+        'NamespaceDeletionDiscoveryFailure',
+        'NamespaceDeletionGroupVersionParsingFailure',
+        'NamespaceDeletionContentFailure',
+        'NamespaceContentRemaining',
+        'NamespaceFinalizersRemaining',
+      ]);
+      assert.equal(byType['NamespaceDeletionContentFailure']!.status, 'False');
+      assert.deepEqual(byType['NamespaceContentRemaining'], {
+        type: 'NamespaceContentRemaining',
+        status: 'True',
+        reason: 'SomeResourcesRemain',
+        message: 'Some resources are remaining: configmaps. has 2 resource instances, secrets. has 1 resource instances',
+      });
+      assert.deepEqual(byType['NamespaceFinalizersRemaining'], {
+        type: 'NamespaceFinalizersRemaining',
+        status: 'True',
+        reason: 'SomeFinalizersRemain',
+        message: 'Some content in the namespace has finalizers remaining: a.io/x in 1 resource instances, example.com/hold in 2 resource instances',
+      });
+      const empty = Object.fromEntries(namespaceDeletionConditions([]).map((c) => [c.type, c]));
+      assert.equal(empty['NamespaceContentRemaining']!.reason, 'ContentRemoved');
+      assert.equal(empty['NamespaceFinalizersRemaining']!.reason, 'ContentHasNoFinalizers');
+    });
   });
 });

@@ -1,0 +1,53 @@
+/**
+ * Deleting a namespace, as the namespace controller reports it: Terminating with the conditions
+ * that say what is left and which finalizers hold it, then gone once the last finalizer goes.
+ */
+import assert from 'node:assert/strict';
+import { startInProcess, type InProcessServer } from '../helpers/in-process.js';
+
+const NS = '/clusters/cluster1/api/v1/namespaces';
+
+describe('namespace deletion', function () {
+  this.timeout(60_000);
+  let h: InProcessServer;
+  before(async () => {
+    h = await startInProcess({ storage: 'memory' });
+  });
+  after(async () => h?.stop());
+
+  const until = async <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> => {
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+      const v = await probe();
+      if (v !== undefined) return v;
+    }
+    assert.fail(`timed out waiting for ${what}`);
+  };
+
+  it('reports the content and finalizers that hold a Terminating namespace, and finishes when they go', async () => {
+    assert.equal((await h.request('POST', NS, { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'held' } } })).status, 201);
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'pinned', finalizers: ['example.com/hold'] } };
+    assert.equal((await h.request('POST', `${NS}/held/configmaps`, { body: cm })).status, 201);
+    assert.equal((await h.request('DELETE', `${NS}/held`)).status, 202, 'marked for deletion, not gone');
+
+    type Condition = { type: string; status: string; reason: string; lastTransitionTime?: string };
+    const conditions = await until('the finalizer to be reported', async () => {
+      const ns = await h.request('GET', `${NS}/held`);
+      const cs = (ns.body.status?.conditions ?? []) as Condition[];
+      return cs.some((c) => c.type === 'NamespaceFinalizersRemaining' && c.status === 'True') ? { phase: ns.body.status.phase, cs } : undefined;
+    });
+    assert.equal(conditions.phase, 'Terminating');
+    const byType = Object.fromEntries(conditions.cs.map((c) => [c.type, c]));
+    assert.equal(byType['NamespaceContentRemaining']?.status, 'True');
+    assert.equal(byType['NamespaceContentRemaining']?.reason, 'SomeResourcesRemain');
+    assert.equal(byType['NamespaceFinalizersRemaining']?.reason, 'SomeFinalizersRemain');
+    assert.equal(byType['NamespaceDeletionContentFailure']?.status, 'False');
+    assert.ok(conditions.cs.every((c) => typeof c.lastTransitionTime === 'string'));
+
+    const patch = await h.request('PATCH', `${NS}/held/configmaps/pinned`, {
+      body: { metadata: { finalizers: null } },
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+    });
+    assert.equal(patch.status, 200, JSON.stringify(patch.body));
+    await until('the namespace to be gone', async () => ((await h.request('GET', `${NS}/held`)).status === 404 ? true : undefined));
+  });
+});
