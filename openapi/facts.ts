@@ -94,6 +94,9 @@ export const PROPERTY_FACTS: Readonly<Record<string, Readonly<Record<string, Pro
     allocatedResources: QUANTITY,
     capacity: QUANTITY,
   },
+  'core.v1.PersistentVolumeSpec': { capacity: QUANTITY, claimRef: { mapType: 'granular' } },
+  'core.v1.NodeSpec': { podCIDRs: { patchStrategy: 'merge', listType: 'set' } },
+  'core.v1.NodeStatus': { addresses: byKey('type'), allocatable: QUANTITY, capacity: QUANTITY, conditions: CONDITIONS },
   'core.v1.ReplicationControllerSpec': { selector: ATOMIC_MAP },
   'core.v1.ReplicationControllerStatus': { conditions: CONDITIONS },
   'core.v1.LimitRangeItem': {
@@ -118,6 +121,13 @@ export const PROPERTY_FACTS: Readonly<Record<string, Readonly<Record<string, Pro
   'autoscaling.v2.HPAScalingRules': { tolerance: QUANTITY },
   'autoscaling.v2.MetricTarget': { averageValue: QUANTITY, value: QUANTITY },
   'autoscaling.v2.MetricValueStatus': { averageValue: QUANTITY, value: QUANTITY },
+
+  'certificates.v1.CertificateSigningRequestStatus': { conditions: mapList('type') },
+
+  'admissionregistration.v1.MutatingWebhookConfiguration': { webhooks: byKey('name') },
+  'admissionregistration.v1.MutatingWebhook': { matchConditions: byKey('name') },
+  'admissionregistration.v1.ValidatingWebhookConfiguration': { webhooks: byKey('name') },
+  'admissionregistration.v1.ValidatingWebhook': { matchConditions: byKey('name') },
 
   'policy.v1.PodDisruptionBudgetSpec': { selector: { patchStrategy: 'replace' } },
   'policy.v1.PodDisruptionBudgetStatus': { conditions: CONDITIONS },
@@ -144,6 +154,7 @@ export const ATOMIC_TYPES: readonly string[] = [
   'core.v1.ConfigMapKeySelector', 'core.v1.EndpointAddress', 'core.v1.EndpointPort', 'core.v1.FileKeySelector',
   'core.v1.LocalObjectReference', 'core.v1.NodeSelector', 'core.v1.NodeSelectorTerm', 'core.v1.ObjectFieldSelector',
   'core.v1.ObjectReference', 'core.v1.ResourceFieldSelector', 'core.v1.ScopeSelector', 'core.v1.SecretKeySelector',
+  'core.v1.SecretReference',
   'core.v1.TopologySelectorTerm', 'core.v1.TypedLocalObjectReference',
   'autoscaling.v1.CrossVersionObjectReference',
   'networking.v1.ServiceBackendPort',

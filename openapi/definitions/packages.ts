@@ -34,36 +34,43 @@ export const PACKAGES: Readonly<Record<string, PackageInfo>> = {
       StatusDetails WatchEvent`.split(/\s+/),
   },
   'core.v1': api('core', 'v1', '', `
-    AWSElasticBlockStoreVolumeSource Affinity AppArmorProfile AzureDiskVolumeSource AzureFileVolumeSource Binding
-    CSIVolumeSource Capabilities CephFSVolumeSource CinderVolumeSource ClientIPConfig ClusterTrustBundleProjection
-    ConfigMap ConfigMapEnvSource ConfigMapKeySelector ConfigMapList ConfigMapProjection ConfigMapVolumeSource
-    Container ContainerExtendedResourceRequest ContainerPort ContainerResizePolicy ContainerRestartRule
-    ContainerRestartRuleOnExitCodes ContainerState ContainerStateRunning ContainerStateTerminated
-    ContainerStateWaiting ContainerStatus ContainerUser DownwardAPIProjection DownwardAPIVolumeFile
-    DownwardAPIVolumeSource EmptyDirVolumeSource EndpointAddress EndpointPort EndpointSubset Endpoints
-    EndpointsList EnvFromSource EnvVar EnvVarSource EphemeralContainer EphemeralVolumeSource Event EventList
-    EventSeries EventSource ExecAction FCVolumeSource FileKeySelector FlexVolumeSource FlockerVolumeSource
-    GCEPersistentDiskVolumeSource GRPCAction GitRepoVolumeSource GlusterfsVolumeSource HTTPGetAction HTTPHeader
-    HostAlias HostIP HostPathVolumeSource ISCSIVolumeSource ImageVolumeSource KeyToPath Lifecycle LifecycleHandler
+    AWSElasticBlockStoreVolumeSource Affinity AppArmorProfile AttachedVolume AzureDiskVolumeSource
+    AzureFilePersistentVolumeSource AzureFileVolumeSource Binding CSIPersistentVolumeSource CSIVolumeSource
+    Capabilities CephFSPersistentVolumeSource CephFSVolumeSource CinderPersistentVolumeSource CinderVolumeSource
+    ClientIPConfig ClusterTrustBundleProjection ConfigMap ConfigMapEnvSource ConfigMapKeySelector ConfigMapList
+    ConfigMapNodeConfigSource ConfigMapProjection ConfigMapVolumeSource Container ContainerExtendedResourceRequest
+    ContainerImage ContainerPort ContainerResizePolicy ContainerRestartRule ContainerRestartRuleOnExitCodes
+    ContainerState ContainerStateRunning ContainerStateTerminated ContainerStateWaiting ContainerStatus
+    ContainerUser DaemonEndpoint DownwardAPIProjection DownwardAPIVolumeFile DownwardAPIVolumeSource
+    EmptyDirVolumeSource EndpointAddress EndpointPort EndpointSubset Endpoints EndpointsList EnvFromSource EnvVar
+    EnvVarSource EphemeralContainer EphemeralVolumeSource Event EventList EventSeries EventSource ExecAction
+    FCVolumeSource FileKeySelector FlexPersistentVolumeSource FlexVolumeSource FlockerVolumeSource
+    GCEPersistentDiskVolumeSource GRPCAction GitRepoVolumeSource GlusterfsPersistentVolumeSource
+    GlusterfsVolumeSource HTTPGetAction HTTPHeader HostAlias HostIP HostPathVolumeSource
+    ISCSIPersistentVolumeSource ISCSIVolumeSource ImageVolumeSource KeyToPath Lifecycle LifecycleHandler
     LimitRange LimitRangeItem LimitRangeList LimitRangeSpec LinuxContainerUser LoadBalancerIngress
-    LoadBalancerStatus LocalObjectReference ModifyVolumeStatus NFSVolumeSource Namespace NamespaceCondition
-    NamespaceList NamespaceSpec NamespaceStatus NodeAffinity NodeSelector NodeSelectorRequirement
-    NodeSelectorTerm ObjectFieldSelector ObjectReference PersistentVolumeClaim PersistentVolumeClaimCondition
-    PersistentVolumeClaimList PersistentVolumeClaimSpec PersistentVolumeClaimStatus PersistentVolumeClaimTemplate
-    PersistentVolumeClaimVolumeSource PhotonPersistentDiskVolumeSource Pod PodAffinity PodAffinityTerm
-    PodAntiAffinity PodCertificateProjection PodCondition PodDNSConfig PodDNSConfigOption
-    PodExtendedResourceClaimStatus PodIP PodList PodOS PodReadinessGate PodResourceClaim PodResourceClaimStatus
-    PodSchedulingGate PodSecurityContext PodSpec PodStatus PodTemplateSpec PortStatus PortworxVolumeSource
-    PreferredSchedulingTerm Probe ProjectedVolumeSource QuobyteVolumeSource RBDVolumeSource ReplicationController
+    LoadBalancerStatus LocalObjectReference LocalVolumeSource ModifyVolumeStatus NFSVolumeSource Namespace
+    NamespaceCondition NamespaceList NamespaceSpec NamespaceStatus Node NodeAddress NodeAffinity NodeCondition
+    NodeConfigSource NodeConfigStatus NodeDaemonEndpoints NodeFeatures NodeList NodeRuntimeHandler
+    NodeRuntimeHandlerFeatures NodeSelector NodeSelectorRequirement NodeSelectorTerm NodeSpec NodeStatus
+    NodeSwapStatus NodeSystemInfo ObjectFieldSelector ObjectReference PersistentVolume PersistentVolumeClaim
+    PersistentVolumeClaimCondition PersistentVolumeClaimList PersistentVolumeClaimSpec PersistentVolumeClaimStatus
+    PersistentVolumeClaimTemplate PersistentVolumeClaimVolumeSource PersistentVolumeList PersistentVolumeSpec
+    PersistentVolumeStatus PhotonPersistentDiskVolumeSource Pod PodAffinity PodAffinityTerm PodAntiAffinity
+    PodCertificateProjection PodCondition PodDNSConfig PodDNSConfigOption PodExtendedResourceClaimStatus PodIP
+    PodList PodOS PodReadinessGate PodResourceClaim PodResourceClaimStatus PodSchedulingGate PodSecurityContext
+    PodSpec PodStatus PodTemplateSpec PortStatus PortworxVolumeSource PreferredSchedulingTerm Probe
+    ProjectedVolumeSource QuobyteVolumeSource RBDPersistentVolumeSource RBDVolumeSource ReplicationController
     ReplicationControllerCondition ReplicationControllerList ReplicationControllerSpec ReplicationControllerStatus
     ResourceClaim ResourceFieldSelector ResourceHealth ResourceQuota ResourceQuotaList ResourceQuotaSpec
-    ResourceQuotaStatus ResourceRequirements ResourceStatus SELinuxOptions ScaleIOVolumeSource ScopeSelector
-    ScopedResourceSelectorRequirement SeccompProfile Secret SecretEnvSource SecretKeySelector SecretList
-    SecretProjection SecretVolumeSource SecurityContext Service ServiceAccount ServiceAccountList
-    ServiceAccountTokenProjection ServiceList ServicePort ServiceSpec ServiceStatus SessionAffinityConfig
-    SleepAction StorageOSVolumeSource Sysctl TCPSocketAction Toleration TopologySelectorLabelRequirement
-    TopologySelectorTerm TopologySpreadConstraint TypedLocalObjectReference TypedObjectReference Volume
-    VolumeDevice VolumeMount VolumeMountStatus VolumeProjection VolumeResourceRequirements
+    ResourceQuotaStatus ResourceRequirements ResourceStatus SELinuxOptions ScaleIOPersistentVolumeSource
+    ScaleIOVolumeSource ScopeSelector ScopedResourceSelectorRequirement SeccompProfile Secret SecretEnvSource
+    SecretKeySelector SecretList SecretProjection SecretReference SecretVolumeSource SecurityContext Service
+    ServiceAccount ServiceAccountList ServiceAccountTokenProjection ServiceList ServicePort ServiceSpec
+    ServiceStatus SessionAffinityConfig SleepAction StorageOSPersistentVolumeSource StorageOSVolumeSource Sysctl
+    TCPSocketAction Taint Toleration TopologySelectorLabelRequirement TopologySelectorTerm
+    TopologySpreadConstraint TypedLocalObjectReference TypedObjectReference Volume VolumeDevice VolumeMount
+    VolumeMountStatus VolumeNodeAffinity VolumeProjection VolumeResourceRequirements
     VsphereVirtualDiskVolumeSource WeightedPodAffinityTerm WindowsSecurityContextOptions`),
   'apps.v1': api('apps', 'v1', 'apps', `
     ControllerRevision ControllerRevisionList DaemonSet DaemonSetCondition DaemonSetList DaemonSetSpec
@@ -94,9 +101,16 @@ export const PACKAGES: Readonly<Record<string, PackageInfo>> = {
     NetworkPolicyPort NetworkPolicySpec ServiceBackendPort`),
   'policy.v1': api('policy', 'v1', 'policy', `
     Eviction PodDisruptionBudget PodDisruptionBudgetList PodDisruptionBudgetSpec PodDisruptionBudgetStatus`),
+  'certificates.v1': api('certificates', 'v1', 'certificates.k8s.io', `
+    CertificateSigningRequest CertificateSigningRequestCondition CertificateSigningRequestList
+    CertificateSigningRequestSpec CertificateSigningRequestStatus`),
   'rbac.v1': api('rbac', 'v1', 'rbac.authorization.k8s.io', `
     AggregationRule ClusterRole ClusterRoleBinding ClusterRoleBindingList ClusterRoleList PolicyRule Role
     RoleBinding RoleBindingList RoleList RoleRef Subject`),
+  'admissionregistration.v1': api('admissionregistration', 'v1', 'admissionregistration.k8s.io', `
+    MatchCondition MutatingWebhook MutatingWebhookConfiguration MutatingWebhookConfigurationList RuleWithOperations
+    ServiceReference ValidatingWebhook ValidatingWebhookConfiguration ValidatingWebhookConfigurationList
+    WebhookClientConfig`),
   'apiextensions.v1': {
     pkg: 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1',
     group: 'apiextensions.k8s.io',

@@ -56,6 +56,19 @@ export interface Strategy {
   refuseDelete?(name: string): string | undefined;
   /** Values for field selectors beyond metadata.name/namespace (e.g. `type` of Secrets, `status.phase` of Pods). */
   selectableFields?(obj: KubeObject): Record<string, string>;
+  /**
+   * On create, after prepareForCreate, with the authenticated user: kinds that record who asked
+   * (CertificateSigningRequests' spec.username, uid, groups, extra). May mutate.
+   */
+  recordRequester?(obj: KubeObject, user: RequestingUser): void;
+}
+
+/** The authenticated user of a request, as recordRequester sees it. */
+export interface RequestingUser {
+  readonly name: string;
+  readonly uid?: string;
+  readonly groups: readonly string[];
+  readonly extra: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface ResourceDefinition {
@@ -77,6 +90,8 @@ export interface ResourceDefinition {
     readonly scale?: ScaleSubresource;
     /** Namespaces' `finalize`: writes spec.finalizers only. */
     readonly finalize?: boolean;
+    /** CertificateSigningRequests' `approval`: writes status.conditions only. */
+    readonly approval?: boolean;
   };
   readonly columns: readonly PrinterColumn[];
   readonly strategy: Strategy;

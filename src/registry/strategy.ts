@@ -4,7 +4,7 @@
  * (ConfigMaps, Secrets) that have neither.
  */
 import type { FieldError } from '../api/errors.js';
-import type { KubeObject } from '../api/object.js';
+import { rfc3339, type KubeObject } from '../api/object.js';
 import type { Strategy } from './definition.js';
 
 export interface StrategyOptions {
@@ -61,6 +61,31 @@ export function finalizersUpdate(obj: KubeObject, old: KubeObject): KubeObject {
   if (wanted === undefined) delete spec['finalizers'];
   else spec['finalizers'] = wanted;
   next['spec'] = spec;
+  next.metadata.resourceVersion = obj.metadata.resourceVersion;
+  return next;
+}
+
+/**
+ * The `approval` subresource of CertificateSigningRequests (csrApprovalStrategy): only
+ * status.conditions changes. Conditions get status True and the current time where unset
+ * (SetDefaults_CertificateSigningRequestCondition, populateConditionTimestamps).
+ */
+export function approvalUpdate(obj: KubeObject, old: KubeObject, now: Date = new Date()): KubeObject {
+  const next: KubeObject = structuredClone(old);
+  const status: Record<string, unknown> = { ...((old['status'] as Record<string, unknown> | undefined) ?? {}) };
+  const wanted = (obj['status'] as { conditions?: unknown } | undefined)?.conditions;
+  if (wanted === undefined || wanted === null) delete status['conditions'];
+  else status['conditions'] = structuredClone(wanted);
+  const stamp = rfc3339(now);
+  for (const c of Array.isArray(status['conditions']) ? (status['conditions'] as unknown[]) : []) {
+    if (c === null || typeof c !== 'object' || Array.isArray(c)) continue;
+    const cond = c as Record<string, unknown>;
+    for (const [key, value] of [['status', 'True'], ['lastUpdateTime', stamp], ['lastTransitionTime', stamp]] as const) {
+      if (cond[key] === undefined || cond[key] === null || cond[key] === '') cond[key] = value;
+    }
+  }
+  next['status'] = status;
+  if (obj.metadata.managedFields !== undefined) next.metadata.managedFields = obj.metadata.managedFields;
   next.metadata.resourceVersion = obj.metadata.resourceVersion;
   return next;
 }

@@ -58,6 +58,9 @@ export function apiResourceList(catalog: ResourceCatalog, group: string, version
       ...(d.shortNames.length > 0 && { shortNames: d.shortNames }),
       ...(d.categories.length > 0 && { categories: d.categories }),
     });
+    if (d.subresources.approval) {
+      resources.push({ name: `${d.plural}/approval`, singularName: '', namespaced: d.namespaced, kind: d.kind, verbs: ['get', 'patch', 'update'] });
+    }
     if (d.subresources.status) {
       resources.push({ name: `${d.plural}/status`, singularName: '', namespaced: d.namespaced, kind: d.kind, verbs: ['get', 'patch', 'update'] });
     }
@@ -70,6 +73,9 @@ export function apiResourceList(catalog: ResourceCatalog, group: string, version
 
 function discoveryResource(d: ResourceDefinition, version: string): object {
   const subresources: object[] = [];
+  if (d.subresources.approval) {
+    subresources.push({ subresource: 'approval', responseKind: { group: d.group, version, kind: d.kind }, verbs: ['get', 'patch', 'update'] });
+  }
   if (d.subresources.scale) {
     subresources.push({ subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] });
   }

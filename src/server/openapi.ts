@@ -32,6 +32,7 @@ export function catalogForOpenApi(catalog: ResourceCatalog): Catalog {
       }
     }
     const subresources = [
+      ...(d.subresources.approval ? ['approval'] : []),
       ...(d.subresources.status ? ['status'] : []),
       ...(d.subresources.scale ? ['scale'] : []),
       ...(d.subresources.finalize ? ['finalize'] : []),

@@ -83,6 +83,15 @@ describe('e2e: helm', function () {
         `service/${release}-web`,
         `serviceaccount/${release}-runner`,
       ]);
+      // Cluster-scoped webhook configurations are stored (never called), with upstream's defaults.
+      const hooks = async (): Promise<string[]> =>
+        (await k(['get', 'validatingwebhookconfigurations,mutatingwebhookconfigurations', '-o', 'name'])).split('\n').filter((l) => l.includes(`/${release}-`));
+      assert.deepEqual((await hooks()).sort(), [
+        `mutatingwebhookconfiguration.admissionregistration.k8s.io/${release}-mutate`,
+        `validatingwebhookconfiguration.admissionregistration.k8s.io/${release}-validate`,
+      ]);
+      assert.equal(await k(['get', 'mutatingwebhookconfiguration', `${release}-mutate`, '-o', 'jsonpath={.webhooks[0].failurePolicy}/{.webhooks[0].clientConfig.service.port}/{.webhooks[0].reinvocationPolicy}']), 'Fail/443/Never');
+      assert.equal(await k(['get', 'validatingwebhookconfiguration', `${release}-validate`, '-o', 'jsonpath={.webhooks[0].failurePolicy}']), 'Ignore');
       // The hook ran to completion before the release's objects were created.
       assert.equal(await k(['get', 'job', `${release}-prepare`, '-o', 'jsonpath={.status.conditions[?(@.type=="Complete")].status}']), 'True');
       assert.match(await k(['get', 'secret', `${release}-secret`, '-o', 'jsonpath={.data.token}']), /^czNjcjN0$/);
@@ -101,6 +110,7 @@ describe('e2e: helm', function () {
 
       await h(['uninstall', release]);
       assert.deepEqual(await names(), []);
+      assert.deepEqual(await hooks(), []);
     });
   }
 });

@@ -1,7 +1,8 @@
 /**
  * Real kubectl against the real `kubestellar serve --demo` (a child process on port 0, fresh data
  * dir): discovery, namespaces, ConfigMap create/get/list/watch/replace/label/patch/apply/delete,
- * errors, the root Space API, space isolation, and durability across SIGKILL and restart.
+ * errors, apply --prune with the default allowlist, cluster-scoped kinds (nodes, PVs, CSR
+ * approval), the root Space API, space isolation, and durability across SIGKILL and restart.
  *
  * Runs for the oldest and newest pinned kubectl beside the dispatcher (all of them with
  * E2E_KUBECTL=all) and for kubectl 1.35 from .tools/ (scripts/fetch-tools.sh).
@@ -248,6 +249,64 @@ describe('e2e: kubectl basics', function () {
         assert.match((await ok('wds1', ['apply', '-f', path, '-n', ns])).stdout, /configmap\/applied unchanged/);
         const json = JSON.parse((await ok('wds1', ['get', 'cm', 'applied', '-n', ns, '-o', 'json'])).stdout) as Json;
         assert.deepEqual(json['data'], { x: '2' });
+      });
+
+      it('apply --prune -l with the default allowlist prunes what left the directory, exit 0', async function () {
+        // kubectl's default prune allowlist names core/v1 PersistentVolumes (and Endpoints, Jobs,
+        // Ingresses, ...): every one must resolve through discovery or apply fails up front.
+        const dir = await mkdtemp(join(files, `prune-${tag}-`));
+        const set = `p-${tag}`;
+        const cm = (name: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  labels:\n    set: ${set}\ndata:\n  k: v\n`;
+        await writeFile(join(dir, 'a.yaml'), cm('prune-a'));
+        await writeFile(join(dir, 'b.yaml'), cm('prune-b'));
+        const first = await ok('wds1', ['apply', '--prune', '-l', `set=${set}`, '-f', dir, '-n', ns]);
+        assert.match(first.stdout, /configmap\/prune-a created/);
+        assert.match(first.stdout, /configmap\/prune-b created/);
+        await rm(join(dir, 'b.yaml'));
+        const second = await ok('wds1', ['apply', '--prune', '-l', `set=${set}`, '-f', dir, '-n', ns]);
+        assert.match(second.stdout, /configmap\/prune-a unchanged/);
+        assert.match(second.stdout, /configmap\/prune-b pruned/);
+        const left = (await ok('wds1', ['get', 'cm', '-n', ns, '-l', `set=${set}`, '-o', 'name'])).stdout.trim().split('\n');
+        assert.deepEqual(left, ['configmap/prune-a']);
+      });
+
+      it('create clusterrole --resource=nodes, and get nodes / pv', async function () {
+        const role = `nodes-reader-${tag}`;
+        const created = await ok('wds1', ['create', 'clusterrole', role, '--verb=get,list', '--resource=nodes,persistentvolumes']);
+        assert.match(created.stdout, new RegExp(`clusterrole.rbac.authorization.k8s.io/${role} created`));
+        const json = JSON.parse((await ok('wds1', ['get', 'clusterrole', role, '-o', 'json'])).stdout) as Json;
+        assert.deepEqual(json['rules'], [{ apiGroups: [''], resources: ['nodes', 'persistentvolumes'], verbs: ['get', 'list'] }]);
+        await ok('wds1', ['delete', 'clusterrole', role]);
+
+        const pvPath = join(files, `pv-${tag}.yaml`);
+        await writeFile(pvPath, `apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: pv-${tag}\nspec:\n  capacity:\n    storage: 1Gi\n  accessModes: [ReadWriteOnce]\n  hostPath:\n    path: /data/${tag}\n`);
+        await ok('wds1', ['apply', '-f', pvPath]);
+        // Headers with spaces (ACCESS MODES, RECLAIM POLICY) defeat parseTable; match the row instead.
+        const pv = (await ok('wds1', ['get', 'pv', `pv-${tag}`])).stdout;
+        assert.match(pv, /^NAME\s+CAPACITY\s+ACCESS MODES\s+RECLAIM POLICY\s+STATUS\s+CLAIM\s+STORAGECLASS\s+VOLUMEATTRIBUTESCLASS\s+REASON\s+AGE$/m);
+        assert.match(pv, new RegExp(`^pv-${tag}\\s+1Gi\\s+RWO\\s+Retain\\s+Pending\\s+<unset>\\s+\\S+$`, 'm'));
+        await ok('wds1', ['delete', 'pv', `pv-${tag}`]);
+        assert.match((await run('wds1', ['get', 'nodes'])).stderr, /No resources found/);
+      });
+
+      it('certificate approve: a CSR goes Pending → Approved through the approval subresource', async function () {
+        const name = `csr-${tag}`;
+        const request = 
+          'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURSBSRVFVRVNULS0tLS0KTUlISk1ISUNBUUF3RURFT01Bd0dBMVVFQXd3RllXeHBZMlV3V1RBVEJnY3Foa2pPUFFJQkJnZ3Foa2pPUFFNQgpCd05DQUFTVGpkY09JVDYxeERtUzVDYk9zQ0poTjFXUGRwT3pGQ1JyQktTL3VtNDdYeUc0OVJpMW9WNUo2WjBPCnBtQzhjb05CSUFycUJ0ZTZGQjVRSFNWOGVoNHpvQUF3Q2dZSUtvWkl6ajBFQXdJRFJ3QXdSQUlnUXBpRGZnbEQKeEtOVUdOZTBnZVZjd2VZdmNCMHlyS0w1SkJRdGxmRWNsZElDSUhOWDJmZDJ6aG8wL3lHZ0JWQTlERGt4bU0wVwp6Tko2YXlnTkd4ZDQyTmIwCi0tLS0tRU5EIENFUlRJRklDQVRFIFJFUVVFU1QtLS0tLQo=';
+        const path = await file(`${name}.json`, {
+          apiVersion: 'certificates.k8s.io/v1',
+          kind: 'CertificateSigningRequest',
+          metadata: { name },
+          spec: { request, signerName: 'kubernetes.io/kube-apiserver-client', usages: ['client auth'], expirationSeconds: 86400 },
+        });
+        await ok('wds1', ['create', '-f', path]);
+        const before = parseTable((await ok('wds1', ['get', 'csr', name])).stdout)[0]!;
+        assert.deepEqual([before['SIGNERNAME'], before['REQUESTEDDURATION'], before['CONDITION']], ['kubernetes.io/kube-apiserver-client', '24h', 'Pending']);
+        assert.notEqual(before['REQUESTOR'], '');
+        assert.match((await ok('wds1', ['certificate', 'approve', name])).stdout, new RegExp(`${name} approved`));
+        const after = parseTable((await ok('wds1', ['get', 'csr', name])).stdout)[0]!;
+        assert.equal(after['CONDITION'], 'Approved');
+        await ok('wds1', ['delete', 'csr', name]);
       });
 
       it('delete removes the object', async function () {

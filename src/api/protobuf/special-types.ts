@@ -141,4 +141,5 @@ export const SPECIAL_CONVERTERS: Readonly<Record<string, SpecialConverter>> = {
   'resource.Quantity': quantity,
   'authentication.v1.ExtraValue': stringList,
   'authorization.v1.ExtraValue': stringList,
+  'certificates.v1.ExtraValue': stringList,
 };

@@ -1,7 +1,8 @@
 /**
  * core/v1 resources. Namespaces, ServiceAccounts, Endpoints, PersistentVolumeClaims,
  * LimitRanges and ResourceQuotas live here; ConfigMaps and Secrets, Services, Pods and
- * ReplicationControllers, and Events (events.ts) have their own files. `coreResources` lists
+ * ReplicationControllers, Events (events.ts), and Nodes and PersistentVolumes (core-cluster.ts)
+ * have their own files. `coreResources` lists
  * them in discovery order.
  */
 import { isDeepStrictEqual } from 'node:util';
@@ -13,6 +14,7 @@ import type { ResourceDefinition } from '../definition.js';
 import { accessModesShort, deleting, listWithMore } from './cells.js';
 import { oneOf, portNumber, requiredString } from './checks.js';
 import { configmaps, secrets } from './core-config.js';
+import { nodes, persistentvolumes } from './core-cluster.js';
 import { events } from './events.js';
 import { pods, replicationcontrollers } from './core-pods.js';
 import { services } from './core-services.js';
@@ -21,6 +23,7 @@ import { PROTOCOLS, quantityValue } from './pod-template.js';
 import { isIP } from './service-alloc.js';
 
 export { configmaps, secrets } from './core-config.js';
+export { nodes, persistentvolumes } from './core-cluster.js';
 export { events } from './events.js';
 export { pods, replicationcontrollers } from './core-pods.js';
 export { serviceDefinition, services } from './core-services.js';
@@ -262,7 +265,9 @@ export const coreResources: readonly ResourceDefinition[] = [
   events,
   limitranges,
   namespaces,
+  nodes,
   persistentvolumeclaims,
+  persistentvolumes,
   pods,
   replicationcontrollers,
   resourcequotas,

@@ -5,10 +5,12 @@
  * `/apis`, aggregated discovery and `kubectl api-resources` come out as upstream's.
  */
 import type { ResourceDefinition } from '../definition.js';
+import { admissionregistrationResources } from './admissionregistration.js';
 import { apiextensionsResources } from './apiextensions.js';
 import { appsResources } from './apps.js';
 import { autoscalingResources } from './autoscaling.js';
 import { batchResources } from './batch.js';
+import { certificatesResources } from './certificates.js';
 import { coordinationResources } from './coordination.js';
 import { coreResources } from './core.js';
 import { discoveryResources } from './discovery.js';
@@ -25,10 +27,12 @@ export const builtinResources: readonly ResourceDefinition[] = [
   ...eventsResources,
   ...autoscalingResources,
   ...batchResources,
+  ...certificatesResources,
   ...networkingResources,
   ...policyResources,
   ...rbacResources,
   ...storageResources,
+  ...admissionregistrationResources,
   ...apiextensionsResources,
   ...schedulingResources,
   ...coordinationResources,

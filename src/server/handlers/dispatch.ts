@@ -50,6 +50,7 @@ export async function dispatchResource(
     info.subresource === '' ||
     (info.subresource === 'status' && def.subresources.status === true) ||
     (info.subresource === 'finalize' && def.subresources.finalize === true) ||
+    (info.subresource === 'approval' && def.subresources.approval === true) ||
     (info.subresource === 'scale' && def.subresources.scale !== undefined);
   if (!served) throw pathNotFound();
   const subresourceVerbs = info.subresource === 'finalize' ? ['update'] : ['get', 'update', 'patch'];

@@ -18,6 +18,7 @@ const ALLOWED: readonly { readonly reason: string; readonly prefixes: readonly s
     prefixes: [
       `${CORE}ImageVolumeStatus: missing`,
       `${CORE}NodeAllocatableResourceClaimStatus: missing`,
+      `${CORE}NodeStatus.declaredFeatures: missing`,
       `${CORE}PodCertificateProjection.userAnnotations: missing`,
       `${CORE}PodSchedulingGroup: missing`,
       `${CORE}PodSpec.schedulingGroup: missing`,

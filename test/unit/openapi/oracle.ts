@@ -27,6 +27,7 @@ const withList = (prefix: string, kinds: string): string[] =>
 export const ROOTS: readonly string[] = [
   ...withList(C, 'Namespace ConfigMap Secret ServiceAccount Service Endpoints Pod Event PersistentVolumeClaim'),
   ...withList(C, 'LimitRange ResourceQuota ReplicationController'),
+  ...withList(C, 'PersistentVolume Node'),
   `${C}Binding`,
   ...withList('io.k8s.api.apps.v1.', 'Deployment ReplicaSet StatefulSet DaemonSet ControllerRevision'),
   ...withList('io.k8s.api.batch.v1.', 'Job CronJob'),
@@ -36,7 +37,9 @@ export const ROOTS: readonly string[] = [
   ...withList('io.k8s.api.networking.v1.', 'Ingress IngressClass NetworkPolicy'),
   ...withList('io.k8s.api.policy.v1.', 'PodDisruptionBudget'),
   'io.k8s.api.policy.v1.Eviction',
+  ...withList('io.k8s.api.certificates.v1.', 'CertificateSigningRequest'),
   ...withList('io.k8s.api.rbac.v1.', 'Role ClusterRole RoleBinding ClusterRoleBinding'),
+  ...withList('io.k8s.api.admissionregistration.v1.', 'ValidatingWebhookConfiguration MutatingWebhookConfiguration'),
   ...withList('io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.', 'CustomResourceDefinition'),
   ...withList('io.k8s.api.coordination.v1.', 'Lease'),
   ...withList('io.k8s.api.scheduling.v1.', 'PriorityClass'),

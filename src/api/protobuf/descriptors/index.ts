@@ -8,6 +8,7 @@ import { authenticationMessages } from './authentication.js';
 import { authorizationMessages } from './authorization.js';
 import { autoscalingMessages } from './autoscaling.js';
 import { batchMessages } from './batch.js';
+import { certificatesMessages } from './certificates.js';
 import { coreContainerMessages } from './core-container.js';
 import { coreObjectsMessages } from './core-objects.js';
 import { corePodMessages } from './core-pod.js';
@@ -30,6 +31,7 @@ export const messageTable: MessageTable = {
   ...coreStatusMessages,
   ...appsMessages,
   ...batchMessages,
+  ...certificatesMessages,
   ...autoscalingMessages,
   ...rbacMessages,
   ...authenticationMessages,
@@ -47,6 +49,7 @@ export const PROTO_PACKAGES: Readonly<Record<string, string>> = {
   'core.v1': 'k8s.io.api.core.v1',
   'apps.v1': 'k8s.io.api.apps.v1',
   'batch.v1': 'k8s.io.api.batch.v1',
+  'certificates.v1': 'k8s.io.api.certificates.v1',
   'autoscaling.v1': 'k8s.io.api.autoscaling.v1',
   'autoscaling.v2': 'k8s.io.api.autoscaling.v2',
   'rbac.v1': 'k8s.io.api.rbac.v1',
@@ -69,6 +72,7 @@ export const ROOT_MESSAGES: ReadonlySet<string> = new Set([
   'apps.v1.Deployment',
   'batch.v1.Job',
   'batch.v1.CronJob',
+  'certificates.v1.CertificateSigningRequest',
   'autoscaling.v1.HorizontalPodAutoscaler',
   'autoscaling.v2.HorizontalPodAutoscaler',
   'rbac.v1.Role',

@@ -16,7 +16,9 @@ const UPSTREAM: Row[] = [
   ['', ['v1'], 'Event', 'events', true, ['ev'], [], '', false],
   ['', ['v1'], 'LimitRange', 'limitranges', true, ['limits'], [], '', false],
   ['', ['v1'], 'Namespace', 'namespaces', false, ['ns'], [], 'status finalize', false],
+  ['', ['v1'], 'Node', 'nodes', false, ['no'], [], 'status', false],
   ['', ['v1'], 'PersistentVolumeClaim', 'persistentvolumeclaims', true, ['pvc'], [], 'status', false],
+  ['', ['v1'], 'PersistentVolume', 'persistentvolumes', false, ['pv'], [], 'status', false],
   ['', ['v1'], 'Pod', 'pods', true, ['po'], ['all'], 'status', true],
   ['', ['v1'], 'ReplicationController', 'replicationcontrollers', true, ['rc'], ['all'], 'status scale', true],
   ['', ['v1'], 'ResourceQuota', 'resourcequotas', true, ['quota'], [], 'status', false],
@@ -32,6 +34,7 @@ const UPSTREAM: Row[] = [
   ['autoscaling', ['v2', 'v1'], 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, ['hpa'], ['all'], 'status', false],
   ['batch', ['v1'], 'CronJob', 'cronjobs', true, ['cj'], ['all'], 'status', true],
   ['batch', ['v1'], 'Job', 'jobs', true, [], ['all'], 'status', true],
+  ['certificates.k8s.io', ['v1'], 'CertificateSigningRequest', 'certificatesigningrequests', false, ['csr'], [], 'status approval', false],
   ['networking.k8s.io', ['v1'], 'IngressClass', 'ingressclasses', false, [], [], '', true],
   ['networking.k8s.io', ['v1'], 'Ingress', 'ingresses', true, ['ing'], [], 'status', true],
   ['networking.k8s.io', ['v1'], 'NetworkPolicy', 'networkpolicies', true, ['netpol'], [], '', true],
@@ -41,6 +44,8 @@ const UPSTREAM: Row[] = [
   ['rbac.authorization.k8s.io', ['v1'], 'RoleBinding', 'rolebindings', true, [], [], '', false],
   ['rbac.authorization.k8s.io', ['v1'], 'Role', 'roles', true, [], [], '', false],
   ['storage.k8s.io', ['v1'], 'StorageClass', 'storageclasses', false, ['sc'], [], '', false],
+  ['admissionregistration.k8s.io', ['v1'], 'MutatingWebhookConfiguration', 'mutatingwebhookconfigurations', false, [], [], '', true],
+  ['admissionregistration.k8s.io', ['v1'], 'ValidatingWebhookConfiguration', 'validatingwebhookconfigurations', false, [], [], '', true],
   ['apiextensions.k8s.io', ['v1'], 'CustomResourceDefinition', 'customresourcedefinitions', false, ['crd', 'crds'], ['api-extensions'], 'status', true],
   ['scheduling.k8s.io', ['v1'], 'PriorityClass', 'priorityclasses', false, ['pc'], [], '', false],
   ['coordination.k8s.io', ['v1'], 'Lease', 'leases', true, [], [], '', false],
@@ -48,7 +53,7 @@ const UPSTREAM: Row[] = [
 ];
 
 const subresourcesOf = (d: ResourceDefinition): string =>
-  [d.subresources.status && 'status', d.subresources.finalize && 'finalize', d.subresources.scale && 'scale'].filter(Boolean).join(' ');
+  [d.subresources.status && 'status', d.subresources.finalize && 'finalize', d.subresources.scale && 'scale', d.subresources.approval && 'approval'].filter(Boolean).join(' ');
 
 describe('built-in resource identity', () => {
   it('serves exactly the upstream list, in upstream discovery order', () => {
