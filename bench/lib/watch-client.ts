@@ -1,8 +1,8 @@
 /**
  * One watch load-generator process (`node --import tsx bench/lib/watch-client.ts`, forked with an
- * IPC channel by watch-clients.ts). The watch run splits its streams over several of these so
- * that receiving 20,000 frames a second is spread over the host's cores instead of queueing in
- * one event loop, which would add the client's own backlog to every latency measured.
+ * IPC channel by watch-clients.ts). Receiving 20,000 frames a second happens here, apart from the
+ * writer, so the writer's timestamps are not held up by the receiving; on hosts with cores to
+ * spare the streams can be split over several of these.
  *
  * Protocol: the parent sends `{ type: 'start', config, path, streams, field }`; this process opens
  * the streams and answers `{ type: 'opened', statuses }` (one HTTP status per stream, 0 for a
