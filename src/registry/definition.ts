@@ -54,6 +54,12 @@ export interface Strategy {
    * admission keeps default, kube-system and kube-public); the answer is 403 Forbidden.
    */
   refuseDelete?(name: string): string | undefined;
+  /**
+   * On an update through the status subresource, after status has been taken from the write and
+   * everything else from the stored object: what a kind's status strategy also keeps (a
+   * CertificateSigningRequest's approval conditions, which only `approval` may change). May mutate `obj`.
+   */
+  prepareForStatusUpdate?(obj: KubeObject, old: KubeObject): void;
   /** Values for field selectors beyond metadata.name/namespace (e.g. `type` of Secrets, `status.phase` of Pods). */
   selectableFields?(obj: KubeObject): Record<string, string>;
   /**

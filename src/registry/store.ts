@@ -56,10 +56,11 @@ export interface StoreDeps {
 export interface WriteOptions {
   readonly dryRun?: boolean;
   /**
-   * `status`: only the object's status changes; `finalize`: only spec.finalizers. Everything else
-   * is kept from the stored object.
+   * `status`: only the object's status changes; `finalize`: only spec.finalizers; `approval` (a
+   * CertificateSigningRequest's): only status, as narrowed by the caller. Everything else is kept
+   * from the stored object.
    */
-  readonly subresource?: 'status' | 'finalize';
+  readonly subresource?: 'status' | 'finalize' | 'approval';
   /** Record this write in managedFields under this manager (client writes; apply records its own). */
   readonly manager?: FieldManager;
   /** Admission on the object as it will be stored (after defaulting and validation); throws to refuse. */
@@ -454,9 +455,13 @@ export class GenericStore {
 
   /** The shared tail of update and guaranteedUpdate: system fields, strategy, no-op detection, CAS write. */
   async #replace(kv: KeyValue, old: KubeObject, input: KubeObject, options: WriteOptions): Promise<KubeObject> {
-    const statusOnly = options.subresource === 'status' && this.def.subresources.status === true;
+    // `approval` writes status too (the caller has narrowed it to the approval conditions), but is
+    // the one write the status strategy's own rules (prepareForStatusUpdate) do not apply to.
+    const approvalOnly = options.subresource === 'approval' && this.def.subresources.approval === true;
+    const statusOnly = approvalOnly || (options.subresource === 'status' && this.def.subresources.status === true);
     const finalizeOnly = options.subresource === 'finalize' && this.def.subresources.finalize === true;
     const obj = statusOnly ? statusUpdate(input, old) : finalizeOnly ? finalizersUpdate(input, old) : input;
+    if (statusOnly && !approvalOnly) this.def.strategy.prepareForStatusUpdate?.(obj, old);
     const meta = obj.metadata;
     const name = old.metadata.name!;
     meta.name = name;

@@ -137,8 +137,23 @@ const base = kindStrategy({
   selectableFields: (o) => ({ 'spec.signerName': str(specOf(o)['signerName']) }),
 });
 
+const isApproval = (c: unknown): boolean => {
+  const type = (c as { type?: unknown } | null)?.type;
+  return type === APPROVED || type === DENIED;
+};
+
 const csrStrategy: Strategy = {
   ...base,
+  // Issuing (status) and approving (approval) are separate concerns: a status write keeps the
+  // stored Approved and Denied conditions and cannot add its own.
+  prepareForStatusUpdate(obj: KubeObject, old: KubeObject) {
+    const written = arr(statusOf(obj)['conditions']).filter((c) => !isApproval(c));
+    const kept = arr(statusOf(old)['conditions']).filter(isApproval);
+    const conditions = [...written, ...structuredClone(kept)];
+    const status = child(obj, 'status');
+    if (conditions.length > 0) status['conditions'] = conditions;
+    else delete status['conditions'];
+  },
   // The requester fields are the server's: whatever the client sent is replaced.
   recordRequester(obj: KubeObject, user: RequestingUser) {
     const spec = child(obj, 'spec');

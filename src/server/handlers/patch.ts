@@ -74,7 +74,8 @@ export async function handlePatch(ctx: ResourceContext): Promise<void> {
     dryRun: isDryRun(ctx.query, 'patch'),
     ...(ctx.admit && { admit: ctx.admit }),
     manager: fieldManagerOf(ctx),
-    ...((sub === 'status' || approval) && { subresource: 'status' as const }),
+    ...(sub === 'status' && { subresource: 'status' as const }),
+    ...(approval && { subresource: 'approval' as const }),
   });
   setWarnings(ctx.res, warnings);
   sendJson(ctx.res, 200, renderObject(ctx.def, updated, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));

@@ -61,7 +61,7 @@ export async function handleUpdate(ctx: ResourceContext): Promise<void> {
   const sub = ctx.info.subresource;
   // `approval` is a status write that keeps everything but status.conditions from the stored object.
   const approval = sub === 'approval' && ctx.def.subresources.approval === true;
-  const subresource = sub === 'status' || sub === 'finalize' ? sub : approval ? 'status' : undefined;
+  const subresource = sub === 'status' || sub === 'finalize' ? sub : approval ? 'approval' : undefined;
   const updated = subresource
     ? await ctx.store.guaranteedUpdate(ctx.info.namespace, ctx.info.name, (current) => (approval ? approvalUpdate(obj, current) : obj), {
         dryRun: isDryRun(ctx.query, 'update'),

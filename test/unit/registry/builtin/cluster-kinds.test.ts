@@ -4,7 +4,7 @@ import type { ResourceDefinition } from '../../../../src/registry/definition.js'
 import { mutatingwebhookconfigurations, validatingwebhookconfigurations } from '../../../../src/registry/builtin/admissionregistration.js';
 import { certificatesigningrequests } from '../../../../src/registry/builtin/certificates.js';
 import { nodes, persistentvolumes } from '../../../../src/registry/builtin/core.js';
-import { approvalUpdate } from '../../../../src/registry/strategy.js';
+import { approvalUpdate, statusUpdate } from '../../../../src/registry/strategy.js';
 import { ago, create, row, update, type Causes } from './support.js';
 
 type Body = Record<string, unknown>;
@@ -232,6 +232,25 @@ describe('CertificateSigningRequests', () => {
     assert.deepEqual(certificatesigningrequests.strategy.validate(both).map((e) => [e.type, e.field]), [['FieldValueInvalid', 'status.conditions']]);
     const removed = approvalUpdate({ ...approved, status: {} } as KubeObject, approved, now);
     assert.deepEqual(certificatesigningrequests.strategy.validateUpdate(removed, approved).map((e) => [e.type, e.field]), [['FieldValueForbidden', 'status.conditions']]);
+  });
+
+  it('keep approval out of status writes: the stored Approved/Denied conditions stay, written ones are dropped', () => {
+    const approved = obj({ ...csr(), status: { conditions: [{ type: 'Approved', status: 'True', reason: 'KubectlApprove' }] } });
+    const issued = statusUpdate(
+      obj({ ...csr(), status: { certificate: 'Zm9v', conditions: [{ type: 'Denied', status: 'True' }, { type: 'Failed', status: 'True', reason: 'SignerError' }] } }),
+      approved,
+    );
+    certificatesigningrequests.strategy.prepareForStatusUpdate!(issued, approved);
+    assert.deepEqual(issued['status'], {
+      certificate: 'Zm9v',
+      conditions: [
+        { type: 'Failed', status: 'True', reason: 'SignerError' },
+        { type: 'Approved', status: 'True', reason: 'KubectlApprove' },
+      ],
+    });
+    const cleared = statusUpdate(obj({ ...csr() }), approved);
+    certificatesigningrequests.strategy.prepareForStatusUpdate!(cleared, approved);
+    assert.deepEqual(cleared['status'], { conditions: [{ type: 'Approved', status: 'True', reason: 'KubectlApprove' }] });
   });
 
   it('select on spec.signerName', () => {
