@@ -18,6 +18,21 @@ describe('CertificateSigningRequest status and approval', function () {
   });
   after(async () => h?.stop());
 
+  it('records the requester on a server-side apply create, whatever the body says', async () => {
+    const r = await h.request('PATCH', `${CSRS}/bob?fieldManager=test`, {
+      headers: { 'Content-Type': 'application/apply-patch+yaml' },
+      body: JSON.stringify({
+        apiVersion: 'certificates.k8s.io/v1',
+        kind: 'CertificateSigningRequest',
+        metadata: { name: 'bob' },
+        spec: { request: REQUEST, signerName: 'kubernetes.io/kube-apiserver-client', usages: ['client auth'], username: 'mallory' },
+      }),
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    assert.equal(r.body.spec.username, 'kubestellar-admin');
+    assert.ok(r.body.spec.groups.includes('system:authenticated'));
+  });
+
   it('keeps the approval through a status write that drops it or adds a denial', async () => {
     const created = await h.request('POST', CSRS, {
       body: {

@@ -123,10 +123,29 @@ export const persistentvolumes: ResourceDefinition = define({
     },
     // PrepareForCreate: a new volume is Pending, whatever status it was sent with.
     initialStatus: () => ({ phase: 'Pending', lastPhaseTransitionTime: rfc3339(new Date()) }),
+    prepareForStatusUpdate: stampPhaseTransition,
     validate: validatePersistentVolume,
     validateUpdate: validatePersistentVolumeUpdate,
   }),
 });
+
+/**
+ * The PV status strategy's lastPhaseTransitionTime: kept while the phase stays, set to now when
+ * the phase changes, unless the writer set a new time itself.
+ */
+export function stampPhaseTransition(obj: KubeObject, old: KubeObject, now: Date = new Date()): void {
+  const status = child(obj, 'status');
+  const before = statusOf(old);
+  const sent = status['lastPhaseTransitionTime'];
+  if (status['phase'] === before['phase']) {
+    if (sent === undefined || sent === null) {
+      if (before['lastPhaseTransitionTime'] === undefined) delete status['lastPhaseTransitionTime'];
+      else status['lastPhaseTransitionTime'] = before['lastPhaseTransitionTime'];
+    }
+  } else if (sent === undefined || sent === null || sent === before['lastPhaseTransitionTime']) {
+    status['lastPhaseTransitionTime'] = rfc3339(now);
+  }
+}
 
 // ---- Nodes ----
 

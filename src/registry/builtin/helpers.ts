@@ -77,6 +77,7 @@ export interface KindStrategyOptions extends StrategyOptions {
   readonly heldForDeletion?: (obj: KubeObject) => boolean;
   readonly markDeleting?: (obj: KubeObject) => void;
   readonly refuseDelete?: (name: string) => string | undefined;
+  readonly prepareForStatusUpdate?: (obj: KubeObject, old: KubeObject) => void;
 }
 
 /** makeStrategy plus the hooks of KindStrategyOptions; kinds with a status subresource start with `status: {}`. */
@@ -99,6 +100,7 @@ export function kindStrategy(options: KindStrategyOptions): Strategy {
   if (options.heldForDeletion) strategy.heldForDeletion = options.heldForDeletion;
   if (options.markDeleting) strategy.markDeleting = options.markDeleting;
   if (options.refuseDelete) strategy.refuseDelete = options.refuseDelete;
+  if (options.prepareForStatusUpdate) strategy.prepareForStatusUpdate = options.prepareForStatusUpdate;
   return strategy;
 }
 

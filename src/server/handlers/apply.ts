@@ -14,6 +14,8 @@ import { apiVersionOf } from '../../registry/definition.js';
 import { applySchemaFor, resetFieldsFor } from '../../registry/apply-schema.js';
 import { inRequestVersion, toStoredVersion } from '../../registry/conversion.js';
 import { checkAppliedConfiguration } from '../../registry/schema-check.js';
+import { withAuthenticatedGroup } from '../../auth/user.js';
+import { requestUser } from '../filters/request-user.js';
 import { readBody } from '../body.js';
 import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
@@ -84,7 +86,11 @@ export async function handleApply(ctx: ResourceContext): Promise<void> {
     });
   } catch (err) {
     if (!isStatusError(err, 'NotFound') || subresource) throw err;
-    out = await ctx.store.create(namespace, merge(undefined), { dryRun, ...(ctx.admit && { admit: ctx.admit }) });
+    const created = merge(undefined);
+    // As on create: kinds that record who asked (CertificateSigningRequests) get the requester.
+    const user = requestUser(ctx.req);
+    if (user !== undefined) ctx.def.strategy.recordRequester?.(created, withAuthenticatedGroup(user));
+    out = await ctx.store.create(namespace, created, { dryRun, ...(ctx.admit && { admit: ctx.admit }) });
     code = 201;
   }
   sendJson(ctx.res, code, renderObject(ctx.def, out, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));

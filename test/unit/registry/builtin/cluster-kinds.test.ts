@@ -4,6 +4,7 @@ import type { ResourceDefinition } from '../../../../src/registry/definition.js'
 import { mutatingwebhookconfigurations, validatingwebhookconfigurations } from '../../../../src/registry/builtin/admissionregistration.js';
 import { certificatesigningrequests } from '../../../../src/registry/builtin/certificates.js';
 import { nodes, persistentvolumes } from '../../../../src/registry/builtin/core.js';
+import { stampPhaseTransition } from '../../../../src/registry/builtin/core-cluster.js';
 import { approvalUpdate, statusUpdate } from '../../../../src/registry/strategy.js';
 import { ago, create, row, update, type Causes } from './support.js';
 
@@ -63,6 +64,26 @@ describe('PersistentVolumes', () => {
     const grown = update(persistentvolumes, old, { spec: { ...spec, capacity: { storage: '10Gi' }, claimRef: { namespace: 'default', name: 'data' } }, status: { phase: 'Bound' } });
     assert.deepEqual(grown.errors, []);
     assert.equal((grown.obj['status'] as Body)['phase'], 'Pending', 'status comes only through /status');
+  });
+
+  describe('lastPhaseTransitionTime on status writes', () => {
+    const T0 = '2025-01-01T00:00:00Z';
+    const now = new Date('2025-06-01T12:00:00Z');
+    const cases: [string, Body, Body, Body][] = [
+      ['kept while the phase stays', { phase: 'Available', lastPhaseTransitionTime: T0 }, { phase: 'Available' }, { phase: 'Available', lastPhaseTransitionTime: T0 }],
+      ['set to now when the phase changes', { phase: 'Pending', lastPhaseTransitionTime: T0 }, { phase: 'Available' }, { phase: 'Available', lastPhaseTransitionTime: '2025-06-01T12:00:00Z' }],
+      ['set to now when the phase changes and the old time is resent', { phase: 'Pending', lastPhaseTransitionTime: T0 }, { phase: 'Bound', lastPhaseTransitionTime: T0 }, { phase: 'Bound', lastPhaseTransitionTime: '2025-06-01T12:00:00Z' }],
+      ['the writer\'s own new time wins', { phase: 'Pending', lastPhaseTransitionTime: T0 }, { phase: 'Bound', lastPhaseTransitionTime: '2025-03-03T03:03:03Z' }, { phase: 'Bound', lastPhaseTransitionTime: '2025-03-03T03:03:03Z' }],
+      ['absent stays absent while the phase stays', { phase: 'Available' }, { phase: 'Available' }, { phase: 'Available' }],
+    ];
+    for (const [what, before, sent, want] of cases) {
+      it(what, () => {
+        const o = obj({ ...pv(), status: sent });
+        stampPhaseTransition(o, obj({ ...pv(), status: before }), now);
+        assert.deepEqual(o['status'], want);
+      });
+    }
+    it('is the status strategy of PersistentVolumes', () => assert.equal(persistentvolumes.strategy.prepareForStatusUpdate, stampPhaseTransition));
   });
 
   it('prints kubectl columns', () => {
