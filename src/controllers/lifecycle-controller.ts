@@ -8,7 +8,8 @@ import { isStatusError } from '../api/errors.js';
 import { rfc3339, type KubeObject } from '../api/object.js';
 import type { SpaceEvent } from '../registry/space-stream.js';
 import type { ServedSpace } from '../spaces/served-space.js';
-import { dependentActions, namespaceActions, ownerActions, type Action, type NamespaceCondition } from './lifecycle-rules.js';
+import { condition, type Condition } from '../agent/plan.js';
+import { dependentActions, namespaceActions, ownerActions, type Action } from './lifecycle-rules.js';
 import { isNamespace, ObjectIndex, toIndexed, type IndexedObject } from './object-index.js';
 
 export interface LifecycleOptions {
@@ -147,8 +148,14 @@ export class LifecycleController {
           t.name,
           (cur) => {
             if (!sameObject(cur)) return cur;
-            const status = (cur['status'] ?? {}) as { conditions?: { type: string; status: string; lastTransitionTime?: string }[] };
-            cur['status'] = { ...status, conditions: withTransitionTimes(action.conditions, status.conditions ?? [], rfc3339(new Date())) };
+            // Transition times move only with a condition's status, so an unchanged report is a
+            // no-op write; condition types the controller does not report are kept.
+            const status = (cur['status'] ?? {}) as { conditions?: Condition[] };
+            const current = status.conditions ?? [];
+            const now = rfc3339(new Date());
+            const reported = new Set(action.conditions.map((c) => c.type));
+            const written = action.conditions.map((c) => condition(current, c, now));
+            cur['status'] = { ...status, conditions: [...current.filter((c) => !reported.has(c.type)), ...written] };
             return cur;
           },
           { subresource: 'status' },
@@ -168,21 +175,4 @@ export class LifecycleController {
         return;
     }
   }
-}
-
-/**
- * Conditions as written: a condition keeps its lastTransitionTime while its status stays the
- * same, so an unchanged report is a no-op write. Other condition types already there are kept.
- */
-function withTransitionTimes(
-  next: readonly NamespaceCondition[],
-  current: readonly { type: string; status: string; lastTransitionTime?: string }[],
-  now: string,
-): object[] {
-  const types = new Set(next.map((c) => c.type));
-  const written = next.map((c) => {
-    const before = current.find((o) => o.type === c.type);
-    return { ...c, lastTransitionTime: before?.status === c.status && before.lastTransitionTime ? before.lastTransitionTime : now };
-  });
-  return [...current.filter((c) => !types.has(c.type)), ...written];
 }

@@ -38,7 +38,7 @@ import { apiVersionOf, type ResourceDefinition } from './definition.js';
 import { interpretStorageError } from './interpret.js';
 import { listPrefix, objectKey } from './keys.js';
 import { managedFieldsAfterUpdate, type FieldManager } from './apply-schema.js';
-import { finalizersUpdate, statusUpdate } from './strategy.js';
+import { approvalUpdate, finalizersUpdate, statusUpdate } from './strategy.js';
 
 export interface StoreDeps {
   readonly backend: Backend;
@@ -57,8 +57,8 @@ export interface WriteOptions {
   readonly dryRun?: boolean;
   /**
    * `status`: only the object's status changes; `finalize`: only spec.finalizers; `approval` (a
-   * CertificateSigningRequest's): only status, as narrowed by the caller. Everything else is kept
-   * from the stored object.
+   * CertificateSigningRequest's): only status.conditions. Everything else is kept from the stored
+   * object.
    */
   readonly subresource?: 'status' | 'finalize' | 'approval';
   /** Record this write in managedFields under this manager (client writes; apply records its own). */
@@ -455,13 +455,12 @@ export class GenericStore {
 
   /** The shared tail of update and guaranteedUpdate: system fields, strategy, no-op detection, CAS write. */
   async #replace(kv: KeyValue, old: KubeObject, input: KubeObject, options: WriteOptions): Promise<KubeObject> {
-    // `approval` writes status too (the caller has narrowed it to the approval conditions), but is
-    // the one write the status strategy's own rules (prepareForStatusUpdate) do not apply to.
-    const approvalOnly = options.subresource === 'approval' && this.def.subresources.approval === true;
-    const statusOnly = approvalOnly || (options.subresource === 'status' && this.def.subresources.status === true);
+    const statusOnly = options.subresource === 'status' && this.def.subresources.status === true;
     const finalizeOnly = options.subresource === 'finalize' && this.def.subresources.finalize === true;
-    const obj = statusOnly ? statusUpdate(input, old) : finalizeOnly ? finalizersUpdate(input, old) : input;
-    if (statusOnly && !approvalOnly) this.def.strategy.prepareForStatusUpdate?.(obj, old);
+    const approvalOnly = options.subresource === 'approval' && this.def.subresources.approval === true;
+    const subresourceOnly = statusOnly || finalizeOnly || approvalOnly;
+    const obj = statusOnly ? statusUpdate(input, old) : finalizeOnly ? finalizersUpdate(input, old) : approvalOnly ? approvalUpdate(input, old) : input;
+    if (statusOnly) this.def.strategy.prepareForStatusUpdate?.(obj, old);
     const meta = obj.metadata;
     const name = old.metadata.name!;
     meta.name = name;
@@ -473,9 +472,9 @@ export class GenericStore {
     if (old.metadata.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
     else delete meta.deletionGracePeriodSeconds;
     meta.resourceVersion = old.metadata.resourceVersion!;
-    if (!statusOnly && !finalizeOnly) this.def.strategy.prepareForUpdate(obj, old);
+    if (!subresourceOnly) this.def.strategy.prepareForUpdate(obj, old);
     dropEmptyMetadata(meta);
-    if (statusOnly || finalizeOnly) {
+    if (subresourceOnly) {
       if (old.metadata.generation !== undefined) meta.generation = old.metadata.generation;
     } else if (this.def.strategy.tracksGeneration) {
       const gen = old.metadata.generation ?? 1;

@@ -14,12 +14,10 @@ import { apiVersionOf } from '../../registry/definition.js';
 import { applySchemaFor, resetFieldsFor } from '../../registry/apply-schema.js';
 import { inRequestVersion, toStoredVersion } from '../../registry/conversion.js';
 import { checkAppliedConfiguration } from '../../registry/schema-check.js';
-import { withAuthenticatedGroup } from '../../auth/user.js';
-import { requestUser } from '../filters/request-user.js';
 import { readBody } from '../body.js';
 import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
-import { isDryRun, sendJson, type ResourceContext } from './context.js';
+import { isDryRun, recordRequester, sendJson, type ResourceContext } from './context.js';
 
 function parseConfig(ctx: ResourceContext, raw: Buffer): KubeObject {
   let body: unknown;
@@ -87,9 +85,7 @@ export async function handleApply(ctx: ResourceContext): Promise<void> {
   } catch (err) {
     if (!isStatusError(err, 'NotFound') || subresource) throw err;
     const created = merge(undefined);
-    // As on create: kinds that record who asked (CertificateSigningRequests) get the requester.
-    const user = requestUser(ctx.req);
-    if (user !== undefined) ctx.def.strategy.recordRequester?.(created, withAuthenticatedGroup(user));
+    recordRequester(ctx, created);
     out = await ctx.store.create(namespace, created, { dryRun, ...(ctx.admit && { admit: ctx.admit }) });
     code = 201;
   }

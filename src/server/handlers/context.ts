@@ -3,6 +3,9 @@
  * request, and Express's request and response.
  */
 import type { Request, Response } from '../http.js';
+import type { KubeObject } from '../../api/object.js';
+import { withAuthenticatedGroup } from '../../auth/user.js';
+import { requestUser } from '../filters/request-user.js';
 import { fieldErrors, invalid } from '../../api/errors.js';
 import { defaultFieldManager } from '../../api/apply/index.js';
 import type { FieldManager } from '../../registry/apply-schema.js';
@@ -81,6 +84,12 @@ export function fieldValidationOf(ctx: ResourceContext, verb: 'create' | 'update
 /** Sends warnings the way client-go shows them (`Warning: 299 - "text"`). */
 export function setWarnings(res: Response, warnings: readonly string[]): void {
   if (warnings.length > 0) res.setHeader('Warning', warningHeaderValues(warnings));
+}
+
+/** On a create: kinds that record who asked (CertificateSigningRequests) get the requesting user. */
+export function recordRequester(ctx: ResourceContext, obj: KubeObject): void {
+  const user = requestUser(ctx.req);
+  if (user !== undefined) ctx.def.strategy.recordRequester?.(obj, withAuthenticatedGroup(user));
 }
 
 /** The manager a client write is recorded under: `fieldManager`, else derived from the User-Agent. */

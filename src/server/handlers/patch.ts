@@ -4,7 +4,6 @@
  * applies to the object in the version of the URL, which is then converted back to the stored
  * version. Server-side apply (its own media type) is handled in apply.ts.
  */
-import { approvalUpdate } from '../../registry/strategy.js';
 import { badRequest, unsupportedMediaType } from '../../api/errors.js';
 import { isPlainObject, type KubeObject } from '../../api/object.js';
 import { applyJsonPatch } from '../../api/patch/json-patch.js';
@@ -68,14 +67,11 @@ export async function handlePatch(ctx: ResourceContext): Promise<void> {
     return toStoredVersion(ctx.def, obj, version);
   };
   const sub = ctx.info.subresource;
-  // `approval` is a status write that keeps everything but status.conditions from the stored object.
-  const approval = sub === 'approval' && ctx.def.subresources.approval === true;
-  const updated = await ctx.store.guaranteedUpdate(ctx.info.namespace, ctx.info.name, approval ? (current) => approvalUpdate(apply(structuredClone(current)), current) : apply, {
+  const updated = await ctx.store.guaranteedUpdate(ctx.info.namespace, ctx.info.name, apply, {
     dryRun: isDryRun(ctx.query, 'patch'),
     ...(ctx.admit && { admit: ctx.admit }),
     manager: fieldManagerOf(ctx),
-    ...(sub === 'status' && { subresource: 'status' as const }),
-    ...(approval && { subresource: 'approval' as const }),
+    ...((sub === 'status' || sub === 'approval') && { subresource: sub }),
   });
   setWarnings(ctx.res, warnings);
   sendJson(ctx.res, 200, renderObject(ctx.def, updated, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));

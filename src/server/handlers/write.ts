@@ -12,11 +12,8 @@ import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
 import { checkSchema } from '../../registry/schema-check.js';
 import { findDuplicateFields } from '../../registry/validation/index.js';
-import { fieldManagerOf, fieldValidationOf, isDryRun, sendJson, setWarnings, type ResourceContext } from './context.js';
+import { fieldManagerOf, fieldValidationOf, isDryRun, recordRequester, sendJson, setWarnings, type ResourceContext } from './context.js';
 import { predicateOf } from './list-options.js';
-import { requestUser } from '../filters/request-user.js';
-import { withAuthenticatedGroup } from '../../auth/user.js';
-import { approvalUpdate } from '../../registry/strategy.js';
 
 /**
  * Decodes an object body, checks its apiVersion and kind against the URL, and runs the schema
@@ -49,8 +46,7 @@ export async function objectBody(ctx: ResourceContext, verb: 'create' | 'update'
 export async function handleCreate(ctx: ResourceContext): Promise<void> {
   const rendering = negotiateRendering(ctx.req.headers.accept, false);
   const obj = toStoredVersion(ctx.def, await objectBody(ctx, 'create'), ctx.info.version);
-  const user = requestUser(ctx.req);
-  if (user !== undefined) ctx.def.strategy.recordRequester?.(obj, withAuthenticatedGroup(user));
+  recordRequester(ctx, obj);
   const created = await ctx.store.create(ctx.info.namespace, obj, { dryRun: isDryRun(ctx.query, 'create'), manager: fieldManagerOf(ctx), ...(ctx.admit && { admit: ctx.admit }) });
   sendJson(ctx.res, 201, renderObject(ctx.def, created, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));
 }
@@ -59,11 +55,9 @@ export async function handleUpdate(ctx: ResourceContext): Promise<void> {
   const rendering = negotiateRendering(ctx.req.headers.accept, false);
   const obj = toStoredVersion(ctx.def, await objectBody(ctx, 'update'), ctx.info.version);
   const sub = ctx.info.subresource;
-  // `approval` is a status write that keeps everything but status.conditions from the stored object.
-  const approval = sub === 'approval' && ctx.def.subresources.approval === true;
-  const subresource = sub === 'status' || sub === 'finalize' ? sub : approval ? 'approval' : undefined;
+  const subresource = sub === 'status' || sub === 'finalize' || sub === 'approval' ? sub : undefined;
   const updated = subresource
-    ? await ctx.store.guaranteedUpdate(ctx.info.namespace, ctx.info.name, (current) => (approval ? approvalUpdate(obj, current) : obj), {
+    ? await ctx.store.guaranteedUpdate(ctx.info.namespace, ctx.info.name, () => obj, {
         dryRun: isDryRun(ctx.query, 'update'),
         ...(ctx.admit && { admit: ctx.admit }),
         subresource,
