@@ -34,6 +34,7 @@ import { WatchStream } from '../watch-stream.js';
 import { decodeKv, decodeLogEntry, decodeRevision, encodeKv, encodeLogEntry, encodeRevision } from './codec.js';
 import { META_COMPACT_REVISION, META_REVISION, writeBatch, type BatchOp, type Layout } from './layout.js';
 import { recover } from './recover.js';
+import { ValueCache } from './value-cache.js';
 
 /**
  * classic-level stops a `nextv(n)` once it holds 16 KiB by default: six 2.5 KiB objects, so a
@@ -51,6 +52,8 @@ export interface EngineOptions {
   readonly maxQueuedEvents?: number;
   /** Most transactions committed in one group. */
   readonly maxGroupSize?: number;
+  /** Bytes of current values kept in memory for point reads (default 64 MiB; 0 turns it off). */
+  readonly valueCacheBytes?: number;
 }
 
 interface Pending {
@@ -69,6 +72,8 @@ export class LogBackend implements Backend {
   readonly #maxQueuedEvents: number;
   readonly #maxGroupSize: number;
   readonly #broadcaster = new Broadcaster();
+  /** Current values of recently used keys, exactly as visible at #revision. */
+  readonly #values: ValueCache;
   #revision: number;
   #compactRevision: number;
   #pending: Pending[] = [];
@@ -87,6 +92,7 @@ export class LogBackend implements Backend {
     this.#limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.#maxQueuedEvents = opts.maxQueuedEvents ?? 10_000;
     this.#maxGroupSize = opts.maxGroupSize ?? 1024;
+    this.#values = new ValueCache(opts.valueCacheBytes ?? 64 * 1024 * 1024);
     this.#revision = revision;
     this.#prepared = revision;
     this.#compactRevision = compactRevision;
@@ -120,8 +126,7 @@ export class LogBackend implements Backend {
   async get(key: string, options: GetOptions = {}): Promise<KeyValue | undefined> {
     checkKey(key, this.#limits);
     const rev = this.#readRevision(options.revision);
-    const record = await this.#readKv(key);
-    const current = record === undefined ? undefined : decodeKv(key, record);
+    const current = this.#values.get(key) ?? (await this.#readCurrent(key));
     if (current !== undefined && current.modRevision <= rev) return current;
     // Missing now, or changed after `rev`: its first change after `rev` holds the value at `rev`.
     for await (const events of this.#eventsAfter(rev)) {
@@ -231,13 +236,22 @@ export class LogBackend implements Backend {
   }
 
   /**
-   * The stored record of a key. A point read is answered from LevelDB's memtable, block cache or
-   * the page cache in microseconds, less than the thread-pool round trip of an asynchronous get
-   * costs; so it is read synchronously where the database supports it.
+   * The stored value of a key, which may be newer than #revision while a group is being written.
+   * A point read is answered from LevelDB's memtable, block cache or the page cache in
+   * microseconds, less than the thread-pool round trip of an asynchronous get costs; so it is read
+   * synchronously where the database supports it, and then (nothing having run in between) kept
+   * in the value cache if it is the visible value.
    */
-  #readKv(key: string): Buffer | undefined | Promise<Buffer | undefined> {
-    const kv = this.#layout.kv;
-    return (kv.supports as { getSync?: boolean }).getSync === true ? kv.getSync(key) : kv.get(key);
+  #readCurrent(key: string): KeyValue | undefined | Promise<KeyValue | undefined> {
+    const db = this.#layout.kv;
+    if ((db.supports as { getSync?: boolean }).getSync !== true) {
+      return db.get(key).then((record) => (record === undefined ? undefined : decodeKv(key, record)));
+    }
+    const record = db.getSync(key);
+    if (record === undefined) return undefined;
+    const kv = decodeKv(key, record);
+    if (kv.modRevision <= this.#revision) this.#values.set(kv);
+    return kv;
   }
 
   /** Checks a read revision against the window of history, returning the effective one. */
@@ -342,7 +356,9 @@ export class LogBackend implements Backend {
       const unread: string[] = [];
       for (const k of keys) {
         const pendingWrite = this.#overlay.get(k);
-        if (pendingWrite) state.set(k, pendingWrite.kv);
+        // Not written by a group in flight: the visible value is the stored one.
+        const known = pendingWrite ? pendingWrite.kv : this.#values.get(k);
+        if (pendingWrite || known) state.set(k, known);
         else unread.push(k);
       }
       const records = unread.length === 0 ? [] : await this.#layout.kv.getMany(unread);
@@ -434,6 +450,10 @@ export class LogBackend implements Backend {
     }
     if (p.write) {
       this.#revision = p.lastRevision;
+      for (const e of p.published) {
+        if (e.type === 'put') this.#values.set(e.kv);
+        else this.#values.delete(e.kv.key);
+      }
       this.#broadcaster.publish(p.published);
     }
     p.group.forEach((q, i) => q.resolve(p.outcomes[i]!));

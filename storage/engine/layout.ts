@@ -43,7 +43,21 @@ export type BatchOp =
 /**
  * One atomic batch across sublevels. `sync` (classic-level's WriteOptions.sync) fsyncs the
  * LevelDB write-ahead log before resolving; memory-level ignores it.
+ *
+ * Built as a chained batch: abstract-level's array form clones and re-normalises every operation
+ * (about 10 µs per op on the event loop, a tenth of a create's budget), while a chained put goes
+ * straight to the database's own batch.
  */
 export function writeBatch(root: RootLevel, ops: BatchOp[], sync: boolean): Promise<void> {
-  return root.batch(ops as never, { sync } as Record<string, unknown>);
+  const batch = root.batch();
+  try {
+    for (const op of ops) {
+      if (op.type === 'put') batch.put(op.key as never, op.value, { sublevel: op.sublevel as never });
+      else batch.del(op.key as never, { sublevel: op.sublevel as never });
+    }
+  } catch (err) {
+    void batch.close();
+    return Promise.reject(err);
+  }
+  return batch.write({ sync } as Record<string, unknown>);
 }

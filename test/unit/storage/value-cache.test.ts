@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openLevelBackend } from '../../../storage/leveldb/open.js';
+import { openMemoryBackend } from '../../../storage/memory/open.js';
+import { ValueCache } from '../../../storage/engine/value-cache.js';
+import type { Backend, KeyValue } from '../../../storage/index.js';
+
+const kv = (key: string, bytes: number, modRevision = 2): KeyValue => ({ key, value: new Uint8Array(bytes), createRevision: 2, modRevision, version: 1 });
+const text = (v: KeyValue | undefined): string | undefined => (v === undefined ? undefined : Buffer.from(v.value).toString('utf8'));
+
+describe('ValueCache', () => {
+  it('evicts the least recently used entries beyond its byte budget', () => {
+    const cache = new ValueCache(3 * (1000 + 160 + 4));
+    for (const k of ['/a', '/b', '/c']) cache.set(kv(k, 1000));
+    assert.equal(cache.size, 3);
+    cache.get('/a'); // now /b is the least recently used
+    cache.set(kv('/d', 1000));
+    assert.deepEqual(['/a', '/b', '/c', '/d'].map((k) => cache.get(k) !== undefined), [true, false, true, true]);
+    assert.ok(cache.bytes <= 3 * 1164);
+  });
+
+  it('replaces a key in place and forgets deleted keys', () => {
+    const cache = new ValueCache(10_000);
+    cache.set(kv('/a', 100, 2));
+    cache.set(kv('/a', 200, 3));
+    assert.equal(cache.size, 1);
+    assert.equal(cache.get('/a')?.modRevision, 3);
+    assert.equal(cache.bytes, 200 + 4 + 160);
+    cache.delete('/a');
+    assert.equal(cache.get('/a'), undefined);
+    assert.equal(cache.bytes, 0);
+  });
+
+  it('never holds a value larger than its budget, nor anything with a zero budget', () => {
+    const cache = new ValueCache(500);
+    cache.set(kv('/small', 10));
+    cache.set(kv('/small', 1000));
+    assert.equal(cache.get('/small'), undefined, 'the stale smaller value is dropped, not kept');
+    const off = new ValueCache(0);
+    off.set(kv('/a', 1));
+    assert.equal(off.size, 0);
+  });
+});
+
+/** The engine's point reads through the value cache, on both databases it runs on. */
+for (const name of ['memory', 'leveldb'] as const) {
+  describe(`LogBackend point reads with a value cache (${name})`, () => {
+    let backend: Backend;
+    let dir: string | undefined;
+    beforeEach(async () => {
+      if (name === 'memory') backend = await openMemoryBackend({ valueCacheBytes: 4096 });
+      else {
+        dir = await mkdtemp(join(tmpdir(), 'value-cache-'));
+        backend = await openLevelBackend(join(dir, 'db'), { valueCacheBytes: 4096 });
+      }
+    });
+    afterEach(async () => {
+      await backend.close();
+      if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    });
+
+    const put = (key: string, value: string) => backend.txn({ compare: [], success: [{ type: 'put', key, value: Buffer.from(value) }] });
+    const del = (key: string) => backend.txn({ compare: [], success: [{ type: 'delete', key }] });
+
+    it('answers every read with the value as of the revision asked for, across overwrites and deletes', async () => {
+      const r1 = (await put('/k', 'one')).revision;
+      assert.equal(text(await backend.get('/k')), 'one');
+      const r2 = (await put('/k', 'two')).revision;
+      assert.equal(text(await backend.get('/k')), 'two');
+      assert.equal(text(await backend.get('/k', { revision: r1 })), 'one', 'an older revision is not answered from the cache');
+      const r3 = (await del('/k')).revision;
+      assert.equal(await backend.get('/k'), undefined);
+      assert.equal(text(await backend.get('/k', { revision: r2 })), 'two');
+      await put('/k', 'three');
+      const now = await backend.get('/k');
+      assert.equal(text(now), 'three');
+      assert.equal(now?.createRevision, r3 + 1, 'recreated: a new create revision');
+      assert.equal(now?.version, 1);
+    });
+
+    it('evaluates transactions against cached values exactly as against stored ones', async () => {
+      const created = await put('/c', 'v1');
+      assert.equal(text(await backend.get('/c')), 'v1'); // cached now
+      const stale = await backend.txn({ compare: [{ key: '/c', target: 'modRevision', result: '=', value: created.revision - 1 }], success: [{ type: 'put', key: '/c', value: Buffer.from('x') }] });
+      assert.equal(stale.succeeded, false);
+      assert.equal(text(stale.kvs.get('/c')), 'v1');
+      const fresh = await backend.txn({ compare: [{ key: '/c', target: 'modRevision', result: '=', value: created.revision }], success: [{ type: 'put', key: '/c', value: Buffer.from('v2') }] });
+      assert.equal(fresh.succeeded, true);
+      assert.equal(text(fresh.kvs.get('/c')), 'v1', 'the previous value comes back');
+      assert.equal((await backend.get('/c'))?.version, 2);
+    });
+
+    it('stays exact when the budget holds fewer keys than are written', async () => {
+      for (let i = 0; i < 40; i++) await put(`/many/${i}`, `value-${i}-${'x'.repeat(200)}`);
+      for (let i = 39; i >= 0; i--) assert.equal(text(await backend.get(`/many/${i}`))?.slice(0, 9), `value-${i}-`.padEnd(9, 'x').slice(0, 9));
+      for (let i = 0; i < 40; i += 2) await put(`/many/${i}`, `new-${i}`);
+      for (let i = 0; i < 40; i++) assert.equal(text(await backend.get(`/many/${i}`))?.startsWith(i % 2 === 0 ? `new-${i}` : `value-${i}-`), true);
+    });
+
+    it('reads racing a stream of commits see them in order, never going back', async () => {
+      await put('/race', 'w-1');
+      assert.equal(text(await backend.get('/race')), 'w-1');
+      let done = false;
+      void (async () => {
+        // Two writes in flight at a time, so a group is often stored but not yet visible.
+        for (let i = 0; i < 50; i += 2) await Promise.all([put('/race', `w${i}`), put('/race', `w${i + 1}`)]);
+        done = true;
+      })();
+      const seen: number[] = [];
+      while (!done) {
+        const v = await backend.get('/race');
+        assert.ok(v !== undefined && v.modRevision <= backend.currentRevision(), 'a value not yet visible was read');
+        seen.push(Number(text(v)!.slice(1)));
+        await new Promise((r) => setImmediate(r));
+      }
+      for (let i = 1; i < seen.length; i++) assert.ok(seen[i]! >= seen[i - 1]!, `went back from w${seen[i - 1]} to w${seen[i]}`);
+      assert.equal(text(await backend.get('/race')), 'w49');
+      assert.ok(seen.length > 1, 'some reads raced the commits');
+    });
+  });
+}
