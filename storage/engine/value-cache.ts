@@ -6,6 +6,10 @@
  * It holds only what is visible: the engine sets and deletes entries in the same synchronous step
  * that advances the revision, and fills it from reads only when the record read is no newer than
  * that revision.
+ *
+ * Recency is approximated with a second chance (CLOCK): a hit only marks the entry, and eviction
+ * walks from the oldest, moving marked entries to the back. Moving every hit to the back instead
+ * churns V8's ordered hash table into a rehash every few thousand reads.
  */
 import type { KeyValue } from '../types.js';
 
@@ -14,7 +18,7 @@ const ENTRY_OVERHEAD = 160;
 
 export class ValueCache {
   readonly #budget: number;
-  readonly #entries = new Map<string, KeyValue>();
+  readonly #entries = new Map<string, Entry>();
   #bytes = 0;
 
   /** `budgetBytes` 0 disables the cache. */
@@ -30,14 +34,12 @@ export class ValueCache {
     return this.#bytes;
   }
 
-  /** The cached value, now the most recently used. */
+  /** The cached value, marked as used since the eviction hand last passed it. */
   get(key: string): KeyValue | undefined {
-    const kv = this.#entries.get(key);
-    if (kv !== undefined) {
-      this.#entries.delete(key);
-      this.#entries.set(key, kv);
-    }
-    return kv;
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    entry.used = true;
+    return entry.kv;
   }
 
   /** Stores the key's current value, evicting the least recently used beyond the budget. */
@@ -49,25 +51,50 @@ export class ValueCache {
     }
     const old = this.#entries.get(kv.key);
     if (old !== undefined) {
-      this.#entries.delete(kv.key);
-      this.#bytes -= cost(old);
+      // Rewritten in place: it keeps its position and counts as used.
+      this.#bytes += size - cost(old.kv);
+      old.kv = kv;
+      old.used = true;
+    } else {
+      this.#entries.set(kv.key, { kv, used: false });
+      this.#bytes += size;
     }
-    this.#entries.set(kv.key, kv);
-    this.#bytes += size;
-    if (this.#bytes <= this.#budget) return;
-    for (const [key, victim] of this.#entries) {
-      if (this.#bytes <= this.#budget) break;
-      this.#entries.delete(key);
-      this.#bytes -= cost(victim);
-    }
+    this.#evict(kv.key);
   }
 
   delete(key: string): void {
     const old = this.#entries.get(key);
     if (old === undefined) return;
     this.#entries.delete(key);
-    this.#bytes -= cost(old);
+    this.#bytes -= cost(old.kv);
   }
+
+  /**
+   * Drops the oldest unmarked entries until within budget. A marked entry is unmarked and moved
+   * to the back (the Map's iteration then meets it again, after the others); after as many second
+   * chances as there are entries, marks no longer save anyone. `keep`, the entry just set, stays.
+   */
+  #evict(keep: string): void {
+    let chances = this.#entries.size;
+    for (const [key, entry] of this.#entries) {
+      if (this.#bytes <= this.#budget) return;
+      if (key === keep) continue;
+      if (entry.used && chances-- > 0) {
+        entry.used = false;
+        this.#entries.delete(key);
+        this.#entries.set(key, entry);
+        continue;
+      }
+      this.#entries.delete(key);
+      this.#bytes -= cost(entry.kv);
+    }
+  }
+}
+
+interface Entry {
+  kv: KeyValue;
+  /** Read or rewritten since the eviction hand last passed. */
+  used: boolean;
 }
 
 function cost(kv: KeyValue): number {

@@ -21,6 +21,16 @@ describe('ValueCache', () => {
     assert.ok(cache.bytes <= 3 * 1164);
   });
 
+  it('still evicts when every entry was read since the last eviction, oldest first', () => {
+    const cache = new ValueCache(3 * (1000 + 160 + 4));
+    for (const k of ['/a', '/b', '/c']) cache.set(kv(k, 1000));
+    for (const k of ['/c', '/b', '/a']) cache.get(k);
+    cache.set(kv('/d', 1000));
+    assert.deepEqual(['/a', '/b', '/c', '/d'].map((k) => cache.get(k) !== undefined), [false, true, true, true]);
+    cache.set(kv('/e', 3000));
+    assert.deepEqual(['/a', '/b', '/c', '/d', '/e'].map((k) => cache.get(k) !== undefined), [false, false, false, false, true], 'the newest stays even if it needs the whole budget');
+  });
+
   it('replaces a key in place and forgets deleted keys', () => {
     const cache = new ValueCache(10_000);
     cache.set(kv('/a', 100, 2));
