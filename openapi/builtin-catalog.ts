@@ -24,6 +24,8 @@ const ROWS: readonly Row[] = [
   ['', 'v1', 'ReplicationController', 'replicationcontrollers', true, 'status scale'],
   ['', 'v1', 'Node', 'nodes', false, 'status'],
   ['', 'v1', 'PersistentVolume', 'persistentvolumes', false, 'status'],
+  ['', 'v1', 'PodTemplate', 'podtemplates', true, ''],
+  ['apiregistration.k8s.io', 'v1', 'APIService', 'apiservices', false, 'status'],
   ['apps', 'v1', 'Deployment', 'deployments', true, 'status scale'],
   ['apps', 'v1', 'ReplicaSet', 'replicasets', true, 'status scale'],
   ['apps', 'v1', 'StatefulSet', 'statefulsets', true, 'status scale'],
@@ -46,10 +48,18 @@ const ROWS: readonly Row[] = [
   ['coordination.k8s.io', 'v1', 'Lease', 'leases', true, ''],
   ['scheduling.k8s.io', 'v1', 'PriorityClass', 'priorityclasses', false, ''],
   ['storage.k8s.io', 'v1', 'StorageClass', 'storageclasses', false, ''],
+  ['storage.k8s.io', 'v1', 'CSIDriver', 'csidrivers', false, ''],
+  ['storage.k8s.io', 'v1', 'CSINode', 'csinodes', false, ''],
+  ['storage.k8s.io', 'v1', 'VolumeAttachment', 'volumeattachments', false, 'status'],
   ['admissionregistration.k8s.io', 'v1', 'MutatingWebhookConfiguration', 'mutatingwebhookconfigurations', false, ''],
   ['admissionregistration.k8s.io', 'v1', 'ValidatingWebhookConfiguration', 'validatingwebhookconfigurations', false, ''],
+  ['admissionregistration.k8s.io', 'v1', 'ValidatingAdmissionPolicy', 'validatingadmissionpolicies', false, 'status'],
+  ['admissionregistration.k8s.io', 'v1', 'ValidatingAdmissionPolicyBinding', 'validatingadmissionpolicybindings', false, ''],
+  ['node.k8s.io', 'v1', 'RuntimeClass', 'runtimeclasses', false, ''],
   ['events.k8s.io', 'v1', 'Event', 'events', true, ''],
   ['discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices', true, ''],
+  ['flowcontrol.apiserver.k8s.io', 'v1', 'FlowSchema', 'flowschemas', false, 'status'],
+  ['flowcontrol.apiserver.k8s.io', 'v1', 'PriorityLevelConfiguration', 'prioritylevelconfigurations', false, 'status'],
 ];
 
 /** Create-only review resources (no storage, no reads). */

@@ -128,6 +128,24 @@ export const PROPERTY_FACTS: Readonly<Record<string, Readonly<Record<string, Pro
   'admissionregistration.v1.MutatingWebhook': { matchConditions: byKey('name') },
   'admissionregistration.v1.ValidatingWebhookConfiguration': { webhooks: byKey('name') },
   'admissionregistration.v1.ValidatingWebhook': { matchConditions: byKey('name') },
+  'admissionregistration.v1.ValidatingAdmissionPolicySpec': { matchConditions: byKey('name'), variables: byKey('name') },
+  'admissionregistration.v1.ValidatingAdmissionPolicyStatus': { conditions: mapList('type') },
+  'admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec': { validationActions: SET },
+
+  // caBundle is []byte (a base64 string on the wire) that upstream marks +listType=atomic all the same.
+  'apiregistration.v1.APIServiceSpec': { caBundle: { listType: 'atomic' } },
+  'apiregistration.v1.APIServiceStatus': { conditions: CONDITIONS },
+
+  'node.v1.Overhead': { podFixed: QUANTITY },
+  'node.v1.Scheduling': { nodeSelector: ATOMIC_MAP },
+
+  'storage.v1.CSIDriverSpec': { volumeLifecycleModes: SET },
+  'storage.v1.CSINodeSpec': { drivers: byKey('name') },
+
+  'flowcontrol.v1.FlowSchemaStatus': { conditions: CONDITIONS },
+  'flowcontrol.v1.PriorityLevelConfigurationStatus': { conditions: CONDITIONS },
+  'flowcontrol.v1.NonResourcePolicyRule': { nonResourceURLs: SET, verbs: SET },
+  'flowcontrol.v1.ResourcePolicyRule': { apiGroups: SET, namespaces: SET, resources: SET, verbs: SET },
 
   'policy.v1.PodDisruptionBudgetSpec': { selector: { patchStrategy: 'replace' } },
   'policy.v1.PodDisruptionBudgetStatus': { conditions: CONDITIONS },
@@ -159,6 +177,8 @@ export const ATOMIC_TYPES: readonly string[] = [
   'autoscaling.v1.CrossVersionObjectReference',
   'networking.v1.ServiceBackendPort',
   'rbac.v1.RoleRef', 'rbac.v1.Subject',
+  'admissionregistration.v1.MatchResources', 'admissionregistration.v1.NamedRuleWithOperations',
+  'admissionregistration.v1.ParamKind', 'admissionregistration.v1.ParamRef', 'admissionregistration.v1.Variable',
   'discovery.v1.EndpointPort',
 ];
 
@@ -167,6 +187,8 @@ export const ATOMIC_TYPES: readonly string[] = [
  * types; the entry replaces the model-derived list for that type.
  */
 export const REQUIRED_OVERRIDES: Readonly<Record<string, readonly string[]>> = {
+  'admissionregistration.v1.ValidatingAdmissionPolicyBinding': ['spec'],
+  'admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec': ['policyName', 'validationActions'],
   'authentication.v1.TokenRequest': [],
   'authentication.v1.TokenRequestSpec': [],
   'authentication.v1.TokenRequestStatus': [],

@@ -124,6 +124,9 @@ function withPropertyExtensions(prop: Schema, fact: PropertyFact, listItems: boo
     const listType = fact.listType ?? 'atomic';
     if (listType !== 'none') prop['x-kubernetes-list-type'] = listType;
     if (fact.mapKeys) prop['x-kubernetes-list-map-keys'] = [...fact.mapKeys];
+  } else if (fact.listType !== undefined && fact.listType !== 'none') {
+    // A list type written down for a non-array property: a byte slice marked +listType (APIService caBundle).
+    prop['x-kubernetes-list-type'] = fact.listType;
   }
   if (fact.mapType) prop['x-kubernetes-map-type'] = fact.mapType;
   if (fact.patchStrategy) prop['x-kubernetes-patch-strategy'] = fact.patchStrategy;

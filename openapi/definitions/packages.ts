@@ -59,7 +59,7 @@ export const PACKAGES: Readonly<Record<string, PackageInfo>> = {
     PersistentVolumeStatus PhotonPersistentDiskVolumeSource Pod PodAffinity PodAffinityTerm PodAntiAffinity
     PodCertificateProjection PodCondition PodDNSConfig PodDNSConfigOption PodExtendedResourceClaimStatus PodIP
     PodList PodOS PodReadinessGate PodResourceClaim PodResourceClaimStatus PodSchedulingGate PodSecurityContext
-    PodSpec PodStatus PodTemplateSpec PortStatus PortworxVolumeSource PreferredSchedulingTerm Probe
+    PodSpec PodStatus PodTemplate PodTemplateList PodTemplateSpec PortStatus PortworxVolumeSource PreferredSchedulingTerm Probe
     ProjectedVolumeSource QuobyteVolumeSource RBDPersistentVolumeSource RBDVolumeSource ReplicationController
     ReplicationControllerCondition ReplicationControllerList ReplicationControllerSpec ReplicationControllerStatus
     ResourceClaim ResourceFieldSelector ResourceHealth ResourceQuota ResourceQuotaList ResourceQuotaSpec
@@ -108,9 +108,18 @@ export const PACKAGES: Readonly<Record<string, PackageInfo>> = {
     AggregationRule ClusterRole ClusterRoleBinding ClusterRoleBindingList ClusterRoleList PolicyRule Role
     RoleBinding RoleBindingList RoleList RoleRef Subject`),
   'admissionregistration.v1': api('admissionregistration', 'v1', 'admissionregistration.k8s.io', `
-    MatchCondition MutatingWebhook MutatingWebhookConfiguration MutatingWebhookConfigurationList RuleWithOperations
-    ServiceReference ValidatingWebhook ValidatingWebhookConfiguration ValidatingWebhookConfigurationList
-    WebhookClientConfig`),
+    AuditAnnotation ExpressionWarning MatchCondition MatchResources MutatingWebhook MutatingWebhookConfiguration
+    MutatingWebhookConfigurationList NamedRuleWithOperations ParamKind ParamRef RuleWithOperations ServiceReference
+    TypeChecking ValidatingAdmissionPolicy ValidatingAdmissionPolicyBinding ValidatingAdmissionPolicyBindingList
+    ValidatingAdmissionPolicyBindingSpec ValidatingAdmissionPolicyList ValidatingAdmissionPolicySpec
+    ValidatingAdmissionPolicyStatus ValidatingWebhook ValidatingWebhookConfiguration
+    ValidatingWebhookConfigurationList Validation Variable WebhookClientConfig`),
+  'apiregistration.v1': {
+    pkg: 'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1',
+    group: 'apiregistration.k8s.io',
+    version: 'v1',
+    types: 'APIService APIServiceCondition APIServiceList APIServiceSpec APIServiceStatus ServiceReference'.split(' '),
+  },
   'apiextensions.v1': {
     pkg: 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1',
     group: 'apiextensions.k8s.io',
@@ -124,10 +133,21 @@ export const PACKAGES: Readonly<Record<string, PackageInfo>> = {
   },
   'coordination.v1': api('coordination', 'v1', 'coordination.k8s.io', 'Lease LeaseList LeaseSpec'),
   'scheduling.v1': api('scheduling', 'v1', 'scheduling.k8s.io', 'PriorityClass PriorityClassList'),
-  'storage.v1': api('storage', 'v1', 'storage.k8s.io', 'StorageClass StorageClassList'),
+  'storage.v1': api('storage', 'v1', 'storage.k8s.io', `
+    CSIDriver CSIDriverList CSIDriverSpec CSINode CSINodeDriver CSINodeList CSINodeSpec StorageClass StorageClassList
+    TokenRequest VolumeAttachment VolumeAttachmentList VolumeAttachmentSource VolumeAttachmentSpec
+    VolumeAttachmentStatus VolumeError VolumeNodeResources`),
+  'node.v1': api('node', 'v1', 'node.k8s.io', 'Overhead RuntimeClass RuntimeClassList Scheduling'),
   'events.v1': api('events', 'v1', 'events.k8s.io', 'Event EventList EventSeries'),
   'discovery.v1': api('discovery', 'v1', 'discovery.k8s.io', `
     Endpoint EndpointConditions EndpointHints EndpointPort EndpointSlice EndpointSliceList ForNode ForZone`),
+  'flowcontrol.v1': api('flowcontrol', 'v1', 'flowcontrol.apiserver.k8s.io', `
+    ExemptPriorityLevelConfiguration FlowDistinguisherMethod FlowSchema FlowSchemaCondition FlowSchemaList
+    FlowSchemaSpec FlowSchemaStatus GroupSubject LimitResponse LimitedPriorityLevelConfiguration
+    NonResourcePolicyRule PolicyRulesWithSubjects PriorityLevelConfiguration PriorityLevelConfigurationCondition
+    PriorityLevelConfigurationList PriorityLevelConfigurationReference PriorityLevelConfigurationSpec
+    PriorityLevelConfigurationStatus QueuingConfiguration ResourcePolicyRule ServiceAccountSubject Subject
+    UserSubject`),
   'authentication.v1': api('authentication', 'v1', 'authentication.k8s.io', `
     BoundObjectReference SelfSubjectReview SelfSubjectReviewStatus TokenRequest TokenRequestSpec
     TokenRequestStatus TokenReview TokenReviewSpec TokenReviewStatus UserInfo`),

@@ -41,6 +41,8 @@ export type CauseType =
   | 'ResourceVersionTooLarge'
   | 'NamespaceTerminating'
   | 'UnexpectedServerResponse'
+  /** An eviction refused by a PodDisruptionBudget (policy/v1 Eviction). */
+  | 'DisruptionBudget'
   | 'InternalError';
 
 export interface StatusCause {

@@ -55,8 +55,17 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** RFC 3339 with second precision, as metav1.Time serialises. */
 export function rfc3339(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // Every write stamps a few of these, all within the same second: format each second once.
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== lastSecond || lastText === '') {
+    lastText = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    lastSecond = second;
+  }
+  return lastText;
 }
+
+let lastSecond = Number.NaN;
+let lastText = '';
 
 /** Reads a dotted path (`spec.replicas`) from an object; undefined when any step is missing. */
 export function getPath(obj: unknown, path: string): unknown {

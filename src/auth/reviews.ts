@@ -59,15 +59,26 @@ export function subjectAccessReview(spec: ReviewSpec, rbac: RbacData | undefined
   return decide(attributesOf(subject, fixed), rbac);
 }
 
+const ALL_RESOURCES = { verbs: ['*'], apiGroups: ['*'], resources: ['*'] };
+const ALL_URLS = { verbs: ['*'], nonResourceURLs: ['*'] };
+const isAll = (r: { verbs: string[]; apiGroups?: string[]; resources?: string[]; nonResourceURLs?: string[]; resourceNames?: string[] }): boolean =>
+  r.verbs.includes('*') && (r.resourceNames ?? []).length === 0 && ((r.apiGroups?.includes('*') && r.resources?.includes('*')) || r.nonResourceURLs?.includes('*')) === true;
+
+/**
+ * The rules RBAC grants the user, as kube's rule resolver lists them. A system:masters user
+ * reaches the wildcard rules through the cluster-admin binding and, like everyone
+ * authenticated, the basic-user, discovery and public-info-viewer rules; the wildcard rows are
+ * listed even if that binding was removed (the group is allowed everything regardless). A space
+ * without RBAC (an ITS, the root) answers with the wildcard rows alone.
+ */
 export function selfSubjectRulesReview(user: UserInfo, namespace: string, rbac: RbacData | undefined): RulesReviewStatus {
-  if (rbac === undefined || isPrivileged(user)) {
-    return {
-      resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }],
-      nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
-      incomplete: false,
-    };
+  if (rbac === undefined) return { resourceRules: [{ ...ALL_RESOURCES }], nonResourceRules: [{ ...ALL_URLS }], incomplete: false };
+  const status = rulesFor(user, namespace, rbac);
+  if (isPrivileged(user)) {
+    if (!status.resourceRules.some(isAll)) status.resourceRules.unshift({ ...ALL_RESOURCES });
+    if (!status.nonResourceRules.some(isAll)) status.nonResourceRules.unshift({ ...ALL_URLS });
   }
-  return rulesFor(user, namespace, rbac);
+  return status;
 }
 
 export function selfSubjectReview(user: UserInfo): { userInfo: ReturnType<typeof userInfoStatus> } {

@@ -24,6 +24,8 @@ export class LifecycleController {
   readonly #log: (msg: string, err?: unknown) => void;
   readonly #retryMs: number;
   readonly #inFlight = new Set<string>();
+  /** Namespaces whose conditions changed again while a report on them was being written. */
+  readonly #reportAgain = new Set<string>();
 
   constructor(space: ServedSpace, options: LifecycleOptions = {}) {
     this.#space = space;
@@ -102,7 +104,12 @@ export class LifecycleController {
 
   #run(action: Action): void {
     const key = `${action.kind}/${action.target.uid}/${'finalizer' in action ? action.finalizer : ''}`;
-    if (this.#inFlight.has(key)) return;
+    if (this.#inFlight.has(key)) {
+      // A report decided from an older index is being written: write the newer one after it
+      // (the other actions are idempotent and their outcome brings the next decision).
+      if (action.kind === 'namespaceConditions') this.#reportAgain.add(action.target.uid);
+      return;
+    }
     this.#inFlight.add(key);
     this.#perform(action)
       .catch((err: unknown) => {
@@ -113,7 +120,13 @@ export class LifecycleController {
           if (current && !this.#abort.signal.aborted) this.#act([current]);
         }, this.#retryMs).unref();
       })
-      .finally(() => this.#inFlight.delete(key));
+      .finally(() => {
+        this.#inFlight.delete(key);
+        if (action.kind === 'namespaceConditions' && this.#reportAgain.delete(action.target.uid)) {
+          const current = this.#index.get(action.target.uid);
+          if (current && !this.#abort.signal.aborted) this.#act([current]);
+        }
+      });
   }
 
   async #perform(action: Action): Promise<void> {

@@ -75,14 +75,26 @@ export function ownerActions(index: ObjectIndex, obj: IndexedObject): Action[] {
 export function namespaceActions(index: ObjectIndex, ns: IndexedObject): Action[] {
   if (!ns.deleting || !ns.heldBySpecFinalizer || ns.def.plural !== 'namespaces' || ns.def.group !== '') return [];
   const contents = index.inNamespace(ns.name);
-  const report: Action = { kind: 'namespaceConditions', target: ns, conditions: namespaceDeletionConditions(contents) };
+  const report: Action = { kind: 'namespaceConditions', target: ns, conditions: namespaceDeletionConditions(remainingAfterDeletion(contents)) };
   if (contents.length === 0) return [report, { kind: 'finalizeNamespace', target: ns }];
   return [report, ...contents.filter((o) => !o.deleting).map((o): Action => ({ kind: 'delete', target: o, propagation: 'Background' }))];
 }
 
 /**
+ * What of a namespace's contents is still there once this pass's deletions are done: kube's
+ * namespace controller counts by listing again after deleting, so an object without finalizers
+ * it has just deleted is not reported, while one held by finalizers (or already being deleted
+ * and not yet gone) is.
+ */
+export function remainingAfterDeletion(contents: readonly IndexedObject[]): IndexedObject[] {
+  return contents.filter((o) => o.deleting || o.finalizers.length > 0);
+}
+
+/**
  * The namespace controller's account of a deletion in progress, in its words: what is left, by
  * resource, and which finalizers hold it, by finalizer (discovery and deletion never fail here).
+ * Resources read `<resource>.<group>` as upstream prints them, so a core one keeps a trailing dot
+ * (`configmaps. has 1 resource instances`).
  */
 export function namespaceDeletionConditions(contents: readonly IndexedObject[]): NamespaceCondition[] {
   const byResource = new Map<string, number>();

@@ -33,8 +33,9 @@ export function toServedVersion(def: ResourceDefinition, obj: KubeObject, versio
 
 /**
  * Whether stored bytes are already the response for `version`: the stored version of a kind that
- * has only that version, or of one whose conversion keeps stored objects as they are.
+ * has only that version, or of one whose conversion keeps stored objects as they are; never for
+ * a resource stored as another group's (its objects are stored in that group's shape).
  */
 export function servesStoredBytes(def: ResourceDefinition, version: string): boolean {
-  return version === def.version && (def.versions.length === 1 || def.conversion !== undefined);
+  return def.storedAs === undefined && version === def.version && (def.versions.length === 1 || def.conversion !== undefined);
 }

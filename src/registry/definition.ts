@@ -35,6 +35,8 @@ export interface Strategy {
   validate(obj: KubeObject): FieldError[];
   /** Kind-specific checks of an update (immutable fields and the like). */
   validateUpdate(obj: KubeObject, old: KubeObject): FieldError[];
+  /** Checks only a create makes, beyond `validate` (events.k8s.io's stricter rules for new Events). */
+  validateCreate?(obj: KubeObject): FieldError[];
   /** Whether a spec change bumps metadata.generation (kinds with spec/status split). */
   readonly tracksGeneration: boolean;
   /** Whether PUT on a missing object creates it (true for a few kinds, e.g. none of ours yet). */
@@ -98,6 +100,22 @@ export interface ResourceDefinition {
     readonly finalize?: boolean;
     /** CertificateSigningRequests' `approval`: writes status.conditions only. */
     readonly approval?: boolean;
+    /**
+     * Further subresources (pods/log, pods/exec, pods/eviction, services/proxy, ...): discovery
+     * lists each with its verbs and kind, and the server serves it with the handler registered
+     * for `<resource>/<name>`. A subresource that writes the object itself (pods/ephemeralcontainers,
+     * pods/resize, pods/binding) gives its update strategy: `update` builds the object to store
+     * from the write and the stored object (what the subresource may change, everything else
+     * kept), and `validateUpdate` replaces the kind's own update validation.
+     */
+    readonly extra?: readonly {
+      readonly name: string;
+      readonly verbs: readonly Verb[];
+      /** The kind the subresource takes and answers with, when not the resource's own (policy/v1 Eviction). */
+      readonly kind?: { readonly group: string; readonly version: string; readonly kind: string };
+      readonly update?: (obj: KubeObject, old: KubeObject) => KubeObject;
+      readonly validateUpdate?: (obj: KubeObject, old: KubeObject) => FieldError[];
+    }[];
   };
   readonly columns: readonly PrinterColumn[];
   readonly strategy: Strategy;
@@ -113,6 +131,12 @@ export interface ResourceDefinition {
    * in apiVersion (single-version built-ins, custom resources with conversion strategy None).
    */
   readonly conversion?: VersionConversion;
+  /**
+   * The resource whose storage holds these objects, when it is another group's (kube keeps
+   * events.k8s.io Events in core Events' storage, one object seen through both APIs). Objects
+   * are then stored in that resource's shape, and `conversion` moves them between the two.
+   */
+  readonly storedAs?: { readonly group: string; readonly plural: string };
 }
 
 /**

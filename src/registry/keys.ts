@@ -13,7 +13,8 @@ export function spacePrefix(space: string | undefined): string {
 }
 
 export function resourcePrefix(space: string | undefined, def: ResourceDefinition): string {
-  return `${spacePrefix(space)}${def.group === '' ? 'core' : def.group}/${def.plural}/`;
+  const { group, plural } = def.storedAs ?? def;
+  return `${spacePrefix(space)}${group === '' ? 'core' : group}/${plural}/`;
 }
 
 /** The prefix of one namespace's objects, or of all objects when `namespace` is empty. */

@@ -51,6 +51,14 @@ export interface StoreDeps {
   readonly validateCommon?: (def: ResourceDefinition, obj: KubeObject, old?: KubeObject) => FieldError[];
   /** Random suffixes for generateName. */
   readonly generateName?: (prefix: string) => string;
+  /**
+   * Admission that reads other objects (kube's Priority plugin): sees the object as sent, before
+   * the kind's prepareForCreate/prepareForUpdate, may change it, and throws a StatusError to
+   * refuse. Not called for subresource writes.
+   */
+  readonly admitWrite?: (operation: 'create' | 'update', obj: KubeObject, old?: KubeObject) => Promise<void>;
+  /** Validating admission of the same kind: sees the object as it will be stored, after validation. */
+  readonly validateWrite?: (operation: 'create' | 'update', obj: KubeObject, old?: KubeObject) => Promise<void>;
 }
 
 export interface WriteOptions {
@@ -58,9 +66,10 @@ export interface WriteOptions {
   /**
    * `status`: only the object's status changes; `finalize`: only spec.finalizers; `approval` (a
    * CertificateSigningRequest's): only status.conditions. Everything else is kept from the stored
-   * object.
+   * object. Any other name is one of the definition's `subresources.extra` with an update
+   * strategy (pods/ephemeralcontainers, pods/resize, pods/binding).
    */
-  readonly subresource?: 'status' | 'finalize' | 'approval';
+  readonly subresource?: string;
   /** Record this write in managedFields under this manager (client writes; apply records its own). */
   readonly manager?: FieldManager;
   /** Admission on the object as it will be stored (after defaulting and validation); throws to refuse. */
@@ -263,6 +272,7 @@ export class GenericStore {
     this.#checkNamespace(namespace, obj);
     const meta = obj.metadata;
     if (!meta.name && meta.generateName && this.#deps.generateName) meta.name = this.#deps.generateName(meta.generateName);
+    if (this.#deps.admitWrite !== undefined) await this.#deps.admitWrite('create', obj);
     meta.uid = randomUUID();
     meta.creationTimestamp = rfc3339(this.#now());
     delete meta.resourceVersion;
@@ -272,8 +282,13 @@ export class GenericStore {
     else delete meta.generation;
     this.def.strategy.prepareForCreate(obj);
     dropEmptyMetadata(meta);
-    this.#validate(obj, [...(this.#deps.validateCommon?.(this.def, obj) ?? []), ...this.def.strategy.validate(obj)]);
+    this.#validate(obj, [
+      ...(this.#deps.validateCommon?.(this.def, obj) ?? []),
+      ...this.def.strategy.validate(obj),
+      ...(this.def.strategy.validateCreate?.(obj) ?? []),
+    ]);
     options.admit?.(obj);
+    if (this.#deps.validateWrite !== undefined) await this.#deps.validateWrite('create', obj);
     if (this.def.namespaced) await this.#deps.admitNamespace?.(namespace);
     if (options.manager) {
       const managed = managedFieldsAfterUpdate(this.def, undefined, obj, options.manager, this.#now());
@@ -458,8 +473,17 @@ export class GenericStore {
     const statusOnly = options.subresource === 'status' && this.def.subresources.status === true;
     const finalizeOnly = options.subresource === 'finalize' && this.def.subresources.finalize === true;
     const approvalOnly = options.subresource === 'approval' && this.def.subresources.approval === true;
-    const subresourceOnly = statusOnly || finalizeOnly || approvalOnly;
-    const obj = statusOnly ? statusUpdate(input, old) : finalizeOnly ? finalizersUpdate(input, old) : approvalOnly ? approvalUpdate(input, old) : input;
+    const extra = subresourceWriter(this.def, options.subresource);
+    const subresourceOnly = statusOnly || finalizeOnly || approvalOnly || extra !== undefined;
+    const obj = statusOnly
+      ? statusUpdate(input, old)
+      : finalizeOnly
+        ? finalizersUpdate(input, old)
+        : approvalOnly
+          ? approvalUpdate(input, old)
+          : extra !== undefined
+            ? extra.update!(input, old)
+            : input;
     if (statusOnly) this.def.strategy.prepareForStatusUpdate?.(obj, old);
     const meta = obj.metadata;
     const name = old.metadata.name!;
@@ -472,6 +496,7 @@ export class GenericStore {
     if (old.metadata.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
     else delete meta.deletionGracePeriodSeconds;
     meta.resourceVersion = old.metadata.resourceVersion!;
+    if (!subresourceOnly && this.#deps.admitWrite !== undefined) await this.#deps.admitWrite('update', obj, old);
     if (!subresourceOnly) this.def.strategy.prepareForUpdate(obj, old);
     dropEmptyMetadata(meta);
     if (subresourceOnly) {
@@ -487,9 +512,10 @@ export class GenericStore {
     this.#validate(obj, [
       ...(this.#deps.validateCommon?.(this.def, obj, old) ?? []),
       ...this.def.strategy.validate(obj),
-      ...this.def.strategy.validateUpdate(obj, old),
+      ...(extra?.validateUpdate ?? this.def.strategy.validateUpdate)(obj, old),
     ]);
     options.admit?.(obj, old);
+    if (!subresourceOnly && this.#deps.validateWrite !== undefined) await this.#deps.validateWrite('update', obj, old);
     if (options.manager) {
       const managed = managedFieldsAfterUpdate(this.def, old, obj, options.manager, this.#now());
       if (managed !== undefined) obj.metadata.managedFields = managed;
@@ -604,4 +630,10 @@ export function objectEvents(batch: readonly WatchEvent[], pass: (obj: KubeObjec
     else if (before) out.push({ type: 'DELETED', object: prev, revision, source: e.prevKv! });
   }
   return out;
+}
+
+/** The definition's extra subresource of this name that writes the object (has an update strategy). */
+function subresourceWriter(def: ResourceDefinition, name: string | undefined) {
+  if (name === undefined) return undefined;
+  return def.subresources.extra?.find((s) => s.name === name && s.update !== undefined);
 }

@@ -14,6 +14,7 @@ export interface StrategyOptions {
   readonly defaults?: (obj: KubeObject) => void;
   readonly validate?: (obj: KubeObject) => FieldError[];
   readonly validateUpdate?: (obj: KubeObject, old: KubeObject) => FieldError[];
+  readonly validateCreate?: (obj: KubeObject) => FieldError[];
   readonly selectableFields?: (obj: KubeObject) => Record<string, string>;
 }
 
@@ -38,6 +39,7 @@ export function makeStrategy(options: StrategyOptions = {}): Strategy {
     validateUpdate: (obj, old) => options.validateUpdate?.(obj, old) ?? [],
   };
   if (options.selectableFields) strategy.selectableFields = options.selectableFields;
+  if (options.validateCreate) strategy.validateCreate = options.validateCreate;
   return strategy;
 }
 

@@ -44,6 +44,28 @@ export function legacyApiGroup(catalog: ResourceCatalog, group: string): object 
   return g && { kind: 'APIGroup', apiVersion: 'v1', ...groupEntry(g.group, g.versions) };
 }
 
+interface SubresourceEntry {
+  readonly name: string;
+  readonly verbs: readonly string[];
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+}
+
+const GET_PATCH_UPDATE = ['get', 'patch', 'update'];
+
+/** Every subresource a definition serves, by name, with its verbs and kind (in the served `version`). */
+export function subresourcesOf(d: ResourceDefinition, version: string): SubresourceEntry[] {
+  const own = { group: d.group, version, kind: d.kind };
+  const out: SubresourceEntry[] = [];
+  if (d.subresources.approval) out.push({ name: 'approval', verbs: GET_PATCH_UPDATE, ...own });
+  if (d.subresources.finalize) out.push({ name: 'finalize', verbs: ['update'], ...own });
+  if (d.subresources.scale) out.push({ name: 'scale', verbs: GET_PATCH_UPDATE, group: 'autoscaling', version: 'v1', kind: 'Scale' });
+  if (d.subresources.status) out.push({ name: 'status', verbs: GET_PATCH_UPDATE, ...own });
+  for (const x of d.subresources.extra ?? []) out.push({ name: x.name, verbs: [...x.verbs].sort(), ...(x.kind ?? own) });
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 export function apiResourceList(catalog: ResourceCatalog, group: string, version: string): object | undefined {
   const defs = catalog.resourcesOf(group, version);
   if (defs.length === 0) return undefined;
@@ -58,30 +80,28 @@ export function apiResourceList(catalog: ResourceCatalog, group: string, version
       ...(d.shortNames.length > 0 && { shortNames: d.shortNames }),
       ...(d.categories.length > 0 && { categories: d.categories }),
     });
-    if (d.subresources.approval) {
-      resources.push({ name: `${d.plural}/approval`, singularName: '', namespaced: d.namespaced, kind: d.kind, verbs: ['get', 'patch', 'update'] });
-    }
-    if (d.subresources.status) {
-      resources.push({ name: `${d.plural}/status`, singularName: '', namespaced: d.namespaced, kind: d.kind, verbs: ['get', 'patch', 'update'] });
-    }
-    if (d.subresources.scale) {
-      resources.push({ name: `${d.plural}/scale`, singularName: '', namespaced: d.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] });
+    // A subresource whose kind lives in another group or version names them (pods/eviction is policy/v1 Eviction).
+    for (const sub of subresourcesOf(d, version)) {
+      const foreign = sub.group !== d.group || sub.version !== version;
+      resources.push({
+        name: `${d.plural}/${sub.name}`,
+        singularName: '',
+        namespaced: d.namespaced,
+        ...(foreign && { group: sub.group, version: sub.version }),
+        kind: sub.kind,
+        verbs: sub.verbs,
+      });
     }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group === '' ? version : `${group}/${version}`, resources };
 }
 
 function discoveryResource(d: ResourceDefinition, version: string): object {
-  const subresources: object[] = [];
-  if (d.subresources.approval) {
-    subresources.push({ subresource: 'approval', responseKind: { group: d.group, version, kind: d.kind }, verbs: ['get', 'patch', 'update'] });
-  }
-  if (d.subresources.scale) {
-    subresources.push({ subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] });
-  }
-  if (d.subresources.status) {
-    subresources.push({ subresource: 'status', responseKind: { group: d.group, version, kind: d.kind }, verbs: ['get', 'patch', 'update'] });
-  }
+  const subresources = subresourcesOf(d, version).map((sub) => ({
+    subresource: sub.name,
+    responseKind: { group: sub.group, version: sub.version, kind: sub.kind },
+    verbs: sub.verbs,
+  }));
   return {
     resource: d.plural,
     responseKind: { group: d.group, version, kind: d.kind },

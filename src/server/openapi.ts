@@ -17,6 +17,7 @@ import {
 import { publishedCrdSchema } from '../registry/crd/published-schema.js';
 import type { ResourceCatalog } from '../registry/catalog.js';
 import { writeBody } from './handlers/context.js';
+import { KUBE_VERSION } from './health.js';
 import { parseAccept } from './negotiate.js';
 
 const documents = new WeakMap<ResourceCatalog, OpenApiDocuments>();
@@ -47,7 +48,8 @@ export function catalogForOpenApi(catalog: ResourceCatalog): Catalog {
 function documentsOf(catalog: ResourceCatalog): OpenApiDocuments {
   let docs = documents.get(catalog);
   if (docs === undefined) {
-    const built = new OpenApiDocuments(catalogForOpenApi(catalog));
+    // info.version is the server's own version, as kube-apiserver's documents carry its gitVersion.
+    const built = new OpenApiDocuments(catalogForOpenApi(catalog), { version: KUBE_VERSION.gitVersion });
     catalog.onChange(() => built.setCatalog(catalogForOpenApi(catalog)));
     documents.set(catalog, built);
     docs = built;

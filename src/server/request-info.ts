@@ -15,6 +15,8 @@ export interface ResourceRequest {
   readonly name: string;
   readonly subresource: string;
   readonly verb: RequestVerb;
+  /** What follows the subresource in the path (`pods/p/proxy/<subpath>`); only the proxy subresources take one. */
+  readonly subpath?: string;
 }
 
 export type DiscoveryRequest =
@@ -56,9 +58,11 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
   }
   const resource = rest[0] ?? '';
   const name = rest[1] ?? '';
-  const subresource = rest.slice(2).join('/');
+  // As kube's RequestInfoFactory, the subresource is the one segment after the name; the rest is a subpath.
+  const subresource = rest[2] ?? '';
   if (resource === 'namespaces' && name !== '') namespace = '';
-  return { kind: 'resource', group, version, namespace, resource, name, subresource, verb: verbOf(method, name, query) };
+  const info: ResourceRequest = { kind: 'resource', group, version, namespace, resource, name, subresource, verb: verbOf(method, name, query) };
+  return rest.length > 3 ? { ...info, subpath: rest.slice(3).join('/') } : info;
 }
 
 /** A path segment with its %XX escapes decoded (most have none, and decoding is not free). */

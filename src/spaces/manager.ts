@@ -7,13 +7,16 @@ import { randomInt } from 'node:crypto';
 import { isStatusError } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
 import type { Backend } from '../../storage/index.js';
+import { moveLegacyEvents } from '../registry/legacy-events.js';
 import { coordinationResources } from '../registry/builtin/coordination.js';
 import { coreResources, namespaces, serviceDefinition } from '../registry/builtin/core.js';
 import { builtinResources } from '../registry/builtin/index.js';
 import { reviewResources } from '../registry/builtin/reviews.js';
+import { bootstrapPriorityClasses } from '../registry/builtin/scheduling.js';
 import type { ResourceDefinition } from '../registry/definition.js';
 import { spaces, type SpaceType } from '../registry/builtin/spaces.js';
 import { CrdController } from '../controllers/crd-controller.js';
+import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation.js';
 import { runInformer } from '../controllers/informer.js';
 import { LifecycleController } from '../controllers/lifecycle-controller.js';
 import { NamespaceDefaultsController } from '../controllers/namespace-defaults.js';
@@ -61,6 +64,19 @@ export function randomSuffixName(prefix: string): string {
 }
 
 /**
+ * The review kinds where kube-apiserver's group priorities put them: authentication.k8s.io, then
+ * authorization.k8s.io, right after events.k8s.io (so `/apis` and `kubectl api-versions` list the
+ * groups in upstream's order); each group's resources alphabetically, as its discovery lists them.
+ */
+const REVIEWS_IN_ORDER: readonly ResourceDefinition[] = [...reviewResources].sort(
+  (a, b) => (a.group === b.group ? a.plural.localeCompare(b.plural) : a.group.localeCompare(b.group)),
+);
+const BUILTIN_WITH_REVIEWS: readonly ResourceDefinition[] = (() => {
+  const at = builtinResources.findLastIndex((d) => d.group === 'events.k8s.io') + 1;
+  return [...builtinResources.slice(0, at), ...REVIEWS_IN_ORDER, ...builtinResources.slice(at)];
+})();
+
+/**
  * What each kind of space serves: a cluster the whole built-in API; a wds that plus the
  * KubeStellar control API; an ITS the hub's share of it (namespaces, configmaps, secrets,
  * leases, ...) plus the OCM hub API. The KubeStellar and OCM kinds are built in, not CRDs.
@@ -68,10 +84,10 @@ export function randomSuffixName(prefix: string): string {
 function definitionsFor(type: SpaceType, services: ResourceDefinition): readonly ResourceDefinition[] {
   const all =
     type === 'its'
-      ? [...coreResources, ...coordinationResources, ...ocmResources, ...reviewResources]
+      ? [...coreResources, ...REVIEWS_IN_ORDER, ...coordinationResources, ...ocmResources]
       : type === 'wds'
-        ? [...builtinResources, ...reviewResources, ...controlResources]
-        : [...builtinResources, ...reviewResources];
+        ? [...BUILTIN_WITH_REVIEWS, ...controlResources]
+        : BUILTIN_WITH_REVIEWS;
   // Each space has its own Service allocator, so its Service definition is its own too.
   return all.map((d) => (d.group === '' && d.plural === 'services' ? services : d));
 }
@@ -223,6 +239,8 @@ export class SpaceManager {
       definitions: definitionsFor(type, servicesDef),
       generateName: randomSuffixName,
     });
+    const moved = await moveLegacyEvents(this.#backend, name);
+    if (moved > 0) console.error(`space ${name}: moved ${moved} events.k8s.io Events written by an earlier version into core Events' storage`);
     this.#served.set(name, served);
     this.#onServe?.(served);
     const nsStore = served.store(namespaces);
@@ -231,6 +249,17 @@ export class SpaceManager {
         await nsStore.create('', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
       } catch (err) {
         if (!isStatusError(err, 'AlreadyExists')) throw err;
+      }
+    }
+    // The built-in PriorityClasses, wherever scheduling.k8s.io is served.
+    const priorityClasses = served.catalog.byResource('scheduling.k8s.io', 'priorityclasses');
+    if (priorityClasses !== undefined) {
+      for (const pc of bootstrapPriorityClasses()) {
+        try {
+          await served.store(priorityClasses).create('', pc);
+        } catch (err) {
+          if (!isStatusError(err, 'AlreadyExists')) throw err;
+        }
       }
     }
     // Caches and serving controllers run on every replica: requests are answered from them.
@@ -295,6 +324,9 @@ export class SpaceManager {
     }
     if (this.#caCert !== undefined && !group.stopped) {
       await group.add(new NamespaceDefaultsController(served, this.#caCert)).start();
+    }
+    if (served.catalog.byResource('rbac.authorization.k8s.io', 'clusterroles') !== undefined && !group.stopped) {
+      await group.add(new ClusterRoleAggregationController(served)).start();
     }
     const spec = space['spec'] as { its?: string; itsKubeconfigSecret?: SecretRef; shards?: ShardSpec[] };
     if (type === 'its' && !group.stopped) {

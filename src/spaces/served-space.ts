@@ -11,9 +11,10 @@ import type { Backend } from '../../storage/index.js';
 import { ResourceCatalog } from '../registry/catalog.js';
 import type { ResourceDefinition } from '../registry/definition.js';
 import { SpaceStream } from '../registry/space-stream.js';
-import { GenericStore } from '../registry/store.js';
+import { GenericStore, type StoreDeps } from '../registry/store.js';
 import { namespaces } from '../registry/builtin/core.js';
 import type { RbacData } from '../auth/rbac/authorizer.js';
+import { podPriorityAdmission, priorityClassAdmission, toPriorityClassInfo, type PriorityClassInfo } from './priority-admission.js';
 
 /** ObjectMeta rules every kind shares, with the kind's own name format. */
 function validateMetadata(def: ResourceDefinition, obj: KubeObject, old?: KubeObject): FieldError[] {
@@ -74,6 +75,7 @@ export class ServedSpace {
         generateName: this.#options.generateName,
         admitNamespace: (ns) => this.#admitNamespace(ns),
         validateCommon: validateMetadata,
+        ...this.#admissionFor(def),
       });
       this.#stores.set(key, store);
     }
@@ -83,6 +85,17 @@ export class ServedSpace {
   /** Stops background work (the namespace cache's watch). */
   stop(): void {
     this.#namespaces?.stop();
+  }
+
+  /** Admission plugins that read other objects: Priority, where scheduling.k8s.io is served. */
+  #admissionFor(def: ResourceDefinition): Pick<StoreDeps, 'admitWrite' | 'validateWrite'> {
+    if (def.group !== '' && def.group !== 'scheduling.k8s.io') return {};
+    const classes = this.catalog.byResource('scheduling.k8s.io', 'priorityclasses');
+    if (classes === undefined) return {};
+    const list = async (): Promise<PriorityClassInfo[]> => (await this.store(classes).list('')).list.items.map(toPriorityClassInfo);
+    if (def.group === '' && def.plural === 'pods') return { admitWrite: podPriorityAdmission(list) };
+    if (def.group === classes.group && def.plural === classes.plural) return { validateWrite: priorityClassAdmission(list) };
+    return {};
   }
 
   /** New objects go only into namespaces that exist and are not being deleted. */

@@ -2,7 +2,8 @@
  * Real kubectl against the real `kubestellar serve --demo` (a child process on port 0, fresh data
  * dir): discovery, namespaces, ConfigMap create/get/list/watch/replace/label/patch/apply/delete,
  * errors, apply --prune with the default allowlist, cluster-scoped kinds (nodes, PVs, CSR
- * approval), the root Space API, space isolation, and durability across SIGKILL and restart.
+ * approval), the stored-only kinds (APIServices, RuntimeClasses, CSI, flow control, admission
+ * policies, PodTemplates), the root Space API, space isolation, and durability across SIGKILL and restart.
  *
  * Runs for the oldest and newest pinned kubectl beside the dispatcher (all of them with
  * E2E_KUBECTL=all) and for kubectl 1.35 from .tools/ (scripts/fetch-tools.sh).
@@ -307,6 +308,118 @@ describe('e2e: kubectl basics', function () {
         const after = parseTable((await ok('wds1', ['get', 'csr', name])).stdout)[0]!;
         assert.equal(after['CONDITION'], 'Approved');
         await ok('wds1', ['delete', 'csr', name]);
+      });
+
+      it('stored-only kinds: apply one of each, get their printer columns, list them in api-resources', async function () {
+        // One object of each kind served without a controller behind it, as charts ship them:
+        // metrics-server's APIService (never proxied), a RuntimeClass, CSI objects, API Priority
+        // and Fairness objects (never consulted) and an admission policy with its binding (never evaluated).
+        const manifest = [
+          `apiVersion: v1\nkind: PodTemplate\nmetadata:\n  name: tpl-${tag}\n  namespace: ${ns}\ntemplate:\n  metadata:\n    labels:\n      app: web\n  spec:\n    containers:\n    - name: web\n      image: nginx:1.27\n`,
+          `apiVersion: apiregistration.k8s.io/v1\nkind: APIService\nmetadata:\n  name: v1beta1.metrics-${tag}.k8s.io\nspec:\n  group: metrics-${tag}.k8s.io\n  version: v1beta1\n  groupPriorityMinimum: 100\n  versionPriority: 100\n  insecureSkipTLSVerify: true\n  service:\n    name: metrics-server\n    namespace: kube-system\n`,
+          `apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata:\n  name: rc-${tag}\nhandler: runc\n`,
+          `apiVersion: storage.k8s.io/v1\nkind: CSIDriver\nmetadata:\n  name: csi-${tag}.example.com\nspec:\n  attachRequired: false\n`,
+          `apiVersion: storage.k8s.io/v1\nkind: CSINode\nmetadata:\n  name: node-${tag}\nspec:\n  drivers:\n  - name: csi-${tag}.example.com\n    nodeID: node-${tag}\n`,
+          `apiVersion: storage.k8s.io/v1\nkind: VolumeAttachment\nmetadata:\n  name: va-${tag}\nspec:\n  attacher: csi-${tag}.example.com\n  nodeName: node-${tag}\n  source:\n    persistentVolumeName: pv-${tag}\n`,
+          `apiVersion: flowcontrol.apiserver.k8s.io/v1\nkind: PriorityLevelConfiguration\nmetadata:\n  name: pl-${tag}\nspec:\n  type: Limited\n  limited:\n    limitResponse:\n      type: Queue\n      queuing: {}\n`,
+          `apiVersion: flowcontrol.apiserver.k8s.io/v1\nkind: FlowSchema\nmetadata:\n  name: fs-${tag}\nspec:\n  priorityLevelConfiguration:\n    name: pl-${tag}\n  distinguisherMethod:\n    type: ByUser\n  rules:\n  - subjects:\n    - kind: Group\n      group:\n        name: system:authenticated\n    nonResourceRules:\n    - verbs: [get]\n      nonResourceURLs: [/healthz]\n`,
+          `apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\nmetadata:\n  name: vap-${tag}\nspec:\n  matchConstraints:\n    resourceRules:\n    - apiGroups: [apps]\n      apiVersions: [v1]\n      operations: [CREATE]\n      resources: [deployments]\n  validations:\n  - expression: object.spec.replicas <= 5\n`,
+          `apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicyBinding\nmetadata:\n  name: vapb-${tag}\nspec:\n  policyName: vap-${tag}\n  validationActions: [Deny]\n`,
+        ].join('---\n');
+        const path = join(files, `stored-kinds-${tag}.yaml`);
+        await writeFile(path, manifest);
+        const applied = (await ok('wds1', ['apply', '-f', path])).stdout;
+        for (const line of [
+          `podtemplate/tpl-${tag} created`,
+          `apiservice.apiregistration.k8s.io/v1beta1.metrics-${tag}.k8s.io created`,
+          `runtimeclass.node.k8s.io/rc-${tag} created`,
+          `csidriver.storage.k8s.io/csi-${tag}.example.com created`,
+          `csinode.storage.k8s.io/node-${tag} created`,
+          `volumeattachment.storage.k8s.io/va-${tag} created`,
+          `prioritylevelconfiguration.flowcontrol.apiserver.k8s.io/pl-${tag} created`,
+          `flowschema.flowcontrol.apiserver.k8s.io/fs-${tag} created`,
+          `validatingadmissionpolicy.admissionregistration.k8s.io/vap-${tag} created`,
+          `validatingadmissionpolicybinding.admissionregistration.k8s.io/vapb-${tag} created`,
+        ]) {
+          assert.ok(applied.includes(line), `${line} missing from:\n${applied}`);
+        }
+        // A second apply changes nothing. The policy alone reports `configured`, as against
+        // kube-apiserver: its resourceRules are an atomic list that defaulting gave `scope: '*'`,
+        // so kubectl's three-way patch resends them.
+        const again = (await ok('wds1', ['apply', '-f', path])).stdout.split('\n').filter((l) => l.includes('/'));
+        assert.deepEqual(again.filter((l) => !l.endsWith(' unchanged')), [`validatingadmissionpolicy.admissionregistration.k8s.io/vap-${tag} configured`]);
+
+        const table = async (args: string[]): Promise<{ header: string; row: Record<string, string> }> => {
+          const out = (await ok('wds1', ['get', ...args])).stdout;
+          return { header: out.split('\n')[0]!.trim().split(/\s{2,}/).join('|'), row: parseTable(out)[0]! };
+        };
+        const tpl = await table(['podtemplates', `tpl-${tag}`, '-n', ns]);
+        assert.equal(tpl.header, 'NAME|CONTAINERS|IMAGES|POD LABELS');
+        assert.match((await ok('wds1', ['get', 'podtemplates', `tpl-${tag}`, '-n', ns])).stdout, new RegExp(`^tpl-${tag}\\s+web\\s+nginx:1\\.27\\s+app=web$`, 'm'));
+        const api = await table(['apiservices', `v1beta1.metrics-${tag}.k8s.io`]);
+        assert.equal(api.header, 'NAME|SERVICE|AVAILABLE|AGE');
+        assert.deepEqual([api.row['SERVICE'], api.row['AVAILABLE']], ['kube-system/metrics-server', 'Unknown']);
+        const rc = await table(['runtimeclasses', `rc-${tag}`]);
+        assert.equal(rc.header, 'NAME|HANDLER|AGE');
+        assert.equal(rc.row['HANDLER'], 'runc');
+        const csi = await table(['csidrivers', `csi-${tag}.example.com`]);
+        assert.equal(csi.header, 'NAME|ATTACHREQUIRED|PODINFOONMOUNT|STORAGECAPACITY|TOKENREQUESTS|REQUIRESREPUBLISH|MODES|AGE');
+        assert.deepEqual([csi.row['ATTACHREQUIRED'], csi.row['PODINFOONMOUNT'], csi.row['TOKENREQUESTS'], csi.row['MODES']], ['false', 'false', '<unset>', 'Persistent']);
+        const csinode = await table(['csinodes', `node-${tag}`]);
+        assert.equal(csinode.header, 'NAME|DRIVERS|AGE');
+        assert.equal(csinode.row['DRIVERS'], '1');
+        const va = await table(['volumeattachments', `va-${tag}`]);
+        assert.equal(va.header, 'NAME|ATTACHER|PV|NODE|ATTACHED|AGE');
+        assert.deepEqual([va.row['ATTACHER'], va.row['PV'], va.row['NODE'], va.row['ATTACHED']], [`csi-${tag}.example.com`, `pv-${tag}`, `node-${tag}`, 'false']);
+        const pl = await table(['prioritylevelconfigurations', `pl-${tag}`]);
+        assert.equal(pl.header, 'NAME|TYPE|NOMINALCONCURRENCYSHARES|QUEUES|HANDSIZE|QUEUELENGTHLIMIT|AGE');
+        assert.deepEqual([pl.row['TYPE'], pl.row['NOMINALCONCURRENCYSHARES'], pl.row['QUEUES'], pl.row['HANDSIZE'], pl.row['QUEUELENGTHLIMIT']], ['Limited', '30', '64', '8', '50']);
+        const fsRow = await table(['flowschemas', `fs-${tag}`]);
+        assert.equal(fsRow.header, 'NAME|PRIORITYLEVEL|MATCHINGPRECEDENCE|DISTINGUISHERMETHOD|AGE|MISSINGPL');
+        assert.deepEqual([fsRow.row['PRIORITYLEVEL'], fsRow.row['MATCHINGPRECEDENCE'], fsRow.row['DISTINGUISHERMETHOD'], fsRow.row['MISSINGPL']], [`pl-${tag}`, '1000', 'ByUser', '?']);
+        const vap = await table(['validatingadmissionpolicies', `vap-${tag}`]);
+        assert.equal(vap.header, 'NAME|VALIDATIONS|PARAMKIND|AGE');
+        assert.deepEqual([vap.row['VALIDATIONS'], vap.row['PARAMKIND']], ['1', '<unset>']);
+        const vapb = await table(['validatingadmissionpolicybindings', `vapb-${tag}`]);
+        assert.equal(vapb.header, 'NAME|POLICYNAME|PARAMREF|AGE');
+        assert.deepEqual([vapb.row['POLICYNAME'], vapb.row['PARAMREF']], [`vap-${tag}`, '<unset>']);
+
+        // The status subresources take writes (a controller elsewhere reporting availability).
+        await ok('wds1', ['patch', 'volumeattachment', `va-${tag}`, '--subresource=status', '--type=merge', '-p', '{"status":{"attached":true}}']);
+        assert.equal((await table(['volumeattachments', `va-${tag}`])).row['ATTACHED'], 'true');
+        // Immutable fields and required values are enforced.
+        assertFails(['patch', 'runtimeclass'], await run('wds1', ['patch', 'runtimeclass', `rc-${tag}`, '--type=merge', '-p', '{"handler":"kata"}']), /handler: Invalid value: "kata": field is immutable/);
+
+        const rows = parseTable((await ok('wds1', ['api-resources'])).stdout);
+        const byName = new Map(rows.map((r) => [`${r['NAME']} ${r['APIVERSION']}`, r]));
+        for (const [name, apiVersion, namespaced, kind] of [
+          ['podtemplates', 'v1', 'true', 'PodTemplate'],
+          ['apiservices', 'apiregistration.k8s.io/v1', 'false', 'APIService'],
+          ['runtimeclasses', 'node.k8s.io/v1', 'false', 'RuntimeClass'],
+          ['csidrivers', 'storage.k8s.io/v1', 'false', 'CSIDriver'],
+          ['csinodes', 'storage.k8s.io/v1', 'false', 'CSINode'],
+          ['volumeattachments', 'storage.k8s.io/v1', 'false', 'VolumeAttachment'],
+          ['flowschemas', 'flowcontrol.apiserver.k8s.io/v1', 'false', 'FlowSchema'],
+          ['prioritylevelconfigurations', 'flowcontrol.apiserver.k8s.io/v1', 'false', 'PriorityLevelConfiguration'],
+          ['validatingadmissionpolicies', 'admissionregistration.k8s.io/v1', 'false', 'ValidatingAdmissionPolicy'],
+          ['validatingadmissionpolicybindings', 'admissionregistration.k8s.io/v1', 'false', 'ValidatingAdmissionPolicyBinding'],
+        ]) {
+          const r = byName.get(`${name} ${apiVersion}`);
+          assert.ok(r, `${name} ${apiVersion} missing from api-resources`);
+          assert.deepEqual([r['NAMESPACED'], r['KIND'], r['SHORTNAMES']], [namespaced, kind, ''], name);
+        }
+        // The api-extensions category reaches the admission kinds and APIServices.
+        const ext = (await ok('wds1', ['api-resources', '--categories=api-extensions', '-o', 'name'])).stdout.split('\n').filter(Boolean).sort();
+        assert.deepEqual(ext, [
+          'apiservices.apiregistration.k8s.io',
+          'customresourcedefinitions.apiextensions.k8s.io',
+          'mutatingwebhookconfigurations.admissionregistration.k8s.io',
+          'validatingadmissionpolicies.admissionregistration.k8s.io',
+          'validatingadmissionpolicybindings.admissionregistration.k8s.io',
+          'validatingwebhookconfigurations.admissionregistration.k8s.io',
+        ]);
+
+        await ok('wds1', ['delete', '-f', path]);
       });
 
       it('delete removes the object', async function () {

@@ -42,6 +42,16 @@ describe('namespace deletion', function () {
     assert.equal(byType['NamespaceFinalizersRemaining']?.reason, 'SomeFinalizersRemain');
     assert.equal(byType['NamespaceDeletionContentFailure']?.status, 'False');
     assert.ok(conditions.cs.every((c) => typeof c.lastTransitionTime === 'string'));
+    // Counted after the deletions, as upstream recounts: only the held ConfigMap is left (not the
+    // kube-root-ca.crt or default ServiceAccount that went), in upstream's `resource.group` form.
+    await until('the count of what remains', async () => {
+      const ns = await h.request('GET', `${NS}/held`);
+      const c = ((ns.body.status?.conditions ?? []) as (Condition & { message: string })[]).find((x) => x.type === 'NamespaceContentRemaining');
+      return c?.message === 'Some resources are remaining: configmaps. has 1 resource instances' ? true : undefined;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const settled = ((await h.request('GET', `${NS}/held`)).body.status.conditions as (Condition & { message: string })[]).find((x) => x.type === 'NamespaceContentRemaining');
+    assert.equal(settled?.message, 'Some resources are remaining: configmaps. has 1 resource instances');
 
     const patch = await h.request('PATCH', `${NS}/held/configmaps/pinned`, {
       body: { metadata: { finalizers: null } },

@@ -41,8 +41,17 @@ export interface RbacObjects {
 
 /**
  * An indexed, immutable RbacData over stored objects (KubeObjects as listed). Aggregated
- * ClusterRoles get their computed rules unless `aggregate: false` (when a controller already
- * writes them back to storage, recomputing is harmless but wasted).
+ * ClusterRoles get their computed rules unless `aggregate: false`.
+ *
+ * Upstream's authorizer just reads `.rules`, which its clusterrole-aggregation controller fills
+ * in (ours: controllers/clusterrole-aggregation.ts, same computation). The server's snapshots
+ * still aggregate, deliberately: the controller runs on the leader only and a moment after each
+ * change, so a replica without a leader, or any request in the window after a space starts (the
+ * bootstrap admin/edit/view are stored with empty rules) or after an aggregated-in role changes,
+ * would otherwise be judged against stale rules. Both compute the same fixed point over the same
+ * objects, so once the controller has written, the two agree exactly; before that this answer is
+ * the one upstream converges to. The only observable difference is that window (and a hand edit
+ * of an aggregated role's rules, which upstream's controller reverts, is ignored here at once).
  */
 export function rbacSnapshot(objects: RbacObjects, options: { aggregate?: boolean } = {}): RbacData {
   const roles = new Map<string, Role>();

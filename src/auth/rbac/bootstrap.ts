@@ -97,7 +97,10 @@ const extraEditRules: readonly PolicyRule[] = [
   rule(WRITE, [CLUSTER_GROUP], ['managedclustersetbindings']),
 ];
 
-/** The default ClusterRoles, with empty rules on the aggregated ones (see aggregateClusterRoles). */
+/**
+ * The default ClusterRoles, with empty rules on the aggregated ones: the clusterrole-aggregation
+ * controller writes them (see aggregateClusterRoles).
+ */
 export function bootstrapClusterRoles(): KubeObject[] {
   return [
     clusterRole('cluster-admin', [rule(['*'], ['*'], ['*']), urls(['*'], ['*'])]),

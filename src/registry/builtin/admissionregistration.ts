@@ -1,10 +1,14 @@
 /**
  * admissionregistration.k8s.io/v1 ValidatingWebhookConfigurations and
  * MutatingWebhookConfigurations, with upstream's defaults and the validation users meet
- * (webhook names, client config, rules, side effects, review versions).
+ * (webhook names, client config, rules, side effects, review versions), and
+ * ValidatingAdmissionPolicies and their bindings (required validations and match constraints,
+ * validation actions, parameter references).
  *
- * Stored and served only: this server never calls admission webhooks. Helm charts and operators
- * that ship these objects install cleanly, but the webhooks they name are not consulted on writes.
+ * Stored and served only: this server never calls admission webhooks and never evaluates
+ * admission policies (no CEL runs here, so expressions are not compiled or type-checked either).
+ * Helm charts and operators that ship these objects install cleanly, but the webhooks they name
+ * are not consulted and the policies they bind are not enforced on writes.
  */
 import { fieldErrors, type FieldError } from '../../api/errors.js';
 import { validateLabelSelector, type LabelSelector } from '../../api/label-selector.js';
@@ -12,12 +16,15 @@ import { isDNS1123Subdomain } from '../../api/names.js';
 import type { KubeObject } from '../../api/object.js';
 import { ageColumn, nameColumn } from '../columns.js';
 import type { ResourceDefinition } from '../definition.js';
+import { formatSelector } from './cells.js';
 import { oneOf, portNumber } from './checks.js';
-import { arr, column, define, each, kindStrategy, rec, recs, setDefault, str, type Obj } from './helpers.js';
+import { arr, child, column, define, each, kindStrategy, rec, recs, setDefault, specOf, str, type Obj } from './helpers.js';
 
 const ADMISSION_GROUP = 'admissionregistration.k8s.io';
 const REVIEW_VERSIONS = ['v1', 'v1beta1'];
 const OPERATIONS = ['*', 'CREATE', 'UPDATE', 'DELETE', 'CONNECT'];
+/** kube-apiserver lists every admissionregistration kind under `kubectl get api-extensions`. */
+const API_EXTENSIONS = ['api-extensions'];
 
 /** SetDefaults_ValidatingWebhook / SetDefaults_MutatingWebhook, SetDefaults_Rule and SetDefaults_ServiceReference. */
 function defaultWebhooks(o: KubeObject, mutating: boolean): void {
@@ -140,6 +147,7 @@ function webhookConfiguration(kind: string, plural: string, mutating: boolean): 
     version: 'v1',
     kind,
     plural,
+    categories: API_EXTENSIONS,
     namespaced: false,
     columns: [
       nameColumn,
@@ -158,5 +166,188 @@ function webhookConfiguration(kind: string, plural: string, mutating: boolean): 
 export const mutatingwebhookconfigurations: ResourceDefinition = webhookConfiguration('MutatingWebhookConfiguration', 'mutatingwebhookconfigurations', true);
 export const validatingwebhookconfigurations: ResourceDefinition = webhookConfiguration('ValidatingWebhookConfiguration', 'validatingwebhookconfigurations', false);
 
-/** admissionregistration.k8s.io/v1 in discovery order. */
-export const admissionregistrationResources: readonly ResourceDefinition[] = [mutatingwebhookconfigurations, validatingwebhookconfigurations];
+// ---- ValidatingAdmissionPolicies and their bindings (stored only, never evaluated) ----
+
+const FAILURE_POLICIES = ['Fail', 'Ignore'];
+const VALIDATION_REASONS = ['Unauthorized', 'Forbidden', 'Invalid', 'RequestEntityTooLarge'];
+const VALIDATION_ACTIONS = ['Deny', 'Warn', 'Audit'];
+const PARAM_NOT_FOUND_ACTIONS = ['Allow', 'Deny'];
+
+/** SetDefaults_MatchResources and the rule scopes beneath it. */
+function defaultMatchResources(m: Obj | undefined): void {
+  if (m === undefined) return;
+  setDefault(m, 'matchPolicy', 'Equivalent');
+  if (m['namespaceSelector'] === undefined || m['namespaceSelector'] === null) m['namespaceSelector'] = {};
+  if (m['objectSelector'] === undefined || m['objectSelector'] === null) m['objectSelector'] = {};
+  for (const key of ['resourceRules', 'excludeResourceRules']) for (const rule of each(m, key)) setDefault(rule, 'scope', '*');
+}
+
+function validateMatchResources(m: Obj, path: string, requireRules: boolean): FieldError[] {
+  const errs: FieldError[] = [];
+  const rules = recs(m['resourceRules']);
+  if (requireRules && rules.length === 0) errs.push(fieldErrors.required(`${path}.resourceRules`));
+  rules.forEach((r, i) => errs.push(...validateRule(r, `${path}.resourceRules[${i}]`)));
+  recs(m['excludeResourceRules']).forEach((r, i) => errs.push(...validateRule(r, `${path}.excludeResourceRules[${i}]`)));
+  errs.push(...oneOf(`${path}.matchPolicy`, m['matchPolicy'], ['Exact', 'Equivalent']));
+  for (const key of ['namespaceSelector', 'objectSelector']) {
+    const sel = rec(m[key]);
+    if (sel) errs.push(...validateLabelSelector(sel as LabelSelector, `${path}.${key}`));
+  }
+  return errs;
+}
+
+/** Named entries (matchConditions, variables): a name and an expression each, names unique. */
+function validateNamedExpressions(items: unknown, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const names = new Set<string>();
+  recs(items).forEach((c, i) => {
+    const name = str(c['name']);
+    if (name === '') errs.push(fieldErrors.required(`${path}[${i}].name`));
+    else if (names.has(name)) errs.push(fieldErrors.duplicate(`${path}[${i}].name`, name));
+    names.add(name);
+    if (str(c['expression']) === '') errs.push(fieldErrors.required(`${path}[${i}].expression`));
+  });
+  return errs;
+}
+
+function validatePolicy(o: KubeObject): FieldError[] {
+  const s = specOf(o);
+  const errs: FieldError[] = [];
+  const validations = recs(s['validations']);
+  const audits = recs(s['auditAnnotations']);
+  if (validations.length === 0 && audits.length === 0) {
+    errs.push(fieldErrors.required('spec.validations', 'validations or auditAnnotations must contain at least one item'));
+  }
+  validations.forEach((v, i) => {
+    const path = `spec.validations[${i}]`;
+    if (str(v['expression']).trim() === '') errs.push(fieldErrors.required(`${path}.expression`));
+    errs.push(...oneOf(`${path}.reason`, v['reason'], VALIDATION_REASONS));
+  });
+  const keys = new Set<string>();
+  audits.forEach((a, i) => {
+    const path = `spec.auditAnnotations[${i}]`;
+    const key = str(a['key']);
+    if (key === '') errs.push(fieldErrors.required(`${path}.key`));
+    else if (keys.has(key)) errs.push(fieldErrors.duplicate(`${path}.key`, key));
+    keys.add(key);
+    if (str(a['valueExpression']).trim() === '') errs.push(fieldErrors.required(`${path}.valueExpression`));
+  });
+  const paramKind = rec(s['paramKind']);
+  if (paramKind) {
+    if (str(paramKind['apiVersion']) === '') errs.push(fieldErrors.required('spec.paramKind.apiVersion'));
+    if (str(paramKind['kind']) === '') errs.push(fieldErrors.required('spec.paramKind.kind'));
+  }
+  const match = rec(s['matchConstraints']);
+  if (match === undefined) errs.push(fieldErrors.required('spec.matchConstraints'));
+  else errs.push(...validateMatchResources(match, 'spec.matchConstraints', true));
+  errs.push(...oneOf('spec.failurePolicy', s['failurePolicy'], FAILURE_POLICIES));
+  errs.push(...validateNamedExpressions(s['matchConditions'], 'spec.matchConditions'));
+  errs.push(...validateNamedExpressions(s['variables'], 'spec.variables'));
+  return errs;
+}
+
+function paramKindCell(o: KubeObject): string {
+  const p = rec(specOf(o)['paramKind']);
+  return p ? `${str(p['apiVersion'])}/${str(p['kind'])}` : '<unset>';
+}
+
+export const validatingadmissionpolicies: ResourceDefinition = define({
+  group: ADMISSION_GROUP,
+  version: 'v1',
+  kind: 'ValidatingAdmissionPolicy',
+  plural: 'validatingadmissionpolicies',
+  categories: API_EXTENSIONS,
+  namespaced: false,
+  subresources: { status: true },
+  columns: [
+    nameColumn,
+    column('Validations', (o) => arr(specOf(o)['validations']).length, { type: 'integer', description: 'Validations indicates the number of validation rules defined in this configuration' }),
+    column('ParamKind', paramKindCell, { description: 'ParamKind specifies the kind of resources used to parameterize this policy' }),
+    ageColumn,
+  ],
+  strategy: kindStrategy({
+    statusSubresource: true,
+    generation: true,
+    defaults: (o) => {
+      const s = child(o, 'spec');
+      setDefault(s, 'failurePolicy', 'Fail');
+      defaultMatchResources(rec(s['matchConstraints']));
+    },
+    validate: validatePolicy,
+  }),
+});
+
+function validateBinding(o: KubeObject): FieldError[] {
+  const s = specOf(o);
+  const errs: FieldError[] = [];
+  const policy = str(s['policyName']);
+  if (policy === '') errs.push(fieldErrors.required('spec.policyName'));
+  else errs.push(...isDNS1123Subdomain(policy).map((m) => fieldErrors.invalid('spec.policyName', policy, m)));
+  const actions = arr(s['validationActions']);
+  if (actions.length === 0) errs.push(fieldErrors.required('spec.validationActions', 'at least one validation action is required'));
+  const seen = new Set<unknown>();
+  actions.forEach((a, i) => {
+    const path = `spec.validationActions[${i}]`;
+    errs.push(...oneOf(path, a, VALIDATION_ACTIONS));
+    if (seen.has(a)) errs.push(fieldErrors.duplicate(path, a));
+    seen.add(a);
+  });
+  if (seen.has('Deny') && seen.has('Warn')) {
+    errs.push(fieldErrors.invalid('spec.validationActions', actions, 'must not contain both Deny and Warn (repeating the same validation failure information in the API response and headers serves no purpose)'));
+  }
+  const ref = rec(s['paramRef']);
+  if (ref) {
+    const name = str(ref['name']);
+    const selector = rec(ref['selector']);
+    if (name !== '' && selector !== undefined) errs.push(fieldErrors.forbidden('spec.paramRef.name', 'name and selector are mutually exclusive'));
+    if (name === '' && selector === undefined) errs.push(fieldErrors.required('spec.paramRef', 'one of name or selector must be specified'));
+    if (selector) errs.push(...validateLabelSelector(selector as LabelSelector, 'spec.paramRef.selector'));
+    const action = ref['parameterNotFoundAction'];
+    if (action === undefined || action === null || action === '') errs.push(fieldErrors.required('spec.paramRef.parameterNotFoundAction'));
+    else errs.push(...oneOf('spec.paramRef.parameterNotFoundAction', action, PARAM_NOT_FOUND_ACTIONS));
+  }
+  const match = rec(s['matchResources']);
+  if (match) errs.push(...validateMatchResources(match, 'spec.matchResources', false));
+  return errs;
+}
+
+/**
+ * The PARAMREF cell: `namespace/name` (`*` for the namespace when none is given), or the selector
+ * (upstream prints Go's struct dump of it; here it is the label-selector string), else `<unset>`.
+ */
+function paramRefCell(o: KubeObject): string {
+  const ref = rec(specOf(o)['paramRef']);
+  if (ref === undefined) return '<unset>';
+  const name = str(ref['name']);
+  if (name !== '') return `${str(ref['namespace']) || '*'}/${name}`;
+  const selector = rec(ref['selector']);
+  return selector ? formatSelector(selector) : '<unset>';
+}
+
+export const validatingadmissionpolicybindings: ResourceDefinition = define({
+  group: ADMISSION_GROUP,
+  version: 'v1',
+  kind: 'ValidatingAdmissionPolicyBinding',
+  plural: 'validatingadmissionpolicybindings',
+  categories: API_EXTENSIONS,
+  namespaced: false,
+  columns: [
+    nameColumn,
+    column('PolicyName', (o) => str(specOf(o)['policyName']), { description: 'PolicyName indicates the policy definition which the policy binding binded to' }),
+    column('ParamRef', paramRefCell, { description: 'ParamRef indicates the param resource which sets the configration param' }),
+    ageColumn,
+  ],
+  strategy: kindStrategy({
+    generation: true,
+    defaults: (o) => defaultMatchResources(rec(rec(o['spec'])?.['matchResources'])),
+    validate: validateBinding,
+  }),
+});
+
+/** admissionregistration.k8s.io/v1 in discovery order (alphabetical). */
+export const admissionregistrationResources: readonly ResourceDefinition[] = [
+  mutatingwebhookconfigurations,
+  validatingadmissionpolicies,
+  validatingadmissionpolicybindings,
+  validatingwebhookconfigurations,
+];

@@ -262,7 +262,10 @@ export const nodes: ResourceDefinition = define({
   plural: 'nodes',
   shortNames: ['no'],
   namespaced: false,
-  subresources: { status: true },
+  subresources: {
+    status: true,
+    extra: [{ name: 'proxy', verbs: ['create', 'delete', 'get', 'patch', 'update'], kind: { group: '', version: 'v1', kind: 'NodeProxyOptions' } }],
+  },
   columns: [
     nameColumn,
     column('Status', nodeStatus, { description: 'The status of the node' }),

@@ -13,9 +13,25 @@ import { containerColumns, deleting, formatLabelMap, NONE, since } from './cells
 import { nonNegative } from './checks.js';
 import { arr, child, column, define, each, kindStrategy, num, rec, recs, setDefault, specOf, statusOf, str, strMap, wide, type Obj } from './helpers.js';
 import { defaultPodSpec, defaultPodTemplate, podQOSClass, validatePodSpec, validatePodTemplate } from './pod-template.js';
+import {
+  bindingUpdate,
+  ephemeralContainersUpdate,
+  pairPodIPs,
+  resizeUpdate,
+  validateBindingUpdate,
+  validateEphemeralContainersUpdate,
+  validateResize,
+} from './pod-subresources.js';
+
+/** The v1 status conversion's pairing of podIP/podIPs and hostIP/hostIPs, where a status is present. */
+function pairStatusIPs(o: KubeObject): void {
+  const status = rec(o['status']);
+  if (status !== undefined) pairPodIPs(status);
+}
 
 /** SetDefaults_Pod: container requests default to their limits (Pods only, not templates). */
 function defaultPod(o: KubeObject): void {
+  pairStatusIPs(o);
   const spec = child(o, 'spec');
   defaultPodSpec(spec);
   for (const key of ['initContainers', 'containers']) {
@@ -173,7 +189,22 @@ export const pods: ResourceDefinition = define({
   shortNames: ['po'],
   categories: ['all'],
   namespaced: true,
-  subresources: { status: true },
+  subresources: {
+    status: true,
+    // /api/v1 as kube-apiserver 1.35 lists them; the connect subresources (attach, exec,
+    // portforward, proxy) take their options kinds.
+    extra: [
+      { name: 'attach', verbs: ['create', 'get'], kind: { group: '', version: 'v1', kind: 'PodAttachOptions' } },
+      { name: 'binding', verbs: ['create'], kind: { group: '', version: 'v1', kind: 'Binding' }, update: bindingUpdate, validateUpdate: validateBindingUpdate },
+      { name: 'ephemeralcontainers', verbs: ['get', 'patch', 'update'], update: ephemeralContainersUpdate, validateUpdate: validateEphemeralContainersUpdate },
+      { name: 'eviction', verbs: ['create'], kind: { group: 'policy', version: 'v1', kind: 'Eviction' } },
+      { name: 'exec', verbs: ['create', 'get'], kind: { group: '', version: 'v1', kind: 'PodExecOptions' } },
+      { name: 'log', verbs: ['get'] },
+      { name: 'portforward', verbs: ['create', 'get'], kind: { group: '', version: 'v1', kind: 'PodPortForwardOptions' } },
+      { name: 'proxy', verbs: ['create', 'delete', 'get', 'patch', 'update'], kind: { group: '', version: 'v1', kind: 'PodProxyOptions' } },
+      { name: 'resize', verbs: ['get', 'patch', 'update'], update: resizeUpdate, validateUpdate: validateResize },
+    ],
+  },
   columns: [
     nameColumn,
     column('Ready', (o) => podRow(o).ready, { description: 'The aggregate readiness state of this pod for accepting traffic.' }),
@@ -193,6 +224,7 @@ export const pods: ResourceDefinition = define({
     create: admitPod,
     validate: (o) => validatePodSpec(o['spec'], 'spec'),
     validateUpdate: validatePodUpdate,
+    prepareForStatusUpdate: pairStatusIPs,
     selectableFields: (o) => {
       const spec = specOf(o);
       const status = statusOf(o);

@@ -139,6 +139,10 @@ function carryForward(o: KubeObject, old: KubeObject): void {
   if (externallyAccessible(prev) && !externallyAccessible(spec) && spec['externalTrafficPolicy'] === prev['externalTrafficPolicy']) {
     delete spec['externalTrafficPolicy'];
   }
+  // An ExternalName Service has no internal traffic to route.
+  if (prev['type'] !== 'ExternalName' && spec['type'] === 'ExternalName' && spec['internalTrafficPolicy'] === prev['internalTrafficPolicy']) {
+    delete spec['internalTrafficPolicy'];
+  }
   if (needsClusterIP(prev) && needsClusterIP(spec)) {
     if (str(spec['clusterIP']) === '' && prev['clusterIP'] !== undefined) spec['clusterIP'] = prev['clusterIP'];
     if (arr(spec['clusterIPs']).length === 0 && prev['clusterIPs'] !== undefined) spec['clusterIPs'] = prev['clusterIPs'];
@@ -280,7 +284,10 @@ export function serviceDefinition(alloc: ServiceAllocations = NO_ALLOCATIONS): R
     shortNames: ['svc'],
     categories: ['all'],
     namespaced: true,
-    subresources: { status: true },
+    subresources: {
+      status: true,
+      extra: [{ name: 'proxy', verbs: ['create', 'delete', 'get', 'patch', 'update'], kind: { group: '', version: 'v1', kind: 'ServiceProxyOptions' } }],
+    },
     nameValidator: nameIsDNS1035Label,
     columns: [
       nameColumn,

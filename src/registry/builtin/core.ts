@@ -1,9 +1,8 @@
 /**
  * core/v1 resources. Namespaces, ServiceAccounts, Endpoints, PersistentVolumeClaims,
- * LimitRanges and ResourceQuotas live here; ConfigMaps and Secrets, Services, Pods and
- * ReplicationControllers, Events (events.ts), and Nodes and PersistentVolumes (core-cluster.ts)
- * have their own files. `coreResources` lists
- * them in discovery order.
+ * LimitRanges, ResourceQuotas and PodTemplates live here; ConfigMaps and Secrets, Services, Pods
+ * and ReplicationControllers, Events (events.ts), and Nodes and PersistentVolumes
+ * (core-cluster.ts) have their own files. `coreResources` lists them in discovery order.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { fieldErrors, type FieldError } from '../../api/errors.js';
@@ -11,7 +10,7 @@ import { isQualifiedName, nameIsDNSLabel } from '../../api/names.js';
 import type { KubeObject } from '../../api/object.js';
 import { ageColumn, nameColumn } from '../columns.js';
 import type { ResourceDefinition } from '../definition.js';
-import { accessModesShort, deleting, listWithMore } from './cells.js';
+import { accessModesShort, containerCells, deleting, formatLabelMap, listWithMore } from './cells.js';
 import { oneOf, portNumber, requiredString } from './checks.js';
 import { configmaps, secrets } from './core-config.js';
 import { nodes, persistentvolumes } from './core-cluster.js';
@@ -19,7 +18,7 @@ import { events } from './events.js';
 import { pods, replicationcontrollers } from './core-pods.js';
 import { services } from './core-services.js';
 import { arr, child, column, createdAtColumns, define, each, kindStrategy, rec, recs, setDefault, specOf, statusOf, str, wide } from './helpers.js';
-import { PROTOCOLS, quantityValue } from './pod-template.js';
+import { defaultPodTemplate, PROTOCOLS, quantityValue, validatePodTemplate } from './pod-template.js';
 import { isIP } from './service-alloc.js';
 
 export { configmaps, secrets } from './core-config.js';
@@ -85,6 +84,7 @@ export const serviceaccounts: ResourceDefinition = define({
   plural: 'serviceaccounts',
   shortNames: ['sa'],
   namespaced: true,
+  subresources: { extra: [{ name: 'token', verbs: ['create'], kind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' } }] },
   columns: [nameColumn, column('Secrets', (o) => arr(o['secrets']).length, { description: 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.' }), ageColumn],
   strategy: kindStrategy({}),
 });
@@ -258,6 +258,29 @@ export const resourcequotas: ResourceDefinition = define({
   }),
 });
 
+/**
+ * PodTemplates: a stored pod template (nothing instantiates it), defaulted and validated as
+ * every embedded template is, with generation bumped when the template changes.
+ */
+export const podtemplates: ResourceDefinition = define({
+  ...core,
+  kind: 'PodTemplate',
+  plural: 'podtemplates',
+  namespaced: true,
+  // Upstream's printer has no Age column for PodTemplates.
+  columns: [
+    nameColumn,
+    column('Containers', (o) => containerCells(rec(rec(o['template'])?.['spec'])).names, { description: 'Names of each container in the template.' }),
+    column('Images', (o) => containerCells(rec(rec(o['template'])?.['spec'])).images, { description: 'Images referenced by each container in the template.' }),
+    column('Pod Labels', (o) => formatLabelMap(rec(rec(o['template'])?.['metadata'])?.['labels']), { description: 'The labels for the pod template.' }),
+  ],
+  strategy: kindStrategy({
+    generation: true,
+    defaults: (o) => defaultPodTemplate(o['template']),
+    validate: (o) => validatePodTemplate(o['template'], 'template'),
+  }),
+});
+
 /** core/v1 in discovery order (alphabetical, as kube-apiserver lists them). */
 export const coreResources: readonly ResourceDefinition[] = [
   configmaps,
@@ -269,6 +292,7 @@ export const coreResources: readonly ResourceDefinition[] = [
   persistentvolumeclaims,
   persistentvolumes,
   pods,
+  podtemplates,
   replicationcontrollers,
   resourcequotas,
   secrets,

@@ -1,14 +1,18 @@
 /**
  * Events in both APIs: core/v1 Event (involvedObject, count, source) and events.k8s.io/v1
- * Event (regarding, note, deprecated* fields). Upstream keeps them in one storage and prints
- * both with the core printer; here each is stored in its own shape, and one table definition
- * reads either shape through a field map, so `kubectl get events` looks the same for both.
+ * Event (regarding, note, deprecated* fields). As upstream, they are one storage: every Event is
+ * stored in the core shape, whichever API wrote it, and the events.k8s.io API converts on the
+ * way in and out (kube's pkg/apis/events/v1 conversion, which renames fields and changes nothing
+ * else). So an Event a controller records through events.k8s.io shows in `kubectl get events`,
+ * `kubectl events` and `describe`, and the other way round; both print with the core printer.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { fieldErrors, type FieldError } from '../../api/errors.js';
 import { isQualifiedName } from '../../api/names.js';
 import type { KubeObject } from '../../api/object.js';
-import type { PrinterColumn, ResourceDefinition } from '../definition.js';
+import type { PrinterColumn, ResourceDefinition, VersionConversion } from '../definition.js';
 import { since } from './cells.js';
+import { immutable } from './checks.js';
 import { column, define, kindStrategy, num, rec, str, wide } from './helpers.js';
 
 /** Where each printed or checked field lives in one of the two Event shapes. */
@@ -80,37 +84,77 @@ function eventColumns(f: EventFields): PrinterColumn[] {
   ];
 }
 
-/** legacyValidateEvent: namespace agreement, and for new-style events (eventTime set) the reporting fields. */
-function legacyErrors(o: KubeObject, f: EventFields): FieldError[] {
+/**
+ * legacyValidateEvent, on the stored (core) shape whichever API wrote it: namespace agreement,
+ * and for new-style events (eventTime set) the reporting fields. As upstream, which validates its
+ * internal type, errors name the internal fields (`reportingController`, `message`).
+ */
+function legacyErrors(o: KubeObject): FieldError[] {
   const errs: FieldError[] = [];
   const namespace = o.metadata.namespace ?? '';
-  const refNs = str(rec(o[f.regarding])?.['namespace']);
+  const refNs = str(rec(o['involvedObject'])?.['namespace']);
   const mismatch = fieldErrors.invalid('involvedObject.namespace', refNs, 'does not match event.namespace');
   if (!str(o['eventTime'])) {
     if (refNs === '' ? namespace !== '' && namespace !== 'default' : refNs !== namespace) errs.push(mismatch);
     return errs;
   }
   if (refNs === '' && namespace !== 'default' && namespace !== 'kube-system') errs.push(mismatch);
-  const controller = str(o[f.reportingController]);
-  if (controller === '') errs.push(fieldErrors.required(f.reportingController));
-  else errs.push(...isQualifiedName(controller).map((m) => fieldErrors.invalid(f.reportingController, controller, m)));
+  const controller = str(o['reportingComponent']);
+  if (controller === '') errs.push(fieldErrors.required('reportingController'));
+  else errs.push(...isQualifiedName(controller).map((m) => fieldErrors.invalid('reportingController', controller, m)));
   for (const field of ['reportingInstance', 'action', 'reason']) {
     if (str(o[field]) === '') errs.push(fieldErrors.required(field));
     else if (str(o[field]).length > 128) errs.push(fieldErrors.invalid(field, '', 'can have at most 128 characters'));
   }
-  if (str(o[f.message]).length > 1024) errs.push(fieldErrors.invalid('message', '', 'can have at most 1024 characters'));
+  if (str(o['message']).length > 1024) errs.push(fieldErrors.invalid('message', '', 'can have at most 1024 characters'));
   return errs;
 }
 
-/** events.k8s.io/v1 creation also requires eventTime and a Normal/Warning type, and no deprecated fields. */
-function validateV1Event(o: KubeObject): FieldError[] {
-  const errs = legacyErrors(o, V1);
+/** A series, when present, counts at least two occurrences and says when the last was. */
+function seriesErrors(o: KubeObject): FieldError[] {
+  const series = rec(o['series']);
+  if (series === undefined) return [];
+  const errs: FieldError[] = [];
+  if ((num(series['count']) ?? 0) < 2) errs.push(fieldErrors.invalid('series.count', '', 'should be at least 2'));
+  if (!str(series['lastObservedTime'])) errs.push(fieldErrors.required('series.lastObservedTime'));
+  return errs;
+}
+
+/** A create through events.k8s.io/v1: eventTime, a Normal/Warning type, and none of the legacy counters. */
+function strictCreateErrors(o: KubeObject): FieldError[] {
+  const errs = seriesErrors(o);
   if (!str(o['eventTime'])) errs.push(fieldErrors.required('eventTime'));
   if (o['type'] !== 'Normal' && o['type'] !== 'Warning') errs.push(fieldErrors.invalid('type', '', `has invalid value: ${str(o['type'])}`));
-  for (const field of ['deprecatedFirstTimestamp', 'deprecatedLastTimestamp']) if (str(o[field])) errs.push(fieldErrors.invalid(field, '', 'needs to be unset'));
-  if ((num(o['deprecatedCount']) ?? 0) !== 0) errs.push(fieldErrors.invalid('deprecatedCount', '', 'needs to be unset'));
-  const src = rec(o['deprecatedSource']) ?? {};
-  if (str(src['component']) || str(src['host'])) errs.push(fieldErrors.invalid('deprecatedSource', '', 'needs to be unset'));
+  for (const field of ['firstTimestamp', 'lastTimestamp']) if (str(o[field])) errs.push(fieldErrors.invalid(field, '', 'needs to be unset'));
+  if ((num(o['count']) ?? 0) !== 0) errs.push(fieldErrors.invalid('count', '', 'needs to be unset'));
+  const src = rec(o['source']) ?? {};
+  if (str(src['component']) || str(src['host'])) errs.push(fieldErrors.invalid('source', '', 'needs to be unset'));
+  return errs;
+}
+
+/** What an update through events.k8s.io/v1 may not change: everything but the series (and metadata). */
+const IMMUTABLE_ON_V1_UPDATE = [
+  'involvedObject',
+  'reason',
+  'message',
+  'source',
+  'firstTimestamp',
+  'lastTimestamp',
+  'count',
+  'type',
+  'eventTime',
+  'action',
+  'related',
+  'reportingComponent',
+  'reportingInstance',
+];
+
+function strictUpdateErrors(o: KubeObject, old: KubeObject): FieldError[] {
+  const errs = isDeepStrictEqual(o['series'] ?? null, old['series'] ?? null) ? [] : seriesErrors(o);
+  for (const field of IMMUTABLE_ON_V1_UPDATE) {
+    // The internal field behind core's reportingComponent is reportingController.
+    errs.push(...immutable(field === 'reportingComponent' ? 'reportingController' : field, o[field], old[field]));
+  }
   return errs;
 }
 
@@ -124,7 +168,7 @@ export const events: ResourceDefinition = define({
   namespaced: true,
   columns: eventColumns(CORE),
   strategy: kindStrategy({
-    validate: (o) => legacyErrors(o, CORE),
+    validate: legacyErrors,
     selectableFields: (o) => {
       const ref = rec(o['involvedObject']) ?? {};
       const fields: Record<string, string> = {
@@ -139,7 +183,48 @@ export const events: ResourceDefinition = define({
   }),
 });
 
-/** events.k8s.io/v1 Event. */
+/** The fields events.k8s.io/v1 names differently, as [core, events.k8s.io]; all others are shared. */
+const RENAMED: readonly (readonly [keyof EventFields, string, string])[] = (Object.keys(CORE) as (keyof EventFields)[]).map((k) => [k, CORE[k], V1[k]] as const);
+
+function renamed(obj: KubeObject, apiVersion: string, from: 1 | 2): KubeObject {
+  const to = from === 1 ? 2 : 1;
+  const out: KubeObject = { ...obj, apiVersion, kind: 'Event' };
+  for (const names of RENAMED) {
+    const source = names[from];
+    if (!(source in obj)) continue;
+    delete out[source];
+    out[names[to]] = obj[source];
+  }
+  return out;
+}
+
+/** An events.k8s.io/v1 Event in the core shape it is stored in, and back. Neither mutates its input. */
+export const eventsConversion: VersionConversion = {
+  toStored: (obj) => renamed(obj, 'v1', 2),
+  fromStored: (obj, version) => renamed(obj, `events.k8s.io/${version}`, 1),
+};
+
+/**
+ * Field selectors of events.k8s.io/v1, read off the stored core object (kube maps them onto the
+ * core fields before matching): regarding.* is involvedObject.*, reportingController is
+ * reportingComponent.
+ */
+function v1SelectableFields(o: KubeObject): Record<string, string> {
+  const ref = rec(o['involvedObject']) ?? {};
+  const fields: Record<string, string> = {
+    reason: str(o['reason']),
+    reportingController: str(o['reportingComponent']),
+    type: str(o['type']),
+  };
+  for (const f of ['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath']) fields[`regarding.${f}`] = str(ref[f]);
+  return fields;
+}
+
+/**
+ * events.k8s.io/v1 Event: core Events' storage seen through the newer API. Its strategy sees the
+ * stored (core) shape, with upstream's stricter rules for writes through this API: a create must
+ * be a new-style Event, and an update may change only its series.
+ */
 export const eventsV1: ResourceDefinition = define({
   group: 'events.k8s.io',
   version: 'v1',
@@ -147,8 +232,15 @@ export const eventsV1: ResourceDefinition = define({
   plural: 'events',
   shortNames: ['ev'],
   namespaced: true,
-  columns: eventColumns(V1),
-  strategy: kindStrategy({ validate: validateV1Event }),
+  columns: eventColumns(CORE),
+  storedAs: { group: '', plural: 'events' },
+  conversion: eventsConversion,
+  strategy: kindStrategy({
+    validate: legacyErrors,
+    validateCreate: strictCreateErrors,
+    validateUpdate: strictUpdateErrors,
+    selectableFields: v1SelectableFields,
+  }),
 });
 
 export const eventsResources: readonly ResourceDefinition[] = [eventsV1];

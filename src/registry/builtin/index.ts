@@ -7,6 +7,7 @@
 import type { ResourceDefinition } from '../definition.js';
 import { admissionregistrationResources } from './admissionregistration.js';
 import { apiextensionsResources } from './apiextensions.js';
+import { apiregistrationResources } from './apiregistration.js';
 import { appsResources } from './apps.js';
 import { autoscalingResources } from './autoscaling.js';
 import { batchResources } from './batch.js';
@@ -15,7 +16,9 @@ import { coordinationResources } from './coordination.js';
 import { coreResources } from './core.js';
 import { discoveryResources } from './discovery.js';
 import { eventsResources } from './events.js';
+import { flowcontrolResources } from './flowcontrol.js';
 import { networkingResources } from './networking.js';
+import { nodeResources } from './node.js';
 import { policyResources } from './policy.js';
 import { rbacResources } from './rbac.js';
 import { schedulingResources } from './scheduling.js';
@@ -23,6 +26,8 @@ import { storageResources } from './storage.js';
 
 export const builtinResources: readonly ResourceDefinition[] = [
   ...coreResources,
+  // The aggregator's own group sorts first in /apis (its APIService has the highest priority).
+  ...apiregistrationResources,
   ...appsResources,
   ...eventsResources,
   ...autoscalingResources,
@@ -36,5 +41,7 @@ export const builtinResources: readonly ResourceDefinition[] = [
   ...apiextensionsResources,
   ...schedulingResources,
   ...coordinationResources,
+  ...nodeResources,
   ...discoveryResources,
+  ...flowcontrolResources,
 ];

@@ -86,7 +86,7 @@ export function defaultPodSpec(spec: Obj): void {
   setDefault(spec, 'schedulerName', 'default-scheduler');
   setDefault(spec, 'enableServiceLinks', true);
   const hostNetwork = spec['hostNetwork'] === true;
-  for (const key of ['initContainers', 'containers']) for (const c of each(spec, key)) defaultContainer(c, hostNetwork);
+  for (const key of ['initContainers', 'containers', 'ephemeralContainers']) for (const c of each(spec, key)) defaultContainer(c, hostNetwork);
   for (const v of each(spec, 'volumes')) defaultVolume(v);
 }
 

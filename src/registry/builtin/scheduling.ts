@@ -55,3 +55,18 @@ export const priorityclasses: ResourceDefinition = define({
 });
 
 export const schedulingResources: readonly ResourceDefinition[] = [priorityclasses];
+
+/** The two classes kube-apiserver creates at startup (its scheduling bootstrap). */
+export function bootstrapPriorityClasses(): KubeObject[] {
+  const pc = (name: string, description: string): KubeObject => ({
+    apiVersion: 'scheduling.k8s.io/v1',
+    kind: 'PriorityClass',
+    metadata: { name },
+    value: SYSTEM_CLASSES[name]!,
+    description,
+  });
+  return [
+    pc('system-node-critical', 'Used for system critical pods that must not be moved from their current node.'),
+    pc('system-cluster-critical', 'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.'),
+  ];
+}

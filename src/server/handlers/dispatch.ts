@@ -5,6 +5,7 @@
 import { rbacAdmission } from '../filters/rbac-admission.js';
 import type { Request, Response } from '../http.js';
 import { badRequest, methodNotSupported, pathNotFound } from '../../api/errors.js';
+import type { ResourceDefinition } from '../../registry/definition.js';
 import type { ServedSpace } from '../../spaces/served-space.js';
 import type { ResourceRequest } from '../request-info.js';
 import type { HandlerOptions, ResourceContext } from './context.js';
@@ -15,8 +16,34 @@ import { handleWatch } from './watch.js';
 import { handleReview } from './review.js';
 import { handleTokenRequest } from './token.js';
 import { handleCreate, handleDelete, handleDeleteCollection, handleUpdate } from './write.js';
+import {
+  handleNodeProxy,
+  handlePodBinding,
+  handlePodConnect,
+  handlePodEviction,
+  handlePodLog,
+  handlePodProxy,
+  handleServiceProxy,
+} from './pod-subresources.js';
 
 type Handler = (ctx: ResourceContext) => Promise<void>;
+
+/**
+ * Handlers of the definitions' `subresources.extra`, by `<group>/<resource>/<subresource>`. A
+ * subresource with an update strategy and no entry here is an ordinary get/update/patch of the
+ * object through that strategy (pods/ephemeralcontainers, pods/resize).
+ */
+const EXTRA_HANDLERS: Readonly<Record<string, Handler>> = {
+  '/pods/log': handlePodLog,
+  '/pods/exec': handlePodConnect,
+  '/pods/attach': handlePodConnect,
+  '/pods/portforward': handlePodConnect,
+  '/pods/proxy': handlePodProxy,
+  '/pods/binding': handlePodBinding,
+  '/pods/eviction': handlePodEviction,
+  '/services/proxy': handleServiceProxy,
+  '/nodes/proxy': handleNodeProxy,
+};
 
 const HANDLERS: Record<ResourceRequest['verb'], Handler | undefined> = {
   get: handleGet,
@@ -46,6 +73,12 @@ export async function dispatchResource(
     await handleTokenRequest({ space, def, store: space.store(def), info, apiVersion: 'v1', query, req, res, options });
     return;
   }
+  const extra = info.subresource === '' ? undefined : def.subresources.extra?.find((x) => x.name === info.subresource);
+  if (extra !== undefined) {
+    await dispatchExtra(space, def, extra, info, req, res, query, options);
+    return;
+  }
+  if (info.subpath !== undefined) throw pathNotFound();
   const served =
     info.subresource === '' ||
     (info.subresource === 'status' && def.subresources.status === true) ||
@@ -70,3 +103,31 @@ export async function dispatchResource(
   const admit = rbacAdmission(space, info, req);
   await handler({ space, def, store: space.store(def), info, apiVersion, query, req, res, options, ...(admit && { admit }) });
 }
+
+type ExtraSubresource = NonNullable<ResourceDefinition['subresources']['extra']>[number];
+
+/** A request for one of the definition's extra subresources: verbs as listed in discovery, then its handler. */
+async function dispatchExtra(
+  space: ServedSpace,
+  def: ResourceDefinition,
+  extra: ExtraSubresource,
+  info: ResourceRequest,
+  req: Request,
+  res: Response,
+  query: URLSearchParams,
+  options: HandlerOptions,
+): Promise<void> {
+  if (info.subpath !== undefined && extra.name !== 'proxy') throw pathNotFound();
+  if (!def.namespaced && info.namespace !== '') throw pathNotFound();
+  if (def.namespaced && info.namespace === '') throw badRequest('a namespace is required for this request');
+  const gr = { group: def.group, resource: `${def.plural}/${extra.name}` };
+  const verb = info.verb;
+  if (!(extra.verbs as readonly string[]).includes(verb)) throw methodNotSupported(gr, verb);
+  const handler = EXTRA_HANDLERS[`${def.group}/${def.plural}/${extra.name}`] ?? (extra.update !== undefined ? OBJECT_HANDLERS[verb] : undefined);
+  if (handler === undefined) throw pathNotFound();
+  const apiVersion = info.group === '' ? info.version : `${info.group}/${info.version}`;
+  await handler({ space, def, store: space.store(def), info, apiVersion, query, req, res, options });
+}
+
+/** The object's own reads and writes, for subresources that are a view of it with their own update strategy. */
+const OBJECT_HANDLERS: Partial<Record<ResourceRequest['verb'], Handler>> = { get: handleGet, update: handleUpdate, patch: handlePatch };

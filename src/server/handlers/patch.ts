@@ -71,7 +71,7 @@ export async function handlePatch(ctx: ResourceContext): Promise<void> {
     dryRun: isDryRun(ctx.query, 'patch'),
     ...(ctx.admit && { admit: ctx.admit }),
     manager: fieldManagerOf(ctx),
-    ...((sub === 'status' || sub === 'approval') && { subresource: sub }),
+    ...(sub !== '' && { subresource: sub }),
   });
   setWarnings(ctx.res, warnings);
   sendJson(ctx.res, 200, renderObject(ctx.def, updated, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));

@@ -55,7 +55,8 @@ export async function handleUpdate(ctx: ResourceContext): Promise<void> {
   const rendering = negotiateRendering(ctx.req.headers.accept, false);
   const obj = toStoredVersion(ctx.def, await objectBody(ctx, 'update'), ctx.info.version);
   const sub = ctx.info.subresource;
-  const subresource = sub === 'status' || sub === 'finalize' || sub === 'approval' ? sub : undefined;
+  // The dispatcher routes here only subresources that write the object (status, finalize, approval, ephemeralcontainers, ...).
+  const subresource = sub !== '' ? sub : undefined;
   const updated = subresource
     ? await ctx.store.guaranteedUpdate(ctx.info.namespace, ctx.info.name, () => obj, {
         dryRun: isDryRun(ctx.query, 'update'),
@@ -72,11 +73,16 @@ async function deleteOptionsOf(ctx: ResourceContext): Promise<DeleteOptions> {
   const raw = await readBody(ctx.req);
   const body = raw.length === 0 ? {} : decodeStructured(raw, mediaTypeOf(ctx.req), { apiVersion: 'v1', kind: 'DeleteOptions' });
   if (!isPlainObject(body)) throw badRequest('DeleteOptions must be an object');
-  const policy = (body['propagationPolicy'] ?? ctx.query.get('propagationPolicy') ?? undefined) as string | undefined;
+  return deleteOptionsFrom(body, ctx.query);
+}
+
+/** The store's DeleteOptions from a decoded DeleteOptions object and the query (also an Eviction's deleteOptions). */
+export function deleteOptionsFrom(body: Record<string, unknown>, query: URLSearchParams): DeleteOptions {
+  const policy = (body['propagationPolicy'] ?? query.get('propagationPolicy') ?? undefined) as string | undefined;
   if (policy !== undefined && policy !== 'Orphan' && policy !== 'Background' && policy !== 'Foreground') {
     throw badRequest(`propagationPolicy: Unsupported value: "${policy}"`);
   }
-  const dryRun = Array.isArray(body['dryRun']) ? (body['dryRun'] as unknown[]).includes('All') : isDryRun(ctx.query, 'delete');
+  const dryRun = Array.isArray(body['dryRun']) ? (body['dryRun'] as unknown[]).includes('All') : isDryRun(query, 'delete');
   const pre = isPlainObject(body['preconditions']) ? (body['preconditions'] as { uid?: string; resourceVersion?: string }) : undefined;
   return { dryRun, ...(policy && { propagationPolicy: policy }), ...(pre && { preconditions: pre }) };
 }

@@ -3,6 +3,7 @@ import { nonResourceAttributes, resourceAttributes, type ResourceAttributesInput
 import { authorize, rbacSnapshot } from '../../../src/auth/rbac/authorizer.js';
 import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from '../../../src/auth/rbac/bootstrap.js';
 import { anonymousUser, makeUser, type UserInfo } from '../../../src/auth/user.js';
+import { selfSubjectRulesReview } from '../../../src/auth/reviews.js';
 
 const roles = bootstrapClusterRoles();
 const bindings = bootstrapClusterRoleBindings();
@@ -138,4 +139,28 @@ describe('bootstrap policy in effect', () => {
     ['auth-delegator is not bound by default', authed('u'), { verb: 'create', group: 'authentication.k8s.io', resource: 'tokenreviews' }, false],
   ];
   for (const [title, u, a, want] of resource) it(title, () => assert.equal(can(u, a), want));
+});
+
+describe('SelfSubjectRulesReview over the bootstrap policy', () => {
+  const policy = rbacSnapshot({ clusterRoles: roles, clusterRoleBindings: bindings });
+  const rows = (s: ReturnType<typeof selfSubjectRulesReview>): string[] => [
+    ...s.resourceRules.map((r) => `${r.resources!.join(',')}.${(r.apiGroups ?? []).join(',')} ${r.verbs.join(',')}`),
+    ...s.nonResourceRules.map((r) => `${r.nonResourceURLs!.join(',')} ${r.verbs.join(',')}`),
+  ];
+  it('system:masters: the wildcards plus what system:authenticated holds', () => {
+    const got = rows(selfSubjectRulesReview(makeUser('root', ['system:masters', 'system:authenticated']), 'default', policy));
+    for (const want of ['*.* *', '* *', 'selfsubjectaccessreviews,selfsubjectrulesreviews.authorization.k8s.io create', 'selfsubjectreviews.authentication.k8s.io create']) {
+      assert.ok(got.includes(want), `${want} in ${JSON.stringify(got)}`);
+    }
+    assert.ok(got.some((r) => r.startsWith('/api,/api/*,') && r.endsWith(' get')), 'discovery');
+    assert.ok(got.includes('/healthz,/livez,/readyz,/version,/version/ get'), 'public-info-viewer');
+  });
+  it('system:masters without the cluster-admin binding still lists the wildcards', () => {
+    const bare = rbacSnapshot({ clusterRoles: roles, clusterRoleBindings: bindings.filter((b) => b.metadata.name !== 'cluster-admin') });
+    const got = rows(selfSubjectRulesReview(makeUser('root', ['system:masters', 'system:authenticated']), 'default', bare));
+    assert.deepEqual([got.filter((r) => r === '*.* *').length, got.filter((r) => r === '* *').length], [1, 1]);
+  });
+  it('without RBAC (an ITS) only the wildcards', () => {
+    assert.deepEqual(rows(selfSubjectRulesReview(makeUser('root', ['system:masters']), '', undefined)), ['*.* *', '* *']);
+  });
 });

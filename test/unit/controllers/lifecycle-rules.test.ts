@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { dependentActions, namespaceActions, namespaceDeletionConditions, ownerActions, type Action } from '../../../src/controllers/lifecycle-rules.js';
+import { dependentActions, namespaceActions, namespaceDeletionConditions, ownerActions, remainingAfterDeletion, type Action } from '../../../src/controllers/lifecycle-rules.js';
 import { ObjectIndex, type IndexedObject } from '../../../src/controllers/object-index.js';
 import { configmaps, namespaces, secrets } from '../../../src/registry/builtin/core.js';
 
@@ -81,9 +81,14 @@ describe('lifecycle rules', () => {
     const ns = (o: Partial<IndexedObject>): Spec => ({ uid: 'ns', def: namespaces, namespace: '', name: 'team', deleting: true, heldBySpecFinalizer: true, ...o });
     const cases: [string, Spec[], string[]][] = [
       [
-        'deletes what is in it',
+        'deletes what is in it, reporting only what will remain after that (nothing here)',
         [ns({}), { uid: 'a', namespace: 'team' }, { uid: 's', namespace: 'team', def: secrets }, { uid: 'elsewhere' }],
-        ['report team NamespaceContentRemaining', 'delete a Background', 'delete s Background'],
+        ['report team clean', 'delete a Background', 'delete s Background'],
+      ],
+      [
+        'reports content its finalizers will keep after the deletion it asks for',
+        [ns({}), { uid: 'a', namespace: 'team', finalizers: ['example.com/hold'] }, { uid: 's', namespace: 'team', def: secrets }],
+        ['report team NamespaceContentRemaining,NamespaceFinalizersRemaining', 'delete a Background', 'delete s Background'],
       ],
       [
         'waits for contents already being deleted, reporting the finalizers that hold them',
@@ -129,6 +134,12 @@ describe('lifecycle rules', () => {
         message: 'Some content in the namespace has finalizers remaining: a.io/x in 1 resource instances, example.com/hold in 2 resource instances',
       });
       const empty = Object.fromEntries(namespaceDeletionConditions([]).map((c) => [c.type, c]));
+      // What the report is computed from: objects held by finalizers or already going, not those
+      // this pass deletes outright.
+      assert.deepEqual(
+        remainingAfterDeletion(index.inNamespace('team')).map((o) => o.uid).sort(),
+        ['a', 'b'],
+      );
       assert.equal(empty['NamespaceContentRemaining']!.reason, 'ContentRemoved');
       assert.equal(empty['NamespaceFinalizersRemaining']!.reason, 'ContentHasNoFinalizers');
     });

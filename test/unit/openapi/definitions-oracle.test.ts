@@ -29,6 +29,8 @@ const ALLOWED: readonly { readonly reason: string; readonly prefixes: readonly s
       `${CORE}VolumeMountStatus.volumeStatus: missing`,
       `${CORE}VolumeStatus: missing`,
       `${CRD}CustomResourceDefinitionCondition.observedGeneration: missing`,
+      'io.k8s.api.storage.v1.CSIDriverSpec.preventPodSchedulingIfMissing: missing',
+      'io.k8s.api.storage.v1.CSIDriverSpec.serviceAccountTokenInSecrets: missing',
       `${CRD}CustomResourceDefinitionStatus.observedGeneration: missing`,
       `${META}ListMeta.shardInfo: missing`,
       `${META}ShardInfo: missing`,

@@ -24,6 +24,10 @@ describe('parseRequestInfo', () => {
     ['DELETE', '/api/v1/namespaces/default/configmaps/x', '', { name: 'x', verb: 'delete' }],
     ['GET', '/apis/apps/v1/namespaces/web/deployments/d/scale', '', { group: 'apps', resource: 'deployments', name: 'd', subresource: 'scale', verb: 'get' }],
     ['GET', '/healthz', '', { kind: 'nonResource' }],
+    // The subresource is one segment; the proxies take the rest as a subpath.
+    ['GET', '/api/v1/namespaces/web/services/web:80/proxy/a/b', '', { resource: 'services', name: 'web:80', subresource: 'proxy', subpath: 'a/b', verb: 'get' }],
+    ['DELETE', '/api/v1/nodes/n1/proxy/metrics', '', { resource: 'nodes', name: 'n1', subresource: 'proxy', subpath: 'metrics', verb: 'delete' }],
+    ['POST', '/api/v1/namespaces/web/pods/p/exec', 'command=ls', { resource: 'pods', name: 'p', subresource: 'exec', subpath: undefined, verb: 'create' }],
   ];
   for (const [method, path, query, want] of cases) {
     it(`${method} ${path}${query ? `?${query}` : ''}`, () => {

@@ -7,7 +7,7 @@ import { hpaConversion } from '../../../../src/registry/builtin/hpa-conversion.j
 import { cronjobs, jobs } from '../../../../src/registry/builtin/batch.js';
 import { configmaps, endpoints, events, namespaces, persistentvolumeclaims, pods, secrets, services } from '../../../../src/registry/builtin/core.js';
 import { endpointslices } from '../../../../src/registry/builtin/discovery.js';
-import { eventsV1 } from '../../../../src/registry/builtin/events.js';
+import { eventsConversion, eventsV1 } from '../../../../src/registry/builtin/events.js';
 import { ingresses } from '../../../../src/registry/builtin/networking.js';
 import { poddisruptionbudgets } from '../../../../src/registry/builtin/policy.js';
 import { clusterroles, rolebindings } from '../../../../src/registry/builtin/rbac.js';
@@ -136,7 +136,7 @@ describe('built-in printer columns', () => {
     assert.equal(row(namespaces, obj({ status: { phase: 'Active' } }))['Status'], 'Active');
   });
 
-  it('Event: LAST SEEN, OBJECT, SOURCE, COUNT from either API', () => {
+  it('Event: LAST SEEN, OBJECT, SOURCE, COUNT, also for an Event written through events.k8s.io', () => {
     const core = obj({
       type: 'Warning',
       reason: 'BackOff',
@@ -153,7 +153,8 @@ describe('built-in printer columns', () => {
     });
     assert.deepEqual(header(events).map((c) => c[2]), [0, 0, 0, 0, 1, 1, 0, 1, 1, 1]);
     const v1 = obj({ type: 'Normal', reason: 'Scheduled', note: 'assigned', regarding: { kind: 'Pod', name: 'p2' }, eventTime: ago(90), reportingController: 'default-scheduler', reportingInstance: 'sched-1' });
-    const r = row(eventsV1, v1);
+    // events.k8s.io Events are printed from the core shape they are stored in.
+    const r = row(eventsV1, eventsConversion.toStored(v1, 'v1'));
     assert.deepEqual([r['Last Seen'], r['Object'], r['Source'], r['Message'], r['Count']], ['90s', 'pod/p2', 'default-scheduler, sched-1', 'assigned', 1]);
     const series = row(events, obj({ eventTime: ago(600), series: { count: 4, lastObservedTime: ago(10) }, involvedObject: { kind: 'Node' } }));
     assert.deepEqual([series['Last Seen'], series['Count'], series['Object']], ['10s', 4, 'node']);

@@ -136,6 +136,18 @@ describe('built-in defaulting', () => {
     assert.equal(((toClusterIP.obj['spec'] as Record<string, unknown>)['ports'] as Record<string, unknown>[])[0]?.['nodePort'], undefined);
   });
 
+  it('Service turned ExternalName sheds the internalTrafficPolicy it no longer needs, unless the write changes it', () => {
+    const { obj: old } = create(services, { spec: { ports: [{ port: 80 }] } });
+    const before = old['spec'] as Record<string, unknown>;
+    assert.equal(before['internalTrafficPolicy'], 'Cluster');
+    const ext = update(services, old, { spec: { ...before, type: 'ExternalName', externalName: 'db.example.com' } });
+    assert.deepEqual(ext.errors, []);
+    assert.equal((ext.obj['spec'] as Record<string, unknown>)['internalTrafficPolicy'], undefined);
+    assert.equal((ext.obj['spec'] as Record<string, unknown>)['clusterIP'], undefined);
+    const changed = update(services, old, { spec: { ...before, type: 'ExternalName', externalName: 'db.example.com', internalTrafficPolicy: 'Local' } });
+    assert.equal((changed.obj['spec'] as Record<string, unknown>)['internalTrafficPolicy'], 'Local');
+  });
+
   it('Job: counts, policies, generated selector and labels', () => {
     const { obj, errors } = create(jobs, { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'pi', image: 'perl:5.34' }] } } } }, 'pi');
     assert.deepEqual(errors, []);

@@ -1,0 +1,81 @@
+/**
+ * Real kubectl against `kubestellar serve --demo`: what kube's WDS controllers and bootstrap leave
+ * for users to see — aggregated ClusterRoles with their rules (get -o yaml, describe), an
+ * administrator's `auth can-i --list`, the built-in PriorityClasses, and the root CA ConfigMap
+ * and default ServiceAccount coming back after deletion.
+ */
+import assert from 'node:assert/strict';
+import { parse as parseYaml } from 'yaml';
+import { describeResult, kubectl, kubectlVersions, type KubectlResult } from '../helpers/kubectl.js';
+import { startServer, type ServerProcess } from '../helpers/server-process.js';
+
+describe('e2e: cluster controllers and bootstrap objects', function () {
+  const versions = kubectlVersions();
+  let server: ServerProcess;
+
+  before(async function () {
+    if (versions.length === 0) this.skip();
+    server = await startServer({ demo: true });
+  });
+  after(async () => server?.dispose());
+
+  for (const binary of versions) {
+    describe(`kubectl ${binary.version}`, function () {
+      const run = (args: string[]): Promise<KubectlResult> => kubectl(binary.path, server.kubeconfig('wds1'), args);
+      const ok = async (args: string[]): Promise<KubectlResult> => {
+        const r = await run(args);
+        assert.equal(r.code, 0, describeResult(args, r));
+        return r;
+      };
+      const eventually = async (args: string[], test: (r: KubectlResult) => boolean): Promise<KubectlResult> => {
+        let last: KubectlResult | undefined;
+        for (const deadline = Date.now() + 15_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+          last = await run(args);
+          if (test(last)) return last;
+        }
+        assert.fail(`never as expected: ${describeResult(args, last!)}`);
+      };
+      const ns = `ctl-${binary.version.replace('.', '-')}`;
+
+      it('get clusterrole view -o yaml shows the aggregated rules', async () => {
+        const r = await eventually(['get', 'clusterrole', 'view', '-o', 'yaml'], (x) => x.code === 0 && ((parseYaml(x.stdout) as { rules?: unknown[] }).rules ?? []).length > 0);
+        const rules = (parseYaml(r.stdout) as { rules: { resources?: string[]; verbs: string[] }[] }).rules;
+        assert.ok(rules.some((x) => x.resources?.includes('configmaps') && x.verbs.includes('watch')));
+      });
+
+      it('describe clusterrole admin lists its rules', async () => {
+        const r = await ok(['describe', 'clusterrole', 'admin']);
+        assert.match(r.stdout, /^\s*rolebindings\.rbac\.authorization\.k8s\.io\s+\[\]\s+\[\]\s+\[create delete deletecollection get list patch update watch\]$/m);
+        const secrets = r.stdout.split('\n').find((l) => /^\s*secrets\s/.test(l)) ?? '';
+        for (const verb of ['get', 'list', 'watch', 'create', 'update', 'delete']) assert.match(secrets, new RegExp(`[[ ]${verb}[ \\]]`), r.stdout);
+        assert.match(r.stdout, /^\s*deployments\.apps\s+\[\]\s+\[\]/m);
+      });
+
+      it('auth can-i --list as an administrator: the wildcards and what every authenticated user holds', async () => {
+        const r = await ok(['auth', 'can-i', '--list']);
+        const lines = r.stdout.split('\n');
+        assert.ok(lines.some((l) => /^\*\.\*\s+\[\]\s+\[\]\s+\[\*\]$/.test(l)), r.stdout);
+        assert.ok(lines.some((l) => /^\s+\[\*\]\s+\[\]\s+\[\*\]$/.test(l)), r.stdout);
+        assert.ok(lines.some((l) => /^selfsubjectaccessreviews\.authorization\.k8s\.io\s+\[\]\s+\[\]\s+\[create\]$/.test(l)), r.stdout);
+        assert.ok(lines.some((l) => /^selfsubjectrulesreviews\.authorization\.k8s\.io\s+\[\]\s+\[\]\s+\[create\]$/.test(l)), r.stdout);
+        assert.ok(lines.some((l) => /^\s+\[\/api\/\*\]\s+\[\]\s+\[get\]$/.test(l)), r.stdout);
+        assert.ok(lines.some((l) => /^\s+\[\/version\]\s+\[\]\s+\[get\]$/.test(l)), r.stdout);
+      });
+
+      it('get priorityclasses shows the built-in classes', async () => {
+        const r = await ok(['get', 'priorityclasses', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.value}{"\\n"}{end}']);
+        assert.deepEqual(r.stdout.trim().split('\n').sort(), ['system-cluster-critical=2000000000', 'system-node-critical=2000001000']);
+      });
+
+      it('a deleted kube-root-ca.crt and default ServiceAccount come back', async () => {
+        await ok(['create', 'namespace', ns]);
+        await eventually(['get', 'configmap', 'kube-root-ca.crt', '-n', ns], (x) => x.code === 0);
+        await eventually(['get', 'serviceaccount', 'default', '-n', ns], (x) => x.code === 0);
+        await ok(['delete', 'configmap', 'kube-root-ca.crt', '-n', ns]);
+        await ok(['delete', 'serviceaccount', 'default', '-n', ns]);
+        await eventually(['get', 'configmap', 'kube-root-ca.crt', '-n', ns], (x) => x.code === 0);
+        await eventually(['get', 'serviceaccount', 'default', '-n', ns], (x) => x.code === 0);
+      });
+    });
+  }
+});

@@ -1,0 +1,37 @@
+/** What clients compare with a real cluster: group order in /apis, and OpenAPI's info.version against /version. */
+import assert from 'node:assert/strict';
+import { startInProcess, type InProcessServer } from '../helpers/in-process.js';
+
+describe('discovery order and OpenAPI version', function () {
+  this.timeout(60_000);
+  let h: InProcessServer;
+  before(async () => {
+    h = await startInProcess({ storage: 'memory' });
+  });
+  after(async () => h?.stop());
+
+  it('lists the groups in kube-apiserver\'s priority order', async () => {
+    const apis = await h.request('GET', '/clusters/wds1/apis');
+    const names: string[] = apis.body.groups.map((g: { name: string }) => g.name);
+    const upstream = [
+      'apiregistration.k8s.io', 'apps', 'events.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'autoscaling', 'batch',
+      'certificates.k8s.io', 'networking.k8s.io', 'policy', 'rbac.authorization.k8s.io', 'storage.k8s.io', 'admissionregistration.k8s.io',
+      'apiextensions.k8s.io', 'scheduling.k8s.io', 'coordination.k8s.io', 'node.k8s.io', 'discovery.k8s.io', 'flowcontrol.apiserver.k8s.io',
+    ];
+    assert.deepEqual(names.filter((n) => upstream.includes(n)), upstream);
+    assert.deepEqual(names.slice(0, upstream.length), upstream, 'the built-in groups come first, KubeStellar\'s after them');
+  });
+
+  it('OpenAPI info.version is the gitVersion of /version (without its build metadata) in v2 and in every v3 document', async () => {
+    const version = await h.request('GET', '/clusters/wds1/version');
+    const expected = String(version.body.gitVersion).replace(/\+.*$/, '');
+    assert.match(expected, /^v1\.\d+\.\d+$/);
+    const v2 = await h.request('GET', '/clusters/wds1/openapi/v2');
+    assert.equal(v2.body.info.version, expected);
+    const index = await h.request('GET', '/clusters/wds1/openapi/v3');
+    for (const key of ['api/v1', 'apis/apps/v1']) {
+      const doc = await h.request('GET', `/clusters/wds1/${index.body.paths[key].serverRelativeURL.replace(/^\/clusters\/wds1\//, '')}`);
+      assert.equal(doc.body.info.version, expected, key);
+    }
+  });
+});
