@@ -2,6 +2,12 @@
  * /version and the health endpoints. Every field clients parse is present: helm and Argo CD
  * parse gitVersion as semver, the Python client wants all nine fields non-null.
  */
+/**
+ * The version reported, though the API served is 1.35's: the `kubectl` on the machine image is a
+ * dispatcher that picks its pinned binary by the server's minor (27 to 33) and falls back to an
+ * older one outside that range, so 33 gets users its newest kubectl. kubectl 1.35 warns about the
+ * skew in `kubectl version` only.
+ */
 export const KUBE_VERSION = { major: '1', minor: '33', gitVersion: 'v1.33.0' } as const;
 
 export function versionInfo(): object {

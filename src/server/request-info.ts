@@ -3,6 +3,7 @@
  * namespace, resource, name, subresource and verb. Pure; the dispatcher acts on it.
  */
 import { badRequest } from '../api/errors.js';
+import { queryFlag } from './query-flag.js';
 
 export type RequestVerb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
@@ -87,8 +88,7 @@ function verbOf(method: string, name: string, query: URLSearchParams): RequestVe
     case 'DELETE':
       return name === '' ? 'deletecollection' : 'delete';
     default: {
-      const watch = query.get('watch');
-      if (watch === 'true' || watch === '1') return 'watch';
+      if (queryFlag(query, 'watch') === true) return 'watch';
       return name === '' ? 'list' : 'get';
     }
   }

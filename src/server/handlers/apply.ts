@@ -18,6 +18,7 @@ import { readBody } from '../body.js';
 import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
 import { isDryRun, recordRequester, sendJson, type ResourceContext } from './context.js';
+import { queryFlag } from '../query-flag.js';
 
 function parseConfig(ctx: ResourceContext, raw: Buffer): KubeObject {
   let body: unknown;
@@ -46,7 +47,7 @@ export async function handleApply(ctx: ResourceContext): Promise<void> {
   if (manager === '') {
     throw invalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [fieldErrors.required('fieldManager', 'is required for apply patch')]);
   }
-  const force = ctx.query.get('force') === 'true';
+  const force = queryFlag(ctx.query, 'force') === true;
   const dryRun = isDryRun(ctx.query, 'patch');
   const config = parseConfig(ctx, await readBody(ctx.req));
   const subresource = ctx.info.subresource === 'status' ? 'status' : undefined;

@@ -9,6 +9,7 @@ import { parseLabelSelector } from '../../api/label-selector-parse.js';
 import type { KubeObject } from '../../api/object.js';
 import type { ReadQuery } from '../../api/resource-version.js';
 import type { ResourceDefinition } from '../../registry/definition.js';
+import { queryFlag } from '../query-flag.js';
 
 export type Predicate = (obj: KubeObject) => boolean;
 
@@ -54,12 +55,12 @@ export function limitOf(query: URLSearchParams): number {
 
 /** The read-consistency parameters as resource-version.ts expects them. */
 export function readQueryOf(query: URLSearchParams): ReadQuery {
-  const sie = query.get('sendInitialEvents');
+  const sie = queryFlag(query, 'sendInitialEvents');
   return {
     ...(query.has('resourceVersion') && { resourceVersion: query.get('resourceVersion')! }),
     ...(query.has('resourceVersionMatch') && { resourceVersionMatch: query.get('resourceVersionMatch')! }),
     ...(query.has('continue') && { continue: query.get('continue')! }),
     limit: limitOf(query),
-    ...(sie !== null && { sendInitialEvents: sie === 'true' }),
+    ...(sie !== undefined && { sendInitialEvents: sie }),
   };
 }

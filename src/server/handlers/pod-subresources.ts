@@ -39,15 +39,6 @@ import { deleteOptionsFrom } from './write.js';
 // ---------------------------------------------------------------------------------------------
 // Query options
 
-/** Go's strconv.ParseBool, as the apiserver decodes boolean query options. */
-function boolOption(query: URLSearchParams, name: string): boolean {
-  const v = query.get(name);
-  if (v === null) return false;
-  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v)) return true;
-  if (['', '0', 'f', 'F', 'false', 'FALSE', 'False'].includes(v)) return false;
-  throw badRequest(`strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
-}
-
 /** An integer query option, undefined when absent; 400 when not an integer. */
 function intOption(query: URLSearchParams, name: string): number | undefined {
   const v = query.get(name);
@@ -59,7 +50,8 @@ function intOption(query: URLSearchParams, name: string): number | undefined {
 /** PodLogOptions from the query: decoding errors are 400, ValidatePodLogOptions' are 422. */
 function checkLogOptions(ctx: ResourceContext): void {
   const q = ctx.query;
-  for (const b of ['follow', 'previous', 'timestamps', 'insecureSkipTLSVerifyBackend']) boolOption(q, b);
+  // Boolean options (follow, previous, timestamps) decode as every boolean query parameter does:
+  // anything but 0 and false is true, so none is malformed.
   const tailLines = intOption(q, 'tailLines');
   const limitBytes = intOption(q, 'limitBytes');
   const sinceSeconds = intOption(q, 'sinceSeconds');
@@ -124,7 +116,6 @@ export async function handlePodLog(ctx: ResourceContext): Promise<void> {
 /** GET or POST (with an upgrade) pods/P/exec, attach and portforward. */
 export async function handlePodConnect(ctx: ResourceContext): Promise<void> {
   const sub = ctx.info.subresource;
-  for (const b of ['stdin', 'stdout', 'stderr', 'tty']) boolOption(ctx.query, b);
   if (sub === 'portforward') {
     for (const port of ctx.query.getAll('ports').flatMap((p) => p.split(','))) {
       const n = /^\d+$/.test(port.trim()) ? Number(port.trim()) : Number.NaN;

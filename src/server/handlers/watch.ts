@@ -15,6 +15,7 @@ import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
 import type { ResourceContext } from './context.js';
 import { predicateOf, readQueryOf } from './list-options.js';
+import { queryFlag } from '../query-flag.js';
 
 /**
  * Serialized frames per stored change and rendering, shared by every watcher: one change seen by
@@ -28,7 +29,7 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
   const include = parseIncludeObject(query.get('includeObject'));
   const plan = planWatch(readQueryOf(query), { watchListEnabled: true });
   const predicate = predicateOf(def, query);
-  const bookmarks = query.get('allowWatchBookmarks') === 'true';
+  const bookmarks = queryFlag(query, 'allowWatchBookmarks') === true;
   const timeoutRaw = Number(query.get('timeoutSeconds') ?? '');
   const seconds = Number.isFinite(timeoutRaw) && timeoutRaw > 0 ? timeoutRaw : ctx.options.defaultWatchSeconds();
   if (plan.kind === 'after') await store.waitForRevision(plan.revision);
