@@ -239,10 +239,11 @@ export class SpaceManager {
       definitions: definitionsFor(type, servicesDef),
       generateName: randomSuffixName,
     });
-    const moved = await moveLegacyEvents(this.#backend, name);
-    if (moved > 0) console.error(`space ${name}: moved ${moved} events.k8s.io Events written by an earlier version into core Events' storage`);
+    // Set before any await: a second #serve of the same space returns at the check above.
     this.#served.set(name, served);
     this.#onServe?.(served);
+    const moved = await moveLegacyEvents(this.#backend, name);
+    if (moved > 0) console.error(`space ${name}: moved ${moved} events.k8s.io Events written by an earlier version into core Events' storage`);
     const nsStore = served.store(namespaces);
     for (const ns of INITIAL_NAMESPACES) {
       try {

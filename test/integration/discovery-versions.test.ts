@@ -10,6 +10,20 @@ describe('discovery order and OpenAPI version', function () {
   });
   after(async () => h?.stop());
 
+  it('stops every informer before closing the store (each space served once, nothing left relisting)', async () => {
+    const logged: string[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void logged.push(String(args[0]));
+    try {
+      const other = await startInProcess({ storage: 'memory' });
+      await other.stop();
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      console.error = original;
+    }
+    assert.deepEqual(logged.filter((l) => /relisting/.test(l)), []);
+  });
+
   it('lists the groups in kube-apiserver\'s priority order', async () => {
     const apis = await h.request('GET', '/clusters/wds1/apis');
     const names: string[] = apis.body.groups.map((g: { name: string }) => g.name);

@@ -1,7 +1,9 @@
 /**
  * The `scale` subresource: an autoscaling/v1 Scale view of any resource whose definition names
  * its replica paths (Deployments, ReplicaSets, StatefulSets, custom resources with a scale
- * subresource). Writes change only spec.replicas of the underlying object.
+ * subresource). Writes change only spec.replicas of the underlying object, and the writer owns it
+ * there in managedFields (an entry with `subresource: scale`), so a later apply by another
+ * manager conflicts with the scaler as upstream's does.
  */
 import { badRequest, fieldErrors, invalid, unsupportedMediaType } from '../../api/errors.js';
 import { formatLabelSelector, labelSelectorToRequirements, type LabelSelector } from '../../api/label-selector.js';
@@ -13,7 +15,7 @@ import type { PrinterColumn, ScaleSubresource } from '../../registry/definition.
 import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, tableOf } from '../render.js';
 import { decodeStructured, mediaTypeOf, readBody } from '../body.js';
-import { isDryRun, sendJson, type ResourceContext } from './context.js';
+import { fieldManagerOf, isDryRun, sendJson, type ResourceContext } from './context.js';
 
 function selectorString(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
@@ -100,7 +102,8 @@ export async function handleScale(ctx: ResourceContext): Promise<void> {
       setPath(current as Record<string, unknown>, spec.specReplicasPath, replicas);
       return current;
     },
-    { dryRun: isDryRun(ctx.query, 'update') },
+    // Recorded on the parent, in its paths (f:spec.f:replicas), as an Update with subresource scale.
+    { dryRun: isDryRun(ctx.query, 'update'), manager: fieldManagerOf(ctx) },
   );
   sendJson(ctx.res, 200, scaleOf(updated, spec));
 }
