@@ -71,12 +71,13 @@ export class CrdController {
     const name = crd.metadata.name!;
     try {
       const spec = crd['spec'] as CrdSpec;
-      const served = definitionFromCrd(spec, this.#ops(spec.group, spec.names.kind));
+      const terminating = crd.metadata.deletionTimestamp !== undefined;
+      const served = definitionFromCrd(spec, this.#ops(spec.group, spec.names.kind), { terminating });
       // A built-in resource wins over a CRD of the same name, as kube-apiserver's own handlers
       // come before apiextensions' (installing OCM's CRDs in an ITS changes nothing).
       const def = served !== undefined && this.#shadowed(served) ? undefined : served;
-      if (crd.metadata.deletionTimestamp !== undefined) {
-        await this.#cleanUp(crd, def);
+      if (terminating) {
+        await this.#cleanUp(crd, def, served !== undefined && def === undefined);
         return;
       }
       if (served !== undefined && def === undefined) {
@@ -135,7 +136,7 @@ export class CrdController {
             { type: 'NamesAccepted', status: 'True', lastTransitionTime: now, reason: 'NoConflicts', message: 'no conflicts found' },
             { type: 'Established', status: 'True', lastTransitionTime: now, reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' },
           ],
-          storedVersions: storage ? [storage] : [],
+          storedVersions: [...new Set([...(((cur['status'] as { storedVersions?: string[] } | undefined)?.storedVersions) ?? []), ...(storage ? [storage] : [])])],
         };
         return cur;
       },
@@ -143,31 +144,63 @@ export class CrdController {
     );
   }
 
-  /** Deletes every custom resource of a CRD being deleted, then releases the CRD. */
-  async #cleanUp(crd: KubeObject, def: ResourceDefinition | undefined): Promise<void> {
+  /**
+   * Deletes every custom resource of a CRD being deleted, then releases the CRD. Meanwhile its
+   * resources stay served, creates refused, and the Terminating condition tells how it goes.
+   */
+  async #cleanUp(crd: KubeObject, def: ResourceDefinition | undefined, overlapping: boolean): Promise<void> {
+    const name = crd.metadata.name!;
     if (def !== undefined) {
+      this.#served.set(name, def);
+      this.#space.catalog.add(def);
+      await this.#setTerminating(name, 'True', 'InstanceDeletionInProgress', 'CustomResource deletion is in progress');
       const store = this.#space.store(def);
       const { list } = await store.list('');
+      const failures: string[] = [];
       for (const cr of list.items) {
         try {
           await store.delete(cr.metadata.namespace ?? '', cr.metadata.name!, {});
         } catch (err) {
-          if (!isStatusError(err, 'NotFound')) throw err;
+          if (!isStatusError(err, 'NotFound')) failures.push(err instanceof Error ? err.message : String(err));
         }
+      }
+      if (failures.length > 0) {
+        await this.#setTerminating(name, 'True', 'InstanceDeletionFailed', `could not issue all deletes: [${failures.join(', ')}]`);
+        setTimeout(() => void this.#retry(name), 1000).unref();
+        return;
       }
       // Objects with their own finalizers hold the CRD until they are gone (kube does the same).
       if ((await store.list('', { limit: 1 })).list.items.length > 0) {
-        setTimeout(() => void this.#retry(crd.metadata.name!), 1000).unref();
+        setTimeout(() => void this.#retry(name), 1000).unref();
         return;
       }
+      await this.#setTerminating(name, 'False', 'InstanceDeletionCompleted', 'removed all instances');
+    } else if (overlapping) {
+      await this.#setTerminating(name, 'False', 'OverlappingBuiltInResource', 'instances overlap with built-in resources in storage');
+    } else {
+      await this.#setTerminating(name, 'False', 'NeverEstablished', 'resource was never established');
     }
-    this.#unserve(crd.metadata.name!);
-    await this.#space.store(this.#crdDef()!).guaranteedUpdate('', crd.metadata.name!, (cur) => {
+    this.#unserve(name);
+    await this.#space.store(this.#crdDef()!).guaranteedUpdate('', name, (cur) => {
       const rest = (cur.metadata.finalizers ?? []).filter((f) => f !== CRD_CLEANUP_FINALIZER);
       if (rest.length > 0) cur.metadata.finalizers = rest;
       else delete cur.metadata.finalizers;
       return cur;
     });
+  }
+
+  /** Sets the CRD's Terminating condition (no write when it already says so). */
+  async #setTerminating(name: string, status: 'True' | 'False', reason: string, message: string): Promise<void> {
+    await this.#space.store(this.#crdDef()!).guaranteedUpdate(
+      '',
+      name,
+      (cur) => {
+        const st = (cur['status'] ?? {}) as { conditions?: Record<string, unknown>[] };
+        cur['status'] = { ...st, conditions: withCondition(st.conditions ?? [], { type: 'Terminating', status, reason, message }) };
+        return cur;
+      },
+      { subresource: 'status' },
+    );
   }
 
   async #retry(name: string): Promise<void> {
@@ -178,4 +211,16 @@ export class CrdController {
       if (!isStatusError(err, 'NotFound')) this.#log(`retrying CRD ${name} failed`, err);
     }
   }
+}
+
+/** `conditions` with `cond` set by type; the transition time changes only when the status does. */
+export function withCondition(
+  conditions: readonly Record<string, unknown>[],
+  cond: { type: string; status: string; reason: string; message: string },
+): Record<string, unknown>[] {
+  const old = conditions.find((c) => c['type'] === cond.type);
+  if (old !== undefined && old['status'] === cond.status && old['reason'] === cond.reason && old['message'] === cond.message) return [...conditions];
+  const lastTransitionTime = old !== undefined && old['status'] === cond.status ? old['lastTransitionTime'] : rfc3339(new Date());
+  const next = { ...cond, lastTransitionTime };
+  return old === undefined ? [...conditions, next] : conditions.map((c) => (c === old ? next : c));
 }

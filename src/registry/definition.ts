@@ -137,6 +137,18 @@ export interface ResourceDefinition {
    * are then stored in that resource's shape, and `conversion` moves them between the two.
    */
   readonly storedAs?: { readonly group: string; readonly plural: string };
+  /**
+   * For kinds whose served versions differ in more than shape (custom resources: schema,
+   * subresources, printer columns, selectable fields, deprecation per version): the definition a
+   * request to `version` is served with. Views share the group, plural, versions and storage.
+   */
+  readonly forVersion?: (version: string) => ResourceDefinition;
+  /** Set on a view returned by `forVersion`: the version it serves. */
+  readonly servedVersion?: string;
+  /** A deprecated version's warning, sent with every response to it. */
+  readonly deprecationWarning?: string;
+  /** Why creates are refused for now (a custom resource whose definition is terminating): 405 with this message. */
+  readonly createRefusal?: string;
 }
 
 /**

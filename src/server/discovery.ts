@@ -55,7 +55,8 @@ interface SubresourceEntry {
 const GET_PATCH_UPDATE = ['get', 'patch', 'update'];
 
 /** Every subresource a definition serves, by name, with its verbs and kind (in the served `version`). */
-export function subresourcesOf(d: ResourceDefinition, version: string): SubresourceEntry[] {
+export function subresourcesOf(served: ResourceDefinition, version: string): SubresourceEntry[] {
+  const d = served.forVersion?.(version) ?? served;
   const own = { group: d.group, version, kind: d.kind };
   const out: SubresourceEntry[] = [];
   if (d.subresources.approval) out.push({ name: 'approval', verbs: GET_PATCH_UPDATE, ...own });

@@ -29,16 +29,18 @@ export function catalogForOpenApi(catalog: ResourceCatalog): Catalog {
     if (d.structuralSchema !== undefined) {
       const gvks = d.versions.map((version) => ({ group: d.group, version, kind: d.kind }));
       for (const version of d.versions) {
-        definitions[resourceDefinitionName({ group: d.group, version, kind: d.kind })] = publishedCrdSchema(d.structuralSchema, gvks);
+        const schema = d.forVersion?.(version).structuralSchema ?? d.structuralSchema;
+        definitions[resourceDefinitionName({ group: d.group, version, kind: d.kind })] = publishedCrdSchema(schema, gvks);
       }
     }
-    const subresources = [
-      ...(d.subresources.approval ? ['approval'] : []),
-      ...(d.subresources.status ? ['status'] : []),
-      ...(d.subresources.scale ? ['scale'] : []),
-      ...(d.subresources.finalize ? ['finalize'] : []),
-    ];
     for (const version of d.versions) {
+      const v = d.forVersion?.(version) ?? d;
+      const subresources = [
+        ...(v.subresources.approval ? ['approval'] : []),
+        ...(v.subresources.status ? ['status'] : []),
+        ...(v.subresources.scale ? ['scale'] : []),
+        ...(v.subresources.finalize ? ['finalize'] : []),
+      ];
       resources.push({ group: d.group, version, kind: d.kind, plural: d.plural, namespaced: d.namespaced, verbs: d.verbs, subresources });
     }
   }

@@ -66,7 +66,7 @@ export class ServedSpace {
   }
 
   store(def: ResourceDefinition): GenericStore {
-    const key = `${def.group}/${def.plural}`;
+    const key = `${def.group}/${def.plural}${def.servedVersion === undefined ? '' : `@${def.servedVersion}`}`;
     let store = this.#stores.get(key);
     if (store === undefined || store.def !== def) {
       store = new GenericStore(def, {

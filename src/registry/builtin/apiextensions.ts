@@ -6,8 +6,10 @@
  */
 import { fieldErrors, type FieldError } from '../../api/errors.js';
 import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain } from '../../api/names.js';
-import type { KubeObject } from '../../api/object.js';
+import { rfc3339, type KubeObject } from '../../api/object.js';
+import { checkStructural } from '../validation/index.js';
 import type { ResourceDefinition } from '../definition.js';
+import { validateSchemaRules } from '../crd/validation-rules.js';
 import { immutable, oneOf } from './checks.js';
 import { arr, child, createdAtColumns, define, kindStrategy, rec, recs, setDefault, specOf, str, type Obj } from './helpers.js';
 
@@ -81,10 +83,56 @@ function validateCRD(o: KubeObject): FieldError[] {
     const name = str(v['name']);
     if (name === '') errs.push(fieldErrors.required(`${path}.name`));
     else errs.push(...label(`${path}.name`, name, isDNS1035Label));
-    if (rec(rec(v['schema'])?.['openAPIV3Schema']) === undefined) errs.push(fieldErrors.required(`${path}.schema.openAPIV3Schema`, 'schemas are required'));
+    const schema = rec(rec(v['schema'])?.['openAPIV3Schema']);
+    if (schema === undefined) errs.push(fieldErrors.required(`${path}.schema.openAPIV3Schema`, 'schemas are required'));
+    else errs.push(...checkStructural(schema, `${path}.schema.openAPIV3Schema`));
+    if (schema !== undefined) errs.push(...validateSchemaRules(schema, `${path}.schema.openAPIV3Schema`));
   });
-  errs.push(...oneOf('spec.conversion.strategy', rec(spec['conversion'])?.['strategy'], ['None', 'Webhook']));
+  const conversion = rec(spec['conversion']);
+  errs.push(...oneOf('spec.conversion.strategy', conversion?.['strategy'], ['None', 'Webhook']));
+  if (conversion?.['strategy'] === 'Webhook' && rec(conversion['webhook']) === undefined) {
+    errs.push(fieldErrors.required('spec.conversion.webhook', 'required when strategy is set to Webhook'));
+  } else if (conversion?.['strategy'] === 'None' && conversion['webhook'] !== undefined && conversion['webhook'] !== null) {
+    errs.push(fieldErrors.forbidden('spec.conversion.webhook', 'should not be set when strategy is not set to Webhook'));
+  }
   return errs;
+}
+
+/**
+ * Every stored version must stay in spec.versions until a storage migration removes it from
+ * status.storedVersions, and the storage version must be among the stored ones.
+ */
+export function validateStoredVersions(o: KubeObject): FieldError[] {
+  const stored = arr(rec(o['status'])?.['storedVersions']).map(str);
+  const versions = recs(specOf(o)['versions']);
+  const names = new Set(versions.map((v) => str(v['name'])));
+  const errs: FieldError[] = [];
+  if (stored.length === 0) return [fieldErrors.invalid('status.storedVersions', stored, 'must have at least one stored version')];
+  const storage = storageVersion(o);
+  if (storage !== undefined && !stored.includes(storage)) {
+    errs.push(fieldErrors.invalid('status.storedVersions', stored, `must have the storage version ${storage}`));
+  }
+  stored.forEach((v, i) => {
+    if (!names.has(v)) {
+      const detail = `missing from spec.versions; ${v} was previously a storage version, and must remain in spec.versions until a storage migration ensures no data remains persisted in ${v} and removes ${v} from status.storedVersions`;
+      errs.push(fieldErrors.invalid(`status.storedVersions[${i}]`, v, detail));
+    }
+  });
+  return errs;
+}
+
+const TERMINATING_PENDING = {
+  type: 'Terminating',
+  status: 'True',
+  reason: 'InstanceDeletionPending',
+  message: 'CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon',
+};
+
+/** Marked for deletion: the Terminating condition says instance deletion is pending. */
+function markTerminating(o: KubeObject): void {
+  const status = child(o, 'status');
+  const conditions = recs(status['conditions']).filter((c) => c['type'] !== 'Terminating');
+  status['conditions'] = [...conditions, { ...TERMINATING_PENDING, lastTransitionTime: rfc3339(new Date()) }];
 }
 
 export const customresourcedefinitions: ResourceDefinition = define({
@@ -107,7 +155,9 @@ export const customresourcedefinitions: ResourceDefinition = define({
     validateUpdate: (o, old) => [
       ...immutable('spec.group', specOf(o)['group'], specOf(old)['group']),
       ...immutable('spec.scope', specOf(o)['scope'], specOf(old)['scope']),
+      ...validateStoredVersions(o),
     ],
+    markDeleting: markTerminating,
   }),
 });
 

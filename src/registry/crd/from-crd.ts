@@ -1,15 +1,16 @@
 /**
  * A CustomResourceDefinition turned into the resource definition the server serves: names,
- * scope, served versions, subresources and printer columns from the CRD, and a strategy that
- * prunes, defaults and validates with the storage version's structural schema.
+ * scope, served versions, and per served version its subresources, printer columns and a
+ * strategy that prunes, defaults and validates with that version's structural schema.
  *
- * All served versions share the storage version's schema and columns (conversion strategy None,
- * which is what nearly every CRD uses); objects are served with the requested apiVersion.
+ * Conversion is strategy None (what nearly every CRD uses): objects are stored with the storage
+ * version's apiVersion and served with the requested one.
  */
 import type { FieldError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import { age, nameColumn } from '../columns.js';
-import { ALL_VERBS, type PrinterColumn, type ResourceDefinition, type Strategy } from '../definition.js';
+import { isDeepStrictEqual } from 'node:util';
+import { ALL_VERBS, type PrinterColumn, type ResourceDefinition, type Strategy, type VersionConversion } from '../definition.js';
 import { firstMatch } from './jsonpath.js';
 
 /** What the strategy needs from schema handling; supplied by the validation module. */
@@ -17,6 +18,8 @@ export interface SchemaOps {
   prune(schema: unknown, obj: KubeObject): void;
   applyDefaults(schema: unknown, obj: KubeObject): void;
   validate(schema: unknown, obj: KubeObject): FieldError[];
+  /** The schema's x-kubernetes-validations (CEL rules): on create without `old`, on update with it. */
+  validateRules?(schema: unknown, obj: KubeObject, old?: KubeObject): FieldError[];
 }
 
 interface CrdColumn {
@@ -32,6 +35,8 @@ interface CrdVersion {
   name: string;
   served: boolean;
   storage: boolean;
+  deprecated?: boolean;
+  deprecationWarning?: string;
   schema?: { openAPIV3Schema?: unknown };
   subresources?: { status?: object; scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string } };
   additionalPrinterColumns?: CrdColumn[];
@@ -89,11 +94,24 @@ function selectableFieldsOf(version: CrdVersion): (obj: KubeObject) => Record<st
   };
 }
 
-function strategyOf(schema: unknown, hasStatus: boolean, ops: SchemaOps, selectableFields: (obj: KubeObject) => Record<string, string>): Strategy {
+interface VersionSchemas {
+  /** The requested version's schema and the storage version's; the latter only when they differ. */
+  readonly own: unknown;
+  readonly storage?: unknown;
+}
+
+function strategyOf(schemas: VersionSchemas, hasStatus: boolean, ops: SchemaOps, selectableFields: (obj: KubeObject) => Record<string, string>): Strategy {
+  const schema = schemas.own;
   const shape = (obj: KubeObject): void => {
-    if (schema === undefined) return;
-    ops.prune(schema, obj);
-    ops.applyDefaults(schema, obj);
+    if (schema !== undefined) {
+      ops.prune(schema, obj);
+      ops.applyDefaults(schema, obj);
+    }
+    // Converted (strategy None) to the storage version, which prunes and defaults with its own schema.
+    if (schemas.storage !== undefined) {
+      ops.prune(schemas.storage, obj);
+      ops.applyDefaults(schemas.storage, obj);
+    }
   };
   return {
     tracksGeneration: true,
@@ -111,23 +129,75 @@ function strategyOf(schema: unknown, hasStatus: boolean, ops: SchemaOps, selecta
       shape(obj);
     },
     validate: (obj) => (schema === undefined ? [] : ops.validate(schema, obj)),
-    validateUpdate: () => [],
+    validateCreate: (obj) => (schema === undefined ? [] : (ops.validateRules?.(schema, obj) ?? [])),
+    validateUpdate: (obj, old) => (schema === undefined ? [] : (ops.validateRules?.(schema, obj, old) ?? [])),
     selectableFields,
   };
 }
 
-/** The served definition of a CRD, or undefined when it serves no version. */
-export function definitionFromCrd(spec: CrdSpec, ops: SchemaOps): ResourceDefinition | undefined {
+/** A served version's default deprecation warning: the newest non-deprecated served version newer than it is suggested. */
+export function defaultDeprecationWarning(spec: CrdSpec, version: string): string {
+  const msg = `${spec.group}/${version} ${spec.names.kind} is deprecated`;
+  const newer = spec.versions
+    .filter((v) => v.served && v.deprecated !== true && versionPriority(v.name) > versionPriority(version))
+    .sort((a, b) => versionPriority(b.name) - versionPriority(a.name));
+  return newer[0] === undefined ? msg : `${msg}; use ${spec.group}/${newer[0].name} ${spec.names.kind}`;
+}
+
+function subresourcesOf(version: CrdVersion): ResourceDefinition['subresources'] {
+  const scale = version.subresources?.scale;
+  return {
+    ...(version.subresources?.status !== undefined && version.subresources?.status !== null && { status: true }),
+    ...(scale !== undefined &&
+      scale !== null && {
+        scale: {
+          specReplicasPath: scale.specReplicasPath.replace(/^\./, ''),
+          statusReplicasPath: scale.statusReplicasPath.replace(/^\./, ''),
+          ...(scale.labelSelectorPath !== undefined && { labelSelectorPath: scale.labelSelectorPath.replace(/^\./, '') }),
+        },
+      }),
+  };
+}
+
+export interface CrdServingOptions {
+  /** The CRD is being deleted: creates are refused (405) while its instances go. */
+  readonly terminating?: boolean;
+}
+
+/**
+ * The served definition of a CRD, or undefined when it serves no version. The definition itself
+ * is the storage version's (what controllers and garbage collection use); `forVersion` gives each
+ * served version's own view: its schema (validation, pruning, defaulting, field validation),
+ * subresources, printer columns, selectable fields and deprecation warning. Conversion is
+ * strategy None: writes are relabelled to the storage version, reads to the requested one and
+ * pruned and defaulted with its schema.
+ */
+export function definitionFromCrd(spec: CrdSpec, ops: SchemaOps, options: CrdServingOptions = {}): ResourceDefinition | undefined {
   const served = spec.versions.filter((v) => v.served);
   const storage = spec.versions.find((v) => v.storage) ?? served[0];
   if (storage === undefined || served.length === 0) return undefined;
-  const schema = storage.schema?.openAPIV3Schema;
+  const storageSchema = storage.schema?.openAPIV3Schema;
   // Preferred version first: kube orders by version priority (GA > beta > alpha); keep it simple and stable.
   const versions = [...served].sort((a, b) => versionPriority(b.name) - versionPriority(a.name)).map((v) => v.name);
-  const scale = storage.subresources?.scale;
-  return {
+  const storageApiVersion = `${spec.group}/${storage.name}`;
+  const schemaOf = (name: string): unknown => spec.versions.find((v) => v.name === name)?.schema?.openAPIV3Schema;
+  const differs = (name: string): boolean => name !== storage.name && !isDeepStrictEqual(schemaOf(name), storageSchema);
+  const conversion: VersionConversion = {
+    toStored: (obj) => (obj.apiVersion === storageApiVersion ? obj : { ...obj, apiVersion: storageApiVersion }),
+    fromStored(obj, version) {
+      const apiVersion = `${spec.group}/${version}`;
+      const schema = schemaOf(version);
+      if (!differs(version) || schema === undefined) return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
+      const out = structuredClone(obj);
+      out.apiVersion = apiVersion;
+      ops.prune(schema, out);
+      ops.applyDefaults(schema, out);
+      return out;
+    },
+  };
+  const common = {
     group: spec.group,
-    version: versions[0]!,
+    version: storage.name,
     versions,
     kind: spec.names.kind,
     listKind: spec.names.listKind ?? `${spec.names.kind}List`,
@@ -137,20 +207,31 @@ export function definitionFromCrd(spec: CrdSpec, ops: SchemaOps): ResourceDefini
     categories: spec.names.categories ?? [],
     namespaced: spec.scope === 'Namespaced',
     verbs: ALL_VERBS,
-    subresources: {
-      ...(storage.subresources?.status !== undefined && { status: true }),
-      ...(scale !== undefined && {
-        scale: {
-          specReplicasPath: scale.specReplicasPath.replace(/^\./, ''),
-          statusReplicasPath: scale.statusReplicasPath.replace(/^\./, ''),
-          ...(scale.labelSelectorPath !== undefined && { labelSelectorPath: scale.labelSelectorPath.replace(/^\./, '') }),
-        },
-      }),
-    },
-    columns: columnsOf(storage),
-    strategy: strategyOf(storage.schema?.openAPIV3Schema, storage.subresources?.status !== undefined, ops, selectableFieldsOf(storage)),
-    ...(schema !== undefined && { structuralSchema: schema }),
+    conversion,
+    ...(options.terminating === true && { createRefusal: 'create not allowed while custom resource definition is terminating' }),
   };
+  const build = (v: CrdVersion, view: boolean): ResourceDefinition => {
+    const schema = v.schema?.openAPIV3Schema;
+    const warning = v.deprecated === true ? (v.deprecationWarning ?? defaultDeprecationWarning(spec, v.name)) : undefined;
+    return {
+      ...common,
+      subresources: subresourcesOf(v),
+      columns: columnsOf(v),
+      strategy: strategyOf(
+        { own: schema, ...(differs(v.name) && storageSchema !== undefined && { storage: storageSchema }) },
+        v.subresources?.status !== undefined && v.subresources?.status !== null,
+        ops,
+        selectableFieldsOf(v),
+      ),
+      ...(schema !== undefined && { structuralSchema: schema }),
+      ...(view && { servedVersion: v.name }),
+      ...(view && warning !== undefined && { deprecationWarning: warning }),
+    };
+  };
+  const views = new Map<string, ResourceDefinition>();
+  for (const v of served) views.set(v.name, build(v, true));
+  const base = build(storage, false);
+  return { ...base, forVersion: (version) => views.get(version) ?? base };
 }
 
 /** kube's version ordering: v2 > v1 > v1beta2 > v1beta1 > v1alpha1 > anything else. */

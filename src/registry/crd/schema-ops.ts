@@ -10,6 +10,12 @@ import {
   type JSONSchemaProps,
 } from '../validation/index.js';
 import type { SchemaOps } from './from-crd.js';
+import type { FieldError } from '../../api/errors.js';
+import type { KubeObject } from '../../api/object.js';
+import { blockedByErrors, evaluateRules, hasValidationRules } from './validation-rules.js';
+
+/** The last schema validation of an object, so its rules can see whether it was well-formed. */
+const lastValidation = new WeakMap<KubeObject, FieldError[]>();
 
 export function structuralSchemaOps(group: string, kind: string): SchemaOps {
   return {
@@ -18,7 +24,15 @@ export function structuralSchemaOps(group: string, kind: string): SchemaOps {
       pruneNonNullableNulls(schema as JSONSchemaProps, obj);
     },
     applyDefaults: (schema, obj) => applyDefaults(schema as JSONSchemaProps, obj),
-    validate: (schema, obj) =>
-      validateCustomResource(schema as JSONSchemaProps, obj, { group, kind, ...(obj.metadata.name && { name: obj.metadata.name }) }),
+    validate(schema, obj) {
+      const errs = validateCustomResource(schema as JSONSchemaProps, obj, { group, kind, ...(obj.metadata.name && { name: obj.metadata.name }) });
+      lastValidation.set(obj, errs);
+      return errs;
+    },
+    validateRules(schema, obj, old) {
+      if (!hasValidationRules(schema)) return [];
+      const blocked = blockedByErrors(lastValidation.get(obj) ?? this.validate(schema, obj));
+      return blocked !== undefined ? [blocked] : evaluateRules(schema, obj, old);
+    },
   };
 }

@@ -82,8 +82,14 @@ export function fieldValidationOf(ctx: ResourceContext, verb: 'create' | 'update
 }
 
 /** Sends warnings the way client-go shows them (`Warning: 299 - "text"`). */
+const sentWarnings = new WeakMap<Response, readonly string[]>();
+
+/** Adds warnings to the response's Warning header (earlier ones, such as a deprecated version's, are kept). */
 export function setWarnings(res: Response, warnings: readonly string[]): void {
-  if (warnings.length > 0) res.setHeader('Warning', warningHeaderValues(warnings));
+  if (warnings.length === 0) return;
+  const all = [...(sentWarnings.get(res) ?? []), ...warnings];
+  sentWarnings.set(res, all);
+  res.setHeader('Warning', warningHeaderValues(all));
 }
 
 /** On a create: kinds that record who asked (CertificateSigningRequests) get the requesting user. */

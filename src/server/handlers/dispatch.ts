@@ -4,11 +4,11 @@
  */
 import { rbacAdmission } from '../filters/rbac-admission.js';
 import type { Request, Response } from '../http.js';
-import { badRequest, methodNotSupported, pathNotFound } from '../../api/errors.js';
+import { badRequest, methodNotSupported, pathNotFound, StatusError } from '../../api/errors.js';
 import type { ResourceDefinition } from '../../registry/definition.js';
 import type { ServedSpace } from '../../spaces/served-space.js';
 import type { ResourceRequest } from '../request-info.js';
-import type { HandlerOptions, ResourceContext } from './context.js';
+import { setWarnings, type HandlerOptions, type ResourceContext } from './context.js';
 import { handlePatch } from './patch.js';
 import { handleScale } from './scale.js';
 import { handleGet, handleList } from './read.js';
@@ -64,9 +64,11 @@ export async function dispatchResource(
   query: URLSearchParams,
   options: HandlerOptions,
 ): Promise<void> {
-  const def = space.catalog.lookup(info.group, info.version, info.resource);
-  if (def === undefined) throw pathNotFound();
+  const found = space.catalog.lookup(info.group, info.version, info.resource);
+  if (found === undefined) throw pathNotFound();
+  const def = found.forVersion?.(info.version) ?? found;
   const gr = { group: def.group, resource: def.plural };
+  if (def.deprecationWarning !== undefined) setWarnings(res, [def.deprecationWarning]);
   // The TokenRequest subresource of ServiceAccounts: create only.
   if (info.subresource === 'token' && def.group === '' && def.plural === 'serviceaccounts' && options.tokens !== undefined) {
     if (info.verb !== 'create') throw methodNotSupported({ group: '', resource: 'serviceaccounts/token' }, info.verb);
@@ -99,6 +101,9 @@ export async function dispatchResource(
   }
   const handler = info.subresource === 'scale' ? handleScale : def.review === true && info.verb === 'create' ? handleReview : HANDLERS[info.verb];
   if (handler === undefined || !def.verbs.includes(info.verb)) throw methodNotSupported(gr, info.verb);
+  if (info.verb === 'create' && info.subresource === '' && def.createRefusal !== undefined) {
+    throw new StatusError(405, 'MethodNotAllowed', def.createRefusal, { group: def.group, kind: def.plural });
+  }
   const apiVersion = info.group === '' ? info.version : `${info.group}/${info.version}`;
   const admit = rbacAdmission(space, info, req);
   await handler({ space, def, store: space.store(def), info, apiVersion, query, req, res, options, ...(admit && { admit }) });
