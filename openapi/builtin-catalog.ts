@@ -39,6 +39,8 @@ const ROWS: readonly Row[] = [
   ['networking.k8s.io', 'v1', 'Ingress', 'ingresses', true, 'status'],
   ['networking.k8s.io', 'v1', 'IngressClass', 'ingressclasses', false, ''],
   ['networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies', true, ''],
+  ['networking.k8s.io', 'v1', 'IPAddress', 'ipaddresses', false, ''],
+  ['networking.k8s.io', 'v1', 'ServiceCIDR', 'servicecidrs', false, 'status'],
   ['policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, 'status'],
   ['rbac.authorization.k8s.io', 'v1', 'Role', 'roles', true, ''],
   ['rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false, ''],
@@ -51,6 +53,8 @@ const ROWS: readonly Row[] = [
   ['storage.k8s.io', 'v1', 'CSIDriver', 'csidrivers', false, ''],
   ['storage.k8s.io', 'v1', 'CSINode', 'csinodes', false, ''],
   ['storage.k8s.io', 'v1', 'VolumeAttachment', 'volumeattachments', false, 'status'],
+  ['storage.k8s.io', 'v1', 'CSIStorageCapacity', 'csistoragecapacities', true, ''],
+  ['storage.k8s.io', 'v1', 'VolumeAttributesClass', 'volumeattributesclasses', false, ''],
   ['admissionregistration.k8s.io', 'v1', 'MutatingWebhookConfiguration', 'mutatingwebhookconfigurations', false, ''],
   ['admissionregistration.k8s.io', 'v1', 'ValidatingWebhookConfiguration', 'validatingwebhookconfigurations', false, ''],
   ['admissionregistration.k8s.io', 'v1', 'ValidatingAdmissionPolicy', 'validatingadmissionpolicies', false, 'status'],
@@ -60,7 +64,14 @@ const ROWS: readonly Row[] = [
   ['discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices', true, ''],
   ['flowcontrol.apiserver.k8s.io', 'v1', 'FlowSchema', 'flowschemas', false, 'status'],
   ['flowcontrol.apiserver.k8s.io', 'v1', 'PriorityLevelConfiguration', 'prioritylevelconfigurations', false, 'status'],
+  ['resource.k8s.io', 'v1', 'DeviceClass', 'deviceclasses', false, ''],
+  ['resource.k8s.io', 'v1', 'ResourceClaim', 'resourceclaims', true, 'status'],
+  ['resource.k8s.io', 'v1', 'ResourceClaimTemplate', 'resourceclaimtemplates', true, ''],
+  ['resource.k8s.io', 'v1', 'ResourceSlice', 'resourceslices', false, ''],
 ];
+
+/** Read-only resources computed on each request (no storage, no writes, no watch). */
+const READ_ONLY: readonly Row[] = [['', 'v1', 'ComponentStatus', 'componentstatuses', false, '']];
 
 /** Create-only review resources (no storage, no reads). */
 const REVIEWS: readonly Row[] = [
@@ -81,4 +92,8 @@ const entry = (verbs: readonly string[]) => ([group, version, kind, plural, name
   subresources: subs ? subs.split(' ') : [],
 });
 
-export const BUILTIN_CATALOG: readonly CatalogResource[] = [...ROWS.map(entry(ALL)), ...REVIEWS.map(entry(['create']))];
+export const BUILTIN_CATALOG: readonly CatalogResource[] = [
+  ...ROWS.map(entry(ALL)),
+  ...READ_ONLY.map(entry(['get', 'list'])),
+  ...REVIEWS.map(entry(['create'])),
+];

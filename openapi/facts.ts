@@ -147,6 +147,25 @@ export const PROPERTY_FACTS: Readonly<Record<string, Readonly<Record<string, Pro
   'flowcontrol.v1.NonResourcePolicyRule': { nonResourceURLs: SET, verbs: SET },
   'flowcontrol.v1.ResourcePolicyRule': { apiGroups: SET, namespaces: SET, resources: SET, verbs: SET },
 
+  'core.v1.ComponentStatus': { conditions: CONDITIONS },
+
+  'networking.v1.ServiceCIDRStatus': { conditions: CONDITIONS },
+
+  'storage.v1.CSIStorageCapacity': { capacity: QUANTITY, maximumVolumeSize: QUANTITY },
+
+  'resource.v1.AllocatedDeviceStatus': { conditions: mapList('type'), data: { leaf: 'runtime.RawExtension' } },
+  'resource.v1.CapacityRequestPolicy': { default: QUANTITY, validValues: QUANTITY },
+  'resource.v1.CapacityRequestPolicyRange': { max: QUANTITY, min: QUANTITY, step: QUANTITY },
+  'resource.v1.CapacityRequirements': { requests: QUANTITY },
+  'resource.v1.Counter': { value: QUANTITY },
+  'resource.v1.DeviceCapacity': { value: QUANTITY },
+  'resource.v1.DeviceRequestAllocationResult': { consumedCapacity: QUANTITY },
+  'resource.v1.OpaqueDeviceConfiguration': { parameters: { leaf: 'runtime.RawExtension' } },
+  'resource.v1.ResourceClaimStatus': {
+    devices: mapList('driver', 'device', 'pool', 'shareID'),
+    reservedFor: byKey('uid'),
+  },
+
   'policy.v1.PodDisruptionBudgetSpec': { selector: { patchStrategy: 'replace' } },
   'policy.v1.PodDisruptionBudgetStatus': { conditions: CONDITIONS },
 
@@ -189,6 +208,7 @@ export const ATOMIC_TYPES: readonly string[] = [
 export const REQUIRED_OVERRIDES: Readonly<Record<string, readonly string[]>> = {
   'admissionregistration.v1.ValidatingAdmissionPolicyBinding': ['spec'],
   'admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec': ['policyName', 'validationActions'],
+  'networking.v1.IPAddress': ['spec'],
   'authentication.v1.TokenRequest': [],
   'authentication.v1.TokenRequestSpec': [],
   'authentication.v1.TokenRequestStatus': [],

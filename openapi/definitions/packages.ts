@@ -37,7 +37,8 @@ export const PACKAGES: Readonly<Record<string, PackageInfo>> = {
     AWSElasticBlockStoreVolumeSource Affinity AppArmorProfile AttachedVolume AzureDiskVolumeSource
     AzureFilePersistentVolumeSource AzureFileVolumeSource Binding CSIPersistentVolumeSource CSIVolumeSource
     Capabilities CephFSPersistentVolumeSource CephFSVolumeSource CinderPersistentVolumeSource CinderVolumeSource
-    ClientIPConfig ClusterTrustBundleProjection ConfigMap ConfigMapEnvSource ConfigMapKeySelector ConfigMapList
+    ClientIPConfig ClusterTrustBundleProjection ComponentCondition ComponentStatus ComponentStatusList
+    ConfigMap ConfigMapEnvSource ConfigMapKeySelector ConfigMapList
     ConfigMapNodeConfigSource ConfigMapProjection ConfigMapVolumeSource Container ContainerExtendedResourceRequest
     ContainerImage ContainerPort ContainerResizePolicy ContainerRestartRule ContainerRestartRuleOnExitCodes
     ContainerState ContainerStateRunning ContainerStateTerminated ContainerStateWaiting ContainerStatus
@@ -98,7 +99,8 @@ export const PACKAGES: Readonly<Record<string, PackageInfo>> = {
     IngressClassParametersReference IngressClassSpec IngressList IngressLoadBalancerIngress
     IngressLoadBalancerStatus IngressPortStatus IngressRule IngressServiceBackend IngressSpec IngressStatus
     IngressTLS NetworkPolicy NetworkPolicyEgressRule NetworkPolicyIngressRule NetworkPolicyList NetworkPolicyPeer
-    NetworkPolicyPort NetworkPolicySpec ServiceBackendPort`),
+    NetworkPolicyPort NetworkPolicySpec ServiceBackendPort IPAddress IPAddressList IPAddressSpec ParentReference ServiceCIDR
+    ServiceCIDRList ServiceCIDRSpec ServiceCIDRStatus`),
   'policy.v1': api('policy', 'v1', 'policy', `
     Eviction PodDisruptionBudget PodDisruptionBudgetList PodDisruptionBudgetSpec PodDisruptionBudgetStatus`),
   'certificates.v1': api('certificates', 'v1', 'certificates.k8s.io', `
@@ -136,7 +138,8 @@ export const PACKAGES: Readonly<Record<string, PackageInfo>> = {
   'storage.v1': api('storage', 'v1', 'storage.k8s.io', `
     CSIDriver CSIDriverList CSIDriverSpec CSINode CSINodeDriver CSINodeList CSINodeSpec StorageClass StorageClassList
     TokenRequest VolumeAttachment VolumeAttachmentList VolumeAttachmentSource VolumeAttachmentSpec
-    VolumeAttachmentStatus VolumeError VolumeNodeResources`),
+    VolumeAttachmentStatus VolumeError VolumeNodeResources CSIStorageCapacity CSIStorageCapacityList
+    VolumeAttributesClass VolumeAttributesClassList`),
   'node.v1': api('node', 'v1', 'node.k8s.io', 'Overhead RuntimeClass RuntimeClassList Scheduling'),
   'events.v1': api('events', 'v1', 'events.k8s.io', 'Event EventList EventSeries'),
   'discovery.v1': api('discovery', 'v1', 'discovery.k8s.io', `
@@ -148,6 +151,16 @@ export const PACKAGES: Readonly<Record<string, PackageInfo>> = {
     PriorityLevelConfigurationList PriorityLevelConfigurationReference PriorityLevelConfigurationSpec
     PriorityLevelConfigurationStatus QueuingConfiguration ResourcePolicyRule ServiceAccountSubject Subject
     UserSubject`),
+  'resource.v1': api('resource', 'v1', 'resource.k8s.io', `
+    AllocatedDeviceStatus AllocationResult CELDeviceSelector CapacityRequestPolicy CapacityRequestPolicyRange
+    CapacityRequirements Counter CounterSet Device DeviceAllocationConfiguration DeviceAllocationResult
+    DeviceAttribute DeviceCapacity DeviceClaim DeviceClaimConfiguration DeviceClass DeviceClassConfiguration
+    DeviceClassList DeviceClassSpec DeviceConstraint DeviceCounterConsumption DeviceRequest
+    DeviceRequestAllocationResult DeviceSelector DeviceSubRequest DeviceTaint DeviceToleration
+    ExactDeviceRequest NetworkDeviceData NodeAllocatableResourceMapping OpaqueDeviceConfiguration
+    ResourceClaim ResourceClaimConsumerReference ResourceClaimList ResourceClaimSpec ResourceClaimStatus
+    ResourceClaimTemplate ResourceClaimTemplateList ResourceClaimTemplateSpec ResourcePool ResourceSlice
+    ResourceSliceList ResourceSliceSpec`),
   'authentication.v1': api('authentication', 'v1', 'authentication.k8s.io', `
     BoundObjectReference SelfSubjectReview SelfSubjectReviewStatus TokenRequest TokenRequestSpec
     TokenRequestStatus TokenReview TokenReviewSpec TokenReviewStatus UserInfo`),

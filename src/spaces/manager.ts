@@ -11,6 +11,7 @@ import { moveLegacyEvents } from '../registry/legacy-events.js';
 import { coordinationResources } from '../registry/builtin/coordination.js';
 import { coreResources, namespaces, serviceDefinition } from '../registry/builtin/core.js';
 import { builtinResources } from '../registry/builtin/index.js';
+import { componentstatuses } from '../registry/builtin/component-status.js';
 import { reviewResources } from '../registry/builtin/reviews.js';
 import { bootstrapPriorityClasses } from '../registry/builtin/scheduling.js';
 import type { ResourceDefinition } from '../registry/definition.js';
@@ -71,6 +72,12 @@ export function randomSuffixName(prefix: string): string {
 const REVIEWS_IN_ORDER: readonly ResourceDefinition[] = [...reviewResources].sort(
   (a, b) => (a.group === b.group ? a.plural.localeCompare(b.plural) : a.group.localeCompare(b.group)),
 );
+/**
+ * In a WDS, `cs` stays KubeStellar's CombinedStatus (its CRD's short name, and what a WDS user
+ * means by `kubectl get cs`); kube-apiserver would resolve it to the deprecated ComponentStatuses,
+ * which a WDS still serves under their full name.
+ */
+const WDS_COMPONENT_STATUSES: ResourceDefinition = { ...componentstatuses, shortNames: [] };
 const BUILTIN_WITH_REVIEWS: readonly ResourceDefinition[] = (() => {
   const at = builtinResources.findLastIndex((d) => d.group === 'events.k8s.io') + 1;
   return [...builtinResources.slice(0, at), ...REVIEWS_IN_ORDER, ...builtinResources.slice(at)];
@@ -86,7 +93,7 @@ function definitionsFor(type: SpaceType, services: ResourceDefinition): readonly
     type === 'its'
       ? [...coreResources, ...REVIEWS_IN_ORDER, ...coordinationResources, ...ocmResources]
       : type === 'wds'
-        ? [...BUILTIN_WITH_REVIEWS, ...controlResources]
+        ? [...BUILTIN_WITH_REVIEWS.map((d) => (d === componentstatuses ? WDS_COMPONENT_STATUSES : d)), ...controlResources]
         : BUILTIN_WITH_REVIEWS;
   // Each space has its own Service allocator, so its Service definition is its own too.
   return all.map((d) => (d.group === '' && d.plural === 'services' ? services : d));

@@ -422,6 +422,113 @@ describe('e2e: kubectl basics', function () {
         await ok('wds1', ['delete', '-f', path]);
       });
 
+      it('networking, storage and DRA kinds: apply one of each, get their columns; cs and ep warn as deprecated', async function () {
+        // IPAddresses are named by their address: one per kubectl version (its minor).
+        const ipName = `10.250.0.${Number(tag.split('-')[1] ?? '0')}`;
+        const manifest = [
+          `apiVersion: networking.k8s.io/v1\nkind: IPAddress\nmetadata:\n  name: ${ipName}\nspec:\n  parentRef:\n    resource: services\n    namespace: ${ns}\n    name: svc-${tag}\n`,
+          `apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata:\n  name: cidr-${tag}\nspec:\n  cidrs: [10.250.0.0/16, "fd00:250::/112"]\n`,
+          `apiVersion: storage.k8s.io/v1\nkind: VolumeAttributesClass\nmetadata:\n  name: vac-${tag}\ndriverName: ebs.csi.aws.com\nparameters:\n  iops: "3000"\n`,
+          `apiVersion: storage.k8s.io/v1\nkind: CSIStorageCapacity\nmetadata:\n  name: cap-${tag}\n  namespace: ${ns}\nstorageClassName: fast\ncapacity: 100Gi\n`,
+          `apiVersion: resource.k8s.io/v1\nkind: DeviceClass\nmetadata:\n  name: gpu-${tag}.example.com\nspec:\n  selectors:\n  - cel:\n      expression: device.driver == "gpu.example.com"\n`,
+          `apiVersion: resource.k8s.io/v1\nkind: ResourceClaim\nmetadata:\n  name: claim-${tag}\n  namespace: ${ns}\nspec:\n  devices:\n    requests:\n    - name: gpu\n      exactly:\n        deviceClassName: gpu-${tag}.example.com\n`,
+          `apiVersion: resource.k8s.io/v1\nkind: ResourceClaimTemplate\nmetadata:\n  name: tpl-${tag}\n  namespace: ${ns}\nspec:\n  spec:\n    devices:\n      requests:\n      - name: gpu\n        exactly:\n          deviceClassName: gpu-${tag}.example.com\n`,
+          `apiVersion: resource.k8s.io/v1\nkind: ResourceSlice\nmetadata:\n  name: slice-${tag}\nspec:\n  driver: gpu.example.com\n  nodeName: node-${tag}\n  pool:\n    name: node-${tag}\n    generation: 1\n    resourceSliceCount: 1\n  devices:\n  - name: gpu-0\n`,
+        ].join('---\n');
+        const path = join(files, `more-kinds-${tag}.yaml`);
+        await writeFile(path, manifest);
+        const applied = (await ok('wds1', ['apply', '-f', path])).stdout;
+        for (const line of [
+          `servicecidr.networking.k8s.io/cidr-${tag} created`,
+          `volumeattributesclass.storage.k8s.io/vac-${tag} created`,
+          `csistoragecapacity.storage.k8s.io/cap-${tag} created`,
+          `deviceclass.resource.k8s.io/gpu-${tag}.example.com created`,
+          `resourceclaim.resource.k8s.io/claim-${tag} created`,
+          `resourceclaimtemplate.resource.k8s.io/tpl-${tag} created`,
+          `resourceslice.resource.k8s.io/slice-${tag} created`,
+        ]) {
+          assert.ok(applied.includes(line), `${line} missing from:\n${applied}`);
+        }
+        assert.ok(applied.includes(`ipaddress.networking.k8s.io/${ipName} created`), applied);
+        // A second apply changes nothing. The claim and its template report `configured`, as against
+        // kube-apiserver: their requests are an atomic list that defaulting gave allocationMode and
+        // count, so kubectl's three-way patch resends it (the immutable spec is unchanged by it).
+        const again = (await ok('wds1', ['apply', '-f', path])).stdout.split('\n').filter((l) => l.includes('/'));
+        assert.deepEqual(again.filter((l) => !l.endsWith(' unchanged')), [
+          `resourceclaim.resource.k8s.io/claim-${tag} configured`,
+          `resourceclaimtemplate.resource.k8s.io/tpl-${tag} configured`,
+        ]);
+
+        const table = async (args: string[]): Promise<{ header: string; row: Record<string, string> }> => {
+          const out = (await ok('wds1', ['get', ...args])).stdout;
+          return { header: out.split('\n')[0]!.trim().split(/\s{2,}/).join('|'), row: parseTable(out)[0]! };
+        };
+        const ip = await table(['ip', ipName]);
+        assert.equal(ip.header, 'NAME|PARENTREF|AGE');
+        assert.equal(ip.row['PARENTREF'], `services/${ns}/svc-${tag}`);
+        const cidr = await table(['servicecidrs', `cidr-${tag}`]);
+        assert.equal(cidr.header, 'NAME|CIDRS|AGE');
+        assert.equal(cidr.row['CIDRS'], '10.250.0.0/16,fd00:250::/112');
+        const vac = await table(['vac', `vac-${tag}`]);
+        assert.equal(vac.header, 'NAME|DRIVERNAME|AGE');
+        assert.equal(vac.row['DRIVERNAME'], 'ebs.csi.aws.com');
+        const cap = await table(['csistoragecapacities', `cap-${tag}`, '-n', ns]);
+        assert.equal(cap.header, 'NAME|STORAGECLASSNAME|CAPACITY|AGE');
+        assert.deepEqual([cap.row['STORAGECLASSNAME'], cap.row['CAPACITY']], ['fast', '100Gi']);
+        assert.equal((await table(['deviceclasses', `gpu-${tag}.example.com`])).header, 'NAME|AGE');
+        const claim = await table(['resourceclaims', `claim-${tag}`, '-n', ns]);
+        assert.equal(claim.header, 'NAME|STATE|AGE');
+        assert.equal(claim.row['STATE'], 'pending');
+        assert.equal((await table(['resourceclaimtemplates', `tpl-${tag}`, '-n', ns])).header, 'NAME|AGE');
+        const slice = await table(['resourceslices', `slice-${tag}`]);
+        assert.equal(slice.header, 'NAME|NODE|DRIVER|POOL|AGE');
+        assert.deepEqual([slice.row['NODE'], slice.row['DRIVER'], slice.row['POOL']], [`node-${tag}`, 'gpu.example.com', `node-${tag}`]);
+
+        // Immutable and invalid values are refused.
+        assertFails(['patch', 'vac'], await run('wds1', ['patch', 'vac', `vac-${tag}`, '--type=merge', '-p', '{"driverName":"other.csi.io"}']), /driverName: Forbidden: updates to driverName are forbidden/);
+        const badIP = `apiVersion: networking.k8s.io/v1\nkind: IPAddress\nmetadata:\n  name: 2001:DB8::1\nspec:\n  parentRef:\n    resource: services\n    name: x\n`;
+        assertFails(['create', 'ipaddress'], await run('wds1', ['create', '-f', '-'], { stdin: badIP }), /must be in canonical form \("2001:db8::1"\)/);
+
+        // ComponentStatuses: computed, read-only, deprecated. In a cluster space `cs` names them, as
+        // upstream; in a WDS `cs` is KubeStellar's CombinedStatus (kubestellar-combined-status.test.ts).
+        const cs = await ok('cluster1', ['get', 'cs']);
+        assert.match(cs.stderr, /Warning: v1 ComponentStatus is deprecated in v1\.19\+/);
+        assert.equal(cs.stdout.split('\n')[0]!.trim().split(/\s{2,}/).join('|'), 'NAME|STATUS|MESSAGE|ERROR');
+        const byComponent = new Map(parseTable(cs.stdout).map((r) => [r['NAME'], r]));
+        assert.deepEqual([...byComponent.keys()].sort(), ['controller-manager', 'etcd-0', 'scheduler']);
+        assert.equal(byComponent.get('etcd-0')!['STATUS'], 'Healthy');
+        assert.equal(byComponent.get('scheduler')!['STATUS'], 'Unhealthy');
+        const one = JSON.parse((await ok('wds1', ['get', 'componentstatus', 'etcd-0', '-o', 'json'])).stdout);
+        assert.deepEqual(one.conditions, [{ type: 'Healthy', status: 'True', message: '{"health":"true"}' }]);
+        assertFails(['delete', 'cs'], await run('cluster1', ['delete', 'cs', 'etcd-0']), /MethodNotAllowed|method is not supported|not supported/i);
+        const wdsComponents = await ok('wds1', ['get', 'componentstatuses']);
+        assert.match(wdsComponents.stdout, /^etcd-0\s+Healthy/m);
+
+        // Endpoints: every request warns.
+        const ep = await ok('wds1', ['get', 'ep', '-n', 'default']);
+        assert.match(ep.stderr, /Warning: v1 Endpoints is deprecated in v1\.33\+; use discovery\.k8s\.io\/v1 EndpointSlice/);
+
+        const rows = parseTable((await ok('wds1', ['api-resources'])).stdout);
+        const byName = new Map(rows.map((r) => [`${r['NAME']} ${r['APIVERSION']}`, r]));
+        for (const [name, apiVersion, namespaced, kind, short] of [
+          ['componentstatuses', 'v1', 'false', 'ComponentStatus', ''], // no `cs` in a WDS: CombinedStatus has it
+          ['ipaddresses', 'networking.k8s.io/v1', 'false', 'IPAddress', 'ip'],
+          ['servicecidrs', 'networking.k8s.io/v1', 'false', 'ServiceCIDR', ''],
+          ['csistoragecapacities', 'storage.k8s.io/v1', 'true', 'CSIStorageCapacity', ''],
+          ['volumeattributesclasses', 'storage.k8s.io/v1', 'false', 'VolumeAttributesClass', 'vac'],
+          ['deviceclasses', 'resource.k8s.io/v1', 'false', 'DeviceClass', ''],
+          ['resourceclaims', 'resource.k8s.io/v1', 'true', 'ResourceClaim', ''],
+          ['resourceclaimtemplates', 'resource.k8s.io/v1', 'true', 'ResourceClaimTemplate', ''],
+          ['resourceslices', 'resource.k8s.io/v1', 'false', 'ResourceSlice', ''],
+        ]) {
+          const r = byName.get(`${name} ${apiVersion}`);
+          assert.ok(r, `${name} ${apiVersion} missing from api-resources`);
+          assert.deepEqual([r['NAMESPACED'], r['KIND'], r['SHORTNAMES']], [namespaced, kind, short], name);
+        }
+
+        await ok('wds1', ['delete', '-f', path]);
+      });
+
       it('delete removes the object', async function () {
         const r = await ok('wds1', ['delete', 'cm', 'literal', '-n', ns]);
         assert.match(r.stdout, /configmap "literal" deleted/);

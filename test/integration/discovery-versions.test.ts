@@ -31,6 +31,7 @@ describe('discovery order and OpenAPI version', function () {
       'apiregistration.k8s.io', 'apps', 'events.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'autoscaling', 'batch',
       'certificates.k8s.io', 'networking.k8s.io', 'policy', 'rbac.authorization.k8s.io', 'storage.k8s.io', 'admissionregistration.k8s.io',
       'apiextensions.k8s.io', 'scheduling.k8s.io', 'coordination.k8s.io', 'node.k8s.io', 'discovery.k8s.io', 'flowcontrol.apiserver.k8s.io',
+      'resource.k8s.io',
     ];
     assert.deepEqual(names.filter((n) => upstream.includes(n)), upstream);
     assert.deepEqual(names.slice(0, upstream.length), upstream, 'the built-in groups come first, KubeStellar\'s after them');

@@ -4,6 +4,7 @@
  * and ReplicationControllers, Events (events.ts), and Nodes and PersistentVolumes
  * (core-cluster.ts) have their own files. `coreResources` lists them in discovery order.
  */
+import { componentstatuses } from './component-status.js';
 import { isDeepStrictEqual } from 'node:util';
 import { fieldErrors, type FieldError } from '../../api/errors.js';
 import { isQualifiedName, nameIsDNSLabel } from '../../api/names.js';
@@ -111,6 +112,8 @@ export const endpoints: ResourceDefinition = define({
   singular: 'endpoints',
   shortNames: ['ep'],
   namespaced: true,
+  // kube-apiserver 1.33+ warns on every request to Endpoints (reads, writes, lists and watches).
+  deprecationWarning: 'v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice',
   columns: [nameColumn, column('Endpoints', formatEndpoints, { description: 'The set of all endpoints is the union of all subsets.' }), ageColumn],
   strategy: kindStrategy({
     defaults: (o) => {
@@ -283,6 +286,7 @@ export const podtemplates: ResourceDefinition = define({
 
 /** core/v1 in discovery order (alphabetical, as kube-apiserver lists them). */
 export const coreResources: readonly ResourceDefinition[] = [
+  componentstatuses,
   configmaps,
   endpoints,
   events,

@@ -21,6 +21,7 @@ import { networkingResources } from './networking.js';
 import { nodeResources } from './node.js';
 import { policyResources } from './policy.js';
 import { rbacResources } from './rbac.js';
+import { resourceResources } from './resource.js';
 import { schedulingResources } from './scheduling.js';
 import { storageResources } from './storage.js';
 
@@ -44,4 +45,6 @@ export const builtinResources: readonly ResourceDefinition[] = [
   ...nodeResources,
   ...discoveryResources,
   ...flowcontrolResources,
+  // Dynamic Resource Allocation comes after flow control in upstream's priority list.
+  ...resourceResources,
 ];

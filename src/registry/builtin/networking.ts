@@ -1,15 +1,18 @@
 /**
  * networking.k8s.io/v1: IngressClasses, Ingresses and NetworkPolicies, with the Ingress path
  * and backend rules users trip over (pathType is required, a backend is a service or a
- * resource) and NetworkPolicy's implied policyTypes.
+ * resource) and NetworkPolicy's implied policyTypes; and the ClusterIP allocator's kinds,
+ * IPAddresses and ServiceCIDRs, stored and served only (this server allocates Service IPs from
+ * its own fixed range and neither writes nor consults them).
  */
 import { fieldErrors, type FieldError } from '../../api/errors.js';
 import { validateLabelSelector, type LabelSelector } from '../../api/label-selector.js';
-import { isDNS1123Subdomain } from '../../api/names.js';
+import { isDNS1123Label, isDNS1123Subdomain, isPathSegmentName, type NameValidator } from '../../api/names.js';
 import type { KubeObject } from '../../api/object.js';
 import { ageColumn, nameColumn } from '../columns.js';
 import type { ResourceDefinition } from '../definition.js';
 import { formatSelector, loadBalancerIngress, NONE } from './cells.js';
+import { canonicalCIDR, formatIP, parseCIDR, parseIP } from './ip-addr.js';
 import { dnsSubdomain, immutable, oneOf, portNumber, requiredString, validPortName } from './checks.js';
 import { arr, child, column, define, each, kindStrategy, rec, recs, setDefault, specOf, statusOf, str, type Obj } from './helpers.js';
 import { PROTOCOLS } from './pod-template.js';
@@ -188,5 +191,116 @@ export const networkpolicies: ResourceDefinition = define({
   strategy: kindStrategy({ generation: true, defaults: defaultNetworkPolicy, validate: validateNetworkPolicy }),
 });
 
-/** networking.k8s.io/v1 in discovery order. */
-export const networkingResources: readonly ResourceDefinition[] = [ingressclasses, ingresses, networkpolicies];
+// ---- IPAddresses and ServiceCIDRs ----
+
+const IP_EXAMPLE = 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)';
+
+/** An IPAddress is named by its address, in canonical form (`2001:db8::1`, never `2001:DB8:0::1`). */
+export const ipAddressName: NameValidator = (name) => {
+  const ip = parseIP(name);
+  if (ip === undefined) return [IP_EXAMPLE];
+  const canonical = formatIP(ip);
+  return canonical === name ? [] : [`must be in canonical form ("${canonical}")`];
+};
+
+function validateParentRef(ref: unknown, path: string): FieldError[] {
+  const r = rec(ref);
+  if (r === undefined) return [fieldErrors.required(path)];
+  const errs: FieldError[] = [];
+  const group = str(r['group']);
+  if (group !== '') errs.push(...dnsSubdomain(`${path}.group`, group));
+  const resource = str(r['resource']);
+  if (resource === '') errs.push(fieldErrors.required(`${path}.resource`));
+  else errs.push(...isPathSegmentName(resource).map((m) => fieldErrors.invalid(`${path}.resource`, resource, m)));
+  const namespace = str(r['namespace']);
+  if (namespace !== '') errs.push(...isDNS1123Label(namespace).map((m) => fieldErrors.invalid(`${path}.namespace`, namespace, m)));
+  const name = str(r['name']);
+  if (name === '') errs.push(fieldErrors.required(`${path}.name`));
+  else errs.push(...isPathSegmentName(name).map((m) => fieldErrors.invalid(`${path}.name`, name, m)));
+  return errs;
+}
+
+/** Upstream's printer: `<resource>[.<group>][/<namespace>]/<name>` of the owner, or `<none>`. */
+function parentRefCell(o: KubeObject): string {
+  const r = rec(specOf(o)['parentRef']);
+  if (r === undefined) return NONE;
+  const group = str(r['group']);
+  const namespace = str(r['namespace']);
+  const gr = (group === '' ? str(r['resource']) : `${str(r['resource'])}.${group}`).toLowerCase();
+  return `${gr}${namespace !== '' ? `/${namespace}` : ''}/${str(r['name'])}`;
+}
+
+export const ipaddresses: ResourceDefinition = define({
+  ...networking,
+  kind: 'IPAddress',
+  plural: 'ipaddresses',
+  shortNames: ['ip'],
+  namespaced: false,
+  nameValidator: ipAddressName,
+  columns: [
+    nameColumn,
+    column('ParentRef', parentRefCell, { description: 'ParentRef references the resource that an IPAddress is attached to. An IPAddress must reference a parent object.' }),
+    ageColumn,
+  ],
+  strategy: kindStrategy({
+    validate: (o) => validateParentRef(specOf(o)['parentRef'], 'spec.parentRef'),
+    validateUpdate: (o, old) => immutable('spec.parentRef', specOf(o)['parentRef'], specOf(old)['parentRef']),
+  }),
+});
+
+const CIDR_EXAMPLE = 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)';
+
+function validateCIDR(path: string, v: unknown): FieldError[] {
+  const s = str(v);
+  const c = parseCIDR(s);
+  if (c === undefined) return [fieldErrors.invalid(path, v ?? '', CIDR_EXAMPLE)];
+  const canonical = canonicalCIDR(c);
+  return canonical === s ? [] : [fieldErrors.invalid(path, s, `must be in canonical form ("${canonical}")`)];
+}
+
+function validateServiceCIDR(o: KubeObject): FieldError[] {
+  const spec = specOf(o);
+  const cidrs = arr(spec['cidrs']);
+  if (cidrs.length === 0) return [fieldErrors.required('spec.cidrs', 'at least one CIDR required')];
+  if (cidrs.length > 2) return [fieldErrors.invalid('spec.cidrs', spec, 'may only hold up to 2 values')];
+  const families = cidrs.map((c) => parseCIDR(str(c))?.ip.family);
+  if (cidrs.length === 2 && families[0] !== undefined && families[0] === families[1]) {
+    return [fieldErrors.invalid('spec.cidrs', spec, 'may specify no more than one IP for each IP family, i.e 192.168.0.0/24 and 2001:db8::/64')];
+  }
+  return cidrs.flatMap((c, i) => validateCIDR(`spec.cidrs[${i}]`, c));
+}
+
+/**
+ * spec.cidrs is fixed once set, except that a single-stack ServiceCIDR may become dual-stack by
+ * gaining a CIDR of the other family, its first one kept.
+ */
+function validateServiceCIDRUpdate(o: KubeObject, old: KubeObject): FieldError[] {
+  const next = arr(specOf(o)['cidrs']);
+  const prev = arr(specOf(old)['cidrs']);
+  if (prev.length === 1 && next.length === 2) return immutable('spec.cidrs[0]', next[0], prev[0]);
+  return immutable('spec.cidrs', next, prev);
+}
+
+export const servicecidrs: ResourceDefinition = define({
+  ...networking,
+  kind: 'ServiceCIDR',
+  plural: 'servicecidrs',
+  namespaced: false,
+  subresources: { status: true },
+  columns: [
+    nameColumn,
+    column('CIDRs', (o) => arr(specOf(o)['cidrs']).map(str).join(','), {
+      description: 'CIDRs defines the IP blocks in CIDR notation (e.g. "192.168.0.0/24" or "2001:db8::/64") from which to assign service cluster IPs. Max of two CIDRs is allowed, one of each IP family. This field is immutable.',
+    }),
+    ageColumn,
+  ],
+  strategy: kindStrategy({
+    statusSubresource: true,
+    generation: false,
+    validate: validateServiceCIDR,
+    validateUpdate: validateServiceCIDRUpdate,
+  }),
+});
+
+/** networking.k8s.io/v1 in discovery order (alphabetical). */
+export const networkingResources: readonly ResourceDefinition[] = [ingressclasses, ingresses, ipaddresses, networkpolicies, servicecidrs];

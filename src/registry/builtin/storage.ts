@@ -4,16 +4,20 @@
  * `name (default)`, as kubectl prints it), and the CSI kinds CSIDrivers, CSINodes and
  * VolumeAttachments. Nothing here attaches volumes or runs CSI drivers: the CSI objects are stored
  * and served with upstream's defaults, validation and printer columns, for charts that ship a
- * CSIDriver and for tools that read them.
+ * CSIDriver and for tools that read them. VolumeAttributesClasses (a driver and its parameters,
+ * both fixed once created) and CSIStorageCapacities (what a driver reports free per topology)
+ * are likewise stored only: no volume is modified and no scheduler reads capacities here.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { fieldErrors, type FieldError } from '../../api/errors.js';
+import { validateLabelSelector, type LabelSelector } from '../../api/label-selector.js';
 import type { KubeObject } from '../../api/object.js';
 import { ageColumn, nameColumn } from '../columns.js';
 import type { ResourceDefinition } from '../definition.js';
 import { NONE } from './cells.js';
 import { dnsSubdomain, immutable, oneOf, qualifiedName } from './checks.js';
 import { arr, child, column, define, kindStrategy, rec, recs, setDefault, specOf, statusOf, str } from './helpers.js';
+import { quantityValue } from './pod-template.js';
 
 const DEFAULT_ANNOTATIONS = ['storageclass.kubernetes.io/is-default-class', 'storageclass.beta.kubernetes.io/is-default-class'];
 
@@ -261,5 +265,79 @@ export const volumeattachments: ResourceDefinition = define({
   }),
 });
 
+// ---- CSI storage capacities and volume attributes classes ----
+
+/** A quantity that must parse and be ≥ 0, when present. */
+function nonNegativeQuantity(path: string, q: unknown): FieldError[] {
+  if (q === undefined || q === null) return [];
+  const v = quantityValue(q);
+  if (Number.isNaN(v)) return [fieldErrors.invalid(path, q, 'must be a valid resource quantity')];
+  return v < 0 ? [fieldErrors.invalid(path, q, 'must be greater than or equal to 0')] : [];
+}
+
+function validateCSIStorageCapacity(o: KubeObject): FieldError[] {
+  const sc = str(o['storageClassName']);
+  const errs = sc === '' ? [fieldErrors.required('storageClassName')] : dnsSubdomain('storageClassName', sc);
+  const topology = rec(o['nodeTopology']);
+  if (topology !== undefined) errs.push(...validateLabelSelector(topology as LabelSelector, 'nodeTopology'));
+  errs.push(...nonNegativeQuantity('capacity', o['capacity']));
+  errs.push(...nonNegativeQuantity('maximumVolumeSize', o['maximumVolumeSize']));
+  return errs;
+}
+
+const quantityCell = (q: unknown): string => (q === undefined || q === null ? '<unset>' : String(q));
+
+export const csistoragecapacities: ResourceDefinition = define({
+  ...storage,
+  kind: 'CSIStorageCapacity',
+  plural: 'csistoragecapacities',
+  namespaced: true,
+  columns: [
+    nameColumn,
+    column('StorageClassName', (o) => str(o['storageClassName']), { description: 'storageClassName represents the name of the StorageClass that the reported capacity applies to. It must meet the same requirements as the name of a StorageClass object (non-empty, DNS subdomain). If that object no longer exists, the CSIStorageCapacity object is obsolete and should be removed by its creator. This field is immutable.' }),
+    column('Capacity', (o) => quantityCell(o['capacity']), { description: 'capacity is the value reported by the CSI driver in its GetCapacityResponse for a GetCapacityRequest with topology and parameters that match the previous fields.\n\nThe semantic is currently (CSI spec 1.2) defined as: The available capacity, in bytes, of the storage that can be used to provision volumes. If not set, that information is currently unavailable.' }),
+    ageColumn,
+  ],
+  strategy: kindStrategy({ validate: validateCSIStorageCapacity }),
+});
+
+function validateVolumeAttributesClass(o: KubeObject): FieldError[] {
+  const driver = str(o['driverName']);
+  const errs = driver === '' ? [fieldErrors.required('driverName')] : qualifiedName('driverName', driver);
+  const params = rec(o['parameters']) ?? {};
+  if (Object.keys(params).length === 0) errs.push(fieldErrors.required('parameters', 'must contain at least one key'));
+  for (const k of Object.keys(params)) if (k === '') errs.push(fieldErrors.invalid('parameters', k, 'field can not be empty.'));
+  return errs;
+}
+
+/** Like a StorageClass's: the driver and its parameters never change. */
+function validateVolumeAttributesClassUpdate(o: KubeObject, old: KubeObject): FieldError[] {
+  const errs: FieldError[] = [];
+  for (const f of ['driverName', 'parameters']) {
+    if (!isDeepStrictEqual(o[f] ?? null, old[f] ?? null)) errs.push(fieldErrors.forbidden(f, `updates to ${f} are forbidden.`));
+  }
+  return errs;
+}
+
+export const volumeattributesclasses: ResourceDefinition = define({
+  ...storage,
+  kind: 'VolumeAttributesClass',
+  plural: 'volumeattributesclasses',
+  shortNames: ['vac'],
+  columns: [
+    nameColumn,
+    column('DriverName', (o) => str(o['driverName']), { description: 'Name of the CSI driver This field is immutable.' }),
+    ageColumn,
+  ],
+  strategy: kindStrategy({ validate: validateVolumeAttributesClass, validateUpdate: validateVolumeAttributesClassUpdate }),
+});
+
 /** storage.k8s.io/v1 in discovery order (alphabetical). */
-export const storageResources: readonly ResourceDefinition[] = [csidrivers, csinodes, storageclasses, volumeattachments];
+export const storageResources: readonly ResourceDefinition[] = [
+  csidrivers,
+  csinodes,
+  csistoragecapacities,
+  storageclasses,
+  volumeattachments,
+  volumeattributesclasses,
+];

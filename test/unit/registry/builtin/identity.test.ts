@@ -6,11 +6,13 @@ import { coreResources } from '../../../../src/registry/builtin/core.js';
 /**
  * What kube-apiserver v1.33 discovery says of each resource, written down independently of the
  * definitions: [group, versions, kind, plural, namespaced, shortNames, categories, subresources, generation].
- * Every verb list is all eight except namespaces' (no deletecollection).
+ * Every verb list is all eight except namespaces' (no deletecollection) and componentstatuses'
+ * (get and list: computed, read-only).
  */
 type Row = [string, string[], string, string, boolean, string[], string[], string, boolean];
 
 const UPSTREAM: Row[] = [
+  ['', ['v1'], 'ComponentStatus', 'componentstatuses', false, ['cs'], [], '', false],
   ['', ['v1'], 'ConfigMap', 'configmaps', true, ['cm'], [], '', false],
   ['', ['v1'], 'Endpoints', 'endpoints', true, ['ep'], [], '', false],
   ['', ['v1'], 'Event', 'events', true, ['ev'], [], '', false],
@@ -39,7 +41,9 @@ const UPSTREAM: Row[] = [
   ['certificates.k8s.io', ['v1'], 'CertificateSigningRequest', 'certificatesigningrequests', false, ['csr'], [], 'status approval', false],
   ['networking.k8s.io', ['v1'], 'IngressClass', 'ingressclasses', false, [], [], '', true],
   ['networking.k8s.io', ['v1'], 'Ingress', 'ingresses', true, ['ing'], [], 'status', true],
+  ['networking.k8s.io', ['v1'], 'IPAddress', 'ipaddresses', false, ['ip'], [], '', false],
   ['networking.k8s.io', ['v1'], 'NetworkPolicy', 'networkpolicies', true, ['netpol'], [], '', true],
+  ['networking.k8s.io', ['v1'], 'ServiceCIDR', 'servicecidrs', false, [], [], 'status', false],
   ['policy', ['v1'], 'PodDisruptionBudget', 'poddisruptionbudgets', true, ['pdb'], [], 'status', true],
   ['rbac.authorization.k8s.io', ['v1'], 'ClusterRoleBinding', 'clusterrolebindings', false, [], [], '', false],
   ['rbac.authorization.k8s.io', ['v1'], 'ClusterRole', 'clusterroles', false, [], [], '', false],
@@ -47,8 +51,10 @@ const UPSTREAM: Row[] = [
   ['rbac.authorization.k8s.io', ['v1'], 'Role', 'roles', true, [], [], '', false],
   ['storage.k8s.io', ['v1'], 'CSIDriver', 'csidrivers', false, [], [], '', false],
   ['storage.k8s.io', ['v1'], 'CSINode', 'csinodes', false, [], [], '', false],
+  ['storage.k8s.io', ['v1'], 'CSIStorageCapacity', 'csistoragecapacities', true, [], [], '', false],
   ['storage.k8s.io', ['v1'], 'StorageClass', 'storageclasses', false, ['sc'], [], '', false],
   ['storage.k8s.io', ['v1'], 'VolumeAttachment', 'volumeattachments', false, [], [], 'status', false],
+  ['storage.k8s.io', ['v1'], 'VolumeAttributesClass', 'volumeattributesclasses', false, ['vac'], [], '', false],
   ['admissionregistration.k8s.io', ['v1'], 'MutatingWebhookConfiguration', 'mutatingwebhookconfigurations', false, [], ['api-extensions'], '', true],
   ['admissionregistration.k8s.io', ['v1'], 'ValidatingAdmissionPolicy', 'validatingadmissionpolicies', false, [], ['api-extensions'], 'status', true],
   ['admissionregistration.k8s.io', ['v1'], 'ValidatingAdmissionPolicyBinding', 'validatingadmissionpolicybindings', false, [], ['api-extensions'], '', true],
@@ -60,7 +66,16 @@ const UPSTREAM: Row[] = [
   ['discovery.k8s.io', ['v1'], 'EndpointSlice', 'endpointslices', true, [], [], '', true],
   ['flowcontrol.apiserver.k8s.io', ['v1'], 'FlowSchema', 'flowschemas', false, [], [], 'status', true],
   ['flowcontrol.apiserver.k8s.io', ['v1'], 'PriorityLevelConfiguration', 'prioritylevelconfigurations', false, [], [], 'status', true],
+  ['resource.k8s.io', ['v1'], 'DeviceClass', 'deviceclasses', false, [], [], '', true],
+  ['resource.k8s.io', ['v1'], 'ResourceClaim', 'resourceclaims', true, [], [], 'status', false],
+  ['resource.k8s.io', ['v1'], 'ResourceClaimTemplate', 'resourceclaimtemplates', true, [], [], '', false],
+  ['resource.k8s.io', ['v1'], 'ResourceSlice', 'resourceslices', false, [], [], '', true],
 ];
+
+const VERBS: Record<string, string[]> = {
+  namespaces: ALL_VERBS.filter((v) => v !== 'deletecollection'),
+  componentstatuses: ['get', 'list'],
+};
 
 const subresourcesOf = (d: ResourceDefinition): string =>
   [d.subresources.status && 'status', d.subresources.finalize && 'finalize', d.subresources.scale && 'scale', d.subresources.approval && 'approval'].filter(Boolean).join(' ');
@@ -100,7 +115,7 @@ describe('built-in resource identity', () => {
           namespaced,
           shortNames,
           categories,
-          verbs: plural === 'namespaces' ? ALL_VERBS.filter((v) => v !== 'deletecollection') : [...ALL_VERBS],
+          verbs: VERBS[plural] ?? [...ALL_VERBS],
           subresources,
           generation,
         },

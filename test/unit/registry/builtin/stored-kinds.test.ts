@@ -8,7 +8,11 @@ import { podtemplates } from '../../../../src/registry/builtin/core.js';
 import { flowschemas, prioritylevelconfigurations } from '../../../../src/registry/builtin/flowcontrol.js';
 import { builtinResources } from '../../../../src/registry/builtin/index.js';
 import { runtimeclasses } from '../../../../src/registry/builtin/node.js';
-import { csidrivers, csinodes, volumeattachments } from '../../../../src/registry/builtin/storage.js';
+import { csidrivers, csinodes, csistoragecapacities, volumeattachments, volumeattributesclasses } from '../../../../src/registry/builtin/storage.js';
+import { componentStatuses, componentstatuses } from '../../../../src/registry/builtin/component-status.js';
+import { endpoints } from '../../../../src/registry/builtin/core.js';
+import { ipaddresses, servicecidrs } from '../../../../src/registry/builtin/networking.js';
+import { deviceclasses, resourceclaims, resourceclaimtemplates, resourceslices } from '../../../../src/registry/builtin/resource.js';
 import { ago, create, row, update, type Causes } from './support.js';
 
 type Body = Record<string, unknown>;
@@ -291,6 +295,164 @@ describe('ValidatingAdmissionPolicies and bindings (stored only, never evaluated
   ]);
 });
 
+describe('IPAddresses and ServiceCIDRs (stored only, never allocated from)', () => {
+  const svc = { parentRef: { group: '', resource: 'services', namespace: 'default', name: 'kubernetes' } };
+
+  it('IPAddresses are named by a canonical IP, need a parent, and print PARENTREF', () => {
+    const { obj: o, errors } = create(ipaddresses, { spec: svc }, '10.96.0.1');
+    assert.deepEqual(errors, []);
+    assert.deepEqual(header(ipaddresses), [['Name', 'string', 0], ['ParentRef', 'string', 0], ['Age', 'string', 0]]);
+    assert.equal(row(ipaddresses, o)['ParentRef'], 'services/default/kubernetes');
+    assert.equal(row(ipaddresses, obj({ spec: { parentRef: { group: 'gateway.networking.k8s.io', resource: 'Gateways', name: 'gw' } } }))['ParentRef'], 'gateways.gateway.networking.k8s.io/gw');
+    assert.equal(row(ipaddresses, obj({ spec: {} }))['ParentRef'], '<none>');
+    const names = ipaddresses.nameValidator!;
+    assert.deepEqual([names('2001:db8::1', false), names('::ffff:10.0.0.1', false)], [[], []]);
+    assert.deepEqual(names('fd00:0:0:0:0:0:0:a', false), ['must be in canonical form ("fd00::a")']);
+    assert.deepEqual(names('2001:DB8::1', false), ['must be in canonical form ("2001:db8::1")']);
+    assert.deepEqual(names('10.0.0.01', false), ['must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)']);
+    assert.equal(names('my-ip', false).length, 1);
+    assert.deepEqual(update(ipaddresses, o, { spec: { parentRef: { ...svc.parentRef, name: 'other' } } }).errors, [['FieldValueInvalid', 'spec.parentRef']]);
+    assert.equal(ipaddresses.strategy.tracksGeneration, false);
+  });
+
+  rejects(ipaddresses, [
+    ['a missing parent', { spec: {} }, [['FieldValueRequired', 'spec.parentRef']]],
+    ['a parent without resource and name', { spec: { parentRef: { namespace: 'Bad_NS' } } }, [
+      ['FieldValueRequired', 'spec.parentRef.resource'], ['FieldValueInvalid', 'spec.parentRef.namespace'], ['FieldValueRequired', 'spec.parentRef.name'],
+    ]],
+  ], '10.0.0.7');
+
+  it('ServiceCIDRs: print CIDRS, start with an empty status, and may only gain a second family', () => {
+    const { obj: o, errors } = create(servicecidrs, { spec: { cidrs: ['10.96.0.0/12'] }, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
+    assert.deepEqual(errors, []);
+    assert.deepEqual(o['status'], {});
+    assert.deepEqual(header(servicecidrs), [['Name', 'string', 0], ['CIDRs', 'string', 0], ['Age', 'string', 0]]);
+    assert.equal(row(servicecidrs, obj({ spec: { cidrs: ['10.96.0.0/12', 'fd00:10:96::/112'] } }))['CIDRs'], '10.96.0.0/12,fd00:10:96::/112');
+    assert.deepEqual(update(servicecidrs, o, { spec: { cidrs: ['10.96.0.0/12', 'fd00:10:96::/112'] } }).errors, []);
+    assert.deepEqual(update(servicecidrs, o, { spec: { cidrs: ['10.100.0.0/16'] } }).errors, [['FieldValueInvalid', 'spec.cidrs']]);
+    assert.deepEqual(update(servicecidrs, o, { spec: { cidrs: ['10.100.0.0/16', 'fd00::/112'] } }).errors, [['FieldValueInvalid', 'spec.cidrs[0]']]);
+    const dual = create(servicecidrs, { spec: { cidrs: ['10.96.0.0/12', 'fd00:10:96::/112'] } }).obj;
+    assert.deepEqual(update(servicecidrs, dual, { spec: { cidrs: ['10.96.0.0/12'] } }).errors, [['FieldValueInvalid', 'spec.cidrs']]);
+  });
+
+  rejects(servicecidrs, [
+    ['no CIDRs', { spec: {} }, [['FieldValueRequired', 'spec.cidrs']]],
+    ['three CIDRs', { spec: { cidrs: ['10.0.0.0/8', 'fd00::/64', '192.168.0.0/16'] } }, [['FieldValueInvalid', 'spec.cidrs']]],
+    ['two of one family', { spec: { cidrs: ['10.0.0.0/8', '192.168.0.0/16'] } }, [['FieldValueInvalid', 'spec.cidrs']]],
+    ['a malformed and a non-canonical CIDR', { spec: { cidrs: ['10.0.0.0/33', 'FD00::1/64'] } }, [['FieldValueInvalid', 'spec.cidrs[0]'], ['FieldValueInvalid', 'spec.cidrs[1]']]],
+  ]);
+});
+
+describe('VolumeAttributesClasses and CSIStorageCapacities', () => {
+  it('VolumeAttributesClasses: print DRIVERNAME; driver and parameters never change', () => {
+    const { obj: o, errors } = create(volumeattributesclasses, { driverName: 'ebs.csi.aws.com', parameters: { iops: '3000' } }, 'gold');
+    assert.deepEqual(errors, []);
+    assert.deepEqual(header(volumeattributesclasses), [['Name', 'string', 0], ['DriverName', 'string', 0], ['Age', 'string', 0]]);
+    assert.deepEqual(row(volumeattributesclasses, obj({ driverName: 'ebs.csi.aws.com' })), { Name: 'x', DriverName: 'ebs.csi.aws.com', Age: '10m' });
+    assert.deepEqual(update(volumeattributesclasses, o, { driverName: 'pd.csi.storage.gke.io', parameters: { iops: '6000' } }).errors, [
+      ['FieldValueForbidden', 'driverName'], ['FieldValueForbidden', 'parameters'],
+    ]);
+    assert.deepEqual(update(volumeattributesclasses, o, { driverName: 'ebs.csi.aws.com', parameters: { iops: '3000' }, metadata: { labels: { tier: 'gold' } } }).errors, []);
+    assert.deepEqual(volumeattributesclasses.shortNames, ['vac']);
+  });
+
+  rejects(volumeattributesclasses, [['no driver and no parameters', {}, [['FieldValueRequired', 'driverName'], ['FieldValueRequired', 'parameters']]]]);
+
+  it('CSIStorageCapacities: print STORAGECLASSNAME CAPACITY', () => {
+    const { obj: o, errors } = create(csistoragecapacities, { storageClassName: 'fast', capacity: '100Gi', nodeTopology: { matchLabels: { 'topology.kubernetes.io/zone': 'a' } } });
+    assert.deepEqual(errors, []);
+    assert.deepEqual(header(csistoragecapacities), [['Name', 'string', 0], ['StorageClassName', 'string', 0], ['Capacity', 'string', 0], ['Age', 'string', 0]]);
+    assert.deepEqual(row(csistoragecapacities, obj({ storageClassName: 'fast', capacity: '100Gi' })), { Name: 'x', StorageClassName: 'fast', Capacity: '100Gi', Age: '10m' });
+    assert.equal(row(csistoragecapacities, obj({ storageClassName: 'fast' }))['Capacity'], '<unset>');
+    assert.equal(o.metadata.namespace, 'default');
+  });
+
+  rejects(csistoragecapacities, [
+    ['no class, a negative capacity', { capacity: '-1Gi' }, [['FieldValueRequired', 'storageClassName'], ['FieldValueInvalid', 'capacity']]],
+  ]);
+});
+
+describe('Dynamic Resource Allocation (resource.k8s.io/v1, stored only)', () => {
+  const claimSpec = (request: Body = { name: 'gpu', exactly: { deviceClassName: 'gpu.example.com' } }): Body => ({ devices: { requests: [request] } });
+
+  it('DeviceClasses track generation and print NAME AGE', () => {
+    const { errors } = create(deviceclasses, { spec: { selectors: [{ cel: { expression: 'device.driver == "gpu.example.com"' } }] } }, 'gpu.example.com');
+    assert.deepEqual(errors, []);
+    assert.equal(deviceclasses.strategy.tracksGeneration, true);
+    assert.deepEqual(header(deviceclasses).map(([n]) => n), ['Name', 'Age']);
+    assert.deepEqual(create(deviceclasses, { spec: { selectors: [{ cel: {} }], config: [{}] } }).errors, [['FieldValueRequired', 'spec.selectors[0].cel.expression'], ['FieldValueRequired', 'spec.config[0].opaque']]);
+  });
+
+  it('ResourceClaims: default ExactCount of one, keep spec fixed, print STATE', () => {
+    const { obj: o, errors } = create(resourceclaims, { spec: claimSpec(), status: { allocation: {} } });
+    assert.deepEqual(errors, []);
+    assert.deepEqual(o['status'], {});
+    const exactly = ((spec(o)['devices'] as Body)['requests'] as Body[])[0]!['exactly'] as Body;
+    assert.deepEqual([exactly['allocationMode'], exactly['count']], ['ExactCount', 1]);
+    assert.deepEqual(header(resourceclaims).map(([n]) => n), ['Name', 'State', 'Age']);
+    assert.equal(row(resourceclaims, o)['State'], 'pending');
+    assert.equal(row(resourceclaims, obj({ status: { allocation: {}, reservedFor: [{ resource: 'pods', name: 'p', uid: 'u' }] } }))['State'], 'allocated,reserved');
+    assert.equal(row(resourceclaims, obj({ status: { allocation: {} } }, { deletionTimestamp: ago(1) }))['State'], 'deleted,allocated,deallocating');
+    assert.deepEqual(update(resourceclaims, o, { spec: claimSpec({ name: 'gpu', exactly: { deviceClassName: 'other' } }) }).errors, [['FieldValueInvalid', 'spec']]);
+  });
+
+  rejects(resourceclaims, [
+    ['a request with neither form', { spec: claimSpec({ name: 'gpu' }) }, [['FieldValueRequired', 'spec.devices.requests[0]']]],
+    ['a request with both forms', { spec: claimSpec({ name: 'gpu', exactly: { deviceClassName: 'c' }, firstAvailable: [{ name: 'a', deviceClassName: 'c' }] }) }, [['FieldValueInvalid', 'spec.devices.requests[0]']]],
+    ['no class, an unknown mode and operator', { spec: claimSpec({ name: 'Bad_Name', exactly: { allocationMode: 'Some', tolerations: [{ operator: 'Maybe' }] } }) }, [
+      ['FieldValueInvalid', 'spec.devices.requests[0].name'], ['FieldValueRequired', 'spec.devices.requests[0].exactly.deviceClassName'],
+      ['FieldValueNotSupported', 'spec.devices.requests[0].exactly.allocationMode'], ['FieldValueNotSupported', 'spec.devices.requests[0].exactly.tolerations[0].operator'],
+    ]],
+  ]);
+
+  it('ResourceClaimTemplates: validate and default the claim spec inside, and keep it fixed', () => {
+    const { obj: o, errors } = create(resourceclaimtemplates, { spec: { spec: claimSpec({ name: 'gpu', firstAvailable: [{ name: 'big', deviceClassName: 'big.example.com' }] }) } });
+    assert.deepEqual(errors, []);
+    const sub = ((((spec(o)['spec'] as Body)['devices'] as Body)['requests'] as Body[])[0]!['firstAvailable'] as Body[])[0]!;
+    assert.deepEqual([sub['allocationMode'], sub['count']], ['ExactCount', 1]);
+    assert.deepEqual(create(resourceclaimtemplates, { spec: { spec: claimSpec({ name: 'gpu', exactly: {} }) } }).errors, [['FieldValueRequired', 'spec.spec.devices.requests[0].exactly.deviceClassName']]);
+    assert.deepEqual(update(resourceclaimtemplates, o, { spec: { spec: claimSpec() } }).errors, [['FieldValueInvalid', 'spec']]);
+  });
+
+  const slice = (s: Body = {}): Body => ({ spec: { driver: 'gpu.example.com', nodeName: 'node-1', pool: { name: 'node-1', generation: 1, resourceSliceCount: 1 }, devices: [{ name: 'gpu-0' }], ...s } });
+
+  it('ResourceSlices: print NODE DRIVER POOL, track generation, keep node and driver fixed', () => {
+    const { obj: o, errors } = create(resourceslices, slice());
+    assert.deepEqual(errors, []);
+    assert.equal(resourceslices.strategy.tracksGeneration, true);
+    assert.deepEqual(header(resourceslices).map(([n]) => n), ['Name', 'Node', 'Driver', 'Pool', 'Age']);
+    assert.deepEqual(row(resourceslices, obj(slice())), { Name: 'x', Node: 'node-1', Driver: 'gpu.example.com', Pool: 'node-1', Age: '10m' });
+    assert.deepEqual(update(resourceslices, o, slice({ nodeName: 'node-2' })).errors, [['FieldValueInvalid', 'spec.nodeName']]);
+    assert.deepEqual(resourceslices.strategy.selectableFields!(o), { 'spec.nodeName': 'node-1', 'spec.driver': 'gpu.example.com' });
+  });
+
+  rejects(resourceslices, [
+    ['no driver, pool or node scope', { spec: {} }, [
+      ['FieldValueRequired', 'spec.driver'], ['FieldValueRequired', 'spec.pool.name'], ['FieldValueInvalid', 'spec.pool.resourceSliceCount'], ['FieldValueRequired', 'spec'],
+    ]],
+    ['two node scopes and a repeated device', slice({ allNodes: true, devices: [{ name: 'a' }, { name: 'a' }] }), [['FieldValueInvalid', 'spec'], ['FieldValueDuplicate', 'spec.devices[1].name']]],
+  ]);
+});
+
+describe('ComponentStatuses and Endpoints (deprecated core kinds)', () => {
+  it('ComponentStatuses: read-only, computed, deprecated, printed NAME STATUS MESSAGE ERROR', () => {
+    assert.deepEqual(componentstatuses.verbs, ['get', 'list']);
+    assert.equal(componentstatuses.deprecationWarning, 'v1 ComponentStatus is deprecated in v1.19+');
+    assert.deepEqual(header(componentstatuses).map(([n]) => n), ['Name', 'Status', 'Message', 'Error']);
+    const rows = componentStatuses().map((o) => row(componentstatuses, o));
+    assert.deepEqual(rows, [
+      { Name: 'scheduler', Status: 'Unhealthy', Message: '', Error: 'Get "https://127.0.0.1:10259/healthz": dial tcp 127.0.0.1:10259: connect: connection refused' },
+      { Name: 'controller-manager', Status: 'Unhealthy', Message: '', Error: 'Get "https://127.0.0.1:10257/healthz": dial tcp 127.0.0.1:10257: connect: connection refused' },
+      { Name: 'etcd-0', Status: 'Healthy', Message: '{"health":"true"}', Error: '' },
+    ]);
+    assert.equal(row(componentstatuses, obj({}))['Status'], 'Unknown');
+  });
+
+  it('Endpoints carry the v1.33 deprecation warning', () => {
+    assert.equal(endpoints.deprecationWarning, 'v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice');
+  });
+});
+
 describe('KubeStellar exclusions for the stored-only kinds (spec/kubestellar.md §2.1)', () => {
   const verbsOf = (plural: string): readonly string[] => builtinResources.find((d) => d.plural === plural)!.verbs;
   const cases: [string, string, boolean][] = [
@@ -303,6 +465,17 @@ describe('KubeStellar exclusions for the stored-only kinds (spec/kubestellar.md 
     ['node.k8s.io', 'runtimeclasses', true],
     ['', 'podtemplates', true],
     ['admissionregistration.k8s.io', 'validatingadmissionpolicies', true],
+    // Excluded by name; componentstatuses has no watch; the rest are ordinary workload.
+    ['storage.k8s.io', 'csistoragecapacities', false],
+    ['', 'componentstatuses', false],
+    ['', 'endpoints', false],
+    ['storage.k8s.io', 'volumeattributesclasses', true],
+    ['networking.k8s.io', 'ipaddresses', true],
+    ['networking.k8s.io', 'servicecidrs', true],
+    ['resource.k8s.io', 'deviceclasses', true],
+    ['resource.k8s.io', 'resourceclaims', true],
+    ['resource.k8s.io', 'resourceclaimtemplates', true],
+    ['resource.k8s.io', 'resourceslices', true],
   ];
   for (const [group, plural, workload] of cases) {
     it(`${plural}${group ? `.${group}` : ''} is ${workload ? '' : 'never '}workload`, () => assert.equal(isWorkloadResource(group, plural, verbsOf(plural)), workload));
