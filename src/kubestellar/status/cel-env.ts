@@ -4,6 +4,7 @@
  * conversion of JSON inputs into CEL values.
  */
 import { Environment, type ParseResult } from '@marcbachmann/cel-js';
+import { routeMatchesToRe2, withRe2Matches } from '../../api/cel-regex.js';
 import { isObject, setKey, type JsonObject } from '../../api/patch/json-value.js';
 
 /** The variables an expression may mention. */
@@ -18,7 +19,7 @@ let environment: Environment | undefined;
  * Built lazily: building an Environment is the expensive part.
  */
 function env(): Environment {
-  environment ??= new Environment({ homogeneousAggregateLiterals: false })
+  environment ??= withRe2Matches(new Environment({ homogeneousAggregateLiterals: false }))
     .registerVariable('obj', 'map<string, dyn>')
     .registerVariable('returned', 'map<string, dyn>')
     .registerVariable('inventory', 'map<string, string>')
@@ -82,7 +83,7 @@ export function compileExpression(source: string): CompileResult {
 function compileUncached(source: string): CompileResult {
   let parsed: ParseResult;
   try {
-    parsed = env().parse(source);
+    parsed = env().parse(routeMatchesToRe2(source));
   } catch (error) {
     return { error: `failed to parse expression: ${celErrorText(error, source)}` };
   }

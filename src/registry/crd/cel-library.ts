@@ -11,6 +11,8 @@
  * `format` verbs other than %s %d %f %e %x %X %o %b.
  */
 import { Environment, type ParseResult } from '@marcbachmann/cel-js';
+import { withRe2Matches } from '../../api/cel-regex.js';
+import { re2Find, re2FindAll } from '../../api/re2.js';
 
 /** Builds an evaluation error; cel-js turns thrown errors of handlers into evaluation errors. */
 const fail = (message: string): never => {
@@ -149,13 +151,6 @@ function format(template: string, args: readonly unknown[]): string {
   });
 }
 
-const regex = (pattern: string, flags = ''): RegExp => {
-  try {
-    return new RegExp(pattern, flags);
-  } catch {
-    return fail(`invalid regular expression: ${pattern}`);
-  }
-};
 
 function register(env: Environment): Environment {
   return (
@@ -188,12 +183,10 @@ function register(env: Environment): Environment {
       .registerFunction('string.reverse(): string', (s: string) => [...s].reverse().join(''))
       .registerFunction('string.format(list<dyn>): string', (s: string, args: unknown[]) => format(s, args))
       // regex
-      .registerFunction('string.find(string): string', (s: string, p: string) => regex(p).exec(s)?.[0] ?? '')
-      .registerFunction('string.findAll(string): list<string>', (s: string, p: string) => [...s.matchAll(regex(p, 'g'))].map((m) => m[0]))
-      .registerFunction('string.findAll(string, int): list<string>', (s: string, p: string, n: bigint) => {
-        const all = [...s.matchAll(regex(p, 'g'))].map((m) => m[0]);
-        return n < 0n ? all : all.slice(0, Number(n));
-      })
+      // regex: RE2, linear in the input (src/api/re2.ts); `matches` too, via cel-regex.ts
+      .registerFunction('string.find(string): string', (s: string, p: string) => re2Find(p, s))
+      .registerFunction('string.findAll(string): list<string>', (s: string, p: string) => re2FindAll(p, s))
+      .registerFunction('string.findAll(string, int): list<string>', (s: string, p: string, n: bigint) => re2FindAll(p, s, n < 0n ? -1 : Number(n)))
       // urls
       .registerFunction('url(string): kubernetes.URL', (s: string) => parseURL(s) ?? fail(`URL parse error during conversion from string: parse "${s}": invalid URI for request`))
       .registerFunction('isURL(string): bool', (s: string) => parseURL(s) !== undefined)
@@ -237,7 +230,7 @@ export function ruleEnvironment(selfType: string, optionalOldSelf: boolean): Env
   const key = `${selfType}|${optionalOldSelf}`;
   let env = environments.get(key);
   if (env === undefined) {
-    base ??= register(new Environment({ homogeneousAggregateLiterals: false, enableOptionalTypes: true }));
+    base ??= register(withRe2Matches(new Environment({ homogeneousAggregateLiterals: false, enableOptionalTypes: true })));
     env = base
       .clone()
       .registerVariable('self', selfType)

@@ -18,6 +18,7 @@ import { fieldErrors, type FieldError } from '../../api/errors.js';
 import { setKey, type JsonObject } from '../../api/patch/json-value.js';
 import { childPath, indexPath, isObject, keyPath, own } from '../validation/paths.js';
 import { itemsOf, mapValuesOf, isIntOrString, preservesUnknown, isEmbedded, type JSONSchemaProps } from '../validation/structural/types.js';
+import { routeMatchesToRe2 } from '../../api/cel-regex.js';
 import { ruleEnvironment, type ParseResult } from './cel-library.js';
 
 export interface ValidationRule {
@@ -156,7 +157,7 @@ function compileErrorText(error: unknown, source: string): string {
 function compileOne(source: string, selfType: string, optionalOldSelf: boolean, want: 'bool' | 'string'): { program: ParseResult } | { error: string } {
   let program: ParseResult;
   try {
-    program = ruleEnvironment(selfType, optionalOldSelf).parse(source);
+    program = ruleEnvironment(selfType, optionalOldSelf).parse(routeMatchesToRe2(source));
   } catch (error) {
     return { error: compileErrorText(error, source) };
   }

@@ -9,6 +9,7 @@
  * Paths are relative to `basePath` (`spec.versions[0].schema.openAPIV3Schema` for a v1 CRD) and
  * name schema nodes as upstream does: `properties[spec].properties[replicas].type`.
  */
+import { re2SyntaxError } from '../../../api/re2.js';
 import { fieldErrors, type FieldError } from '../../../api/errors.js';
 import { childPath, indexPath, isObject, jsonEqual, keyPath, own } from '../paths.js';
 import { unknownFieldsOf } from './prune.js';
@@ -246,16 +247,7 @@ function defaults(s: JSONSchemaProps, path: string, root: boolean, underMeta: bo
   }
 }
 
+/** Whether the pattern is RE2 syntax, as Go's regexp compiles patterns upstream. */
 function compiles(pattern: string): boolean {
-  try {
-    new RegExp(pattern, 'u');
-    return true;
-  } catch {
-    try {
-      new RegExp(pattern);
-      return true;
-    } catch {
-      return false;
-    }
-  }
+  return re2SyntaxError(pattern) === undefined;
 }

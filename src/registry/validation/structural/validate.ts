@@ -8,6 +8,7 @@
  * mismatch is reported once and unrelated checks stay quiet. Not covered: CEL rules
  * (`x-kubernetes-validations`) and the ObjectMeta of embedded resources.
  */
+import { re2SyntaxError, re2Test } from '../../../api/re2.js';
 import { fieldErrors, type FieldError } from '../../../api/errors.js';
 import { canonicalJson, childPath, indexPath, isObject, jsonEqual, jsonType, own, runeCount } from '../paths.js';
 import { checkFormat } from './formats.js';
@@ -79,8 +80,8 @@ function checkString(s: JSONSchemaProps, v: string, path: string, errs: FieldErr
     errs.push(fieldErrors.invalid(path, v, `${path} in body should be at least ${s.minLength} chars long`));
   }
   if (typeof s.pattern === 'string') {
-    const re = compilePattern(s.pattern);
-    if (re !== undefined && !re.test(v)) errs.push(fieldErrors.invalid(path, v, `${path} in body should match '${s.pattern}'`));
+    // RE2, as Go's regexp upstream: linear in the input; an unusable pattern is skipped.
+    if (re2SyntaxError(s.pattern) === undefined && !re2Test(s.pattern, v)) errs.push(fieldErrors.invalid(path, v, `${path} in body should match '${s.pattern}'`));
   }
   if (typeof s.format === 'string' && !checkFormat(s.format, v)) {
     errs.push(fieldErrors.invalid(path, v, `${path} in body must be of type ${s.format}: ${JSON.stringify(v)}`));
@@ -191,21 +192,3 @@ function closest(results: readonly FieldError[][]): FieldError[] {
   return results.reduce((best, r) => (r.length < best.length ? r : best));
 }
 
-const patterns = new Map<string, RegExp | undefined>();
-
-/** Go's RE2 and JavaScript agree on the patterns CRDs use; an unusable pattern is skipped. */
-function compilePattern(pattern: string): RegExp | undefined {
-  if (patterns.has(pattern)) return patterns.get(pattern);
-  let re: RegExp | undefined;
-  for (const flags of ['u', '']) {
-    try {
-      re = new RegExp(pattern, flags);
-      break;
-    } catch {
-      re = undefined;
-    }
-  }
-  if (patterns.size > 1000) patterns.clear();
-  patterns.set(pattern, re);
-  return re;
-}
