@@ -27,10 +27,11 @@ export function catalogForOpenApi(catalog: ResourceCatalog): Catalog {
   const definitions: Definitions = {};
   for (const d of catalog.all()) {
     if (d.structuralSchema !== undefined) {
-      const gvks = d.versions.map((version) => ({ group: d.group, version, kind: d.kind }));
       for (const version of d.versions) {
         const schema = d.forVersion?.(version).structuralSchema ?? d.structuralSchema;
-        definitions[resourceDefinitionName({ group: d.group, version, kind: d.kind })] = publishedCrdSchema(schema, gvks);
+        // Each version's definition names its own group-version-kind only, as upstream publishes it.
+        const gvk = { group: d.group, version, kind: d.kind };
+        definitions[resourceDefinitionName(gvk)] = publishedCrdSchema(schema, [gvk]);
       }
     }
     for (const version of d.versions) {

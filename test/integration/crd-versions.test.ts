@@ -132,6 +132,14 @@ describe('multi-version custom resources', function () {
     assert.deepEqual((t0.body.columnDefinitions as { name: string }[]).map((c) => c.name), ['Name', 'Age']);
   });
 
+  it('publishes each version\'s OpenAPI definition with its own group-version-kind only', async () => {
+    const swagger = await h.request('GET', '/clusters/wds1/openapi/v2');
+    for (const version of ['v1alpha1', 'v1']) {
+      const def = swagger.body.definitions[`com.example.${version}.Gadget`];
+      assert.deepEqual(def?.['x-kubernetes-group-version-kind'], [{ group: 'example.com', kind: 'Gadget', version }], version);
+    }
+  });
+
   it('refuses to drop a stored version from spec.versions', async () => {
     // Make v1alpha1 the storage version: storedVersions gains it.
     const cur = (await h.request('GET', `${CRDS}/${NAME}`)).body;

@@ -50,3 +50,36 @@ describe('discovery order and OpenAPI version', function () {
     }
   });
 });
+
+describe('built-in objects that may not be deleted', function () {
+  this.timeout(60_000);
+  let h: InProcessServer;
+  before(async () => {
+    h = await startInProcess({ storage: 'memory' });
+  });
+  after(async () => h?.stop());
+
+  it('refuses to delete the system PriorityClasses, one by one or as a collection (403)', async () => {
+    const PCS = '/clusters/cluster1/apis/scheduling.k8s.io/v1/priorityclasses';
+    for (const name of ['system-node-critical', 'system-cluster-critical']) {
+      const r = await h.request('DELETE', `${PCS}/${name}`);
+      assert.equal(r.status, 403, JSON.stringify(r.body));
+      assert.equal(r.body.reason, 'Forbidden');
+    }
+    const all = await h.request('DELETE', PCS);
+    assert.equal(all.status, 403);
+    const left = await h.request('GET', PCS);
+    assert.deepEqual(left.body.items.map((i: { metadata: { name: string } }) => i.metadata.name).sort(), ['system-cluster-critical', 'system-node-critical']);
+  });
+
+  it('has no collection delete of namespaces (upstream\'s verbs), so default and kube-system stay', async () => {
+    const r = await h.request('DELETE', '/clusters/cluster1/api/v1/namespaces');
+    assert.equal(r.status, 405, JSON.stringify(r.body));
+    assert.equal(r.body.reason, 'MethodNotAllowed');
+    for (const ns of ['default', 'kube-system']) {
+      const got = await h.request('GET', `/clusters/cluster1/api/v1/namespaces/${ns}`);
+      assert.equal(got.status, 200);
+      assert.equal(got.body.metadata.deletionTimestamp, undefined, ns);
+    }
+  });
+});

@@ -47,6 +47,8 @@ export const priorityclasses: ResourceDefinition = define({
   strategy: kindStrategy({
     defaults: (o) => setDefault(o, 'preemptionPolicy', 'PreemptLowerPriority'),
     validate: validatePriorityClass,
+    // The Priority admission plugin keeps the built-in classes (pods of critical add-ons name them).
+    refuseDelete: (name) => (name in SYSTEM_CLASSES ? 'this is a system priority class and cannot be deleted' : undefined),
     validateUpdate: (o, old) => [
       ...(o['value'] !== old['value'] ? [fieldErrors.forbidden('value', 'may not be changed in an update.')] : []),
       ...immutable('preemptionPolicy', o['preemptionPolicy'], old['preemptionPolicy']),

@@ -101,6 +101,9 @@ export async function handleDeleteCollection(ctx: ResourceContext): Promise<void
   const { list } = await ctx.store.list(ctx.info.namespace, predicate ? { predicate } : {});
   const deleted: KubeObject[] = [];
   for (const item of list.items) {
+    // Per item, as upstream runs admission for each: a protected object stops the collection.
+    const refusal = ctx.def.strategy.refuseDelete?.(item.metadata.name!);
+    if (refusal !== undefined) throw forbidden({ group: ctx.def.group, resource: ctx.def.plural }, item.metadata.name!, refusal);
     try {
       deleted.push(await ctx.store.delete(item.metadata.namespace ?? '', item.metadata.name!, options));
     } catch (err) {
