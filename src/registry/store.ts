@@ -59,6 +59,8 @@ export interface StoreDeps {
   readonly admitWrite?: (operation: 'create' | 'update', obj: KubeObject, old?: KubeObject) => Promise<void>;
   /** Validating admission of the same kind: sees the object as it will be stored, after validation. */
   readonly validateWrite?: (operation: 'create' | 'update', obj: KubeObject, old?: KubeObject) => Promise<void>;
+  /** Told after each committed write (not dry runs), e.g. so a cache of these objects reloads. */
+  readonly afterWrite?: () => void;
 }
 
 export interface WriteOptions {
@@ -72,8 +74,8 @@ export interface WriteOptions {
   readonly subresource?: string;
   /** Record this write in managedFields under this manager (client writes; apply records its own). */
   readonly manager?: FieldManager;
-  /** Admission on the object as it will be stored (after defaulting and validation); throws to refuse. */
-  readonly admit?: (obj: KubeObject, old?: KubeObject) => void;
+  /** Admission on the object as it will be stored (after defaulting and validation); throws (or rejects) to refuse. */
+  readonly admit?: (obj: KubeObject, old?: KubeObject) => void | Promise<void>;
 }
 
 export interface ListOptions {
@@ -94,6 +96,8 @@ export interface ListResult {
 export interface DeleteOptions extends WriteOptions {
   readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
   readonly propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  /** Admission of the deletion, given the stored object (after preconditions); throws (or rejects) to refuse. */
+  readonly admitDelete?: (old: KubeObject) => void | Promise<void>;
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -287,7 +291,8 @@ export class GenericStore {
       ...this.def.strategy.validate(obj),
       ...(this.def.strategy.validateCreate?.(obj) ?? []),
     ]);
-    options.admit?.(obj);
+    const admitted = options.admit?.(obj);
+    if (admitted !== undefined) await admitted;
     if (this.#deps.validateWrite !== undefined) await this.#deps.validateWrite('create', obj);
     if (this.def.namespaced) await this.#deps.admitNamespace?.(namespace);
     if (options.manager) {
@@ -302,6 +307,7 @@ export class GenericStore {
     }
     const key = objectKey(this.#deps.space, this.def, namespace, meta.name!);
     const revision = await this.#call(() => createKey(this.backend, key, encodeObject(obj)), meta.name!);
+    this.#deps.afterWrite?.();
     meta.resourceVersion = String(revision);
     return obj;
   }
@@ -382,6 +388,10 @@ export class GenericStore {
         `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion ?? ''}`,
       );
     }
+    if (options.admitDelete !== undefined) {
+      const admitted = options.admitDelete(obj);
+      if (admitted !== undefined) await admitted;
+    }
     const finalizers = [...(obj.metadata.finalizers ?? [])];
     if (options.propagationPolicy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
     if (options.propagationPolicy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
@@ -395,11 +405,13 @@ export class GenericStore {
       this.def.strategy.markDeleting?.(next);
       if (options.dryRun) return next;
       const revision = await this.#cas(() => updateKey(this.backend, kv.key, encodeObject(next), kv.modRevision), name);
+      this.#deps.afterWrite?.();
       next.metadata.resourceVersion = String(revision);
       return next;
     }
     if (options.dryRun) return obj;
     const { revision } = await this.#cas(() => deleteKey(this.backend, kv.key, kv.modRevision), name);
+    this.#deps.afterWrite?.();
     obj.metadata.resourceVersion = String(revision);
     return obj;
   }
@@ -514,7 +526,8 @@ export class GenericStore {
       ...this.def.strategy.validate(obj),
       ...(extra?.validateUpdate ?? this.def.strategy.validateUpdate)(obj, old),
     ]);
-    options.admit?.(obj, old);
+    const admitted = options.admit?.(obj, old);
+    if (admitted !== undefined) await admitted;
     if (!subresourceOnly && this.#deps.validateWrite !== undefined) await this.#deps.validateWrite('update', obj, old);
     if (options.manager) {
       const managed = managedFieldsAfterUpdate(this.def, old, obj, options.manager, this.#now());
@@ -525,10 +538,12 @@ export class GenericStore {
     // The last finalizer removed from an object being deleted completes the deletion.
     if (meta.deletionTimestamp !== undefined && (meta.finalizers ?? []).length === 0 && !this.def.strategy.heldForDeletion?.(obj)) {
       const { revision } = await this.#call(() => deleteKey(this.backend, kv.key, kv.modRevision), name);
+      this.#deps.afterWrite?.();
       meta.resourceVersion = String(revision);
       return obj;
     }
     const revision = await this.#call(() => updateKey(this.backend, kv.key, encodeObject(obj), kv.modRevision), name);
+    this.#deps.afterWrite?.();
     meta.resourceVersion = String(revision);
     return obj;
   }

@@ -14,6 +14,7 @@ import { SpaceStream } from '../registry/space-stream.js';
 import { GenericStore, type StoreDeps } from '../registry/store.js';
 import { namespaces } from '../registry/builtin/core.js';
 import type { RbacData } from '../auth/rbac/authorizer.js';
+import { PolicyAdmission } from './policy-admission.js';
 import { podPriorityAdmission, priorityClassAdmission, toPriorityClassInfo, type PriorityClassInfo } from './priority-admission.js';
 
 /** ObjectMeta rules every kind shares, with the kind's own name format. */
@@ -51,6 +52,8 @@ export class ServedSpace {
   rbac: { snapshot(): RbacData } | undefined;
   /** Every object of the space at once, for controllers. */
   readonly objects: SpaceStream;
+  /** ValidatingAdmissionPolicies and their bindings, enforced on client writes. */
+  readonly policies: PolicyAdmission;
   /** By group/plural; replaced when a definition changes (a CRD update). */
   readonly #stores = new Map<string, GenericStore>();
   readonly #options: ServedSpaceOptions;
@@ -63,6 +66,7 @@ export class ServedSpace {
     this.#options = options;
     this.catalog = new ResourceCatalog(options.definitions);
     this.objects = new SpaceStream(options.backend, options.name, this.catalog);
+    this.policies = new PolicyAdmission(this.catalog, (def) => this.store(def));
   }
 
   store(def: ResourceDefinition): GenericStore {
@@ -76,6 +80,7 @@ export class ServedSpace {
         admitNamespace: (ns) => this.#admitNamespace(ns),
         validateCommon: validateMetadata,
         ...this.#admissionFor(def),
+        ...(PolicyAdmission.isPolicyKind(def) && { afterWrite: () => this.policies.invalidate() }),
       });
       this.#stores.set(key, store);
     }
@@ -85,6 +90,7 @@ export class ServedSpace {
   /** Stops background work (the namespace cache's watch). */
   stop(): void {
     this.#namespaces?.stop();
+    this.policies.stop();
   }
 
   /** Admission plugins that read other objects: Priority, where scheduling.k8s.io is served. */

@@ -5,10 +5,11 @@
  * ValidatingAdmissionPolicies and their bindings (required validations and match constraints,
  * validation actions, parameter references).
  *
- * Stored and served only: this server never calls admission webhooks and never evaluates
- * admission policies (no CEL runs here, so expressions are not compiled or type-checked either).
- * Helm charts and operators that ship these objects install cleanly, but the webhooks they name
- * are not consulted and the policies they bind are not enforced on writes.
+ * Webhook configurations are stored and served only: this server never calls admission webhooks.
+ * ValidatingAdmissionPolicies and their bindings are enforced on client writes by
+ * src/spaces/policy-admission.ts; their expressions are not compiled or type-checked when the
+ * policy is written (status.typeChecking is not filled), so a broken expression shows up as an
+ * evaluation error under the policy's failurePolicy.
  */
 import { fieldErrors, type FieldError } from '../../api/errors.js';
 import { validateLabelSelector, type LabelSelector } from '../../api/label-selector.js';

@@ -241,3 +241,20 @@ export function ruleEnvironment(selfType: string, optionalOldSelf: boolean): Env
 }
 
 export type { ParseResult };
+
+let admission: Environment | undefined;
+
+/**
+ * The environment of ValidatingAdmissionPolicy expressions: `object`, `oldObject`, `request`,
+ * `params`, `namespaceObject` and `variables`, all dynamic (the policy's types are not
+ * checked here), with the same Kubernetes libraries as validation rules.
+ */
+export function admissionEnvironment(): Environment {
+  if (admission === undefined) {
+    base ??= register(withRe2Matches(new Environment({ homogeneousAggregateLiterals: false, enableOptionalTypes: true })));
+    let env = base.clone();
+    for (const name of ['object', 'oldObject', 'request', 'params', 'namespaceObject', 'variables']) env = env.registerVariable(name, 'dyn');
+    admission = env;
+  }
+  return admission;
+}

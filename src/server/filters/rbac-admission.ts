@@ -10,7 +10,7 @@ import type { Request } from '../http.js';
 import type { ResourceRequest } from '../request-info.js';
 import { requestUser } from './request-user.js';
 
-export type Admit = (obj: KubeObject, old?: KubeObject) => void;
+export type Admit = (obj: KubeObject, old?: KubeObject) => void | Promise<void>;
 
 export function rbacAdmission(space: ServedSpace, info: ResourceRequest, req: Request): Admit | undefined {
   if (info.group !== 'rbac.authorization.k8s.io' || info.subresource !== '') return undefined;

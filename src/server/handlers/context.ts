@@ -28,8 +28,10 @@ export interface ResourceContext {
   readonly req: Request;
   readonly res: Response;
   readonly options: HandlerOptions;
-  /** Admission of writes (RBAC escalation checks), passed to the store. */
+  /** Admission of writes (RBAC escalation checks, ValidatingAdmissionPolicies), passed to the store. */
   readonly admit?: Admit;
+  /** Admission of deletions (ValidatingAdmissionPolicies), given the stored object and whether it is a dry run. */
+  readonly admitDelete?: (old: KubeObject, dryRun: boolean) => void | Promise<void>;
 }
 
 export interface HandlerOptions {

@@ -2,7 +2,8 @@
  * Resolves a resource request to its definition and store, checks the verb is served, and calls
  * the handler for the verb.
  */
-import { rbacAdmission } from '../filters/rbac-admission.js';
+import { rbacAdmission, type Admit } from '../filters/rbac-admission.js';
+import { policyAdmission } from '../filters/policy-admission.js';
 import type { Request, Response } from '../http.js';
 import { badRequest, methodNotSupported, pathNotFound, StatusError } from '../../api/errors.js';
 import type { ResourceDefinition } from '../../registry/definition.js';
@@ -105,8 +106,29 @@ export async function dispatchResource(
     throw new StatusError(405, 'MethodNotAllowed', def.createRefusal, { group: def.group, kind: def.plural });
   }
   const apiVersion = info.group === '' ? info.version : `${info.group}/${info.version}`;
-  const admit = rbacAdmission(space, info, req);
-  await handler({ space, def, store: space.store(def), info, apiVersion, query, req, res, options, ...(admit && { admit }) });
+  const rbac = rbacAdmission(space, info, req);
+  const policy = policyAdmission(space, def, info, query, req, res);
+  // RBAC escalation first, then ValidatingAdmissionPolicies (kube's order of validating plugins).
+  const admit: Admit | undefined =
+    rbac === undefined || policy === undefined
+      ? (rbac ?? policy?.admit)
+      : (obj, old) => {
+          rbac(obj, old);
+          return policy.admit(obj, old);
+        };
+  await handler({
+    space,
+    def,
+    store: space.store(def),
+    info,
+    apiVersion,
+    query,
+    req,
+    res,
+    options,
+    ...(admit && { admit }),
+    ...(policy && { admitDelete: policy.admitDelete }),
+  });
 }
 
 type ExtraSubresource = NonNullable<ResourceDefinition['subresources']['extra']>[number];

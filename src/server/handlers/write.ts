@@ -90,13 +90,20 @@ export function deleteOptionsFrom(body: Record<string, unknown>, query: URLSearc
 export async function handleDelete(ctx: ResourceContext): Promise<void> {
   const refusal = ctx.def.strategy.refuseDelete?.(ctx.info.name);
   if (refusal !== undefined) throw forbidden({ group: ctx.def.group, resource: ctx.def.plural }, ctx.info.name, refusal);
-  const options = await deleteOptionsOf(ctx);
+  const options = withDeleteAdmission(ctx, await deleteOptionsOf(ctx));
   const obj = await ctx.store.delete(ctx.info.namespace, ctx.info.name, options);
   sendJson(ctx.res, obj.metadata.deletionTimestamp !== undefined ? 202 : 200, toServedVersion(ctx.def, obj, ctx.info.version));
 }
 
+/** The request's delete admission (ValidatingAdmissionPolicies), when there is one, on the store's options. */
+function withDeleteAdmission(ctx: ResourceContext, options: DeleteOptions): DeleteOptions {
+  const admit = ctx.admitDelete;
+  if (admit === undefined) return options;
+  return { ...options, admitDelete: (old) => admit(old, options.dryRun === true) };
+}
+
 export async function handleDeleteCollection(ctx: ResourceContext): Promise<void> {
-  const options = await deleteOptionsOf(ctx);
+  const options = withDeleteAdmission(ctx, await deleteOptionsOf(ctx));
   const predicate = predicateOf(ctx.def, ctx.query);
   const { list } = await ctx.store.list(ctx.info.namespace, predicate ? { predicate } : {});
   const deleted: KubeObject[] = [];
