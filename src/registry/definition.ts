@@ -125,6 +125,8 @@ export interface ResourceDefinition {
   readonly nameValidator?: NameValidator;
   /** A review kind: create-only, answered with a computed status, never stored. */
   readonly review?: boolean;
+  /** A read-only kind computed on each read, never stored (ComponentStatuses): get and list answer from it. */
+  readonly computed?: () => KubeObject[];
   /**
    * For kinds whose served versions differ in shape (autoscaling HorizontalPodAutoscalers): how
    * an object moves between a served version and the stored one. Without it, versions differ only

@@ -63,6 +63,7 @@ export const componentstatuses: ResourceDefinition = define({
   namespaced: false,
   verbs: ['get', 'list'],
   deprecationWarning: 'v1 ComponentStatus is deprecated in v1.19+',
+  computed: componentStatuses,
   // Upstream's printer has no Age column: the objects have no creation time.
   columns: [
     nameColumn,

@@ -15,7 +15,7 @@ import { since } from './cells.js';
 import { immutable } from './checks.js';
 import { column, define, kindStrategy, num, rec, str, wide } from './helpers.js';
 
-/** Where each printed or checked field lives in one of the two Event shapes. */
+/** The fields the two Event shapes name differently: core's name, and events.k8s.io's. */
 interface EventFields {
   readonly firstTimestamp: string;
   readonly lastTimestamp: string;
@@ -46,13 +46,13 @@ const V1: EventFields = {
   message: 'note',
 };
 
-/** printEvent's LAST SEEN, FIRST SEEN and COUNT: series win over the legacy counters. */
-export function eventTimes(o: KubeObject, f: EventFields = CORE): { first: string; last: string; count: number } {
-  const first = str(o[f.firstTimestamp]) ? since(o[f.firstTimestamp]) : since(o['eventTime']);
+/** printEvent's LAST SEEN, FIRST SEEN and COUNT (of a stored, core-shaped Event): series win over the legacy counters. */
+export function eventTimes(o: KubeObject): { first: string; last: string; count: number } {
+  const first = str(o['firstTimestamp']) ? since(o['firstTimestamp']) : since(o['eventTime']);
   const series = rec(o['series']);
   if (series !== undefined) return { first, last: since(series['lastObservedTime']), count: num(series['count']) ?? 0 };
-  const last = str(o[f.lastTimestamp]) ? since(o[f.lastTimestamp]) : first;
-  const count = num(o[f.count]) ?? 0;
+  const last = str(o['lastTimestamp']) ? since(o['lastTimestamp']) : first;
+  const count = num(o['count']) ?? 0;
   return { first, last, count: count === 0 ? 1 : count };
 }
 
@@ -62,27 +62,26 @@ function target(ref: unknown): string {
   return str(r['name']) ? `${kind}/${str(r['name'])}` : kind;
 }
 
-function source(o: KubeObject, f: EventFields): string {
-  const s = rec(o[f.source]) ?? {};
-  const component = str(s['component']) || str(o[f.reportingController]);
+function source(o: KubeObject): string {
+  const s = rec(o['source']) ?? {};
+  const component = str(s['component']) || str(o['reportingComponent']);
   const host = str(s['host']) || str(o['reportingInstance']);
   return host === '' ? component : `${component}, ${host}`;
 }
 
-function eventColumns(f: EventFields): PrinterColumn[] {
-  return [
-    column('Last Seen', (o) => eventTimes(o, f).last, { description: 'The time at which the most recent occurrence of this event was recorded.' }),
-    column('Type', (o) => str(o['type']), { description: 'Type of this event (Normal, Warning), new types could be added in the future' }),
-    column('Reason', (o) => str(o['reason']), { description: "This should be a short, machine understandable string that gives the reason for the transition into the object's current status." }),
-    column('Object', (o) => target(o[f.regarding]), { description: 'The object that this event is about.' }),
-    wide('Subobject', (o) => str(rec(o[f.regarding])?.['fieldPath']), 'If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement.'),
-    wide('Source', (o) => source(o, f), 'The component reporting this event. Should be a short machine understandable string.'),
-    column('Message', (o) => str(o[f.message]).trim(), { description: 'A human-readable description of the status of this operation.' }),
-    wide('First Seen', (o) => eventTimes(o, f).first, 'The time at which the event was first recorded.'),
-    wide('Count', (o) => eventTimes(o, f).count, 'The number of times this event has occurred.'),
-    { ...wide('Name', (o) => o.metadata.name, 'Name must be unique within a namespace.'), format: 'name' },
-  ];
-}
+/** Both APIs print from the stored core shape, with the core printer. */
+const EVENT_COLUMNS: readonly PrinterColumn[] = [
+  column('Last Seen', (o) => eventTimes(o).last, { description: 'The time at which the most recent occurrence of this event was recorded.' }),
+  column('Type', (o) => str(o['type']), { description: 'Type of this event (Normal, Warning), new types could be added in the future' }),
+  column('Reason', (o) => str(o['reason']), { description: "This should be a short, machine understandable string that gives the reason for the transition into the object's current status." }),
+  column('Object', (o) => target(o['involvedObject']), { description: 'The object that this event is about.' }),
+  wide('Subobject', (o) => str(rec(o['involvedObject'])?.['fieldPath']), 'If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement.'),
+  wide('Source', (o) => source(o), 'The component reporting this event. Should be a short machine understandable string.'),
+  column('Message', (o) => str(o['message']).trim(), { description: 'A human-readable description of the status of this operation.' }),
+  wide('First Seen', (o) => eventTimes(o).first, 'The time at which the event was first recorded.'),
+  wide('Count', (o) => eventTimes(o).count, 'The number of times this event has occurred.'),
+  { ...wide('Name', (o) => o.metadata.name, 'Name must be unique within a namespace.'), format: 'name' },
+];
 
 /**
  * legacyValidateEvent, on the stored (core) shape whichever API wrote it: namespace agreement,
@@ -166,7 +165,7 @@ export const events: ResourceDefinition = define({
   plural: 'events',
   shortNames: ['ev'],
   namespaced: true,
-  columns: eventColumns(CORE),
+  columns: EVENT_COLUMNS,
   strategy: kindStrategy({
     validate: legacyErrors,
     selectableFields: (o) => {
@@ -232,7 +231,7 @@ export const eventsV1: ResourceDefinition = define({
   plural: 'events',
   shortNames: ['ev'],
   namespaced: true,
-  columns: eventColumns(CORE),
+  columns: EVENT_COLUMNS,
   storedAs: { group: '', plural: 'events' },
   conversion: eventsConversion,
   strategy: kindStrategy({

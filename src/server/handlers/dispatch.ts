@@ -35,6 +35,7 @@ type Handler = (ctx: ResourceContext) => Promise<void>;
  * object through that strategy (pods/ephemeralcontainers, pods/resize).
  */
 const EXTRA_HANDLERS: Readonly<Record<string, Handler>> = {
+  '/serviceaccounts/token': handleTokenRequest,
   '/pods/log': handlePodLog,
   '/pods/exec': handlePodConnect,
   '/pods/attach': handlePodConnect,
@@ -70,12 +71,6 @@ export async function dispatchResource(
   const def = found.forVersion?.(info.version) ?? found;
   const gr = { group: def.group, resource: def.plural };
   if (def.deprecationWarning !== undefined) setWarnings(res, [def.deprecationWarning]);
-  // The TokenRequest subresource of ServiceAccounts: create only.
-  if (info.subresource === 'token' && def.group === '' && def.plural === 'serviceaccounts' && options.tokens !== undefined) {
-    if (info.verb !== 'create') throw methodNotSupported({ group: '', resource: 'serviceaccounts/token' }, info.verb);
-    await handleTokenRequest({ space, def, store: space.store(def), info, apiVersion: 'v1', query, req, res, options });
-    return;
-  }
   const extra = info.subresource === '' ? undefined : def.subresources.extra?.find((x) => x.name === info.subresource);
   if (extra !== undefined) {
     await dispatchExtra(space, def, extra, info, req, res, query, options);

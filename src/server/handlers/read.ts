@@ -4,7 +4,6 @@
  * versions, selectors, Tables and metadata-only renderings go through decoded objects.
  */
 import { badRequest, notFound } from '../../api/errors.js';
-import type { KubeObject } from '../../api/object.js';
 import { encodeContinue, planList } from '../../api/resource-version.js';
 import { servesStoredBytes } from '../../registry/conversion.js';
 import type { JsonPage } from '../../registry/store.js';
@@ -12,18 +11,6 @@ import { negotiateRendering, type Rendering } from '../negotiate.js';
 import { parseIncludeObject, renderList, renderObject } from '../render.js';
 import { sendJson, writeBody, type ResourceContext } from './context.js';
 import { predicateOf, readQueryOf } from './list-options.js';
-import { componentStatuses } from '../../registry/builtin/component-status.js';
-
-/**
- * Read-only kinds whose objects are computed on each request rather than stored (core/v1
- * ComponentStatuses), by `<group>/<resource>`: get and list answer from these, like kube-apiserver's
- * REST storage for them; the definitions serve no other verb.
- */
-const COMPUTED: Readonly<Record<string, () => KubeObject[]>> = {
-  '/componentstatuses': componentStatuses,
-};
-
-const computedItems = (ctx: ResourceContext): (() => KubeObject[]) | undefined => COMPUTED[`${ctx.def.group}/${ctx.def.plural}`];
 
 const COMMA = Buffer.from(',');
 
@@ -35,7 +22,7 @@ function sendsStoredBytes(ctx: ResourceContext, rendering: Rendering): boolean {
 export async function handleGet(ctx: ResourceContext): Promise<void> {
   const rendering = negotiateRendering(ctx.req.headers.accept, false);
   const include = parseIncludeObject(ctx.query.get('includeObject'));
-  const computed = computedItems(ctx);
+  const computed = ctx.def.computed;
   if (computed !== undefined) {
     const found = computed().find((o) => o.metadata.name === ctx.info.name);
     if (found === undefined) throw notFound({ group: ctx.def.group, resource: ctx.def.plural }, ctx.info.name);
@@ -58,7 +45,7 @@ export async function handleList(ctx: ResourceContext): Promise<void> {
   const readQuery = readQueryOf(ctx.query);
   const plan = planList(readQuery);
   const predicate = predicateOf(ctx.def, ctx.query);
-  const computed = computedItems(ctx);
+  const computed = ctx.def.computed;
   if (computed !== undefined) {
     // Computed lists have no revision to resume from, as upstream's: no resourceVersion, no continue.
     const items = computed().filter((o) => predicate === undefined || predicate(o));
