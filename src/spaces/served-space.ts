@@ -6,7 +6,7 @@ import { StatusError, forbidden, notFound, type FieldError } from '../api/errors
 import { nameIsDNSSubdomain } from '../api/names.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../api/object-meta.js';
 import type { KubeObject } from '../api/object.js';
-import { NamespaceCache } from './namespace-cache.js';
+import { ObjectCache } from './object-cache.js';
 import type { Backend } from '../../storage/index.js';
 import { ResourceCatalog } from '../registry/catalog.js';
 import type { ResourceDefinition } from '../registry/definition.js';
@@ -57,7 +57,8 @@ export class ServedSpace {
   /** By group/plural; replaced when a definition changes (a CRD update). */
   readonly #stores = new Map<string, GenericStore>();
   readonly #options: ServedSpaceOptions;
-  #namespaces: NamespaceCache | undefined;
+  #namespaces: ObjectCache | undefined;
+  #serviceAccounts: ObjectCache | undefined;
 
   constructor(options: ServedSpaceOptions) {
     this.name = options.name;
@@ -87,9 +88,21 @@ export class ServedSpace {
     return store;
   }
 
-  /** Stops background work (the namespace cache's watch). */
+  /**
+   * A ServiceAccount, as the token authenticator checks it on every request: from memory, kept
+   * current by a watch (read-only).
+   */
+  async serviceAccount(namespace: string, name: string): Promise<KubeObject | undefined> {
+    const def = this.catalog.byResource('', 'serviceaccounts');
+    if (def === undefined) return undefined;
+    this.#serviceAccounts ??= new ObjectCache(this.store(def));
+    return this.#serviceAccounts.lookup(namespace, name);
+  }
+
+  /** Stops background work (the caches' watches). */
   stop(): void {
     this.#namespaces?.stop();
+    this.#serviceAccounts?.stop();
     this.policies.stop();
   }
 
@@ -106,10 +119,10 @@ export class ServedSpace {
 
   /** New objects go only into namespaces that exist and are not being deleted. */
   async #admitNamespace(namespace: string): Promise<void> {
-    this.#namespaces ??= new NamespaceCache(this.store(namespaces));
-    const ns = await this.#namespaces.lookup(namespace);
+    this.#namespaces ??= new ObjectCache(this.store(namespaces));
+    const ns = await this.#namespaces.lookup('', namespace);
     if (ns === undefined) throw notFound({ group: '', resource: 'namespaces' }, namespace);
-    if (ns.terminating) {
+    if (ns.metadata.deletionTimestamp !== undefined) {
       const err: StatusError = forbidden(
         { group: '', resource: 'namespaces' },
         namespace,

@@ -10,7 +10,7 @@ import { authenticateRequestHeaders, DEFAULT_REQUEST_HEADER_CONFIG, isAllowedPro
 import { makeUser, withAuthenticatedGroup, type UserInfo } from '../../auth/user.js';
 import type { Request } from '../http.js';
 import type { ServedSpace } from '../../spaces/served-space.js';
-import type { ServiceAccountTokens } from '../../auth/tokens/service-account-tokens.js';
+import type { ObjectLookup, ServiceAccountTokens } from '../../auth/tokens/service-account-tokens.js';
 
 /** The space is where the request goes (undefined: the root API); tokens are valid in one space only. */
 export type Authenticator = (req: Request, space: ServedSpace | undefined) => Promise<UserInfo | undefined> | UserInfo | undefined;
@@ -58,11 +58,20 @@ export function serviceAccountTokenAuthenticator(tokens: ServiceAccountTokens): 
     if (header === undefined || space?.name === undefined) return undefined;
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (m === null) return undefined;
-    const user = await tokens.authenticate(space.name, m[1]!, (resource, namespace, name) => {
-      const def = space.catalog.byResource('', resource);
-      return def === undefined ? Promise.resolve(undefined) : space.store(def).get(namespace, name);
-    });
+    const user = await tokens.authenticate(space.name, m[1]!, spaceObjectLookup(space));
     return user === undefined ? undefined : withAuthenticatedGroup(user);
+  };
+}
+
+/**
+ * The objects a token names, in the space it is used in: ServiceAccounts from the space's
+ * in-memory copy (read on every request), Secrets and Pods (legacy and bound tokens) from storage.
+ */
+export function spaceObjectLookup(space: ServedSpace): ObjectLookup {
+  return (resource, namespace, name) => {
+    if (resource === 'serviceaccounts') return space.serviceAccount(namespace, name);
+    const def = space.catalog.byResource('', resource);
+    return def === undefined ? Promise.resolve(undefined) : space.store(def).get(namespace, name);
   };
 }
 

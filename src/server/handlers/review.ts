@@ -6,6 +6,7 @@ import type { KubeObject } from '../../api/object.js';
 import { selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, subjectAccessReview } from '../../auth/reviews.js';
 import { makeUser, SYSTEM_MASTERS, userInfoStatus, withAuthenticatedGroup, type UserInfo } from '../../auth/user.js';
 import { requestUser } from '../filters/request-user.js';
+import { spaceObjectLookup } from '../filters/authn.js';
 import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
 import { sendJson, type ResourceContext } from './context.js';
@@ -21,10 +22,7 @@ async function tokenReview(ctx: ResourceContext, spec: { token?: string; audienc
   const user =
     tokens === undefined || space.name === undefined || !spec.token
       ? undefined
-      : await tokens.authenticate(space.name, spec.token, (resource, namespace, name) => {
-          const def = space.catalog.byResource('', resource);
-          return def === undefined ? Promise.resolve(undefined) : space.store(def).get(namespace, name);
-        });
+      : await tokens.authenticate(space.name, spec.token, spaceObjectLookup(space));
   if (user === undefined) return { authenticated: false, user: {}, error: 'invalid bearer token' };
   const audiences = spec.audiences ?? [];
   return { authenticated: true, user: userInfoStatus(withAuthenticatedGroup(user)), audiences: audiences.length > 0 ? audiences : [tokens!.issuer(space.name!)] };
