@@ -10,6 +10,7 @@ import { openBackend, startCompactor, type Backend } from '../storage/index.js';
 import { buildKubeconfig, writeKubeconfig } from './kubeconfig/build-kubeconfig.js';
 import { ServerMetrics } from './metrics/metrics.js';
 import { ensurePki, type Pki } from './pki/ensure-pki.js';
+import { spaceServerName } from './spaces/space-host.js';
 import { createApp } from './server/app.js';
 import { clientCertificateAuthenticator, requestHeaderAuthenticator, serviceAccountTokenAuthenticator, unionAuthenticator } from './server/filters/authn.js';
 import { DEFAULT_REQUEST_HEADER_CONFIG, type RequestHeaderConfig } from './auth/request-header.js';
@@ -105,6 +106,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     const name = space.name ?? 'admin';
     const content = buildKubeconfig({
       server: space.name === undefined ? baseUrl : `${baseUrl}/clusters/${space.name}`,
+      ...(space.name !== undefined && { tlsServerName: spaceServerName(space.name) }),
       clusterName: name,
       userName: 'kubestellar-admin',
       contextName: name,

@@ -14,6 +14,8 @@ export interface KubeconfigOptions {
   clusterName: string;
   userName: string;
   contextName: string;
+  /** The TLS server name to present and verify, when not the URL's host. */
+  tlsServerName?: string;
   /** PEM of the CA that signed the serving certificate. */
   caCert: string;
   /** PEM client certificate; requires `clientKey`. */
@@ -55,7 +57,16 @@ export function buildKubeconfig(opts: KubeconfigOptions): string {
   const doc = {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: opts.clusterName, cluster: { server: opts.server, 'certificate-authority-data': base64(opts.caCert) } }],
+    clusters: [
+      {
+        name: opts.clusterName,
+        cluster: {
+          server: opts.server,
+          'certificate-authority-data': base64(opts.caCert),
+          ...(opts.tlsServerName !== undefined && { 'tls-server-name': opts.tlsServerName }),
+        },
+      },
+    ],
     users: [{ name: opts.userName, user }],
     contexts: [{ name: opts.contextName, context }],
     'current-context': opts.contextName,

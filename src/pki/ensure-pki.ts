@@ -9,6 +9,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
+import { SPACE_HOST_WILDCARD } from '../spaces/space-host.js';
 import { generateRsaKeyPair, signCertificate, type CertificateRequest, type SubjectName } from './certificates.js';
 import { readSubject, verifyClientCertificate, type ClientIdentity } from './client-identity.js';
 
@@ -16,8 +17,11 @@ export const CA_COMMON_NAME = 'kubestellar-ca';
 export const SERVING_COMMON_NAME = 'kubestellar-apiserver';
 export const ADMIN_USER = 'kubestellar-admin';
 export const ADMIN_GROUP = 'system:masters';
-/** Hosts every serving certificate covers, so local clients always work. */
-export const DEFAULT_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '::1'];
+/**
+ * Hosts every serving certificate covers, so local clients always work, and the server names of
+ * the spaces (src/spaces/space-host.ts); a certificate from before the names existed is re-issued.
+ */
+export const DEFAULT_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '::1', SPACE_HOST_WILDCARD];
 
 const CA_DAYS = 3650;
 const LEAF_DAYS = 365;

@@ -125,6 +125,11 @@ export interface ResourceDefinition {
   readonly nameValidator?: NameValidator;
   /** A review kind: create-only, answered with a computed status, never stored. */
   readonly review?: boolean;
+  /**
+   * A DELETE that removes an object answers with the object, not a Status naming it (kube's
+   * ReturnDeletedObject: pods, services, namespaces, volumes and a few more).
+   */
+  readonly returnsDeletedObject?: boolean;
   /** A read-only kind computed on each read, never stored (ComponentStatuses): get and list answer from it. */
   readonly computed?: () => KubeObject[];
   /**

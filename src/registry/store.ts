@@ -96,8 +96,18 @@ export interface ListResult {
 export interface DeleteOptions extends WriteOptions {
   readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
   readonly propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  /** The deprecated orphanDependents was given as false: a deferred deletion is then answered 202. */
+  readonly orphanDependentsFalse?: boolean;
   /** Admission of the deletion, given the stored object (after preconditions); throws (or rejects) to refuse. */
   readonly admitDelete?: (old: KubeObject) => void | Promise<void>;
+}
+
+/**
+ * Whether a delete removed the object (what it returned has no deletion pending) rather than
+ * marking it for finalizers or a grace period to finish.
+ */
+export function deletionCompleted(def: ResourceDefinition, obj: KubeObject): boolean {
+  return obj.metadata.deletionTimestamp === undefined || ((obj.metadata.finalizers ?? []).length === 0 && def.strategy.heldForDeletion?.(obj) !== true);
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';

@@ -31,6 +31,7 @@ import { isPublicPath, type Authenticator } from './filters/authn.js';
 import { setRequestUser } from './filters/request-user.js';
 import { impersonate, mayImpersonate } from '../auth/impersonation.js';
 import { parseRequestTarget } from './request-target.js';
+import { spaceOfServerName } from '../spaces/space-host.js';
 import { unauthorized } from '../api/errors.js';
 
 export type RequestHandler = (req: Request, res: Response) => void;
@@ -60,7 +61,10 @@ export function createApp(deps: AppDeps): RequestHandler {
     // A space is reached at /clusters/<space>/ (standalone) or, through a hosting cluster's
     // kube-aggregator, at /apis/spaces.kubestellar.io/v1alpha1/clusters/<space>/.
     const m = SPACE_PATH.exec(path);
-    const space = m ? deps.spaces.get(decodeURIComponent(m[2]!)) : deps.spaces.root;
+    // Without a space in the path, the TLS server name may name one (a kubeconfig's path dropped
+    // by `--raw` or `kubectl proxy`); the server's own /metrics stays server-wide.
+    const named = m || path === '/metrics' ? undefined : spaceOfServerName((req.socket as { servername?: string | false | null }).servername);
+    const space = m ? deps.spaces.get(decodeURIComponent(m[2]!)) : named !== undefined ? deps.spaces.get(named) : deps.spaces.root;
     let user: UserInfo | undefined;
     if (deps.authenticate !== undefined && !isPublicPath(m ? (m[3] ?? '/') : path)) {
       const authenticated = await deps.authenticate(req, space);
@@ -77,6 +81,11 @@ export function createApp(deps: AppDeps): RequestHandler {
     if (m) {
       if (space === undefined) throw pathNotFound();
       await serveSpace(space, m[3] ?? '/', `${m[1]!}/${m[2]!}`, req, res, query, options, deps.metrics, user);
+      return;
+    }
+    if (named !== undefined) {
+      if (space === undefined) throw pathNotFound();
+      await serveSpace(space, path, '', req, res, query, options, deps.metrics, user);
       return;
     }
     if (path === '/metrics' && deps.metrics !== undefined) {

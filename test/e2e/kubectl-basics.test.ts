@@ -9,6 +9,7 @@
  * E2E_KUBECTL=all) and for kubectl 1.35 from .tools/ (scripts/fetch-tools.sh).
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import {
   describeResult,
   kubectl,
   kubectl135,
+  kubectlHome,
   kubectlVersions,
   kubectlWatch,
   parseTable,
@@ -553,6 +555,56 @@ describe('e2e: kubectl basics', function () {
         const rows = parseTable((await ok('admin', ['get', 'spaces.spaces.kubestellar.io'])).stdout);
         const names = rows.map((r) => r['NAME']);
         for (const space of DEMO_SPACES) assert.ok(names.includes(space), `${space} not in ${names.join(' ')}`);
+      });
+
+      it('get/create/delete --raw and kubectl proxy reach the space the kubeconfig names, not the host root', async function () {
+        // client-go's RequestURI and kubectl proxy drop the kubeconfig's /clusters/<space> path;
+        // the kubeconfig's tls-server-name still names the space.
+        const nsDoc = JSON.parse((await ok('wds1', ['get', '--raw', `/api/v1/namespaces/${ns}`])).stdout) as Json;
+        assert.equal(nsDoc['kind'], 'Namespace');
+        assert.equal(meta(nsDoc).name, ns);
+        const groups = (JSON.parse((await ok('wds1', ['get', '--raw', '/apis'])).stdout) as { groups: { name: string }[] }).groups.map((g) => g.name);
+        assert.ok(groups.includes('apps') && groups.includes('control.kubestellar.io'), groups.join(' '));
+        assert.ok(!groups.includes('spaces.kubestellar.io'), groups.join(' '));
+        const rootGroups = (JSON.parse((await ok('admin', ['get', '--raw', '/apis'])).stdout) as { groups: { name: string }[] }).groups.map((g) => g.name);
+        assert.ok(rootGroups.includes('spaces.kubestellar.io') && !rootGroups.includes('apps'), rootGroups.join(' '));
+        const missing = ['get', '--raw', `/api/v1/namespaces/${ns}`];
+        assertFails(missing, await run('cluster1', missing), /NotFound/);
+
+        const path = await file(`raw-${tag}.json`, configMap('raw', { a: 'b' }));
+        const created = JSON.parse((await ok('wds1', ['create', '--raw', `/api/v1/namespaces/${ns}/configmaps`, '-f', path])).stdout) as Json;
+        assert.equal(meta(created).namespace, ns);
+        assert.match(meta(created).resourceVersion ?? '', /^\d+$/);
+        assert.equal((await ok('wds1', ['get', 'cm', 'raw', '-n', ns, '-o', 'jsonpath={.data.a}'])).stdout, 'b');
+
+        const proxy = spawn(binary.path, ['--kubeconfig', server.kubeconfig('wds1'), 'proxy', '--port=0'], {
+          env: { ...process.env, HOME: kubectlHome(), KUBECONFIG: '' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        try {
+          const port = await new Promise<number>((resolve, reject) => {
+            let out = '';
+            const timer = setTimeout(() => reject(new Error(`kubectl proxy did not start: ${out}`)), 15_000);
+            proxy.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+              out += chunk;
+              const m = /Starting to serve on 127\.0\.0\.1:(\d+)/.exec(out);
+              if (m) {
+                clearTimeout(timer);
+                resolve(Number(m[1]));
+              }
+            });
+          });
+          const res = await fetch(`http://127.0.0.1:${port}/api/v1/namespaces/${ns}/configmaps/raw`);
+          assert.equal(res.status, 200);
+          assert.equal(((await res.json()) as { data: Record<string, string> }).data['a'], 'b');
+        } finally {
+          if (proxy.pid !== undefined && proxy.exitCode === null) process.kill(proxy.pid, 'SIGKILL');
+        }
+
+        const deleted = JSON.parse((await ok('wds1', ['delete', '--raw', `/api/v1/namespaces/${ns}/configmaps/raw`])).stdout) as Json;
+        assert.equal(deleted['kind'], 'Status');
+        const gone = ['get', 'cm', 'raw', '-n', ns];
+        assertFails(gone, await run('wds1', gone), /NotFound/);
       });
 
       it('spaces are isolated: wds1 objects are invisible in cluster1', async function () {

@@ -148,7 +148,7 @@ describe('cluster controllers and admission', function () {
     it('does not put them back into a namespace being deleted', async () => {
       ok(await h.request('POST', NS, { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'going' } } }), 201);
       await until('the root CA ConfigMap', async () => ((await h.request('GET', `${NS}/going/configmaps/kube-root-ca.crt`)).status === 200 ? true : undefined));
-      ok(await h.request('DELETE', `${NS}/going`), 202);
+      ok(await h.request('DELETE', `${NS}/going`), 200);
       await until('the namespace to be gone', async () => ((await h.request('GET', `${NS}/going`)).status === 404 ? true : undefined));
     });
   });

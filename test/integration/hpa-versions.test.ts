@@ -217,11 +217,11 @@ describe('HorizontalPodAutoscaler in autoscaling/v1 and autoscaling/v2', functio
     assert.equal(malformed.status, 400, JSON.stringify(malformed.body));
   });
 
-  it('delete through v1 answers with the v1 object', async () => {
-    await ok('POST', V2, hpaV2('deleted', [cpu(20)]));
+  it('delete through v1 answers with a Status naming the removed object, as kube does', async () => {
+    const created = await ok('POST', V2, hpaV2('deleted', [cpu(20)]));
     const gone = await ok('DELETE', `${V1}/deleted`);
-    assert.equal(gone.apiVersion, 'autoscaling/v1');
-    assert.equal(gone.spec.targetCPUUtilizationPercentage, 20);
+    assert.equal(gone.kind, 'Status');
+    assert.deepEqual(gone.details, { name: 'deleted', group: 'autoscaling', kind: 'horizontalpodautoscalers', uid: created.metadata.uid });
   });
 
   it('OpenAPI describes each version with its own schema', async () => {

@@ -97,6 +97,7 @@ export const persistentvolumes: ResourceDefinition = define({
   ...core,
   kind: 'PersistentVolume',
   plural: 'persistentvolumes',
+  returnsDeletedObject: true,
   shortNames: ['pv'],
   namespaced: false,
   subresources: { status: true },

@@ -186,6 +186,7 @@ export const pods: ResourceDefinition = define({
   version: 'v1',
   kind: 'Pod',
   plural: 'pods',
+  returnsDeletedObject: true,
   shortNames: ['po'],
   categories: ['all'],
   namespaced: true,

@@ -281,6 +281,7 @@ export function serviceDefinition(alloc: ServiceAllocations = NO_ALLOCATIONS): R
     version: 'v1',
     kind: 'Service',
     plural: 'services',
+    returnsDeletedObject: true,
     shortNames: ['svc'],
     categories: ['all'],
     namespaced: true,

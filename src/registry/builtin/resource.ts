@@ -108,6 +108,7 @@ export const deviceclasses: ResourceDefinition = define({
   ...resource,
   kind: 'DeviceClass',
   plural: 'deviceclasses',
+  returnsDeletedObject: true,
   namespaced: false,
   columns: [nameColumn, ageColumn],
   strategy: kindStrategy({
@@ -149,6 +150,7 @@ export const resourceclaims: ResourceDefinition = define({
   ...resource,
   kind: 'ResourceClaim',
   plural: 'resourceclaims',
+  returnsDeletedObject: true,
   namespaced: true,
   subresources: { status: true },
   columns: [

@@ -44,6 +44,7 @@ export const storageclasses: ResourceDefinition = define({
   version: 'v1',
   kind: 'StorageClass',
   plural: 'storageclasses',
+  returnsDeletedObject: true,
   shortNames: ['sc'],
   namespaced: false,
   columns: [
@@ -142,6 +143,7 @@ export const csidrivers: ResourceDefinition = define({
   ...storage,
   kind: 'CSIDriver',
   plural: 'csidrivers',
+  returnsDeletedObject: true,
   columns: [
     nameColumn,
     column('AttachRequired', (o) => bool(specOf(o)['attachRequired'], true), { type: 'boolean', description: 'attachRequired indicates this CSI volume driver requires an attach operation (because it implements the CSI ControllerPublishVolume() method), and that the Kubernetes attach detach controller should call the attach volume interface which checks the volumeattachment status and waits until the volume is attached before proceeding to mounting.' }),
@@ -208,6 +210,7 @@ export const csinodes: ResourceDefinition = define({
   ...storage,
   kind: 'CSINode',
   plural: 'csinodes',
+  returnsDeletedObject: true,
   columns: [
     nameColumn,
     column('Drivers', (o) => arr(specOf(o)['drivers']).length, { type: 'integer', description: 'Drivers indicates the number of CSI drivers registered on the node' }),
@@ -243,6 +246,7 @@ export const volumeattachments: ResourceDefinition = define({
   ...storage,
   kind: 'VolumeAttachment',
   plural: 'volumeattachments',
+  returnsDeletedObject: true,
   subresources: { status: true },
   columns: [
     nameColumn,
@@ -323,6 +327,7 @@ export const volumeattributesclasses: ResourceDefinition = define({
   ...storage,
   kind: 'VolumeAttributesClass',
   plural: 'volumeattributesclasses',
+  returnsDeletedObject: true,
   shortNames: ['vac'],
   columns: [
     nameColumn,

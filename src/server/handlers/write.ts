@@ -2,11 +2,12 @@
  * create, update and delete: decode the body, check it names the resource of the URL, convert it
  * to the stored version, hand it to the store, render the result in the request's version.
  */
-import { badRequest, forbidden, isStatusError } from '../../api/errors.js';
+import { badRequest, fieldErrors, forbidden, invalid, isStatusError } from '../../api/errors.js';
 import { isPlainObject, type KubeObject } from '../../api/object.js';
 import { toStoredVersion, toServedVersion } from '../../registry/conversion.js';
 import { apiVersionOf } from '../../registry/definition.js';
-import type { DeleteOptions } from '../../registry/store.js';
+import { deletionCompleted, type DeleteOptions } from '../../registry/store.js';
+import { queryFlag } from '../query-flag.js';
 import { decodeStructured, mediaTypeOf, readBody } from '../body.js';
 import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
@@ -76,15 +77,47 @@ async function deleteOptionsOf(ctx: ResourceContext): Promise<DeleteOptions> {
   return deleteOptionsFrom(body, ctx.query);
 }
 
-/** The store's DeleteOptions from a decoded DeleteOptions object and the query (also an Eviction's deleteOptions). */
+const PROPAGATION_POLICIES = ['Foreground', 'Background', 'Orphan'] as const;
+const DELETE_OPTIONS = { group: 'meta.k8s.io', kind: 'DeleteOptions' };
+
+/**
+ * The store's DeleteOptions from a decoded DeleteOptions object and the query (also an Eviction's
+ * deleteOptions), validated as kube's ValidateDeleteOptions: an unknown propagationPolicy or
+ * dryRun value, or the deprecated orphanDependents beside propagationPolicy, is 422 Invalid.
+ * orphanDependents alone means Orphan (true) or Background (false).
+ */
 export function deleteOptionsFrom(body: Record<string, unknown>, query: URLSearchParams): DeleteOptions {
-  const policy = (body['propagationPolicy'] ?? query.get('propagationPolicy') ?? undefined) as string | undefined;
-  if (policy !== undefined && policy !== 'Orphan' && policy !== 'Background' && policy !== 'Foreground') {
-    throw badRequest(`propagationPolicy: Unsupported value: "${policy}"`);
+  const given = (body['propagationPolicy'] ?? query.get('propagationPolicy') ?? undefined) as string | null | undefined;
+  const orphan = orphanDependentsOf(body, query);
+  if (given != null && !(PROPAGATION_POLICIES as readonly string[]).includes(given)) {
+    throw invalid(DELETE_OPTIONS, '', [fieldErrors.notSupported('propagationPolicy', given, [...PROPAGATION_POLICIES, 'nil'])]);
   }
-  const dryRun = Array.isArray(body['dryRun']) ? (body['dryRun'] as unknown[]).includes('All') : isDryRun(query, 'delete');
+  if (given != null && orphan !== undefined) {
+    throw invalid(DELETE_OPTIONS, '', [fieldErrors.invalid('propagationPolicy', given, 'orphanDependents and deletionPropagation cannot be both set')]);
+  }
+  const policy = (given ?? (orphan === undefined ? undefined : orphan ? 'Orphan' : 'Background')) as DeleteOptions['propagationPolicy'];
+  let dryRun: boolean;
+  const bodyDryRun = body['dryRun'];
+  if (Array.isArray(bodyDryRun)) {
+    const bad = (bodyDryRun as unknown[]).find((v) => v !== 'All');
+    if (bad !== undefined) throw invalid(DELETE_OPTIONS, '', [fieldErrors.notSupported('dryRun', bad, ['All'])]);
+    dryRun = bodyDryRun.length > 0;
+  } else {
+    dryRun = isDryRun(query, 'delete');
+  }
   const pre = isPlainObject(body['preconditions']) ? (body['preconditions'] as { uid?: string; resourceVersion?: string }) : undefined;
-  return { dryRun, ...(policy && { propagationPolicy: policy }), ...(pre && { preconditions: pre }) };
+  return {
+    dryRun,
+    ...(policy && { propagationPolicy: policy }),
+    ...(orphan === false && { orphanDependentsFalse: true }),
+    ...(pre && { preconditions: pre }),
+  };
+}
+
+/** The deprecated orphanDependents, from the body or the query; undefined when not given. */
+function orphanDependentsOf(body: Record<string, unknown>, query: URLSearchParams): boolean | undefined {
+  const fromBody = body['orphanDependents'];
+  return typeof fromBody === 'boolean' ? fromBody : queryFlag(query, 'orphanDependents');
 }
 
 export async function handleDelete(ctx: ResourceContext): Promise<void> {
@@ -92,7 +125,18 @@ export async function handleDelete(ctx: ResourceContext): Promise<void> {
   if (refusal !== undefined) throw forbidden({ group: ctx.def.group, resource: ctx.def.plural }, ctx.info.name, refusal);
   const options = withDeleteAdmission(ctx, await deleteOptionsOf(ctx));
   const obj = await ctx.store.delete(ctx.info.namespace, ctx.info.name, options);
-  sendJson(ctx.res, obj.metadata.deletionTimestamp !== undefined ? 202 : 200, toServedVersion(ctx.def, obj, ctx.info.version));
+  const removed = deletionCompleted(ctx.def, obj);
+  // kube answers 202 only for a deferred deletion asked for with orphanDependents=false; one left
+  // to finalizers or a grace period is otherwise 200, like an immediate one.
+  const code = !removed && options.orphanDependentsFalse === true ? 202 : 200;
+  if (removed && ctx.def.returnsDeletedObject !== true) sendJson(ctx.res, code, deletedStatus(ctx.def.group, ctx.def.plural, obj));
+  else sendJson(ctx.res, code, toServedVersion(ctx.def, obj, ctx.info.version));
+}
+
+/** kube's generic store's answer for an object it removed (unless its resource returns the object); `kind` is the resource. */
+function deletedStatus(group: string, plural: string, obj: KubeObject): Record<string, unknown> {
+  const details = { name: obj.metadata.name, ...(group !== '' && { group }), kind: plural, ...(obj.metadata.uid !== undefined && { uid: obj.metadata.uid }) };
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details };
 }
 
 /** The request's delete admission (ValidatingAdmissionPolicies), when there is one, on the store's options. */

@@ -52,6 +52,9 @@ describe('pki', function () {
     assert.equal(serving.checkIP('127.0.0.1'), '127.0.0.1');
     assert.equal(serving.checkHost('localhost', { subject: 'never' }), 'localhost');
     assert.equal(serving.checkHost('kubestellar.example', { subject: 'never' }), 'kubestellar.example');
+    // Every space's TLS server name, by one wildcard; never a name one level further down.
+    assert.equal(serving.checkHost('wds1.spaces.kubestellar.internal', { subject: 'never' }), '*.spaces.kubestellar.internal');
+    assert.equal(serving.checkHost('a.wds1.spaces.kubestellar.internal', { subject: 'never' }), undefined);
     assert.deepEqual(serving.keyUsage, ['1.3.6.1.5.5.7.3.1']);
     assert.ok(serving.checkPrivateKey(createPrivateKey(pki.servingKey)));
 
@@ -148,7 +151,7 @@ describe('pki', function () {
   });
 
   it('normalizes hosts', () => {
-    assert.deepEqual(normalizeHosts(['Foo.Example', '[::1]', '0.0.0.0', '', 'foo.example']), ['localhost', '127.0.0.1', '::1', 'foo.example']);
+    assert.deepEqual(normalizeHosts(['Foo.Example', '[::1]', '0.0.0.0', '', 'foo.example']), ['localhost', '127.0.0.1', '::1', '*.spaces.kubestellar.internal', 'foo.example']);
   });
 });
 
