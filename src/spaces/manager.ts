@@ -18,6 +18,7 @@ import type { ResourceDefinition } from '../registry/definition.js';
 import { spaces, type SpaceType } from '../registry/builtin/spaces.js';
 import { CrdController } from '../controllers/crd-controller.js';
 import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation.js';
+import { ApiServiceRegistrationController } from '../controllers/apiservice-registration.js';
 import { runInformer } from '../controllers/informer.js';
 import { LifecycleController } from '../controllers/lifecycle-controller.js';
 import { NamespaceDefaultsController } from '../controllers/namespace-defaults.js';
@@ -336,6 +337,7 @@ export class SpaceManager {
     if (served.catalog.byResource('rbac.authorization.k8s.io', 'clusterroles') !== undefined && !group.stopped) {
       await group.add(new ClusterRoleAggregationController(served)).start();
     }
+    if (!group.stopped) await group.add(new ApiServiceRegistrationController(served)).start();
     const spec = space['spec'] as { its?: string; itsKubeconfigSecret?: SecretRef; shards?: ShardSpec[] };
     if (type === 'its' && !group.stopped) {
       await group

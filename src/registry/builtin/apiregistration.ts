@@ -9,7 +9,7 @@
  * Available on create, as kube-apiserver marks its own groups.
  */
 import { fieldErrors, type FieldError } from '../../api/errors.js';
-import { isDNS1035Label, isDNS1123Subdomain, isPathSegmentName } from '../../api/names.js';
+import { isDNS1035Label, isDNS1123Subdomain, isPathSegmentName, nameIsPathSegment } from '../../api/names.js';
 import { rfc3339, type KubeObject } from '../../api/object.js';
 import { ageColumn, nameColumn } from '../columns.js';
 import type { ResourceDefinition } from '../definition.js';
@@ -24,25 +24,17 @@ export function localAvailable(now: Date = new Date()): Record<string, unknown> 
   return { type: 'Available', status: 'True', lastTransitionTime: rfc3339(now), reason: 'Local', message: 'Local APIServices are always available' };
 }
 
-/** APIService names are `<version>.<group>`, path-segment safe. */
-function nameErrors(name: string): string[] {
-  const segment = isPathSegmentName(name);
-  if (segment.length > 0) return segment;
-  const dot = name.indexOf('.');
-  if (dot < 0) return ['must be of the form <version>.<group>'];
-  const errs = isDNS1035Label(name.slice(0, dot)).map((m) => `the version ${m}`);
-  errs.push(...isDNS1123Subdomain(name.slice(dot + 1)).map((m) => `the group ${m}`));
-  return errs;
-}
-
 function validateAPIService(o: KubeObject): FieldError[] {
   const s = specOf(o);
   const name = o.metadata.name ?? '';
-  const errs = nameErrors(name).map((m) => fieldErrors.invalid('metadata.name', name, m));
+  const errs: FieldError[] = [];
   const group = str(s['group']);
   const version = str(s['version']);
+  // The name is a path segment (the metadata check) that must read `<version>.<group>` (`v1.` for the core group).
   const wanted = `${version}.${group}`;
-  if (name !== wanted) errs.push(fieldErrors.invalid('metadata.name', name, `must be \`spec.version+"."+spec.group\`: "${wanted}"`));
+  if (isPathSegmentName(name).length === 0 && name !== wanted) {
+    errs.push(fieldErrors.invalid('metadata.name', name, `must be \`spec.version+"."+spec.group\`: "${wanted}"`));
+  }
   if (group === '') {
     if (version !== 'v1') errs.push(fieldErrors.required('spec.group', 'only v1 may have an empty group and it better be legacy kube'));
   } else {
@@ -93,6 +85,7 @@ export const apiservices: ResourceDefinition = define({
   plural: 'apiservices',
   categories: ['api-extensions'],
   namespaced: false,
+  nameValidator: nameIsPathSegment,
   subresources: { status: true },
   columns: [
     nameColumn,

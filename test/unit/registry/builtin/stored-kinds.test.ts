@@ -86,7 +86,14 @@ describe('APIServices (stored only, never proxied)', () => {
     ['a caBundle beside insecureSkipTLSVerify', metrics({ caBundle: 'Zm9v' }), [['FieldValueInvalid', 'spec.insecureSkipTLSVerify']]],
   ], 'v1beta1.metrics.k8s.io');
   rejects(apiservices, [['a name that is not spec.version.spec.group', metrics(), [['FieldValueInvalid', 'metadata.name']]]], 'v1.metrics.k8s.io');
-  rejects(apiservices, [['a name without a group', metrics(), [['FieldValueInvalid', 'metadata.name'], ['FieldValueInvalid', 'metadata.name']]]], 'metrics');
+  rejects(apiservices, [['a name without a group', metrics(), [['FieldValueInvalid', 'metadata.name']]]], 'metrics');
+
+  it('take the core group as `v1.`, a path segment that is no DNS name', () => {
+    const core = { spec: { group: '', version: 'v1', groupPriorityMinimum: 18000, versionPriority: 1 } };
+    assert.deepEqual(create(apiservices, core, 'v1.').errors, []);
+    assert.deepEqual(apiservices.nameValidator?.('v1.', false), []);
+    assert.notDeepEqual(apiservices.nameValidator?.('v1/x', false), []);
+  });
 
   it('print NAME SERVICE AVAILABLE AGE', () => {
     assert.deepEqual(header(apiservices).map(([n]) => n), ['Name', 'Service', 'Available', 'Age']);
