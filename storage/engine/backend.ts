@@ -78,6 +78,8 @@ export class LogBackend implements Backend {
   #compactRevision: number;
   #pending: Pending[] = [];
   #draining: Promise<void> | undefined;
+  /** The newest commit batch handed to the database: undefined once it is written, else its error. */
+  #lastWrite: Promise<unknown> = Promise.resolve(undefined);
   /** The revision of the last evaluated group; ahead of #revision while batches are in flight. */
   #prepared: number;
   /** Keys written by groups in flight, as they will be once those land. */
@@ -426,10 +428,21 @@ export class LogBackend implements Backend {
     prepared.lastRevision = rev;
     if (batch.length > 0) {
       batch.push({ type: 'put', sublevel: meta, key: META_REVISION, value: encodeRevision(rev) });
-      prepared.write = writeBatch(this.#layout.root, batch, this.#sync).then(
-        () => undefined,
-        (err: unknown) => err ?? new Error('write failed'),
+      // Batches go to LevelDB one at a time, in revision order. Handed over together they would
+      // run on different threadpool threads and could apply in either order: an older group's
+      // values and revision record on top of a newer one's, or after a crash a newer group on
+      // disk without the one before it. Evaluation still overlaps the previous group's write.
+      const root = this.#layout.root;
+      const sync = this.#sync;
+      prepared.write = this.#lastWrite.then((before) =>
+        before !== undefined
+          ? before
+          : writeBatch(root, batch, sync).then(
+              () => undefined,
+              (err: unknown) => err ?? new Error('write failed'),
+            ),
       );
+      this.#lastWrite = prepared.write;
     }
     return prepared;
   }
