@@ -54,7 +54,7 @@ export function checkSchema(def: ResourceDefinition, obj: KubeObject, input: Sch
       unknown = result.unknownFields;
     }
   }
-  const decision = decideFieldValidation(input.mode, unknown, input.duplicates, input.verb);
+  const decision = decideFieldValidation(input.mode, unknown, input.duplicates, input.verb, { version, kind: def.kind });
   if (decision.error) throw decision.error;
   return decision.warnings;
 }

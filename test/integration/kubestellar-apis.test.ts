@@ -91,12 +91,15 @@ describe('KubeStellar and OCM APIs of the spaces', function () {
     };
 
     it('refuses an unknown field in spec (400 BadRequest, as for built-in kinds)', async () => {
-      await refused('junk', { junk: 1 }, 400, 'BadRequest', /^strict decoding error: unknown field "spec\.junk"$/);
+      await refused('junk', { junk: 1 }, 400, 'BadRequest', /^BindingPolicy in version "v1alpha1" cannot be handled as a BindingPolicy: strict decoding error: unknown field "spec\.junk"$/);
       // Same answer as a built-in kind under Strict.
       const cm = await h.request('POST', `/clusters/wds1/api/v1/namespaces/default/configmaps${STRICT}`, {
         body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'strict' }, junk: 1 },
       });
-      assert.deepEqual([cm.status, cm.body.reason, cm.body.message], [400, 'BadRequest', 'strict decoding error: unknown field "junk"']);
+      assert.deepEqual(
+        [cm.status, cm.body.reason, cm.body.message],
+        [400, 'BadRequest', 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "junk"'],
+      );
     });
 
     it('refuses an unknown key in a clause', async () => {

@@ -14,6 +14,7 @@
  */
 import type { Definitions, Schema } from '../../../openapi/types.js';
 import { badRequest, type FieldError, type StatusError } from '../../api/errors.js';
+import { cannotBeHandled } from './field-validation.js';
 import { goQuote, isObject, own } from './paths.js';
 
 export interface SchemaCheckResult {
@@ -42,8 +43,7 @@ export function validateAgainstSchema(
 
 /** The 400 upstream answers for a body that does not decode: the first error, in its words. */
 export function decodeError(gvk: { readonly version: string; readonly kind: string }, errors: readonly FieldError[]): StatusError {
-  const detail = errors[0]?.detail ?? 'invalid object';
-  return badRequest(`${gvk.kind} in version ${JSON.stringify(gvk.version)} cannot be handled as a ${gvk.kind}: ${detail}`);
+  return badRequest(cannotBeHandled(gvk, errors[0]?.detail ?? 'invalid object'));
 }
 
 /** What the decoder does with one schema, computed once per schema object. */

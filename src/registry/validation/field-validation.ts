@@ -47,20 +47,29 @@ export function strictProblems(unknown: readonly string[], duplicates: readonly 
   return [...out].slice(0, MAX_PROBLEMS);
 }
 
+/** Upstream's words for a body that does not decode into its kind: `<Kind> in version "<v>" cannot be handled as a <Kind>: <detail>`. */
+export function cannotBeHandled(gvk: { readonly version: string; readonly kind: string }, detail: string): string {
+  return `${gvk.kind} in version ${JSON.stringify(gvk.version)} cannot be handled as a ${gvk.kind}: ${detail}`;
+}
+
 /**
  * What to do with the unknown and duplicate fields of one write. Strict answers
- * `strict decoding error: unknown field "spec.foo", duplicate field "x"` (all problems).
+ * `strict decoding error: unknown field "spec.foo", duplicate field "x"` (all problems); create
+ * and update, which decode the body into the kind (`decodedAs`), say so first, as upstream's
+ * create and update handlers do, while its patch handler reports the bare error.
  */
 export function decideFieldValidation(
   mode: string | undefined,
   unknown: readonly string[],
   duplicates: readonly string[],
   verb: WriteVerb = 'create',
+  decodedAs?: { readonly version: string; readonly kind: string },
 ): FieldValidationDecision {
   const parsed = parseFieldValidation(mode, verb);
   if (typeof parsed !== 'string') return { warnings: [], error: parsed };
   if (parsed === 'Ignore' || (unknown.length === 0 && duplicates.length === 0)) return { warnings: [] };
   const problems = strictProblems(unknown, duplicates);
   if (parsed === 'Warn') return { warnings: problems };
-  return { warnings: [], error: badRequest(`strict decoding error: ${problems.join(', ')}`) };
+  const detail = `strict decoding error: ${problems.join(', ')}`;
+  return { warnings: [], error: badRequest(decodedAs === undefined || verb === 'patch' ? detail : cannotBeHandled(decodedAs, detail)) };
 }

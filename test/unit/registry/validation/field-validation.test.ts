@@ -31,6 +31,17 @@ describe('decideFieldValidation', () => {
     assert.equal(d.error?.status.message, 'strict decoding error: unknown field "spec.foo", duplicate field "x"');
   });
 
+  it('names the kind for create and update, as their handlers decode into it; a patch reports the bare error', () => {
+    const gvk = { version: 'v1', kind: 'ConfigMap' };
+    for (const verb of ['create', 'update'] as const) {
+      assert.equal(
+        decideFieldValidation('Strict', ['junk'], [], verb, gvk).error?.status.message,
+        'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "junk"',
+      );
+    }
+    assert.equal(decideFieldValidation('Strict', ['junk'], [], 'patch', gvk).error?.status.message, 'strict decoding error: unknown field "junk"');
+  });
+
   it('quotes paths as Go does', () => {
     assert.deepEqual(decideFieldValidation('Warn', ['metadata.annotations.a"b\\c'], []).warnings, ['unknown field "metadata.annotations.a\\"b\\\\c"']);
   });
