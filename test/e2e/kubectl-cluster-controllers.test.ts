@@ -1,8 +1,9 @@
 /**
  * Real kubectl against `kubestellar serve --demo`: what kube's WDS controllers and bootstrap leave
  * for users to see — aggregated ClusterRoles with their rules (get -o yaml, describe), an
- * administrator's `auth can-i --list`, the built-in PriorityClasses, and the root CA ConfigMap
- * and default ServiceAccount coming back after deletion.
+ * administrator's `auth can-i --list`, the built-in PriorityClasses, the local APIServices, the root
+ * CA ConfigMap and default ServiceAccount coming back after deletion, and Deployment rollouts in a
+ * workload cluster (revision annotations, rollout status/history/undo).
  */
 import assert from 'node:assert/strict';
 import { parse as parseYaml } from 'yaml';
@@ -65,6 +66,43 @@ describe('e2e: cluster controllers and bootstrap objects', function () {
       it('get priorityclasses shows the built-in classes', async () => {
         const r = await ok(['get', 'priorityclasses', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.value}{"\\n"}{end}']);
         assert.deepEqual(r.stdout.trim().split('\n').sort(), ['system-cluster-critical=2000000000', 'system-node-critical=2000001000']);
+      });
+
+      it('get apiservices lists every served group-version as Local and Available', async () => {
+        const r = await ok(['get', 'apiservices']);
+        const rows = new Map(r.stdout.trim().split('\n').slice(1).map((l) => { const [name, ...rest] = l.trim().split(/\s+/); return [name!, rest.slice(0, 2).join(' ')]; }));
+        for (const name of ['v1.', 'v1.apps', 'v2.autoscaling', 'v1.rbac.authorization.k8s.io', 'v1alpha1.control.kubestellar.io']) {
+          assert.equal(rows.get(name), 'Local True', `${name}: ${r.stdout}`);
+        }
+        const apps = parseYaml((await ok(['get', 'apiservice', 'v1.apps', '-o', 'yaml'])).stdout) as { spec: Record<string, unknown> };
+        assert.deepEqual(apps.spec, { group: 'apps', groupPriorityMinimum: 17800, version: 'v1', versionPriority: 15 });
+      });
+
+      it('rollouts in a workload cluster: revisions on the Deployment, rollout status --revision, history and undo', async () => {
+        const wec = (args: string[]): Promise<KubectlResult> => kubectl(binary.path, server.kubeconfig('cluster1'), args);
+        const wecOk = async (args: string[]): Promise<KubectlResult> => {
+          const r = await wec(args);
+          assert.equal(r.code, 0, describeResult(args, r));
+          return r;
+        };
+        const rns = `${ns}-rollout`;
+        const revision = async (): Promise<string> =>
+          (await wecOk(['get', 'deploy', 'web', '-n', rns, '-o', 'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}'])).stdout;
+        await wecOk(['create', 'namespace', rns]);
+        await wecOk(['create', 'deployment', 'web', '--image=nginx:1.0', '-n', rns]);
+        await wecOk(['rollout', 'status', 'deploy/web', '-n', rns, '--timeout=60s']);
+        assert.equal(await revision(), '1');
+        await wecOk(['set', 'image', 'deploy/web', 'nginx=nginx:1.1', '-n', rns]);
+        const done = await wecOk(['rollout', 'status', 'deploy/web', '-n', rns, '--revision=2', '--timeout=60s']);
+        assert.match(done.stdout, /successfully rolled out/);
+        assert.equal(await revision(), '2');
+        const history = (await wecOk(['rollout', 'history', 'deploy/web', '-n', rns])).stdout;
+        assert.deepEqual(history.trim().split('\n').slice(2).map((l) => l.trim().split(/\s+/)[0]), ['1', '2']);
+        await wecOk(['rollout', 'undo', 'deploy/web', '-n', rns]);
+        await wecOk(['rollout', 'status', 'deploy/web', '-n', rns, '--revision=3', '--timeout=60s']);
+        assert.equal(await revision(), '3');
+        const image = (await wecOk(['get', 'deploy', 'web', '-n', rns, '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).stdout;
+        assert.equal(image, 'nginx:1.0');
       });
 
       it('a deleted kube-root-ca.crt and default ServiceAccount come back', async () => {

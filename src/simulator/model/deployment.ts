@@ -97,6 +97,11 @@ export interface DeploymentPlan {
   /** The sets as they will be once the plan is carried out, for the status. */
   readonly replicaSets: readonly KubeObject[];
   readonly collisionCount?: number;
+  /**
+   * The current set's revision, which the Deployment carries in its own revision annotation
+   * (what `kubectl rollout status --revision` and describe read); absent while there is none.
+   */
+  readonly revision?: string;
 }
 
 const available = (rs: KubeObject): number => num(statusOf(rs)['availableReplicas']) ?? 0;
@@ -147,6 +152,7 @@ export function planDeployment(d: KubeObject, owned: readonly KubeObject[], take
   const maxReplicas = String(replicas + surge);
   const updates: ReplicaSetUpdate[] = [];
   const maxOldRevision = Math.max(0, ...old.map(revisionOf));
+  const currentRevision = found.existing === undefined || revisionOf(found.existing) <= maxOldRevision ? maxOldRevision + 1 : revisionOf(found.existing);
   const after: KubeObject[] = [];
   for (const rs of owned) {
     const name = rs.metadata.name ?? '';
@@ -180,6 +186,7 @@ export function planDeployment(d: KubeObject, owned: readonly KubeObject[], take
     newName: newRS ? newName : '',
     replicaSets: after.filter((rs) => !remove.includes(rs.metadata.name ?? '')),
     ...(found.collisionCount !== undefined && newRS && { collisionCount: found.collisionCount }),
+    ...(newRS && { revision: String(currentRevision) }),
   };
 }
 

@@ -5,6 +5,7 @@ import { planDeployment } from '../model/deployment.js';
 import { controllerRefTo, isDeleting, templateOf } from '../model/objects.js';
 import { podFromTemplate } from '../model/pod-factory.js';
 import { podDelta, replicaSetStatus } from '../model/replicaset.js';
+import { REVISION_ANNOTATION } from '../model/rollout.js';
 import { childrenOf, type SyncFunction } from './context.js';
 
 export const syncDeployment: SyncFunction = async (ctx, { def, object: d }, key) => {
@@ -25,6 +26,12 @@ export const syncDeployment: SyncFunction = async (ctx, { def, object: d }, key)
     await ctx.update(rsDef, rs, (cur) => {
       cur['spec'] = { ...specOf(cur), replicas: u.replicas };
       cur.metadata.annotations = { ...cur.metadata.annotations, ...u.annotations };
+      return cur;
+    });
+  }
+  if (plan.revision !== undefined && d.metadata.annotations?.[REVISION_ANNOTATION] !== plan.revision) {
+    await ctx.update(def, d, (cur) => {
+      cur.metadata.annotations = { ...cur.metadata.annotations, [REVISION_ANNOTATION]: plan.revision! };
       return cur;
     });
   }

@@ -139,6 +139,13 @@ describe('simulated Deployment controller', () => {
         'deployment.kubernetes.io/desired-replicas': '3',
         'deployment.kubernetes.io/max-replicas': '4',
       });
+      assert.equal(plan.revision, '5', 'the Deployment carries its current set\'s revision');
+    });
+
+    it('keeps the revision of a current set that is already the newest', () => {
+      const current = replicaSet({ name: NEW, replicas: 3, current: 3, revision: 7 });
+      const plan = planDeployment(deployment(), [current, replicaSet({ name: 'web-b', replicas: 0, image: 'nginx:1.1', revision: 6 })], new Set());
+      assert.equal(plan.revision, '7');
     });
 
     it('bumps the revision of an old set that becomes current again (rollback)', () => {
@@ -146,6 +153,7 @@ describe('simulated Deployment controller', () => {
       const plan = planDeployment(deployment(), [back, replicaSet({ name: 'web-b', replicas: 3, image: 'nginx:1.1', revision: 2 })], new Set());
       assert.equal(plan.updates[0]?.name, NEW);
       assert.equal(plan.updates[0]?.annotations['deployment.kubernetes.io/revision'], '3');
+      assert.equal(plan.revision, '3');
     });
   });
 });
