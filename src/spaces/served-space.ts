@@ -15,6 +15,7 @@ import { GenericStore, type StoreDeps } from '../registry/store.js';
 import { namespaces } from '../registry/builtin/core.js';
 import type { RbacData } from '../auth/rbac/authorizer.js';
 import { PolicyAdmission } from './policy-admission.js';
+import { serviceAccountAdmission } from './service-account-admission.js';
 import { podPriorityAdmission, priorityClassAdmission, toPriorityClassInfo, type PriorityClassInfo } from './priority-admission.js';
 
 /** ObjectMeta rules every kind shares, with the kind's own name format. */
@@ -106,14 +107,25 @@ export class ServedSpace {
     this.policies.stop();
   }
 
-  /** Admission plugins that read other objects: Priority, where scheduling.k8s.io is served. */
+  /**
+   * Admission plugins that read other objects, in kube's order: for pods ServiceAccount, then
+   * Priority (where scheduling.k8s.io is served); for PriorityClasses the one-default check.
+   */
   #admissionFor(def: ResourceDefinition): Pick<StoreDeps, 'admitWrite' | 'validateWrite'> {
     if (def.group !== '' && def.group !== 'scheduling.k8s.io') return {};
     const classes = this.catalog.byResource('scheduling.k8s.io', 'priorityclasses');
-    if (classes === undefined) return {};
-    const list = async (): Promise<PriorityClassInfo[]> => (await this.store(classes).list('')).list.items.map(toPriorityClassInfo);
-    if (def.group === '' && def.plural === 'pods') return { admitWrite: podPriorityAdmission(list) };
-    if (def.group === classes.group && def.plural === classes.plural) return { validateWrite: priorityClassAdmission(list) };
+    const list = async (): Promise<PriorityClassInfo[]> => (classes === undefined ? [] : (await this.store(classes).list('')).list.items.map(toPriorityClassInfo));
+    if (def.group === '' && def.plural === 'pods') {
+      const accounts = serviceAccountAdmission((namespace, name) => this.serviceAccount(namespace, name));
+      const priority = classes === undefined ? undefined : podPriorityAdmission(list);
+      return {
+        admitWrite: async (operation, pod, old) => {
+          await accounts(operation, pod);
+          await priority?.(operation, pod, old);
+        },
+      };
+    }
+    if (classes !== undefined && def.group === classes.group && def.plural === classes.plural) return { validateWrite: priorityClassAdmission(list) };
     return {};
   }
 

@@ -105,6 +105,23 @@ describe('e2e: cluster controllers and bootstrap objects', function () {
         assert.equal(image, 'nginx:1.0');
       });
 
+      it('pods get the ServiceAccount token volume; an unknown account is refused', async () => {
+        const pns = `${ns}-pods`;
+        await ok(['create', 'namespace', pns]);
+        await ok(['run', 'p', '--image=nginx', '-n', pns]);
+        const pod = parseYaml((await ok(['get', 'pod', 'p', '-n', pns, '-o', 'yaml'])).stdout) as {
+          spec: { serviceAccountName: string; volumes: { name: string; projected?: { sources: object[] } }[]; containers: { volumeMounts: { name: string; mountPath: string; readOnly: boolean }[] }[] };
+        };
+        assert.equal(pod.spec.serviceAccountName, 'default');
+        const volume = pod.spec.volumes.find((v) => v.name.startsWith('kube-api-access-'));
+        assert.ok(volume?.projected?.sources.length === 3, JSON.stringify(pod.spec.volumes));
+        assert.deepEqual(pod.spec.containers[0]!.volumeMounts, [{ mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', name: volume!.name, readOnly: true }]);
+        const args = ['run', 'q', '--image=nginx', '-n', pns, '--overrides={"spec":{"serviceAccountName":"ghost"}}'];
+        const refused = await run(args);
+        assert.notEqual(refused.code, 0, describeResult(args, refused));
+        assert.match(refused.stderr, /Forbidden.*error looking up service account .*\/ghost: serviceaccount "ghost" not found/);
+      });
+
       it('a deleted kube-root-ca.crt and default ServiceAccount come back', async () => {
         await ok(['create', 'namespace', ns]);
         await eventually(['get', 'configmap', 'kube-root-ca.crt', '-n', ns], (x) => x.code === 0);

@@ -79,6 +79,7 @@ function defaultVolume(v: Obj): void {
 
 /** SetDefaults_PodSpec and the container, probe and volume defaults beneath it. */
 export function defaultPodSpec(spec: Obj): void {
+  syncServiceAccountAlias(spec);
   setDefault(spec, 'dnsPolicy', 'ClusterFirst');
   setDefault(spec, 'restartPolicy', 'Always');
   setDefault(spec, 'terminationGracePeriodSeconds', 30);
@@ -88,6 +89,22 @@ export function defaultPodSpec(spec: Obj): void {
   const hostNetwork = spec['hostNetwork'] === true;
   for (const key of ['initContainers', 'containers', 'ephemeralContainers']) for (const c of each(spec, key)) defaultContainer(c, hostNetwork);
   for (const v of each(spec, 'volumes')) defaultVolume(v);
+}
+
+/**
+ * `serviceAccount` is v1's deprecated alias of `serviceAccountName`: kube's conversion reads the
+ * alias only when the name is empty, and always writes the name back into it, so both always say
+ * the same (the name wins when they differ).
+ */
+function syncServiceAccountAlias(spec: Obj): void {
+  const name = str(spec['serviceAccountName']) || str(spec['serviceAccount']);
+  if (name === '') {
+    delete spec['serviceAccountName'];
+    delete spec['serviceAccount'];
+    return;
+  }
+  spec['serviceAccountName'] = name;
+  spec['serviceAccount'] = name;
 }
 
 /** Defaults for the pod template at `template` (a PodTemplateSpec), if it is an object. */

@@ -38,6 +38,22 @@ describe('built-in defaulting', () => {
     assert.deepEqual([recreate.obj['spec'] && (recreate.obj['spec'] as Record<string, unknown>)['strategy'], (recreate.obj['spec'] as Record<string, unknown>)['replicas']], [{ type: 'Recreate' }, 0]);
   });
 
+  it('pod templates keep serviceAccount, the deprecated alias, equal to serviceAccountName (the name wins)', () => {
+    const withAccount = (extra: Record<string, unknown>) => {
+      const t = structuredClone(template) as { spec: Record<string, unknown> };
+      Object.assign(t.spec, extra);
+      const spec = create(deployments, { spec: { selector: { matchLabels: { app: 'web' } }, template: t } }).obj['spec'] as { template: { spec: Record<string, unknown> } };
+      return [spec.template.spec['serviceAccountName'], spec.template.spec['serviceAccount']];
+    };
+    assert.deepEqual(withAccount({ serviceAccountName: 'sa1' }), ['sa1', 'sa1']);
+    assert.deepEqual(withAccount({ serviceAccount: 'sa1' }), ['sa1', 'sa1']);
+    assert.deepEqual(withAccount({ serviceAccountName: 'new', serviceAccount: 'old' }), ['new', 'new']);
+    assert.deepEqual(withAccount({ serviceAccountName: '' }), [undefined, undefined]);
+    const job = create(jobs, { spec: { template: { ...template, spec: { ...(template as { spec: object }).spec, restartPolicy: 'Never', serviceAccount: 'runner' } } } });
+    const jobSpec = (job.obj['spec'] as { template: { spec: Record<string, unknown> } }).template.spec;
+    assert.deepEqual([jobSpec['serviceAccountName'], jobSpec['serviceAccount']], ['runner', 'runner']);
+  });
+
   it('Pod: spec and container defaults, image pull policy by tag, admission fields, Pending status with QoS', () => {
     const { obj, errors } = create(pods, {
       spec: {
