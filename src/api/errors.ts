@@ -130,11 +130,12 @@ export const notFound = (gr: GroupResource, name: string): StatusError =>
 export const pathNotFound = (): StatusError =>
   new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
 
-export const methodNotSupported = (gr: GroupResource, verb: string): StatusError =>
-  new StatusError(405, 'MethodNotAllowed', `${verb} is not supported on resources of kind "${qualified(gr)}"`, {
-    ...(gr.group !== '' && { group: gr.group }),
-    kind: gr.resource,
-  });
+/**
+ * A method the resource's URL does not take (a list of a create-only kind, a POST to an object):
+ * kube-apiserver registers no such route, and its router's generic 405 names nothing.
+ */
+export const methodNotAllowed = (): StatusError =>
+  new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
 
 export const notAcceptable = (accepted: readonly string[]): StatusError =>
   new StatusError(406, 'NotAcceptable', `only the following media types are accepted: ${accepted.join(', ')}`);

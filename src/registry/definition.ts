@@ -123,8 +123,12 @@ export interface ResourceDefinition {
   readonly structuralSchema?: unknown;
   /** The name format; a DNS-1123 subdomain when absent (what most kinds use). */
   readonly nameValidator?: NameValidator;
-  /** A review kind: create-only, answered with a computed status, never stored. */
-  readonly review?: boolean;
+  /**
+   * A create-only kind whose POST is an action, never stored: `review` answers with a computed
+   * status (the authorization and authentication reviews), `bind` assigns the pod the Binding
+   * names to a node (core/v1 bindings, the older form of pods/binding).
+   */
+  readonly action?: 'review' | 'bind';
   /**
    * A DELETE that removes an object answers with the object, not a Status naming it (kube's
    * ReturnDeletedObject: pods, services, namespaces, volumes and a few more).

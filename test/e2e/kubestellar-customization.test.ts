@@ -115,7 +115,7 @@ describe('customization: template expansion with kubectl (spec §8.2 item 6)', f
       errors.trim(),
       'apps/v1/deployments(nginx/nginx-deployment) for cluster2: template: metadata.annotations.customization-test:1:66: executing "metadata.annotations.customization-test" at <.region>: map has no entry for key "region"',
     );
-    assert.match(await ok('wds1', ['get', 'binding', 'nginx-bindingpolicy', '-o', 'jsonpath={.status.errors}']), /map has no entry for key \\"region\\"/);
+    assert.match(await ok('wds1', ['get', 'bindings.control.kubestellar.io', 'nginx-bindingpolicy', '-o', 'jsonpath={.status.errors}']), /map has no entry for key \\"region\\"/);
     assert.equal(await note('cluster2'), 'cluster cluster2 URL is https://my.clusters/2002-new, region is west', 'cluster2 keeps its last good copy');
 
     await ok('its1', ['label', 'managedcluster', 'cluster2', 'region=south']);

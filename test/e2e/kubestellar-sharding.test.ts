@@ -56,7 +56,7 @@ describe('a WDS over its own ITS and an external hub (sharding)', function () {
     await eventually('cluster1 (shard its1) has the ConfigMap', () => has(a, 'cluster1', 'configmap', 'settings'));
     await eventually('cluster2 (shard its1) has the ConfigMap', () => has(a, 'cluster2', 'configmap', 'settings'));
     await eventually('edge3 (shard hub-b, on server B) has the ConfigMap', () => has(b, 'edge3', 'configmap', 'settings'));
-    const binding = JSON.parse(await ok(a, 'wds-shards', ['get', 'binding', 'shop', '-o', 'json'])) as { spec: { destinations: { clusterId: string }[] } };
+    const binding = JSON.parse(await ok(a, 'wds-shards', ['get', 'bindings.control.kubestellar.io', 'shop', '-o', 'json'])) as { spec: { destinations: { clusterId: string }[] } };
     assert.deepEqual(binding.spec.destinations.map((d) => d.clusterId).sort(), ['cluster1', 'cluster2', 'edge3']);
     // Works sit in the shard that owns each cluster, nowhere else.
     assert.match(await ok(b, 'hub', ['-n', 'edge3', 'get', 'manifestworks', '-o', 'name']), /manifestwork/);

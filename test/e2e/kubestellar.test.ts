@@ -163,7 +163,7 @@ spec:
     createOnly: true`),
     );
     await expectCounts([1, 1]);
-    const binding = JSON.parse(await ok('wds1', ['get', 'binding', 'nginx', '-o', 'json']));
+    const binding = JSON.parse(await ok('wds1', ['get', 'bindings.control.kubestellar.io', 'nginx', '-o', 'json']));
     assert.equal(binding.spec.workload.clusterScope.length, 1);
     assert.ok(!binding.spec.workload.clusterScope[0].createOnly);
     assert.equal(binding.spec.workload.namespaceScope.length, 1);
@@ -194,7 +194,7 @@ spec:
 
   it('12: an overlapping policy neither duplicates nor, when deleted, removes the object', async () => {
     await apply('wds1', policy('nginx-2', edge, nginxSelected));
-    await eventually('the second Binding', async () => (await k('wds1', ['get', 'binding', 'nginx-2'])).code === 0);
+    await eventually('the second Binding', async () => (await k('wds1', ['get', 'bindings.control.kubestellar.io', 'nginx-2'])).code === 0);
     await new Promise((r) => setTimeout(r, 1000));
     await expectCounts([1, 1]);
     await ok('wds1', ['delete', 'bindingpolicy', 'nginx-2']);
@@ -209,7 +209,7 @@ spec:
     await expectCounts([1, 1]);
     await ok('wds1', ['delete', 'bindingpolicy', 'nginx']);
     await expectCounts([0, 0]);
-    await eventually('the Binding garbage-collected', async () => (await k('wds1', ['get', 'binding', 'nginx'])).code !== 0);
+    await eventually('the Binding garbage-collected', async () => (await k('wds1', ['get', 'bindings.control.kubestellar.io', 'nginx'])).code !== 0);
   });
 
   it('15/16: ten Deployments for one cluster travel one per ManifestWork, and move when re-targeted', async () => {

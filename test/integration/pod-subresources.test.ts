@@ -162,6 +162,23 @@ describe('Pod subresources without kubelets', function () {
     });
   });
 
+  describe('bindings (the older top-level form)', () => {
+    it('binds the pod the Binding names, once; checks name, namespace, target and pod', async () => {
+      await create(PODS, pod('viabindings'));
+      const binding = (name: string, extra: object = {}) => ({ apiVersion: 'v1', kind: 'Binding', metadata: { name, ...extra }, target: { apiVersion: 'v1', kind: 'Node', name: 'node-2' } });
+      const r = await h.request('POST', `${NS}/bindings`, { body: binding('viabindings') });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      assert.equal(r.body.status, 'Success');
+      assert.equal((await h.request('GET', `${PODS}/viabindings`)).body.spec.nodeName, 'node-2');
+      expectStatus(await h.request('POST', `${NS}/bindings`, { body: binding('viabindings') }), 409, 'Conflict');
+      expectStatus(await h.request('POST', `${NS}/bindings`, { body: { apiVersion: 'v1', kind: 'Binding', metadata: {}, target: { name: 'n' } } }), 422, 'Invalid');
+      expectStatus(await h.request('POST', `${NS}/bindings`, { body: binding('viabindings', { namespace: 'elsewhere' }) }), 400, 'BadRequest');
+      expectStatus(await h.request('POST', `${NS}/bindings`, { body: { ...binding('x'), target: {} } }), 422, 'Invalid');
+      expectStatus(await h.request('POST', `${NS}/bindings`, { body: binding('nope') }), 404, 'NotFound');
+      expectStatus(await h.request('GET', `${NS}/bindings`), 405, 'MethodNotAllowed');
+    });
+  });
+
   describe('pods/eviction', () => {
     const eviction = (name: string, deleteOptions?: object) => ({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: 'default' }, ...(deleteOptions && { deleteOptions }) });
     const running = async (name: string, labels: Record<string, string>) => {

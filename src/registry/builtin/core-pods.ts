@@ -181,6 +181,22 @@ function readinessGates(o: KubeObject): string {
   return `${ok}/${gates.length}`;
 }
 
+/**
+ * core/v1 bindings: the older form of pods/binding. Create-only and never stored: the Binding's
+ * own name is the pod's, and the POST assigns that pod to the target node.
+ */
+export const bindings: ResourceDefinition = define({
+  group: '',
+  version: 'v1',
+  kind: 'Binding',
+  plural: 'bindings',
+  namespaced: true,
+  verbs: ['create'],
+  columns: [nameColumn],
+  strategy: kindStrategy({ generation: false }),
+  action: 'bind',
+});
+
 export const pods: ResourceDefinition = define({
   group: '',
   version: 'v1',

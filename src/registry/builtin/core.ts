@@ -16,7 +16,7 @@ import { oneOf, portNumber, requiredString } from './checks.js';
 import { configmaps, secrets } from './core-config.js';
 import { nodes, persistentvolumes } from './core-cluster.js';
 import { events } from './events.js';
-import { pods, replicationcontrollers } from './core-pods.js';
+import { bindings, pods, replicationcontrollers } from './core-pods.js';
 import { services } from './core-services.js';
 import { arr, child, column, createdAtColumns, define, each, kindStrategy, rec, recs, setDefault, specOf, statusOf, str, wide } from './helpers.js';
 import { defaultPodTemplate, PROTOCOLS, quantityValue, validatePodTemplate } from './pod-template.js';
@@ -25,7 +25,7 @@ import { isIP } from './service-alloc.js';
 export { configmaps, secrets } from './core-config.js';
 export { nodes, persistentvolumes } from './core-cluster.js';
 export { events } from './events.js';
-export { pods, replicationcontrollers } from './core-pods.js';
+export { bindings, pods, replicationcontrollers } from './core-pods.js';
 export { serviceDefinition, services } from './core-services.js';
 
 const core = { group: '', version: 'v1' } as const;
@@ -291,6 +291,7 @@ export const podtemplates: ResourceDefinition = define({
 
 /** core/v1 in discovery order (alphabetical, as kube-apiserver lists them). */
 export const coreResources: readonly ResourceDefinition[] = [
+  bindings,
   componentstatuses,
   configmaps,
   endpoints,

@@ -23,7 +23,7 @@ function review(group: string, kind: string, plural: string, namespaced = false)
     subresources: {},
     columns: [nameColumn],
     strategy: makeStrategy(),
-    review: true,
+    action: 'review',
   };
 }
 

@@ -5,7 +5,7 @@
 import { rbacAdmission, type Admit } from '../filters/rbac-admission.js';
 import { policyAdmission } from '../filters/policy-admission.js';
 import type { Request, Response } from '../http.js';
-import { badRequest, methodNotSupported, pathNotFound, StatusError } from '../../api/errors.js';
+import { badRequest, methodNotAllowed, pathNotFound, StatusError } from '../../api/errors.js';
 import type { ResourceDefinition } from '../../registry/definition.js';
 import type { ServedSpace } from '../../spaces/served-space.js';
 import type { ResourceRequest } from '../request-info.js';
@@ -18,6 +18,7 @@ import { handleReview } from './review.js';
 import { handleTokenRequest } from './token.js';
 import { handleCreate, handleDelete, handleDeleteCollection, handleUpdate } from './write.js';
 import {
+  handleBindingCreate,
   handleNodeProxy,
   handlePodBinding,
   handlePodConnect,
@@ -47,6 +48,12 @@ const EXTRA_HANDLERS: Readonly<Record<string, Handler>> = {
   '/nodes/proxy': handleNodeProxy,
 };
 
+/** The POST of a create-only action kind (ResourceDefinition.action). */
+const ACTION_HANDLERS: Readonly<Record<NonNullable<ResourceDefinition['action']>, Handler>> = {
+  review: handleReview,
+  bind: handleBindingCreate,
+};
+
 const HANDLERS: Record<ResourceRequest['verb'], Handler | undefined> = {
   get: handleGet,
   list: handleList,
@@ -69,7 +76,6 @@ export async function dispatchResource(
   const found = space.catalog.lookup(info.group, info.version, info.resource);
   if (found === undefined) throw pathNotFound();
   const def = found.forVersion?.(info.version) ?? found;
-  const gr = { group: def.group, resource: def.plural };
   if (def.deprecationWarning !== undefined) setWarnings(res, [def.deprecationWarning]);
   const extra = info.subresource === '' ? undefined : def.subresources.extra?.find((x) => x.name === info.subresource);
   if (extra !== undefined) {
@@ -85,7 +91,7 @@ export async function dispatchResource(
     (info.subresource === 'scale' && def.subresources.scale !== undefined);
   if (!served) throw pathNotFound();
   const subresourceVerbs = info.subresource === 'finalize' ? ['update'] : ['get', 'update', 'patch'];
-  if (info.subresource !== '' && !subresourceVerbs.includes(info.verb)) throw methodNotSupported(gr, info.verb);
+  if (info.subresource !== '' && !subresourceVerbs.includes(info.verb)) throw methodNotAllowed();
   if (!def.namespaced && info.namespace !== '' && info.resource !== 'namespaces') throw pathNotFound();
   if (def.namespaced && info.namespace === '' && info.verb !== 'list' && info.verb !== 'watch') {
     throw badRequest('a namespace is required for this request');
@@ -93,10 +99,10 @@ export async function dispatchResource(
   // Item verbs need a name and collection verbs must not have one (kube answers 405 otherwise).
   const itemVerb = info.verb === 'get' || info.verb === 'update' || info.verb === 'patch' || info.verb === 'delete';
   if ((info.verb === 'create' && info.name !== '' && info.subresource === '') || (itemVerb && info.name === '')) {
-    throw methodNotSupported(gr, info.verb);
+    throw methodNotAllowed();
   }
-  const handler = info.subresource === 'scale' ? handleScale : def.review === true && info.verb === 'create' ? handleReview : HANDLERS[info.verb];
-  if (handler === undefined || !def.verbs.includes(info.verb)) throw methodNotSupported(gr, info.verb);
+  const handler = info.subresource === 'scale' ? handleScale : def.action !== undefined && info.verb === 'create' ? ACTION_HANDLERS[def.action] : HANDLERS[info.verb];
+  if (handler === undefined || !def.verbs.includes(info.verb)) throw methodNotAllowed();
   if (info.verb === 'create' && info.subresource === '' && def.createRefusal !== undefined) {
     throw new StatusError(405, 'MethodNotAllowed', def.createRefusal, { group: def.group, kind: def.plural });
   }
@@ -142,9 +148,8 @@ async function dispatchExtra(
   if (info.subpath !== undefined && extra.name !== 'proxy') throw pathNotFound();
   if (!def.namespaced && info.namespace !== '') throw pathNotFound();
   if (def.namespaced && info.namespace === '') throw badRequest('a namespace is required for this request');
-  const gr = { group: def.group, resource: `${def.plural}/${extra.name}` };
   const verb = info.verb;
-  if (!(extra.verbs as readonly string[]).includes(verb)) throw methodNotSupported(gr, verb);
+  if (!(extra.verbs as readonly string[]).includes(verb)) throw methodNotAllowed();
   const handler = EXTRA_HANDLERS[`${def.group}/${def.plural}/${extra.name}`] ?? (extra.update !== undefined ? OBJECT_HANDLERS[verb] : undefined);
   if (handler === undefined) throw pathNotFound();
   const apiVersion = info.group === '' ? info.version : `${info.group}/${info.version}`;

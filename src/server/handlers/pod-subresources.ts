@@ -133,8 +133,9 @@ export async function handlePodConnect(ctx: ResourceContext): Promise<void> {
 // binding, eviction
 
 /** Reads an object body of `apiVersion`/`kind`, checking the name against the URL's. */
-async function namedBody(ctx: ResourceContext, accepted: readonly string[], kind: string): Promise<KubeObject> {
-  const body = decodeStructured(await readBody(ctx.req), mediaTypeOf(ctx.req), { apiVersion: accepted[0]!, kind });
+/** A body as one of the `accepted` versions of `kind` (its metadata an object). */
+function kindBody(ctx: ResourceContext, raw: Buffer, accepted: readonly string[], kind: string): KubeObject {
+  const body = decodeStructured(raw, mediaTypeOf(ctx.req), { apiVersion: accepted[0]!, kind });
   if (!isPlainObject(body)) throw badRequest(`the request body must be a ${kind} object`);
   const obj = body as KubeObject;
   if (obj.kind !== undefined && obj.kind !== kind) throw badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${kind})`);
@@ -142,8 +143,13 @@ async function namedBody(ctx: ResourceContext, accepted: readonly string[], kind
     throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${accepted[0]!})`);
   }
   if (!isPlainObject(obj.metadata)) obj.metadata = {};
-  const name = obj.metadata.name ?? '';
-  if (name !== ctx.info.name) throw badRequest(`name in URL does not match name in ${kind} object`);
+  return obj;
+}
+
+/** The request's body as `kind`, named as the URL names the object. */
+async function namedBody(ctx: ResourceContext, accepted: readonly string[], kind: string): Promise<KubeObject> {
+  const obj = kindBody(ctx, await readBody(ctx.req), accepted, kind);
+  if ((obj.metadata.name ?? '') !== ctx.info.name) throw badRequest(`name in URL does not match name in ${kind} object`);
   return obj;
 }
 
@@ -156,6 +162,24 @@ export async function handlePodBinding(ctx: ResourceContext): Promise<void> {
   if (errs.length > 0) throw invalid({ group: '', kind: 'Binding' }, ctx.info.name, errs);
   const dryRun = ctx.query.getAll('dryRun').includes('All');
   await ctx.store.guaranteedUpdate(ctx.info.namespace, ctx.info.name, (pod) => bindPod(pod, binding), { dryRun, subresource: 'binding' });
+  sendJson(ctx.res, 201, SUCCESS_CREATED);
+}
+
+/** POST bindings: the same, with the pod named by the Binding itself. */
+export async function handleBindingCreate(ctx: ResourceContext): Promise<void> {
+  const binding = kindBody(ctx, await readBody(ctx.req), ['v1'], 'Binding');
+  const podName = binding.metadata.name ?? '';
+  if (podName === '') throw invalid({ group: '', kind: 'Binding' }, '', [fieldErrors.required('metadata.name', 'name or generateName is required')]);
+  const namespace = binding.metadata.namespace;
+  if (namespace !== undefined && namespace !== '' && namespace !== ctx.info.namespace) {
+    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+  const errs = validateBinding(binding);
+  if (errs.length > 0) throw invalid({ group: '', kind: 'Binding' }, podName, errs);
+  const pods = storeOf(ctx, '', 'pods');
+  if (pods === undefined) throw notFound({ group: '', resource: 'pods' }, podName);
+  const dryRun = ctx.query.getAll('dryRun').includes('All');
+  await pods.guaranteedUpdate(ctx.info.namespace, podName, (pod) => bindPod(pod, binding), { dryRun, subresource: 'binding' });
   sendJson(ctx.res, 201, SUCCESS_CREATED);
 }
 

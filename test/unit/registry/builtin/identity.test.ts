@@ -6,12 +6,13 @@ import { coreResources } from '../../../../src/registry/builtin/core.js';
 /**
  * What kube-apiserver v1.33 discovery says of each resource, written down independently of the
  * definitions: [group, versions, kind, plural, namespaced, shortNames, categories, subresources, generation].
- * Every verb list is all eight except namespaces' (no deletecollection) and componentstatuses'
- * (get and list: computed, read-only).
+ * Every verb list is all eight except namespaces' (no deletecollection), componentstatuses'
+ * (get and list: computed, read-only) and bindings' (create: an action on pods, never stored).
  */
 type Row = [string, string[], string, string, boolean, string[], string[], string, boolean];
 
 const UPSTREAM: Row[] = [
+  ['', ['v1'], 'Binding', 'bindings', true, [], [], '', false],
   ['', ['v1'], 'ComponentStatus', 'componentstatuses', false, ['cs'], [], '', false],
   ['', ['v1'], 'ConfigMap', 'configmaps', true, ['cm'], [], '', false],
   ['', ['v1'], 'Endpoints', 'endpoints', true, ['ep'], [], '', false],
@@ -75,6 +76,7 @@ const UPSTREAM: Row[] = [
 const VERBS: Record<string, string[]> = {
   namespaces: ALL_VERBS.filter((v) => v !== 'deletecollection'),
   componentstatuses: ['get', 'list'],
+  bindings: ['create'],
 };
 
 const subresourcesOf = (d: ResourceDefinition): string =>
