@@ -102,6 +102,7 @@ describe('ServiceAccount tokens', function () {
     });
     assert.equal(tr.status, 201, JSON.stringify(tr.body));
     assert.equal(tr.body.kind, 'TokenRequest');
+    assert.deepEqual(tr.body.metadata, { name: 'argocd-manager', namespace: 'kube-system', creationTimestamp: null }, 'never stored: no creation time');
     assert.ok(Date.parse(tr.body.status.expirationTimestamp) > Date.now() + 3000_000);
     assert.equal((await bearer(tr.body.status.token, '/clusters/wds1/api/v1/namespaces')).status, 200);
     const foreign = await h.request('POST', '/clusters/wds1/api/v1/namespaces/kube-system/serviceaccounts/argocd-manager/token', {

@@ -65,7 +65,8 @@ export async function handleTokenRequest(ctx: ResourceContext): Promise<void> {
   sendJson(ctx.res, 201, {
     kind: 'TokenRequest',
     apiVersion: 'authentication.k8s.io/v1',
-    metadata: { name: ctx.info.name, namespace: ctx.info.namespace, creationTimestamp: rfc3339(now) },
+    // Never stored: upstream answers with the request, name and namespace filled in, no creation time.
+    metadata: { name: ctx.info.name, namespace: ctx.info.namespace, creationTimestamp: null },
     spec: { audiences, expirationSeconds, boundObjectRef: ref ?? null },
     status: { token, expirationTimestamp: rfc3339(new Date(now.getTime() + expirationSeconds * 1000)) },
   });
