@@ -3,6 +3,7 @@
  * /api/v1, /apis/<g>/<v>) and aggregated discovery (apidiscovery.k8s.io v2 and v2beta1), whose
  * Content-Type must echo the negotiated media type because client-go branches on the header.
  */
+import { createHash } from 'node:crypto';
 import type { ResourceCatalog } from '../registry/catalog.js';
 import type { ResourceDefinition } from '../registry/definition.js';
 import { parseAccept } from './negotiate.js';
@@ -80,6 +81,7 @@ export function apiResourceList(catalog: ResourceCatalog, group: string, version
       verbs: [...d.verbs].sort(),
       ...(d.shortNames.length > 0 && { shortNames: d.shortNames }),
       ...(d.categories.length > 0 && { categories: d.categories }),
+      ...storageVersionHashOf(catalog, d),
     });
     // A subresource whose kind lives in another group or version names them (pods/eviction is policy/v1 Eviction).
     for (const sub of subresourcesOf(d, version)) {
@@ -95,6 +97,21 @@ export function apiResourceList(catalog: ResourceCatalog, group: string, version
     }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group === '' ? version : `${group}/${version}`, resources };
+}
+
+/**
+ * The hash legacy discovery gives a persisted resource, from the group, version and kind it is
+ * stored as (so events.k8s.io's Events and core's share one): the first 8 bytes of the SHA-256 of
+ * `<group>/<version>/<kind>`, base64. Storage migrators compare it to notice a new storage version.
+ */
+export function storageVersionHash(group: string, version: string, kind: string): string {
+  return createHash('sha256').update(`${group}/${version}/${kind}`).digest().subarray(0, 8).toString('base64');
+}
+
+function storageVersionHashOf(catalog: ResourceCatalog, d: ResourceDefinition): { storageVersionHash?: string } {
+  if (d.computed !== undefined || d.action !== undefined) return {};
+  const stored = d.storedAs === undefined ? d : catalog.byResource(d.storedAs.group, d.storedAs.plural);
+  return stored === undefined ? {} : { storageVersionHash: storageVersionHash(stored.group, stored.version, stored.kind) };
 }
 
 function discoveryResource(d: ResourceDefinition, version: string): object {

@@ -1,4 +1,4 @@
-/** What clients compare with a real cluster: group order in /apis, and OpenAPI's info.version against /version. */
+/** What clients compare with a real cluster: group order in /apis, storage version hashes, and OpenAPI's info.version against /version. */
 import assert from 'node:assert/strict';
 import { startInProcess, type InProcessServer } from '../helpers/in-process.js';
 
@@ -35,6 +35,20 @@ describe('discovery order and OpenAPI version', function () {
     ];
     assert.deepEqual(names.filter((n) => upstream.includes(n)), upstream);
     assert.deepEqual(names.slice(0, upstream.length), upstream, 'the built-in groups come first, KubeStellar\'s after them');
+  });
+
+  it('legacy discovery gives persisted resources the storage version hash kube-apiserver gives them', async () => {
+    const hashes = async (path: string): Promise<Map<string, string | undefined>> =>
+      new Map((await h.request('GET', path)).body.resources.map((r: { name: string; storageVersionHash?: string }) => [r.name, r.storageVersionHash]));
+    const core = await hashes('/clusters/wds1/api/v1');
+    assert.equal(core.get('configmaps'), 'qFsyl6wFWjQ=');
+    assert.equal(core.get('pods'), 'xPOwRZ+Yhw8=');
+    assert.equal(core.get('pods/status'), undefined, 'subresources have none');
+    assert.equal(core.get('bindings'), undefined, 'nor do kinds that are never stored');
+    assert.equal((await hashes('/clusters/wds1/apis/apps/v1')).get('deployments'), '8aSe+NMegvE=');
+    // events.k8s.io's Events are stored as core's: one hash for both.
+    assert.equal((await hashes('/clusters/wds1/apis/events.k8s.io/v1')).get('events'), core.get('events'));
+    assert.equal((await hashes('/clusters/wds1/apis/authorization.k8s.io/v1')).get('subjectaccessreviews'), undefined);
   });
 
   it('OpenAPI info.version is the gitVersion of /version (without its build metadata) in v2 and in every v3 document', async () => {
