@@ -28,8 +28,10 @@ export interface ServeOptions {
   readonly kubeconfigDir?: string;
   readonly storage?: string;
   readonly demo: boolean;
-  /** Revisions of history kept for watches and paged lists. */
+  /** Revisions of history kept for watches and paged lists (default 100,000). */
   readonly retainRevisions?: number;
+  /** How long history is kept (default five minutes, kube-apiserver's etcd compaction interval). */
+  readonly retainHistoryMs?: number;
   /** How often idle watches that allow bookmarks get one (default 60 s). */
   readonly bookmarkIntervalMs?: number;
   /** More names for the serving certificate (a Service's DNS names, behind an aggregator). */
@@ -88,6 +90,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const startCompacting = (): void => {
     compactor ??= startCompactor(backend, {
       retainRevisions: options.retainRevisions ?? 100_000,
+      retainMs: options.retainHistoryMs ?? 5 * 60_000,
       intervalMs: 60_000,
       onError: (err) => console.error('compaction failed', err),
     });

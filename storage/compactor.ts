@@ -1,14 +1,20 @@
 /**
- * Automatic compaction: keeps the newest `retainRevisions` revisions of history and drops the
- * rest, on a timer. It never compacts inside the window, and a pass that finds nothing to do is
- * free. Time is injected so tests need not wait.
+ * Automatic compaction, on a timer: history is kept for `retainMs` (kube-apiserver compacts etcd
+ * to the revision it saw five minutes before, so a watch or a paged list from longer ago gets 410
+ * Expired) and never beyond the newest `retainRevisions` revisions, whichever keeps less. Each
+ * pass notes the current revision; the revision noted `retainMs` ago is where the next pass may
+ * cut. It never compacts inside the window, and a pass that finds nothing to do is free. Time is
+ * injected so tests need not wait.
  */
 import type { Backend } from './types.js';
 
 export interface CompactorOptions {
-  /** Revisions of history to keep (kube-apiserver keeps about five minutes; we count revisions). */
+  /** At most this many revisions of history are kept. */
   readonly retainRevisions: number;
+  /** History older than this is dropped (unset: only the revision count limits it). */
+  readonly retainMs?: number;
   readonly intervalMs: number;
+  readonly now?: () => number;
   readonly onError?: (err: unknown) => void;
   readonly setInterval?: (fn: () => void, ms: number) => { unref?: () => void };
   readonly clearInterval?: (handle: unknown) => void;
@@ -22,8 +28,23 @@ export interface Compactor {
 
 export function startCompactor(backend: Backend, options: CompactorOptions): Compactor {
   let running: Promise<number | undefined> | undefined;
+  const now = options.now ?? Date.now;
+  /** Revisions seen by earlier passes, oldest first: where the time window may cut. */
+  const seen: { at: number; revision: number }[] = [{ at: now(), revision: backend.currentRevision() }];
   const pass = async (): Promise<number | undefined> => {
-    const target = backend.currentRevision() - options.retainRevisions;
+    const current = backend.currentRevision();
+    let target = current - options.retainRevisions;
+    if (options.retainMs !== undefined) {
+      const cutoff = now() - options.retainMs;
+      let old: number | undefined;
+      while (seen.length > 0 && seen[0]!.at <= cutoff) old = seen.shift()!.revision;
+      if (old !== undefined) {
+        // Keep the sample: it stays the cut point until a newer one is old enough.
+        seen.unshift({ at: cutoff, revision: old });
+        target = Math.max(target, old);
+      }
+    }
+    seen.push({ at: now(), revision: current });
     if (target <= backend.compactRevision()) return undefined;
     await backend.compact(target);
     return target;

@@ -62,11 +62,12 @@ export function checkSchema(def: ResourceDefinition, obj: KubeObject, input: Sch
 /**
  * The check of a server-side apply configuration, before any merge: as upstream converts it to
  * the kind's type, a value of the wrong type is a 400 `failed to create typed patch object
- * (<objectRef>): <path>: <problem>`. First the apply type model (shapes, undeclared fields, the
- * scalar types of built-ins, in structured-merge-diff's words), then, for built-in kinds, the
- * decode check create and patch run (base64 bytes, quantities, times, integer ranges), which would
- * otherwise only fail on the merged object, or not at all. Custom resources are type-checked by
- * their validation (422) on the merged object, as on create. The configuration is not modified.
+ * (<objectRef>): <path>: <problem>`. First the apply type model (shapes, undeclared fields,
+ * scalar types, in structured-merge-diff's words; for custom resources from their structural
+ * schema), then, for built-in kinds, the decode check create and patch run (base64 bytes,
+ * quantities, times, integer ranges), which would otherwise only fail on the merged object, or
+ * not at all. The rest of a custom resource's validation (ranges, patterns, CEL) runs on the
+ * merged object (422), as on create. The configuration is not modified.
  */
 export function checkAppliedConfiguration(
   def: ResourceDefinition,

@@ -208,7 +208,8 @@ function build(ctx: Ctx, prop: OpenApiSchema): ApplySchema {
   }
   if (extra === true || preserve) return { kind: 'untyped', atomic: atomicMap, ...withDefault };
   if (target.type === 'object' || target.type === undefined) return { kind: 'untyped', atomic: true, ...withDefault };
-  const type = ctx.structural ? undefined : scalarType(prop, target);
+  // Built-in or CRD alike, as kube-openapi's schema conversion types them for structured-merge-diff.
+  const type = scalarType(prop, target);
   return { kind: 'scalar', ...(type && { type }), ...withDefault };
 }
 

@@ -207,6 +207,13 @@ function validateNodeUpdate(o: KubeObject, old: KubeObject): FieldError[] {
 
 /** SetDefaults_NodeStatus: allocatable falls back to capacity. */
 function defaultNode(o: KubeObject): void {
+  // v1 conversion keeps the singular podCIDR and the podCIDRs list in step, the list winning.
+  const spec = rec(o['spec']);
+  if (spec !== undefined) {
+    const list = Array.isArray(spec['podCIDRs']) ? (spec['podCIDRs'] as unknown[]).filter((c): c is string => typeof c === 'string' && c !== '') : [];
+    if (list.length > 0) spec['podCIDR'] = list[0];
+    else if (typeof spec['podCIDR'] === 'string' && spec['podCIDR'] !== '') spec['podCIDRs'] = [spec['podCIDR']];
+  }
   const status = rec(o['status']);
   if (status && status['allocatable'] === undefined && rec(status['capacity']) !== undefined) status['allocatable'] = structuredClone(status['capacity']);
 }

@@ -103,9 +103,17 @@ describe('apply: type check of the applied configuration', () => {
     assert.ok(r.ok);
   });
 
-  it('leaves the scalars of custom resources untyped (their validation checks them, as on create)', () => {
+  it('types the scalars of custom resources from their structural schema, as kube-openapi converts it', () => {
     const schema = schemaFromStructural(WIDGET_SCHEMA);
-    const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { replicas: 'many' } };
-    assert.doesNotThrow(() => typedConfigFields(widget, schema));
+    const widget = (spec: object) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec });
+    assert.throws(
+      () => typedConfigFields(widget({ replicas: 'many' }), schema, 'default/w; example.com/v1, Kind=Widget'),
+      (e: unknown) =>
+        e instanceof StatusError &&
+        e.status.code === 400 &&
+        e.message === 'failed to create typed patch object (default/w; example.com/v1, Kind=Widget): .spec.replicas: expected numeric (int or float), got string',
+    );
+    assert.doesNotThrow(() => typedConfigFields(widget({ replicas: 3 }), schema));
+    assert.doesNotThrow(() => typedConfigFields(widget({ replicas: null }), schema), 'null removes a field, whatever its type');
   });
 });

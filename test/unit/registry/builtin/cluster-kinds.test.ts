@@ -126,6 +126,15 @@ describe('Nodes', () => {
     it(`rejects ${name}`, () => assert.deepEqual(create(nodes, body).errors, want));
   }
 
+  it('keep podCIDR and podCIDRs in step, as v1 conversion does (the list wins)', () => {
+    const single = create(nodes, { spec: { podCIDR: '10.244.1.0/24' } }).obj['spec'] as Body;
+    assert.deepEqual([single['podCIDR'], single['podCIDRs']], ['10.244.1.0/24', ['10.244.1.0/24']]);
+    const dual = create(nodes, { spec: { podCIDR: '10.9.0.0/24', podCIDRs: ['10.244.1.0/24', 'fd00:10:244::/64'] } }).obj['spec'] as Body;
+    assert.deepEqual([dual['podCIDR'], dual['podCIDRs']], ['10.244.1.0/24', ['10.244.1.0/24', 'fd00:10:244::/64']]);
+    const none = create(nodes, { spec: {} }).obj['spec'] as Body;
+    assert.deepEqual([none['podCIDR'], none['podCIDRs']], [undefined, undefined]);
+  });
+
   it('set podCIDRs and providerID once', () => {
     const old = create(nodes, { spec: { podCIDRs: ['10.244.1.0/24'], providerID: 'kind://docker/kind/n1' } }).obj;
     assert.deepEqual(update(nodes, old, { spec: { podCIDRs: ['10.244.2.0/24'], providerID: 'other' } }).errors, [
