@@ -15,6 +15,7 @@ import { GenericStore, type StoreDeps } from '../registry/store.js';
 import { namespaces } from '../registry/builtin/core.js';
 import type { RbacData } from '../auth/rbac/authorizer.js';
 import { PolicyAdmission } from './policy-admission.js';
+import { limitRangeAdmission } from './limit-range-admission.js';
 import { serviceAccountAdmission } from './service-account-admission.js';
 import { podPriorityAdmission, priorityClassAdmission, toPriorityClassInfo, type PriorityClassInfo } from './priority-admission.js';
 
@@ -108,18 +109,22 @@ export class ServedSpace {
   }
 
   /**
-   * Admission plugins that read other objects, in kube's order: for pods ServiceAccount, then
-   * Priority (where scheduling.k8s.io is served); for PriorityClasses the one-default check.
+   * Admission plugins that read other objects, in kube's order: for pods LimitRanger,
+   * ServiceAccount, then Priority (where scheduling.k8s.io is served); for PriorityClasses the
+   * one-default check.
    */
   #admissionFor(def: ResourceDefinition): Pick<StoreDeps, 'admitWrite' | 'validateWrite'> {
     if (def.group !== '' && def.group !== 'scheduling.k8s.io') return {};
     const classes = this.catalog.byResource('scheduling.k8s.io', 'priorityclasses');
     const list = async (): Promise<PriorityClassInfo[]> => (classes === undefined ? [] : (await this.store(classes).list('')).list.items.map(toPriorityClassInfo));
     if (def.group === '' && def.plural === 'pods') {
+      const rangesDef = this.catalog.byResource('', 'limitranges');
+      const limits = rangesDef === undefined ? undefined : limitRangeAdmission(async (namespace) => (await this.store(rangesDef).list(namespace)).list.items);
       const accounts = serviceAccountAdmission((namespace, name) => this.serviceAccount(namespace, name));
       const priority = classes === undefined ? undefined : podPriorityAdmission(list);
       return {
         admitWrite: async (operation, pod, old) => {
+          await limits?.(operation, pod);
           await accounts(operation, pod);
           await priority?.(operation, pod, old);
         },

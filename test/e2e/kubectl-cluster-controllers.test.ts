@@ -122,6 +122,30 @@ describe('e2e: cluster controllers and bootstrap objects', function () {
         assert.match(refused.stderr, /Forbidden.*error looking up service account .*\/ghost: serviceaccount "ghost" not found/);
       });
 
+      it('LimitRanges default what a pod leaves out and bound what it asks for', async () => {
+        const lns = `${ns}-limits`;
+        await ok(['create', 'namespace', lns]);
+        const limitRange = JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'LimitRange',
+          metadata: { name: 'defaults', namespace: lns },
+          spec: { limits: [{ type: 'Container', default: { cpu: '500m', memory: '256Mi' }, defaultRequest: { cpu: '100m' }, max: { cpu: '1' } }] },
+        });
+        const created = await kubectl(binary.path, server.kubeconfig('wds1'), ['apply', '-f', '-'], { stdin: limitRange });
+        assert.equal(created.code, 0, describeResult(['apply'], created));
+        await ok(['run', 'small', '--image=nginx', '-n', lns]);
+        const pod = parseYaml((await ok(['get', 'pod', 'small', '-n', lns, '-o', 'yaml'])).stdout) as {
+          metadata: { annotations: Record<string, string> };
+          spec: { containers: { resources: unknown }[] };
+        };
+        assert.deepEqual(pod.spec.containers[0]!.resources, { limits: { cpu: '500m', memory: '256Mi' }, requests: { cpu: '100m', memory: '256Mi' } });
+        assert.equal(pod.metadata.annotations['kubernetes.io/limit-ranger'], 'LimitRanger plugin set: cpu, memory request for container small; cpu, memory limit for container small');
+        const args = ['run', 'big', '--image=nginx', '-n', lns, '--overrides={"spec":{"containers":[{"name":"big","image":"nginx","resources":{"limits":{"cpu":"2"}}}]}}'];
+        const refused = await run(args);
+        assert.notEqual(refused.code, 0, describeResult(args, refused));
+        assert.match(refused.stderr, /Forbidden.*maximum cpu usage per Container is 1, but limit is 2/);
+      });
+
       it('a deleted kube-root-ca.crt and default ServiceAccount come back', async () => {
         await ok(['create', 'namespace', ns]);
         await eventually(['get', 'configmap', 'kube-root-ca.crt', '-n', ns], (x) => x.code === 0);
