@@ -58,7 +58,7 @@ export interface StoreDeps {
    */
   readonly admitWrite?: (operation: 'create' | 'update', obj: KubeObject, old?: KubeObject) => Promise<void>;
   /** Validating admission of the same kind: sees the object as it will be stored, after validation. */
-  readonly validateWrite?: (operation: 'create' | 'update', obj: KubeObject, old?: KubeObject) => Promise<void>;
+  readonly validateWrite?: (operation: 'create' | 'update', obj: KubeObject, old?: KubeObject, dryRun?: boolean) => Promise<void>;
   /** Told after each committed write (not dry runs), e.g. so a cache of these objects reloads. */
   readonly afterWrite?: () => void;
 }
@@ -303,7 +303,7 @@ export class GenericStore {
     ]);
     const admitted = options.admit?.(obj);
     if (admitted !== undefined) await admitted;
-    if (this.#deps.validateWrite !== undefined) await this.#deps.validateWrite('create', obj);
+    if (this.#deps.validateWrite !== undefined) await this.#deps.validateWrite('create', obj, undefined, options.dryRun === true);
     if (this.def.namespaced) await this.#deps.admitNamespace?.(namespace);
     if (options.manager) {
       const managed = managedFieldsAfterUpdate(this.def, undefined, obj, options.manager, this.#now());

@@ -19,6 +19,7 @@ import { spaces, type SpaceType } from '../registry/builtin/spaces.js';
 import { CrdController } from '../controllers/crd-controller.js';
 import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation.js';
 import { ApiServiceRegistrationController } from '../controllers/apiservice-registration.js';
+import { ResourceQuotaController } from '../controllers/resource-quota-controller.js';
 import { runInformer } from '../controllers/informer.js';
 import { LifecycleController } from '../controllers/lifecycle-controller.js';
 import { NamespaceDefaultsController } from '../controllers/namespace-defaults.js';
@@ -338,6 +339,7 @@ export class SpaceManager {
       await group.add(new ClusterRoleAggregationController(served)).start();
     }
     if (!group.stopped) await group.add(new ApiServiceRegistrationController(served)).start();
+    if (!group.stopped) await group.add(new ResourceQuotaController(served)).start();
     const spec = space['spec'] as { its?: string; itsKubeconfigSecret?: SecretRef; shards?: ShardSpec[] };
     if (type === 'its' && !group.stopped) {
       await group

@@ -35,6 +35,14 @@ export class ObjectCache {
     }
   }
 
+  /** Every object of one namespace, as the watch last reported them. */
+  async inNamespace(namespace: string): Promise<KubeObject[]> {
+    this.#started ??= this.#start();
+    await this.#started;
+    const prefix = `${namespace}/`;
+    return [...this.#known].filter(([k]) => k.startsWith(prefix)).map(([, o]) => o);
+  }
+
   stop(): void {
     this.#abort.abort();
   }

@@ -16,6 +16,7 @@ import { namespaces } from '../registry/builtin/core.js';
 import type { RbacData } from '../auth/rbac/authorizer.js';
 import { PolicyAdmission } from './policy-admission.js';
 import { limitRangeAdmission } from './limit-range-admission.js';
+import { recount, resourceQuotaAdmission } from './resource-quota.js';
 import { serviceAccountAdmission } from './service-account-admission.js';
 import { podPriorityAdmission, priorityClassAdmission, toPriorityClassInfo, type PriorityClassInfo } from './priority-admission.js';
 
@@ -61,6 +62,7 @@ export class ServedSpace {
   readonly #options: ServedSpaceOptions;
   #namespaces: ObjectCache | undefined;
   #serviceAccounts: ObjectCache | undefined;
+  #quotas: ObjectCache | undefined;
 
   constructor(options: ServedSpaceOptions) {
     this.name = options.name;
@@ -82,7 +84,7 @@ export class ServedSpace {
         generateName: this.#options.generateName,
         admitNamespace: (ns) => this.#admitNamespace(ns),
         validateCommon: validateMetadata,
-        ...this.#admissionFor(def),
+        ...this.#withQuota(def, this.#admissionFor(def)),
         ...(PolicyAdmission.isPolicyKind(def) && { afterWrite: () => this.policies.invalidate() }),
       });
       this.#stores.set(key, store);
@@ -105,6 +107,7 @@ export class ServedSpace {
   stop(): void {
     this.#namespaces?.stop();
     this.#serviceAccounts?.stop();
+    this.#quotas?.stop();
     this.policies.stop();
   }
 
@@ -132,6 +135,32 @@ export class ServedSpace {
     }
     if (classes !== undefined && def.group === classes.group && def.plural === classes.plural) return { validateWrite: priorityClassAdmission(list) };
     return {};
+  }
+
+  /** ResourceQuota admission, the last validating plugin, on every namespaced kind's creates. */
+  #withQuota(def: ResourceDefinition, admission: Pick<StoreDeps, 'admitWrite' | 'validateWrite'>): Pick<StoreDeps, 'admitWrite' | 'validateWrite'> {
+    const quotaDef = this.catalog.byResource('', 'resourcequotas');
+    if (!def.namespaced || quotaDef === undefined) return admission;
+    const quota = resourceQuotaAdmission(def, {
+      quotasIn: (namespace) => (this.#quotas ??= new ObjectCache(this.store(quotaDef))).inNamespace(namespace),
+      updateStatus: async (namespace, name, mutate) => {
+        await this.store(quotaDef).guaranteedUpdate(namespace, name, mutate, { subresource: 'status' });
+      },
+      recount: (namespace, hard) => this.recountQuota(namespace, hard),
+    });
+    const before = admission.validateWrite;
+    return {
+      ...admission,
+      validateWrite: async (operation, obj, old, dryRun) => {
+        await before?.(operation, obj, old, dryRun);
+        if (operation === 'create') await quota(obj, dryRun === true);
+      },
+    };
+  }
+
+  /** What a namespace's objects consume of the resources a quota's `hard` names (formatted alike). */
+  recountQuota(namespace: string, hard: Readonly<Record<string, string>>): Promise<Record<string, string>> {
+    return recount(this.catalog.all(), async (def, ns) => (await this.store(def).list(ns)).list.items, namespace, hard);
   }
 
   /** New objects go only into namespaces that exist and are not being deleted. */

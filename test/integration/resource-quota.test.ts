@@ -1,0 +1,82 @@
+/**
+ * ResourceQuotas enforced as kube-apiserver's admission plugin and kube-controller-manager's
+ * quota controller do: status counted from the namespace, creates charged or refused (403), room
+ * freed by deletions usable at once, dry runs only checked, scoped quotas not enforced.
+ */
+import assert from 'node:assert/strict';
+import { eventually } from '../helpers/eventually.js';
+import { startInProcess, type InProcessServer } from '../helpers/in-process.js';
+
+const SPACE = '/clusters/wds1/api/v1';
+
+describe('ResourceQuota enforcement', function () {
+  this.timeout(60_000);
+  let h: InProcessServer;
+
+  before(async function () {
+    h = await startInProcess({ storage: 'memory' });
+  });
+
+  after(async function () {
+    await h?.stop();
+  });
+
+  async function namespace(name: string): Promise<string> {
+    assert.equal((await h.request('POST', `${SPACE}/namespaces`, { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } })).status, 201);
+    // kube-root-ca.crt is a ConfigMap too: wait for it so counts are settled.
+    await eventually('the root CA ConfigMap', async () => (await h.request('GET', `${SPACE}/namespaces/${name}/configmaps/kube-root-ca.crt`)).status === 200);
+    return `${SPACE}/namespaces/${name}`;
+  }
+  const cm = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } });
+  const quota = (name: string, hard: Record<string, string>, extra: object = {}) => ({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name }, spec: { hard, ...extra } });
+
+  it('counts usage into the status, refuses creates beyond it (403) and frees room on delete at once', async function () {
+    const ns = await namespace('quota-a');
+    assert.equal((await h.request('POST', `${ns}/resourcequotas`, { body: quota('q', { 'count/configmaps': '3', secrets: '10' }) })).status, 201);
+    const status = await eventually('the quota status', async () => (await h.request('GET', `${ns}/resourcequotas/q`)).body.status?.used);
+    assert.deepEqual(status, { 'count/configmaps': '1', secrets: '0' });
+    for (const name of ['c1', 'c2']) assert.equal((await h.request('POST', `${ns}/configmaps`, { body: cm(name) })).status, 201);
+    assert.equal((await h.request('GET', `${ns}/resourcequotas/q`)).body.status.used['count/configmaps'], '3', 'charged by admission');
+
+    const dry = await h.request('POST', `${ns}/configmaps?dryRun=All`, { body: cm('dry') });
+    assert.equal(dry.status, 403);
+    const refused = await h.request('POST', `${ns}/configmaps`, { body: cm('c3') });
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.reason, 'Forbidden');
+    assert.equal(refused.body.message, 'configmaps "c3" is forbidden: exceeded quota: q, requested: count/configmaps=1, used: count/configmaps=3, limited: count/configmaps=3');
+
+    assert.equal((await h.request('DELETE', `${ns}/configmaps/c1`)).status, 200);
+    const dryOk = await h.request('POST', `${ns}/configmaps?dryRun=All`, { body: cm('dry') });
+    assert.equal(dryOk.status, 201, 'freed room is seen at once');
+    assert.equal((await h.request('POST', `${ns}/configmaps`, { body: cm('c3') })).status, 201);
+    assert.equal((await h.request('GET', `${ns}/resourcequotas/q`)).body.status.used['count/configmaps'], '3', 'the dry run charged nothing');
+  });
+
+  it('requires pods to state the compute a quota tracks, and counts it', async function () {
+    const ns = await namespace('quota-b');
+    assert.equal((await h.request('POST', `${ns}/resourcequotas`, { body: quota('compute', { 'requests.cpu': '1', 'limits.memory': '1Gi', pods: '2' }) })).status, 201);
+    await eventually('the quota status', async () => (await h.request('GET', `${ns}/resourcequotas/compute`)).body.status?.used);
+    const bare = await h.request('POST', `${ns}/pods`, { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bare' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } });
+    assert.equal(bare.status, 403);
+    assert.match(bare.body.message, /failed quota: compute: must specify limits.memory for: c; requests.cpu for: c/);
+    const sized = (name: string, cpu: string) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name },
+      spec: { containers: [{ name: 'c', image: 'nginx', resources: { requests: { cpu }, limits: { memory: '256Mi' } } }] },
+    });
+    assert.equal((await h.request('POST', `${ns}/pods`, { body: sized('one', '600m') })).status, 201);
+    const over = await h.request('POST', `${ns}/pods`, { body: sized('two', '600m') });
+    assert.equal(over.status, 403);
+    assert.match(over.body.message, /exceeded quota: compute, requested: requests.cpu=600m, used: requests.cpu=600m, limited: requests.cpu=1$/);
+    const used = (await h.request('GET', `${ns}/resourcequotas/compute`)).body.status.used;
+    assert.deepEqual(used, { 'requests.cpu': '600m', 'limits.memory': '256Mi', pods: '1' });
+  });
+
+  it('does not enforce quotas with scopes', async function () {
+    const ns = await namespace('quota-c');
+    assert.equal((await h.request('POST', `${ns}/resourcequotas`, { body: quota('scoped', { pods: '0' }, { scopes: ['BestEffort'] }) })).status, 201);
+    const p = await h.request('POST', `${ns}/pods`, { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } });
+    assert.equal(p.status, 201, JSON.stringify(p.body));
+  });
+});
