@@ -146,6 +146,22 @@ describe('e2e: cluster controllers and bootstrap objects', function () {
         assert.match(refused.stderr, /Forbidden.*maximum cpu usage per Container is 1, but limit is 2/);
       });
 
+      it('create quota: describe shows the usage, a create beyond it is refused, a delete frees room', async () => {
+        const qns = `${ns}-quota`;
+        await ok(['create', 'namespace', qns]);
+        await eventually(['get', 'configmap', 'kube-root-ca.crt', '-n', qns], (x) => x.code === 0);
+        await ok(['create', 'quota', 'small', '-n', qns, '--hard=count/configmaps=2,pods=5']);
+        const described = await eventually(['describe', 'quota', 'small', '-n', qns], (x) => /count\/configmaps\s+1\s+2/.test(x.stdout));
+        assert.match(described.stdout, /pods\s+0\s+5/);
+        await ok(['create', 'configmap', 'one', '-n', qns]);
+        const args = ['create', 'configmap', 'two', '-n', qns];
+        const refused = await run(args);
+        assert.notEqual(refused.code, 0, describeResult(args, refused));
+        assert.match(refused.stderr, /forbidden: exceeded quota: small, requested: count\/configmaps=1, used: count\/configmaps=2, limited: count\/configmaps=2/);
+        await ok(['delete', 'configmap', 'one', '-n', qns]);
+        await ok(['create', 'configmap', 'two', '-n', qns]);
+      });
+
       it('a deleted kube-root-ca.crt and default ServiceAccount come back', async () => {
         await ok(['create', 'namespace', ns]);
         await eventually(['get', 'configmap', 'kube-root-ca.crt', '-n', ns], (x) => x.code === 0);
