@@ -538,7 +538,7 @@ export class GenericStore {
     ]);
     const admitted = options.admit?.(obj, old);
     if (admitted !== undefined) await admitted;
-    if (!subresourceOnly && this.#deps.validateWrite !== undefined) await this.#deps.validateWrite('update', obj, old);
+    if (!subresourceOnly && this.#deps.validateWrite !== undefined) await this.#deps.validateWrite('update', obj, old, options.dryRun === true);
     if (options.manager) {
       const managed = managedFieldsAfterUpdate(this.def, old, obj, options.manager, this.#now());
       if (managed !== undefined) obj.metadata.managedFields = managed;

@@ -9,8 +9,9 @@
  * requests), `services.loadbalancers`, `services.nodeports`, and claim storage (`requests.storage`,
  * per storage class too). Quotas with scopes or a scopeSelector are not enforced.
  *
- * A create is charged to every quota that tracks what it consumes, in the quota's status, before
- * it is stored (a dry run is only checked). Usage recorded too high (objects deleted since the
+ * A create is charged to every quota that tracks what it consumes, and an update what it adds
+ * (a Service turned LoadBalancer, a claim grown), in the quota's status, before it is stored (a
+ * dry run is only checked). Usage recorded too high (objects deleted since the
  * controller last counted) is recounted before a create is refused, so freed room is usable at
  * once.
  */
@@ -206,15 +207,28 @@ export interface QuotaDeps {
 
 const refuse = (gr: GroupResource, obj: KubeObject, message: string): StatusError => forbidden(gr, obj.metadata.name ?? obj.metadata.generateName ?? '', message);
 
-/** The plugin for one kind: checks and charges every enforced quota a new object counts against. */
+/** What an update adds (pure): the increases only, as upstream charges them; decreases are the controller's to count. */
+export function growth(def: Pick<ResourceDefinition, 'group' | 'plural'>, obj: KubeObject, old: KubeObject): Usage {
+  const before = usageOf(def, old);
+  const out: Usage = new Map();
+  for (const [k, v] of usageOf(def, obj)) if (v - (before.get(k) ?? 0) > 0) out.set(k, v - (before.get(k) ?? 0));
+  return out;
+}
+
+/**
+ * The plugin for one kind: checks and charges every enforced quota a new object counts against,
+ * or, for an update (`old`), what the update adds.
+ */
 export function resourceQuotaAdmission(def: ResourceDefinition, deps: QuotaDeps) {
   const gr = { group: def.group, resource: def.plural };
-  return async (obj: KubeObject, dryRun: boolean): Promise<void> => {
+  return async (obj: KubeObject, dryRun: boolean, old?: KubeObject): Promise<void> => {
     const namespace = obj.metadata.namespace ?? '';
     const quotas = (await deps.quotasIn(namespace)).filter(enforced);
     if (quotas.length === 0) return;
-    const delta = usageOf(def, obj);
-    const isPod = def.group === '' && def.plural === 'pods';
+    const delta = old === undefined ? usageOf(def, obj) : growth(def, obj, old);
+    if (delta.size === 0) return;
+    // Containers cannot be added to a pod later: what they must state is checked on create only.
+    const isPod = def.group === '' && def.plural === 'pods' && old === undefined;
     for (const quota of quotas) {
       const missing = isPod ? missingCompute(quota, obj) : undefined;
       if (missing !== undefined) throw refuse(gr, obj, `failed quota: ${quota.metadata.name ?? ''}: ${missing}`);

@@ -137,7 +137,7 @@ export class ServedSpace {
     return {};
   }
 
-  /** ResourceQuota admission, the last validating plugin, on every namespaced kind's creates. */
+  /** ResourceQuota admission, the last validating plugin, on every namespaced kind's creates and updates. */
   #withQuota(def: ResourceDefinition, admission: Pick<StoreDeps, 'admitWrite' | 'validateWrite'>): Pick<StoreDeps, 'admitWrite' | 'validateWrite'> {
     const quotaDef = this.catalog.byResource('', 'resourcequotas');
     if (!def.namespaced || quotaDef === undefined) return admission;
@@ -153,7 +153,7 @@ export class ServedSpace {
       ...admission,
       validateWrite: async (operation, obj, old, dryRun) => {
         await before?.(operation, obj, old, dryRun);
-        if (operation === 'create') await quota(obj, dryRun === true);
+        await quota(obj, dryRun === true, operation === 'update' ? old : undefined);
       },
     };
   }

@@ -73,6 +73,21 @@ describe('ResourceQuota enforcement', function () {
     assert.deepEqual(used, { 'requests.cpu': '600m', 'limits.memory': '256Mi', pods: '1' });
   });
 
+  it('charges an update with what it adds: a Service turned LoadBalancer beyond the quota is refused', async function () {
+    const ns = await namespace('quota-d');
+    assert.equal((await h.request('POST', `${ns}/resourcequotas`, { body: quota('lb', { 'services.loadbalancers': '0' }) })).status, 201);
+    await eventually('the quota status', async () => (await h.request('GET', `${ns}/resourcequotas/lb`)).body.status?.used);
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 80 }] } };
+    assert.equal((await h.request('POST', `${ns}/services`, { body: svc })).status, 201);
+    const turned = await h.request('PATCH', `${ns}/services/web`, {
+      body: { spec: { type: 'LoadBalancer' } },
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+    });
+    assert.equal(turned.status, 403, JSON.stringify(turned.body));
+    assert.match(turned.body.message, /exceeded quota: lb, requested: services.loadbalancers=1, used: services.loadbalancers=0, limited: services.loadbalancers=0/);
+    assert.equal((await h.request('GET', `${ns}/services/web`)).body.spec.type, 'ClusterIP');
+  });
+
   it('does not enforce quotas with scopes', async function () {
     const ns = await namespace('quota-c');
     assert.equal((await h.request('POST', `${ns}/resourcequotas`, { body: quota('scoped', { pods: '0' }, { scopes: ['BestEffort'] }) })).status, 201);

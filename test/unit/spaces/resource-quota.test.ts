@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../src/api/object.js';
-import { charge, enforced, formatQuantity, missingCompute, tracksKind, usageOf } from '../../../src/spaces/resource-quota.js';
+import { charge, enforced, formatQuantity, growth, missingCompute, tracksKind, usageOf } from '../../../src/spaces/resource-quota.js';
 
 const PODS = { group: '', plural: 'pods' };
 const quota = (hard: Record<string, string>, status?: { hard: Record<string, string>; used: Record<string, string> }, spec: object = {}): KubeObject => ({
@@ -27,6 +27,16 @@ describe('ResourceQuota', function () {
     const pvc = usageOf({ group: '', plural: 'persistentvolumeclaims' }, { metadata: {}, spec: { storageClassName: 'fast', resources: { requests: { storage: '1Gi' } } } } as KubeObject);
     assert.equal(pvc.get('fast.storageclass.storage.k8s.io/requests.storage'), 2 ** 30);
     assert.ok(tracksKind(PODS, 'requests.cpu') && tracksKind({ group: 'apps', plural: 'deployments' }, 'count/deployments.apps') && !tracksKind(PODS, 'count/configmaps'));
+  });
+
+  it('charges an update with what it adds only', function () {
+    const SVC = { group: '', plural: 'services' };
+    const svc = (type: string) => ({ metadata: {}, spec: { type, ports: [{ port: 80 }] } }) as KubeObject;
+    assert.deepEqual([...growth(SVC, svc('LoadBalancer'), svc('ClusterIP'))], [['services.loadbalancers', 1], ['services.nodeports', 1]]);
+    assert.deepEqual([...growth(SVC, svc('ClusterIP'), svc('LoadBalancer'))], [], 'a decrease is not charged');
+    const PVC = { group: '', plural: 'persistentvolumeclaims' };
+    const claim = (storage: string) => ({ metadata: {}, spec: { resources: { requests: { storage } } } }) as KubeObject;
+    assert.deepEqual([...growth(PVC, claim('2Gi'), claim('1Gi'))], [['requests.storage', 2 ** 30]]);
   });
 
   it('formats quantities as kube prints them', function () {
