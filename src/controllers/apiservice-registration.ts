@@ -17,6 +17,7 @@ import type { KubeObject } from '../api/object.js';
 import type { FieldManager } from '../registry/apply-schema.js';
 import type { ServedSpace } from '../spaces/served-space.js';
 import { runInformer } from './informer.js';
+import { serialRun } from './serial-run.js';
 
 export const AUTOMANAGED_LABEL = 'kube-aggregator.kubernetes.io/automanaged';
 const GROUP = 'apiregistration.k8s.io';
@@ -133,18 +134,20 @@ function matches(o: KubeObject, w: WantedApiService): boolean {
 export class ApiServiceRegistrationController {
   readonly #space: ServedSpace;
   readonly #abort = new AbortController();
-  readonly #log: (msg: string, err?: unknown) => void;
-  readonly #retryMs: number;
   readonly #stored = new Map<string, KubeObject>();
   #stopCatalog: (() => void) | undefined;
   #synced = false;
-  #running = false;
-  #again = false;
+  /** One reconcile at a time; changes during one bring another after it. */
+  readonly #kick: () => void;
 
   constructor(space: ServedSpace, options: { log?: (msg: string, err?: unknown) => void; retryMs?: number } = {}) {
     this.#space = space;
-    this.#log = options.log ?? ((msg, err) => console.error(msg, err));
-    this.#retryMs = options.retryMs ?? 1000;
+    const log = options.log ?? ((msg, err) => console.error(msg, err));
+    this.#kick = serialRun(() => this.#reconcile(), {
+      signal: this.#abort.signal,
+      retryMs: options.retryMs ?? 1000,
+      onError: (err) => log('registering local APIServices failed; retrying', err),
+    });
   }
 
   async start(): Promise<void> {
@@ -173,28 +176,6 @@ export class ApiServiceRegistrationController {
   stop(): void {
     this.#abort.abort();
     this.#stopCatalog?.();
-  }
-
-  /** One reconcile at a time; changes during one run another after it. */
-  #kick(): void {
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = true;
-    void this.#reconcile()
-      .catch((err: unknown) => {
-        if (this.#abort.signal.aborted) return;
-        this.#log('registering local APIServices failed; retrying', err);
-        setTimeout(() => this.#kick(), this.#retryMs).unref();
-      })
-      .finally(() => {
-        this.#running = false;
-        if (this.#again && !this.#abort.signal.aborted) {
-          this.#again = false;
-          this.#kick();
-        }
-      });
   }
 
   async #reconcile(): Promise<void> {

@@ -14,6 +14,7 @@ import { RBAC_GROUP, toClusterRole, toRule, type PolicyRule } from '../auth/rbac
 import type { FieldManager } from '../registry/apply-schema.js';
 import type { ServedSpace } from '../spaces/served-space.js';
 import { runInformer } from './informer.js';
+import { serialRun } from './serial-run.js';
 
 const MANAGER: FieldManager = { name: 'clusterrole-aggregation-controller', apiVersion: `${RBAC_GROUP}/v1` };
 
@@ -48,15 +49,18 @@ export class ClusterRoleAggregationController {
   readonly #space: ServedSpace;
   readonly #abort = new AbortController();
   readonly #log: (msg: string, err?: unknown) => void;
-  readonly #retryMs: number;
   readonly #roles = new Map<string, KubeObject>();
-  #running = false;
-  #again = false;
+  /** One reconciliation at a time; changes meanwhile bring one more after it. */
+  readonly #kick: () => void;
 
   constructor(space: ServedSpace, options: { log?: (msg: string, err?: unknown) => void; retryMs?: number } = {}) {
     this.#space = space;
     this.#log = options.log ?? ((msg, err) => console.error(msg, err));
-    this.#retryMs = options.retryMs ?? 1000;
+    this.#kick = serialRun(() => this.#reconcile(), {
+      signal: this.#abort.signal,
+      retryMs: options.retryMs ?? 1000,
+      onError: (err) => this.#log('aggregating cluster roles failed', err),
+    });
   }
 
   async start(): Promise<void> {
@@ -84,26 +88,6 @@ export class ClusterRoleAggregationController {
 
   stop(): void {
     this.#abort.abort();
-  }
-
-  /** One reconciliation at a time; changes meanwhile bring one more after it. */
-  #kick(): void {
-    if (this.#abort.signal.aborted) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = true;
-    void this.#reconcile().then(
-      (ok) => {
-        this.#running = false;
-        if (this.#again) {
-          this.#again = false;
-          this.#kick();
-        } else if (!ok) setTimeout(() => this.#kick(), this.#retryMs).unref();
-      },
-      () => undefined,
-    );
   }
 
   async #reconcile(): Promise<boolean> {

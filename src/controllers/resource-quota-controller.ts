@@ -8,11 +8,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import { isStatusError } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
+import { rec } from '../registry/builtin/helpers.js';
 import type { ServedSpace } from '../spaces/served-space.js';
 import { runInformer } from './informer.js';
+import { serialRun } from './serial-run.js';
 
-type Obj = Record<string, unknown>;
-const rec = (v: unknown): Obj | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
 const strings = (v: unknown): Record<string, string> => Object.fromEntries(Object.entries(rec(v) ?? {}).map(([k, q]) => [k, String(q)]));
 const keyOf = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
 
@@ -20,16 +20,17 @@ export class ResourceQuotaController {
   readonly #space: ServedSpace;
   readonly #abort = new AbortController();
   readonly #resyncMs: number;
-  readonly #log: (msg: string, err?: unknown) => void;
   readonly #quotas = new Map<string, KubeObject>();
   #timer: NodeJS.Timeout | undefined;
-  #running = false;
-  #again = false;
+  /** One count at a time; changes during one bring another after it. */
+  readonly #kick: () => void;
 
   constructor(space: ServedSpace, options: { resyncMs?: number; log?: (msg: string, err?: unknown) => void } = {}) {
     this.#space = space;
     this.#resyncMs = options.resyncMs ?? 10_000;
-    this.#log = options.log ?? ((msg, err) => console.error(msg, err));
+    const log = options.log ?? ((msg, err) => console.error(msg, err));
+    // A failed count waits for the next resync.
+    this.#kick = serialRun(() => this.#syncAll(), { signal: this.#abort.signal, onError: (err) => log('counting quota usage failed', err) });
   }
 
   async start(): Promise<void> {
@@ -61,25 +62,6 @@ export class ResourceQuotaController {
   stop(): void {
     this.#abort.abort();
     if (this.#timer !== undefined) clearInterval(this.#timer);
-  }
-
-  #kick(): void {
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = true;
-    void this.#syncAll()
-      .catch((err: unknown) => {
-        if (!this.#abort.signal.aborted) this.#log('counting quota usage failed', err);
-      })
-      .finally(() => {
-        this.#running = false;
-        if (this.#again && !this.#abort.signal.aborted) {
-          this.#again = false;
-          this.#kick();
-        }
-      });
   }
 
   async #syncAll(): Promise<void> {

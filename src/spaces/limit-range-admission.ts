@@ -13,6 +13,7 @@
  */
 import { forbidden } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
+import { rec, recs as list } from '../registry/builtin/helpers.js';
 import { quantityValue } from '../registry/builtin/pod-template.js';
 
 export const LIMIT_RANGER_ANNOTATION = 'kubernetes.io/limit-ranger';
@@ -21,8 +22,6 @@ const PODS = { group: '', resource: 'pods' };
 type Obj = Record<string, unknown>;
 type Quantities = Record<string, string>;
 
-const rec = (v: unknown): Obj | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? (v.map(rec).filter((x) => x !== undefined) as Obj[]) : []);
 const quantities = (v: unknown): Quantities => {
   const out: Quantities = {};
   for (const [k, q] of Object.entries(rec(v) ?? {})) if (typeof q === 'string' || typeof q === 'number') out[k] = String(q);

@@ -17,14 +17,13 @@
  */
 import { forbidden, isStatusError, type GroupResource, type StatusError } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
+import { rec, recs as list } from '../registry/builtin/helpers.js';
 import { quantityValue } from '../registry/builtin/pod-template.js';
 import type { ResourceDefinition } from '../registry/definition.js';
 
 type Obj = Record<string, unknown>;
 export type Usage = Map<string, number>;
 
-const rec = (v: unknown): Obj | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? (v.map(rec).filter((x) => x !== undefined) as Obj[]) : []);
 
 /** Core resources whose object count also has a legacy name (the resource itself). */
 const LEGACY_COUNTS = new Set(['pods', 'services', 'secrets', 'configmaps', 'persistentvolumeclaims', 'replicationcontrollers', 'resourcequotas']);

@@ -17,6 +17,7 @@
 import { forbidden } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
 import { randomInt } from 'node:crypto';
+import { recs as list } from '../registry/builtin/helpers.js';
 
 export const TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 export const TOKEN_VOLUME_PREFIX = 'kube-api-access-';
@@ -51,8 +52,6 @@ export function tokenVolume(name: string): Obj {
     },
   };
 }
-
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? (v.filter((x) => x !== null && typeof x === 'object') as Obj[]) : []);
 
 /** Whether the token goes in: the pod's own choice first, then its account's, else yes. */
 export function shouldAutomount(podSpec: Obj, account: KubeObject): boolean {
