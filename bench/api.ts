@@ -20,6 +20,7 @@
  *   BENCH_API_PHASES=create,get,list,watch,etcd   run only these phases (get needs create; etcd
  *                                            repeats the others on a server over etcd 3.4)
  *   BENCH_API_CPU_PROF_DIR=/tmp/prof         run the server with --cpu-prof into that directory
+ *   BENCH_API_NODE_ARGS=--perf-basic-prof    more node options for the server (e.g. for `perf record -p`)
  *   BENCH_API_WATCH_RATE=20                  creates/s during the watch run (default 20)
  *   BENCH_API_NO_WRK=1                       use this process as the load generator even with wrk
  *   BENCH_API_WATCH_CLIENTS=1                watch load-generator processes the streams are split over
@@ -96,6 +97,7 @@ export async function run({ quick }: { quick: boolean }): Promise<void> {
   const rounds = quick ? 1 : 5;
   const phases = new Set((process.env['BENCH_API_PHASES'] ?? 'create,get,list,watch,etcd').split(',').map((s) => s.trim()));
   const profDir = process.env['BENCH_API_CPU_PROF_DIR'];
+  const nodeArgs = (process.env['BENCH_API_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
   const rep = new Reporter('api');
   const wrk = process.env['BENCH_API_NO_WRK'] ? undefined : findWrk();
   rep.note(
@@ -115,6 +117,7 @@ export async function run({ quick }: { quick: boolean }): Promise<void> {
       process.execPath,
       [
         ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
+        ...nodeArgs,
         '--import',
         'tsx',
         join(repoRoot, 'src/cli.ts'),

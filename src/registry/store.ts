@@ -76,6 +76,11 @@ export interface WriteOptions {
   readonly manager?: FieldManager;
   /** Admission on the object as it will be stored (after defaulting and validation); throws (or rejects) to refuse. */
   readonly admit?: (obj: KubeObject, old?: KubeObject) => void | Promise<void>;
+  /**
+   * Mutating admission of the request (webhooks), after the built-in plugins and before the kind's
+   * prepare and validation: returns the object to go on with; throws (or rejects) to refuse.
+   */
+  readonly mutate?: (obj: KubeObject, old?: KubeObject) => Promise<KubeObject | undefined>;
 }
 
 export interface ListOptions {
@@ -284,9 +289,10 @@ export class GenericStore {
   async create(namespace: string, input: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
     const obj = structuredClone(input);
     this.#checkNamespace(namespace, obj);
-    const meta = obj.metadata;
+    let meta = obj.metadata;
     if (!meta.name && meta.generateName && this.#deps.generateName) meta.name = this.#deps.generateName(meta.generateName);
     if (this.#deps.admitWrite !== undefined) await this.#deps.admitWrite('create', obj);
+    if (options.mutate !== undefined) meta = replaceContent(obj, await options.mutate(obj)).metadata;
     meta.uid = randomUUID();
     meta.creationTimestamp = rfc3339(this.#now());
     delete meta.resourceVersion;
@@ -507,7 +513,7 @@ export class GenericStore {
             ? extra.update!(input, old)
             : input;
     if (statusOnly) this.def.strategy.prepareForStatusUpdate?.(obj, old);
-    const meta = obj.metadata;
+    let meta = obj.metadata;
     const name = old.metadata.name!;
     meta.name = name;
     if (this.def.namespaced) meta.namespace = old.metadata.namespace!;
@@ -519,6 +525,7 @@ export class GenericStore {
     else delete meta.deletionGracePeriodSeconds;
     meta.resourceVersion = old.metadata.resourceVersion!;
     if (!subresourceOnly && this.#deps.admitWrite !== undefined) await this.#deps.admitWrite('update', obj, old);
+    if (options.mutate !== undefined) meta = replaceContent(obj, await options.mutate(obj, old)).metadata;
     if (!subresourceOnly) this.def.strategy.prepareForUpdate(obj, old);
     dropEmptyMetadata(meta);
     if (subresourceOnly) {
@@ -608,6 +615,18 @@ function tooLargeResourceVersion(requested: number, current: number) {
 }
 
 /** ObjectMeta's maps and lists are omitempty: an emptied one is dropped, as kube's encoder drops it. */
+/**
+ * Puts what mutating admission returned in place of `target`'s content (callers hold `target`);
+ * an answer without metadata keeps an empty one, for validation to report.
+ */
+function replaceContent(target: KubeObject, source: KubeObject | undefined): KubeObject {
+  if (source === undefined || source === target) return target;
+  for (const k of Object.keys(target)) delete (target as Record<string, unknown>)[k];
+  Object.assign(target, source);
+  if (typeof target.metadata !== 'object' || target.metadata === null) target.metadata = {};
+  return target;
+}
+
 function dropEmptyMetadata(meta: KubeObject['metadata']): void {
   for (const field of ['labels', 'annotations'] as const) {
     const v = meta[field];

@@ -15,6 +15,7 @@ import { GenericStore, type StoreDeps } from '../registry/store.js';
 import { namespaces } from '../registry/builtin/core.js';
 import type { RbacData } from '../auth/rbac/authorizer.js';
 import { PolicyAdmission } from './policy-admission.js';
+import { WebhookAdmission } from './webhook-admission.js';
 import { limitRangeAdmission } from './limit-range-admission.js';
 import { recount, resourceQuotaAdmission } from './resource-quota.js';
 import { serviceAccountAdmission } from './service-account-admission.js';
@@ -57,6 +58,8 @@ export class ServedSpace {
   readonly objects: SpaceStream;
   /** ValidatingAdmissionPolicies and their bindings, enforced on client writes. */
   readonly policies: PolicyAdmission;
+  /** Mutating and validating admission webhooks, called on client writes. */
+  readonly webhooks: WebhookAdmission;
   /** By group/plural; replaced when a definition changes (a CRD update). */
   readonly #stores = new Map<string, GenericStore>();
   readonly #options: ServedSpaceOptions;
@@ -72,6 +75,11 @@ export class ServedSpace {
     this.catalog = new ResourceCatalog(options.definitions);
     this.objects = new SpaceStream(options.backend, options.name, this.catalog);
     this.policies = new PolicyAdmission(this.catalog, (def) => this.store(def));
+    this.webhooks = new WebhookAdmission(
+      this.catalog,
+      (def) => this.store(def),
+      async (namespace) => (await this.#namespaceCache().lookup('', namespace))?.metadata.labels,
+    );
   }
 
   store(def: ResourceDefinition): GenericStore {
@@ -109,6 +117,7 @@ export class ServedSpace {
     this.#serviceAccounts?.stop();
     this.#quotas?.stop();
     this.policies.stop();
+    this.webhooks.stop();
   }
 
   /**
@@ -163,10 +172,13 @@ export class ServedSpace {
     return recount(this.catalog.all(), async (def, ns) => (await this.store(def).list(ns)).list.items, namespace, hard);
   }
 
+  #namespaceCache(): ObjectCache {
+    return (this.#namespaces ??= new ObjectCache(this.store(namespaces)));
+  }
+
   /** New objects go only into namespaces that exist and are not being deleted. */
   async #admitNamespace(namespace: string): Promise<void> {
-    this.#namespaces ??= new ObjectCache(this.store(namespaces));
-    const ns = await this.#namespaces.lookup('', namespace);
+    const ns = await this.#namespaceCache().lookup('', namespace);
     if (ns === undefined) throw notFound({ group: '', resource: 'namespaces' }, namespace);
     if (ns.metadata.deletionTimestamp !== undefined) {
       const err: StatusError = forbidden(

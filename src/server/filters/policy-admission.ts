@@ -1,10 +1,13 @@
 /**
- * ValidatingAdmissionPolicy admission of a client write: builds the request attributes (user,
- * dry run, subresource) and hands each write to the space's policies through the store's admit
- * hooks, so the policies see the object as it will be stored. Warn actions become Warning headers.
+ * Admission of a client write beyond RBAC: ValidatingAdmissionPolicies and admission webhooks.
+ * Builds the request attributes (user, dry run, subresource, options) and hands each write to the
+ * space's policies and hooks through the store's hooks, so that they see the object as it will
+ * be stored: mutating webhooks before the kind's validation, then (as kube orders its validating
+ * plugins) policies, then validating webhooks. Warn actions and hook warnings become Warning headers.
  */
 import type { KubeObject } from '../../api/object.js';
 import type { AdmissionRequest } from '../../registry/admission/validating-policy.js';
+import { exemptFromWebhooks } from '../../registry/admission/webhooks.js';
 import type { ResourceDefinition } from '../../registry/definition.js';
 import { PolicyAdmission } from '../../spaces/policy-admission.js';
 import type { ServedSpace } from '../../spaces/served-space.js';
@@ -15,13 +18,19 @@ import { requestUser } from './request-user.js';
 
 export interface PolicyHooks {
   readonly admit: (obj: KubeObject, old?: KubeObject) => void | Promise<void>;
+  readonly mutate: (obj: KubeObject, old?: KubeObject) => Promise<KubeObject | undefined>;
   readonly admitDelete: (old: KubeObject, dryRun: boolean) => void | Promise<void>;
 }
 
 const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
+/** Write options a review carries, from the query (the body's DeleteOptions are the handler's). */
+const OPTION_PARAMS = ['fieldManager', 'fieldValidation', 'propagationPolicy', 'gracePeriodSeconds'] as const;
 
 export function policyAdmission(space: ServedSpace, def: ResourceDefinition, info: ResourceRequest, query: URLSearchParams, req: Request, res: Response): PolicyHooks | undefined {
-  if (!WRITE_VERBS.has(info.verb) || PolicyAdmission.isPolicyKind(def)) return undefined;
+  if (!WRITE_VERBS.has(info.verb)) return undefined;
+  const policies = !PolicyAdmission.isPolicyKind(def);
+  const webhooks = !exemptFromWebhooks(def.group, def.plural);
+  if (!policies && !webhooks) return undefined;
   const user = requestUser(req);
   const sent = new Set<string>();
   const warn = (message: string): void => {
@@ -44,9 +53,25 @@ export function policyAdmission(space: ServedSpace, def: ResourceDefinition, inf
     user: { name: user?.name ?? '', groups: user?.groups ?? [], ...(user?.uid !== undefined && { uid: user.uid }), ...(user?.extra !== undefined && { extra: user.extra }) },
     dryRun,
   });
+  const options: Record<string, unknown> = {};
+  for (const p of OPTION_PARAMS) {
+    const v = query.get(p);
+    if (v !== null) options[p] = p === 'gracePeriodSeconds' ? Number(v) : v;
+  }
   const queryDryRun = query.getAll('dryRun').includes('All');
+  const operationOf = (old: KubeObject | undefined): AdmissionRequest['operation'] => (old === undefined ? 'CREATE' : 'UPDATE');
   return {
-    admit: (obj, old) => space.policies.check(request(old === undefined ? 'CREATE' : 'UPDATE', obj, old, queryDryRun), warn),
-    admitDelete: (old, dryRun) => space.policies.check(request('DELETE', undefined, old, dryRun), warn),
+    mutate: async (obj, old) => (webhooks ? space.webhooks.mutate({ request: request(operationOf(old), obj, old, queryDryRun), options, warn }) : obj),
+    admit: async (obj, old) => {
+      const r = request(operationOf(old), obj, old, queryDryRun);
+      if (policies) await space.policies.check(r, warn);
+      if (webhooks) await space.webhooks.validate({ request: r, options, warn });
+    },
+    admitDelete: async (old, dryRun) => {
+      const r = request('DELETE', undefined, old, dryRun);
+      if (webhooks) await space.webhooks.mutate({ request: r, options, warn });
+      if (policies) await space.policies.check(r, warn);
+      if (webhooks) await space.webhooks.validate({ request: r, options, warn });
+    },
   };
 }

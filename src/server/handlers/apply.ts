@@ -17,7 +17,7 @@ import { checkAppliedConfiguration } from '../../registry/schema-check.js';
 import { readBody } from '../body.js';
 import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
-import { isDryRun, recordRequester, sendJson, type ResourceContext } from './context.js';
+import { isDryRun, recordRequester, sendJson, type ResourceContext, admissionOptions } from './context.js';
 import { queryFlag } from '../query-flag.js';
 
 function parseConfig(ctx: ResourceContext, raw: Buffer): KubeObject {
@@ -81,13 +81,13 @@ export async function handleApply(ctx: ResourceContext): Promise<void> {
     out = await ctx.store.guaranteedUpdate(namespace, name, (current) => merge(current), {
       dryRun,
       ...(subresource && { subresource }),
-      ...(ctx.admit && { admit: ctx.admit }),
+      ...admissionOptions(ctx),
     });
   } catch (err) {
     if (!isStatusError(err, 'NotFound') || subresource) throw err;
     const created = merge(undefined);
     recordRequester(ctx, created);
-    out = await ctx.store.create(namespace, created, { dryRun, ...(ctx.admit && { admit: ctx.admit }) });
+    out = await ctx.store.create(namespace, created, { dryRun, ...admissionOptions(ctx) });
     code = 201;
   }
   sendJson(ctx.res, code, renderObject(ctx.def, out, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));

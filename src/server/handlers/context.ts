@@ -11,7 +11,7 @@ import { defaultFieldManager } from '../../api/apply/index.js';
 import type { FieldManager } from '../../registry/apply-schema.js';
 import { parseFieldValidation, warningHeaderValues, type FieldValidationMode } from '../../registry/validation/index.js';
 import type { ResourceDefinition } from '../../registry/definition.js';
-import type { GenericStore } from '../../registry/store.js';
+import type { GenericStore, WriteOptions } from '../../registry/store.js';
 import type { Admit } from '../filters/rbac-admission.js';
 import type { ServiceAccountTokens } from '../../auth/tokens/service-account-tokens.js';
 import type { ServedSpace } from '../../spaces/served-space.js';
@@ -30,7 +30,9 @@ export interface ResourceContext {
   readonly options: HandlerOptions;
   /** Admission of writes (RBAC escalation checks, ValidatingAdmissionPolicies), passed to the store. */
   readonly admit?: Admit;
-  /** Admission of deletions (ValidatingAdmissionPolicies), given the stored object and whether it is a dry run. */
+  /** Mutating admission of writes (webhooks), passed to the store. */
+  readonly mutate?: (obj: KubeObject, old?: KubeObject) => Promise<KubeObject | undefined>;
+  /** Admission of deletions (policies and webhooks), given the stored object and whether it is a dry run. */
   readonly admitDelete?: (old: KubeObject, dryRun: boolean) => void | Promise<void>;
 }
 
@@ -41,6 +43,11 @@ export interface HandlerOptions {
   readonly defaultWatchSeconds: () => number;
   /** Signs ServiceAccount tokens (TokenRequest); absent, the subresource is not served. */
   readonly tokens?: ServiceAccountTokens;
+}
+
+/** The store's admission hooks for this request's writes. */
+export function admissionOptions(ctx: ResourceContext): Pick<WriteOptions, 'admit' | 'mutate'> {
+  return { ...(ctx.admit && { admit: ctx.admit }), ...(ctx.mutate && { mutate: ctx.mutate }) };
 }
 
 export function sendJson(res: Response, code: number, body: unknown): void {

@@ -128,7 +128,7 @@ export async function dispatchResource(
     res,
     options,
     ...(admit && { admit }),
-    ...(policy && { admitDelete: policy.admitDelete }),
+    ...(policy && { mutate: policy.mutate, admitDelete: policy.admitDelete }),
   });
 }
 

@@ -19,7 +19,7 @@ import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
 import { checkSchema } from '../../registry/schema-check.js';
 import { findDuplicateFields } from '../../registry/validation/index.js';
-import { fieldManagerOf, fieldValidationOf, isDryRun, sendJson, setWarnings, type ResourceContext } from './context.js';
+import { fieldManagerOf, fieldValidationOf, isDryRun, sendJson, setWarnings, type ResourceContext, admissionOptions } from './context.js';
 
 const JSON_PATCH = 'application/json-patch+json';
 const MERGE_PATCH = 'application/merge-patch+json';
@@ -69,7 +69,7 @@ export async function handlePatch(ctx: ResourceContext): Promise<void> {
   const sub = ctx.info.subresource;
   const updated = await ctx.store.guaranteedUpdate(ctx.info.namespace, ctx.info.name, apply, {
     dryRun: isDryRun(ctx.query, 'patch'),
-    ...(ctx.admit && { admit: ctx.admit }),
+    ...admissionOptions(ctx),
     manager: fieldManagerOf(ctx),
     ...(sub !== '' && { subresource: sub }),
   });

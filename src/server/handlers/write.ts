@@ -13,7 +13,7 @@ import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
 import { checkSchema } from '../../registry/schema-check.js';
 import { findDuplicateFields } from '../../registry/validation/index.js';
-import { fieldManagerOf, fieldValidationOf, isDryRun, recordRequester, sendJson, setWarnings, type ResourceContext } from './context.js';
+import { fieldManagerOf, fieldValidationOf, isDryRun, recordRequester, sendJson, setWarnings, type ResourceContext, admissionOptions } from './context.js';
 import { predicateOf } from './list-options.js';
 
 /**
@@ -48,7 +48,7 @@ export async function handleCreate(ctx: ResourceContext): Promise<void> {
   const rendering = negotiateRendering(ctx.req.headers.accept, false);
   const obj = toStoredVersion(ctx.def, await objectBody(ctx, 'create'), ctx.info.version);
   recordRequester(ctx, obj);
-  const created = await ctx.store.create(ctx.info.namespace, obj, { dryRun: isDryRun(ctx.query, 'create'), manager: fieldManagerOf(ctx), ...(ctx.admit && { admit: ctx.admit }) });
+  const created = await ctx.store.create(ctx.info.namespace, obj, { dryRun: isDryRun(ctx.query, 'create'), manager: fieldManagerOf(ctx), ...admissionOptions(ctx) });
   sendJson(ctx.res, 201, renderObject(ctx.def, created, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));
 }
 
@@ -61,11 +61,11 @@ export async function handleUpdate(ctx: ResourceContext): Promise<void> {
   const updated = subresource
     ? await ctx.store.guaranteedUpdate(ctx.info.namespace, ctx.info.name, () => obj, {
         dryRun: isDryRun(ctx.query, 'update'),
-        ...(ctx.admit && { admit: ctx.admit }),
+        ...admissionOptions(ctx),
         subresource,
         manager: fieldManagerOf(ctx),
       })
-    : await ctx.store.update(ctx.info.namespace, ctx.info.name, obj, { dryRun: isDryRun(ctx.query, 'update'), manager: fieldManagerOf(ctx), ...(ctx.admit && { admit: ctx.admit }) });
+    : await ctx.store.update(ctx.info.namespace, ctx.info.name, obj, { dryRun: isDryRun(ctx.query, 'update'), manager: fieldManagerOf(ctx), ...admissionOptions(ctx) });
   sendJson(ctx.res, 200, renderObject(ctx.def, updated, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));
 }
 
