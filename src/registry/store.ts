@@ -333,11 +333,16 @@ export class GenericStore {
     const obj = structuredClone(input);
     this.#checkNamespace(namespace, obj);
     if (obj.metadata.name !== name) {
-      throw badRequest('the name of the object does not match the name on the URL');
+      throw badRequest(`the name of the object (${String(obj.metadata.name ?? '')}) does not match the name on the URL (${name})`);
     }
     const kv = await this.#read(namespace, name);
     if (kv === undefined) throw notFound(this.gr, name);
     const old = decodeKv(kv);
+    // A uid in the body is a precondition (kube's defaultUpdatedObjectInfo): the object must still be that one.
+    const uid = obj.metadata.uid;
+    if (uid !== undefined && uid !== '' && uid !== old.metadata.uid) {
+      throw conflict(this.gr, name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${old.metadata.uid ?? ''}`);
+    }
     const rv = obj.metadata.resourceVersion;
     if (rv === undefined || rv === '') {
       if (!this.def.strategy.allowUnconditionalUpdate) {
@@ -515,6 +520,10 @@ export class GenericStore {
     if (statusOnly) this.def.strategy.prepareForStatusUpdate?.(obj, old);
     let meta = obj.metadata;
     const name = old.metadata.name!;
+    // A patch that sets another uid is refused as kube's metadata update validation does.
+    if (meta.uid !== undefined && meta.uid !== '' && meta.uid !== old.metadata.uid) {
+      this.#validate(obj, [fieldErrors.invalid('metadata.uid', meta.uid, 'field is immutable')]);
+    }
     meta.name = name;
     if (this.def.namespaced) meta.namespace = old.metadata.namespace!;
     meta.uid = old.metadata.uid!;

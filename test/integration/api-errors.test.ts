@@ -278,6 +278,17 @@ describe('API errors over TLS: Status with upstream code and reason, server stay
       expectStatus(await h.request('PUT', `${CM}/existing`, { body: stale }), 409, 'Conflict', { name: 'existing', kind: 'configmaps' });
     });
 
+    it('a uid in an update is a precondition (409 Conflict); a patch changing it is 422 Invalid', async () => {
+      const current = (await h.request('GET', `${CM}/existing`)).body;
+      expectStatus(await h.request('PUT', `${CM}/existing`, { body: { ...current, metadata: { ...current.metadata, uid: 'not-this-one' } } }), 409, 'Conflict', {
+        name: 'existing',
+        kind: 'configmaps',
+      });
+      const patch = { body: { metadata: { uid: 'not-this-one' } }, headers: { 'Content-Type': 'application/merge-patch+json' } };
+      expectStatus(await h.request('PATCH', `${CM}/existing`, patch), 422, 'Invalid', { causes: [{ field: 'metadata.uid', reason: 'FieldValueInvalid' }] });
+      assert.equal((await h.request('GET', `${CM}/existing`)).body.metadata.uid, current.metadata.uid);
+    });
+
     it('Accept: application/vnd.kubernetes.protobuf only, on a GET → 406 NotAcceptable', async () => {
       expectStatus(await h.request('GET', `${CM}/existing`, { headers: { Accept: PROTOBUF } }), 406, 'NotAcceptable');
       expectStatus(await h.request('GET', `${CM}/existing`, { headers: { Accept: 'text/html' } }), 406, 'NotAcceptable');

@@ -62,7 +62,19 @@ function defaultContainer(c: Obj, hostNetwork: boolean): void {
   defaultHandler(rec(lifecycle?.['preStop']));
 }
 
+/** VolumeSource members, in the order kube's validation looks for them. */
+const VOLUME_SOURCES = [
+  'hostPath', 'emptyDir', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'secret', 'nfs', 'iscsi', 'glusterfs',
+  'persistentVolumeClaim', 'rbd', 'quobyte', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'downwardAPI', 'fc', 'azureFile',
+  'configMap', 'vsphereVolume', 'azureDisk', 'photonPersistentDisk', 'projected', 'portworxVolume', 'scaleIO', 'storageos',
+  'csi', 'ephemeral', 'image',
+] as const;
+
+const volumeSources = (v: Obj): string[] => VOLUME_SOURCES.filter((k) => v[k] !== undefined && v[k] !== null);
+
 function defaultVolume(v: Obj): void {
+  // SetDefaults_Volume: a volume naming no source is an emptyDir.
+  if (volumeSources(v).length === 0) v['emptyDir'] = {};
   for (const source of ['secret', 'configMap', 'downwardAPI', 'projected']) {
     const s = rec(v[source]);
     if (s) setDefault(s, 'defaultMode', 420);
@@ -165,6 +177,7 @@ export function validatePodSpec(spec: unknown, path: string, rules: PodSpecRules
       if (volumes.has(name)) errs.push(fieldErrors.duplicate(`${path}.volumes[${i}].name`, name));
     }
     volumes.add(name);
+    for (const extra of volumeSources(v).slice(1)) errs.push(fieldErrors.forbidden(`${path}.volumes[${i}].${extra}`, 'may not specify more than 1 volume type'));
   });
   if (arr(s['containers']).length === 0) errs.push(fieldErrors.required(`${path}.containers`));
   const names = new Set<string>();

@@ -30,8 +30,14 @@ function parseConfig(ctx: ResourceContext, raw: Buffer): KubeObject {
   if (!isPlainObject(body)) throw badRequest('the apply configuration must be an object');
   const config = body as KubeObject;
   const expected = apiVersionOf(ctx.def.group, ctx.info.version);
-  if (config.apiVersion !== expected || config.kind !== ctx.def.kind) {
+  if (typeof config.apiVersion !== 'string' || config.apiVersion === '' || typeof config.kind !== 'string' || config.kind === '') {
     throw badRequest(`the apply configuration must have apiVersion ${expected} and kind ${ctx.def.kind}`);
+  }
+  if (config.apiVersion !== expected || config.kind !== ctx.def.kind) {
+    // kube's field manager names the type it got, as a GroupVersionKind prints (`/v1` for core).
+    const slash = config.apiVersion.indexOf('/');
+    const gv = slash < 0 ? `/${config.apiVersion}` : config.apiVersion;
+    throw badRequest(`invalid object type: ${gv}, Kind=${config.kind}`);
   }
   if (!isPlainObject(config.metadata)) throw badRequest('the apply configuration must have metadata');
   if (config.metadata.name !== undefined && config.metadata.name !== ctx.info.name) {

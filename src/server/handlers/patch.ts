@@ -82,10 +82,10 @@ function checkIdentity(ctx: ResourceContext, obj: KubeObject, current: KubeObjec
   if (obj.kind !== current.kind || obj.apiVersion !== current.apiVersion) {
     throw badRequest('the kind or apiVersion of the object cannot be changed by a patch');
   }
+  if ((obj.metadata.namespace ?? '') !== (current.metadata.namespace ?? '')) {
+    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
   if (obj.metadata.name !== current.metadata.name) {
     throw badRequest(`the name of the object (${String(obj.metadata.name)}) does not match the name on the URL (${ctx.info.name})`);
-  }
-  if ((obj.metadata.namespace ?? '') !== (current.metadata.namespace ?? '')) {
-    throw badRequest('the namespace of the object does not match the namespace on the URL');
   }
 }

@@ -63,7 +63,7 @@ describe('built-in defaulting', () => {
           { name: 'c', image: 'registry.example.com:5000/app' },
           { name: 'd', image: 'app@sha256:0123', imagePullPolicy: 'Never' },
         ],
-        volumes: [{ name: 'cfg', configMap: { name: 'cfg' } }],
+        volumes: [{ name: 'cfg', configMap: { name: 'cfg' } }, { name: 'scratch' }],
       },
     });
     assert.deepEqual(errors, []);
@@ -80,7 +80,10 @@ describe('built-in defaulting', () => {
     });
     assert.deepEqual(containers[1]?.['resources'], { limits: { cpu: '100m' }, requests: { cpu: '100m' } });
     for (const [k, v] of Object.entries(podSpecDefaults)) assert.deepEqual(spec[k], v, k);
-    assert.deepEqual(spec['volumes'], [{ name: 'cfg', configMap: { name: 'cfg', defaultMode: 420 } }]);
+    assert.deepEqual(spec['volumes'], [
+      { name: 'cfg', configMap: { name: 'cfg', defaultMode: 420 } },
+      { name: 'scratch', emptyDir: {} },
+    ]);
     assert.deepEqual([spec['serviceAccountName'], spec['serviceAccount'], spec['priority'], spec['preemptionPolicy']], ['default', 'default', 0, 'PreemptLowerPriority']);
     assert.deepEqual(
       (spec['tolerations'] as Record<string, unknown>[]).map((t) => t['key']),

@@ -51,6 +51,12 @@ const CREATE: [string, ResourceDefinition, Body, Causes][] = [
   ],
   ['pod init container sharing a name', pods, { spec: { initContainers: [c('a')], containers: [c('a')] } }, [['FieldValueDuplicate', 'spec.containers[0].name']]],
   [
+    'pod volume naming two sources',
+    pods,
+    { spec: { containers: [c('a')], volumes: [{ name: 'v', emptyDir: {}, configMap: { name: 'cm' } }] } },
+    [['FieldValueForbidden', 'spec.volumes[0].configMap']],
+  ],
+  [
     'pod with a bad port and a missing volume',
     pods,
     { spec: { containers: [{ ...c('a'), ports: [{ containerPort: 70000, protocol: 'HTTP' }], volumeMounts: [{ name: 'data', mountPath: '/data' }] }] } },
