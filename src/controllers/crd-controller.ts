@@ -22,6 +22,11 @@ export class CrdController {
   readonly #log: (msg: string, err?: unknown) => void;
   /** CRD name → the definition it serves. */
   readonly #served = new Map<string, ResourceDefinition>();
+  /**
+   * CRD name → the spec its definition was built from: a CRD whose spec did not change (a status
+   * or metadata update) keeps its definition, so its watches and caches go on, as upstream.
+   */
+  readonly #builtFrom = new Map<string, string>();
 
   constructor(space: ServedSpace, ops: (group: string, kind: string) => SchemaOps, log?: (msg: string, err?: unknown) => void) {
     this.#space = space;
@@ -64,6 +69,7 @@ export class CrdController {
     const def = this.#served.get(name);
     if (def === undefined) return;
     this.#served.delete(name);
+    this.#builtFrom.delete(name);
     this.#space.catalog.remove(def.group, def.plural);
   }
 
@@ -89,8 +95,12 @@ export class CrdController {
         this.#unserve(name);
         return;
       }
-      this.#served.set(name, def);
-      this.#space.catalog.add(def);
+      const builtFrom = JSON.stringify(spec);
+      if (this.#builtFrom.get(name) !== builtFrom || this.#space.catalog.byResource(def.group, def.plural) !== this.#served.get(name)) {
+        this.#served.set(name, def);
+        this.#builtFrom.set(name, builtFrom);
+        this.#space.catalog.add(def);
+      }
       await this.#ensureFinalizer(crd);
       await this.#reportEstablished(crd);
     } catch (err) {
@@ -152,6 +162,7 @@ export class CrdController {
     const name = crd.metadata.name!;
     if (def !== undefined) {
       this.#served.set(name, def);
+      this.#builtFrom.delete(name);
       this.#space.catalog.add(def);
       await this.#setTerminating(name, 'True', 'InstanceDeletionInProgress', 'CustomResource deletion is in progress');
       const store = this.#space.store(def);

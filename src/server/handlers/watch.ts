@@ -39,7 +39,8 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
   // A custom resource whose CRD is deleted or changed loses its storage, and its watches end (as
   // kube-apiserver tears the old storage down); the client relists and finds what is served now.
   const stopFollowingCatalog = ctx.space.catalog.onChange(() => {
-    if (ctx.space.catalog.lookup(ctx.info.group, ctx.info.version, ctx.info.resource) !== def) abort.abort();
+    const served = ctx.space.catalog.lookup(ctx.info.group, ctx.info.version, ctx.info.resource);
+    if ((served?.forVersion?.(ctx.info.version) ?? served) !== def) abort.abort();
   });
   const timer = setTimeout(() => abort.abort(), seconds * 1000);
   ctx.req.socket.setTimeout(0);
