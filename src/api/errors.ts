@@ -199,6 +199,16 @@ export function invalid(gk: GroupKind, name: string, errors: readonly FieldError
 export const tooManyRequests = (detail: string, retryAfterSeconds: number): StatusError =>
   new StatusError(429, 'TooManyRequests', `Too many requests: ${detail}`, { retryAfterSeconds });
 
+/**
+ * An error kube-apiserver renders without a reason (StatusReasonUnknown): a plain Go error from
+ * storage or a handler, which clients show as `Error from server: <message>`.
+ */
+export function unknownError(code: number, message: string): StatusError {
+  const err = new StatusError(code, 'InternalError', message);
+  delete (err.status as { reason?: StatusReason }).reason;
+  return err;
+}
+
 export function internalError(err: unknown): StatusError {
   const message = err instanceof Error ? err.message : String(err);
   return new StatusError(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });

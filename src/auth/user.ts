@@ -24,6 +24,8 @@ export const SERVICE_ACCOUNT_GROUP_PREFIX = 'system:serviceaccounts:';
 export const EXTRA_POD_NAME = 'authentication.kubernetes.io/pod-name';
 export const EXTRA_POD_UID = 'authentication.kubernetes.io/pod-uid';
 export const EXTRA_CREDENTIAL_ID = 'authentication.kubernetes.io/credential-id';
+export const EXTRA_NODE_NAME = 'authentication.kubernetes.io/node-name';
+export const EXTRA_NODE_UID = 'authentication.kubernetes.io/node-uid';
 
 export function makeUser(name: string, groups: readonly string[] = [], extra: UserInfo['extra'] = {}, uid?: string): UserInfo {
   return uid === undefined || uid === '' ? { name, groups, extra } : { name, uid, groups, extra };

@@ -46,7 +46,7 @@ export interface StoreDeps {
   readonly space: string | undefined;
   readonly now?: () => Date;
   /** Checks the namespace a new object goes into (exists, not terminating); throws a StatusError. */
-  readonly admitNamespace?: (namespace: string) => Promise<void>;
+  readonly admitNamespace?: (namespace: string, gr: GroupResource, name: string) => Promise<void>;
   /** Validation of metadata and schema shared by all kinds; returns every problem. */
   readonly validateCommon?: (def: ResourceDefinition, obj: KubeObject, old?: KubeObject) => FieldError[];
   /** Random suffixes for generateName. */
@@ -310,7 +310,7 @@ export class GenericStore {
     const admitted = options.admit?.(obj);
     if (admitted !== undefined) await admitted;
     if (this.#deps.validateWrite !== undefined) await this.#deps.validateWrite('create', obj, undefined, options.dryRun === true);
-    if (this.def.namespaced) await this.#deps.admitNamespace?.(namespace);
+    if (this.def.namespaced) await this.#deps.admitNamespace?.(namespace, this.gr, meta.name!);
     if (options.manager) {
       const managed = managedFieldsAfterUpdate(this.def, undefined, obj, options.manager, this.#now());
       if (managed !== undefined) obj.metadata.managedFields = managed;

@@ -2,7 +2,7 @@
  * A space being served: its catalogue of resources and one generic store per resource, all over
  * the shared backend under the space's own key prefix.
  */
-import { StatusError, forbidden, notFound, type FieldError } from '../api/errors.js';
+import { StatusError, forbidden, notFound, type FieldError, type GroupResource } from '../api/errors.js';
 import { nameIsDNSSubdomain } from '../api/names.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../api/object-meta.js';
 import type { KubeObject } from '../api/object.js';
@@ -90,7 +90,7 @@ export class ServedSpace {
         backend: this.#options.backend,
         space: this.name,
         generateName: this.#options.generateName,
-        admitNamespace: (ns) => this.#admitNamespace(ns),
+        admitNamespace: (ns, gr, name) => this.#admitNamespace(ns, gr, name),
         validateCommon: validateMetadata,
         ...this.#withQuota(def, this.#admissionFor(def)),
         ...(PolicyAdmission.isPolicyKind(def) && { afterWrite: () => this.policies.invalidate() }),
@@ -177,15 +177,12 @@ export class ServedSpace {
   }
 
   /** New objects go only into namespaces that exist and are not being deleted. */
-  async #admitNamespace(namespace: string): Promise<void> {
+  async #admitNamespace(namespace: string, gr: GroupResource, name: string): Promise<void> {
     const ns = await this.#namespaceCache().lookup('', namespace);
     if (ns === undefined) throw notFound({ group: '', resource: 'namespaces' }, namespace);
     if (ns.metadata.deletionTimestamp !== undefined) {
-      const err: StatusError = forbidden(
-        { group: '', resource: 'namespaces' },
-        namespace,
-        `unable to create new content in namespace ${namespace} because it is being terminated`,
-      );
+      // Named after the object refused, as kube's NamespaceLifecycle admission words it.
+      const err: StatusError = forbidden(gr, name, `unable to create new content in namespace ${namespace} because it is being terminated`);
       err.status.details!.causes = [
         { reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' },
       ];

@@ -348,6 +348,49 @@ describe('API errors over TLS: Status with upstream code and reason, server stay
       expectStatus(await h.request('POST', CM, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: 'x' } }), 400, 'BadRequest');
     });
 
+    it('a create carrying a resourceVersion → 500 without a reason, as etcd3 storage refuses it', async () => {
+      const r = await h.request('POST', CM, { body: configMap('with-rv', { metadata: { name: 'with-rv', resourceVersion: '12' } }) });
+      assert.equal(r.status, 500, JSON.stringify(r.body));
+      assert.equal(r.body.kind, 'Status');
+      assert.equal(r.body.reason, undefined);
+      assert.equal((await h.request('GET', `${CM}/with-rv`)).status, 404);
+    });
+
+    it('force on a non-apply patch, or a fieldManager that is too long or unprintable → 422 Invalid on the options kind', async () => {
+      const merge = { 'Content-Type': 'application/merge-patch+json' };
+      expectStatus(await h.request('PATCH', `${CM}/existing?force=true`, { body: {}, headers: merge }), 422, 'Invalid', {
+        kind: 'PatchOptions',
+        group: 'meta.k8s.io',
+        causes: [{ field: 'force', reason: 'FieldValueForbidden' }],
+      });
+      expectStatus(await h.request('POST', `${CM}?fieldManager=${'m'.repeat(129)}`, { body: configMap('long-manager') }), 422, 'Invalid', {
+        kind: 'CreateOptions',
+        causes: [{ field: 'fieldManager', reason: 'FieldValueTooLong' }],
+      });
+      expectStatus(await h.request('PATCH', `${CM}/existing?fieldManager=a%07b`, { body: {}, headers: merge }), 422, 'Invalid', {
+        kind: 'PatchOptions',
+        causes: [{ field: 'fieldManager', reason: 'FieldValueInvalid' }],
+      });
+      assert.equal((await h.request('GET', `${CM}/long-manager`)).status, 404);
+    });
+
+    it('a GET at a resourceVersion the store has not reached → 504 Timeout after waiting', async () => {
+      const r = await h.request('GET', `${CM}/existing?resourceVersion=999999999`);
+      expectStatus(r, 504, 'Timeout', { causes: [{ reason: 'ResourceVersionTooLarge' }], retryAfter: true });
+    });
+
+    it('a watch timeoutSeconds that is not a number → 400 BadRequest', async () => {
+      expectStatus(await h.request('GET', `${CM}?watch=true&timeoutSeconds=abc`), 400, 'BadRequest');
+    });
+
+    it('namespaced resources without a namespace: items 404, a create 405 (no such route)', async () => {
+      const all = `${SPACE}/api/v1/configmaps`;
+      expectStatus(await h.request('GET', `${all}/existing`), 404, 'NotFound');
+      expectStatus(await h.request('DELETE', `${all}/existing`), 404, 'NotFound');
+      expectStatus(await h.request('POST', all, { body: configMap('nowhere') }), 405, 'MethodNotAllowed');
+      assert.equal((await h.request('GET', all)).status, 200);
+    });
+
     it('Secret data that is not base64 → 400 BadRequest', async () => {
       const r = await h.request('POST', SECRETS, { body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'not-base64' }, data: { a: '!!!' } } });
       await h.request('DELETE', `${SECRETS}/not-base64`);

@@ -34,6 +34,13 @@ describe('namespace deletion', function () {
     assert.equal(marked.body.status.phase, 'Terminating');
     assert.equal(typeof marked.body.metadata.deletionTimestamp, 'string');
 
+    // New content is refused, named after what was refused (NamespaceLifecycle), with the cause.
+    const late = await h.request('POST', `${NS}/held/configmaps`, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late' } } });
+    assert.equal(late.status, 403);
+    assert.equal(late.body.reason, 'Forbidden');
+    assert.deepEqual([late.body.details.name, late.body.details.kind], ['late', 'configmaps']);
+    assert.equal(late.body.details.causes[0].reason, 'NamespaceTerminating');
+
     type Condition = { type: string; status: string; reason: string; lastTransitionTime?: string };
     const conditions = await until('the finalizer to be reported', async () => {
       const ns = await h.request('GET', `${NS}/held`);

@@ -113,6 +113,47 @@ describe('ServiceAccount tokens', function () {
     assert.equal(missing.status, 404);
   });
 
+  it('binds tokens to a Pod (naming its node), a Secret or a Node, as TokenREST checks them', async () => {
+    const S = '/clusters/wds1/api/v1';
+    const token = (ref: Record<string, unknown>) =>
+      h.request('POST', `${S}/namespaces/kube-system/serviceaccounts/argocd-manager/token`, { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { boundObjectRef: ref } } });
+    const node = (await h.request('POST', `${S}/nodes`, { body: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } } })).body;
+    const onNode = await token({ apiVersion: 'v1', kind: 'Node', name: 'n1' });
+    assert.equal(onNode.status, 201, JSON.stringify(onNode.body));
+    const claims = JSON.parse(Buffer.from(onNode.body.status.token.split('.')[1], 'base64url').toString('utf8'));
+    assert.deepEqual(claims['kubernetes.io'].node, { name: 'n1', uid: node.metadata.uid });
+    assert.equal((await bearer(onNode.body.status.token, '/clusters/wds1/api/v1/namespaces')).status, 200);
+
+    assert.equal((await token({ apiVersion: 'v1', kind: 'Node', name: 'nowhere' })).status, 404);
+    const other = await token({ apiVersion: 'v1', kind: 'ConfigMap', name: 'x' });
+    assert.equal(other.status, 400);
+    assert.equal(other.body.message, 'cannot bind token to object of type /v1, Kind=ConfigMap');
+    const stale = await token({ apiVersion: 'v1', kind: 'Node', name: 'n1', uid: 'not-its-uid' });
+    assert.equal(stale.status, 409);
+    assert.equal(stale.body.reason, 'Conflict');
+    assert.match(stale.body.message, /^Operation cannot be fulfilled on Node "n1": /);
+
+    const pod = (name: string, serviceAccountName: string) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name },
+      spec: { serviceAccountName, nodeName: 'n1', containers: [{ name: 'c', image: 'x' }] },
+    });
+    await h.request('POST', `${S}/namespaces/kube-system/serviceaccounts`, { body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'someone-else' } } });
+    assert.equal((await h.request('POST', `${S}/namespaces/kube-system/pods`, { body: pod('runner', 'argocd-manager') })).status, 201);
+    assert.equal((await h.request('POST', `${S}/namespaces/kube-system/pods`, { body: pod('stranger', 'someone-else') })).status, 201);
+    const onPod = await token({ apiVersion: 'v1', kind: 'Pod', name: 'runner' });
+    assert.equal(onPod.status, 201, JSON.stringify(onPod.body));
+    const podClaims = JSON.parse(Buffer.from(onPod.body.status.token.split('.')[1], 'base64url').toString('utf8'))['kubernetes.io'];
+    assert.equal(podClaims.pod.name, 'runner');
+    assert.deepEqual(podClaims.node, { name: 'n1', uid: node.metadata.uid });
+    const wrongAccount = await token({ apiVersion: 'v1', kind: 'Pod', name: 'stranger' });
+    assert.equal(wrongAccount.status, 400);
+    // Deleting the node revokes the tokens bound to it.
+    await h.request('DELETE', `${S}/nodes/n1`);
+    assert.equal((await bearer(onNode.body.status.token, '/clusters/wds1/api/v1/namespaces')).status, 401);
+  });
+
   it('answers TokenReviews, and refuses an expired token', async () => {
     const review = async (token: string): Promise<any> => {
       const r = await h.request('POST', '/clusters/wds1/apis/authentication.k8s.io/v1/tokenreviews', { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } } });

@@ -244,6 +244,17 @@ describe('watch over TLS', function () {
     assert.ok(Number(afterAdd[0]!.object.metadata.resourceVersion) >= Number(rv));
   });
 
+  it('allowWatchBookmarks=true: a BOOKMARK 2 s before timeoutSeconds ends the watch', async () => {
+    const path = await freshNamespace();
+    const rv0 = await listRv(path);
+    const started = Date.now();
+    const r = await h.watchFrames(`${path}?watch=true&resourceVersion=${rv0}&allowWatchBookmarks=true&timeoutSeconds=3`, () => false, { timeoutMs: 10_000 });
+    assert.equal(r.endedBy, 'end');
+    const bookmarks = r.frames.filter((f) => f.type === 'BOOKMARK');
+    assert.ok(bookmarks.length >= 1, summary(r.frames).join(', '));
+    assert.ok(Date.now() - started >= 2900);
+  });
+
   it('without allowWatchBookmarks there are no BOOKMARK frames', async () => {
     const path = await freshNamespace();
     const rv0 = await listRv(path);

@@ -2,7 +2,7 @@
  * Service account tokens as kube issues them: signed JWTs (RS256 with the space's RSA key).
  * - Bound tokens (TokenRequest): iss, sub `system:serviceaccount:<ns>:<name>`, aud[], exp, iat,
  *   nbf, jti, and the private claim `kubernetes.io: {namespace, serviceaccount{name,uid},
- *   secret|pod{name,uid}}`.
+ *   secret|pod|node{name,uid}}` (a pod's token also names its node).
  * - Legacy Secret tokens: iss `kubernetes/serviceaccount`, no exp/aud, claims
  *   `kubernetes.io/serviceaccount/{namespace,secret.name,service-account.name,service-account.uid}`.
  * Each space signs with its own key pair and verifies only with its own public key(s), so a
@@ -13,6 +13,8 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import {
   EXTRA_CREDENTIAL_ID,
+  EXTRA_NODE_NAME,
+  EXTRA_NODE_UID,
   EXTRA_POD_NAME,
   EXTRA_POD_UID,
   parseServiceAccountUsername,
@@ -43,9 +45,11 @@ export interface ServiceAccountRef {
 }
 
 export interface BoundObjectRef {
-  readonly kind: 'Secret' | 'Pod';
+  readonly kind: 'Secret' | 'Pod' | 'Node';
   readonly name: string;
   readonly uid: string;
+  /** For a Pod: the node it runs on, as the token names it (no uid when the Node was not found). */
+  readonly node?: { readonly name: string; readonly uid?: string };
 }
 
 export interface SignOptions {
@@ -76,7 +80,11 @@ export function signServiceAccountToken(opts: SignOptions, privateKey: KeyInput)
   const iat = seconds(opts.now);
   const { namespace, name, uid } = opts.subject;
   const k8s: Record<string, unknown> = { namespace, serviceaccount: { name, uid } };
-  if (opts.boundObject !== undefined) k8s[opts.boundObject.kind === 'Pod' ? 'pod' : 'secret'] = { name: opts.boundObject.name, uid: opts.boundObject.uid };
+  const bound = opts.boundObject;
+  if (bound !== undefined) {
+    k8s[bound.kind.toLowerCase()] = { name: bound.name, uid: bound.uid };
+    if (bound.kind === 'Pod' && bound.node !== undefined) k8s['node'] = { name: bound.node.name, ...(bound.node.uid !== undefined && { uid: bound.node.uid }) };
+  }
   return signJws(
     {
       iss: opts.issuer,
@@ -211,16 +219,31 @@ function boundResult(claims: Record<string, unknown>, audiences: readonly string
   if (asString(claims['sub']) !== serviceAccountUsername(namespace, serviceAccount.name)) return fail('claims', 'sub claim is invalid');
   const pod = k8s['pod'] === undefined ? undefined : asRecord(k8s['pod']);
   const secret = k8s['secret'] === undefined ? undefined : asRecord(k8s['secret']);
-  if (pod !== undefined && secret !== undefined) return fail('claims', 'token can only be bound to one object type');
-  const bound = pod ?? secret;
+  const node = k8s['node'] === undefined ? undefined : asRecord(k8s['node']);
+  // A pod-bound token also names the pod's node; otherwise one object at most.
+  if ((pod !== undefined && secret !== undefined) || (secret !== undefined && node !== undefined)) return fail('claims', 'token can only be bound to one object type');
+  const bound = pod ?? secret ?? node;
+  const kind: BoundObjectRef['kind'] = pod !== undefined ? 'Pod' : secret !== undefined ? 'Secret' : 'Node';
   const boundObject: BoundObjectRef | undefined =
-    bound === undefined ? undefined : { kind: pod !== undefined ? 'Pod' : 'Secret', name: asString(bound['name']), uid: asString(bound['uid']) };
+    bound === undefined
+      ? undefined
+      : {
+          kind,
+          name: asString(bound['name']),
+          uid: asString(bound['uid']),
+          ...(kind === 'Pod' && node !== undefined && { node: { name: asString(node['name']), ...(asString(node['uid']) !== '' && { uid: asString(node['uid']) }) } }),
+        };
   if (boundObject !== undefined && (boundObject.name === '' || boundObject.uid === '')) return fail('claims', 'bound object reference is incomplete');
 
   const extra: Record<string, string[]> = {};
   if (boundObject?.kind === 'Pod') {
     extra[EXTRA_POD_NAME] = [boundObject.name];
     extra[EXTRA_POD_UID] = [boundObject.uid];
+  }
+  const nodeRef = boundObject?.kind === 'Node' ? boundObject : boundObject?.node;
+  if (nodeRef !== undefined && nodeRef.name !== '') {
+    extra[EXTRA_NODE_NAME] = [nodeRef.name];
+    if (nodeRef.uid !== undefined && nodeRef.uid !== '') extra[EXTRA_NODE_UID] = [nodeRef.uid];
   }
   const jti = asString(claims['jti']);
   if (jti !== '') extra[EXTRA_CREDENTIAL_ID] = [`JTI=${jti}`];

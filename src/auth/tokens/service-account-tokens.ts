@@ -16,7 +16,7 @@ import { generateServiceAccountKeyPair, signLegacyServiceAccountToken, signServi
 import { VerifiedTokenCache } from './verified-cache.js';
 
 /** Reads what the lookups need from a space: objects by resource, namespace and name. */
-export type ObjectLookup = (resource: 'serviceaccounts' | 'secrets' | 'pods', namespace: string, name: string) => Promise<KubeObject | undefined>;
+export type ObjectLookup = (resource: 'serviceaccounts' | 'secrets' | 'pods' | 'nodes', namespace: string, name: string) => Promise<KubeObject | undefined>;
 
 export interface ServiceAccountRefWithUid {
   readonly namespace: string;
@@ -84,7 +84,9 @@ export class ServiceAccountTokens {
       if (stored === undefined || Buffer.from(stored, 'base64').toString('utf8') !== token) return undefined;
     }
     if (v.boundObject !== undefined) {
-      const bound = await lookupIfExists(lookup, v.boundObject.kind === 'Pod' ? 'pods' : 'secrets', v.serviceAccount.namespace, v.boundObject.name);
+      const { kind } = v.boundObject;
+      const resource = kind === 'Pod' ? 'pods' : kind === 'Node' ? 'nodes' : 'secrets';
+      const bound = await lookupIfExists(lookup, resource, kind === 'Node' ? '' : v.serviceAccount.namespace, v.boundObject.name);
       if (bound === undefined || bound.metadata.uid !== v.boundObject.uid) return undefined;
     }
     return v.user;

@@ -10,7 +10,7 @@
  * answers with a JSON Patch. matchPolicy Equivalent is treated as Exact (one version per kind
  * here), and mutating hooks are not reinvoked.
  */
-import { StatusError, type StatusReason } from '../../api/errors.js';
+import { StatusError, unknownError, type StatusReason } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import type { Labels } from '../../api/label-selector.js';
 import { toCel } from '../crd/validation-rules.js';
@@ -216,10 +216,9 @@ export function webhookDenial(hook: Webhook, result: Obj | undefined): StatusErr
   const message = str(result?.['message']);
   const reason = str(result?.['reason']);
   const text = message !== '' ? `${deniedBy}: ${message}` : reason !== '' ? `${deniedBy}: ${reason}` : `${deniedBy} without explanation`;
-  const err = new StatusError(code, reason as StatusReason, text);
+  const err = reason === '' ? unknownError(code, text) : new StatusError(code, reason as StatusReason, text);
   const details = rec(result?.['details']);
   if (details !== undefined) err.status.details = details;
-  if (reason === '') delete (err.status as { reason?: string }).reason;
   return err;
 }
 

@@ -17,7 +17,7 @@ import { checkAppliedConfiguration } from '../../registry/schema-check.js';
 import { readBody } from '../body.js';
 import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
-import { isDryRun, recordRequester, sendJson, type ResourceContext, admissionOptions } from './context.js';
+import { isDryRun, recordRequester, sendJson, type ResourceContext, admissionOptions, checkFieldManager } from './context.js';
 import { queryFlag } from '../query-flag.js';
 
 function parseConfig(ctx: ResourceContext, raw: Buffer): KubeObject {
@@ -53,6 +53,7 @@ export async function handleApply(ctx: ResourceContext): Promise<void> {
   if (manager === '') {
     throw invalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [fieldErrors.required('fieldManager', 'is required for apply patch')]);
   }
+  checkFieldManager(manager, 'patch');
   const force = queryFlag(ctx.query, 'force') === true;
   const dryRun = isDryRun(ctx.query, 'patch');
   const config = parseConfig(ctx, await readBody(ctx.req));

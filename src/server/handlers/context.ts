@@ -6,7 +6,7 @@ import type { Request, Response } from '../http.js';
 import type { KubeObject } from '../../api/object.js';
 import { withAuthenticatedGroup } from '../../auth/user.js';
 import { requestUser } from '../filters/request-user.js';
-import { fieldErrors, invalid } from '../../api/errors.js';
+import { fieldErrors, invalid, type FieldError } from '../../api/errors.js';
 import { defaultFieldManager } from '../../api/apply/index.js';
 import type { FieldManager } from '../../registry/apply-schema.js';
 import { parseFieldValidation, warningHeaderValues, type FieldValidationMode } from '../../registry/validation/index.js';
@@ -107,9 +107,20 @@ export function recordRequester(ctx: ResourceContext, obj: KubeObject): void {
   if (user !== undefined) ctx.def.strategy.recordRequester?.(obj, withAuthenticatedGroup(user));
 }
 
+/** A client's fieldManager as kube's ValidateFieldManager checks it: 422 on the verb's options kind. */
+export function checkFieldManager(name: string, verb: 'create' | 'update' | 'patch'): void {
+  const errors: FieldError[] = [];
+  if (Buffer.byteLength(name) > 128) errors.push(fieldErrors.tooLong('fieldManager', 128));
+  // Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
+  else if (!/^[\p{L}\p{M}\p{N}\p{P}\p{S} ]*$/u.test(name)) errors.push(fieldErrors.invalid('fieldManager', name, 'all characters must be printable'));
+  if (errors.length > 0) throw invalid({ group: 'meta.k8s.io', kind: OPTIONS_KIND[verb]! }, '', errors);
+}
+
 /** The manager a client write is recorded under: `fieldManager`, else derived from the User-Agent. */
 export function fieldManagerOf(ctx: ResourceContext): FieldManager {
-  const name = ctx.query.get('fieldManager') || defaultFieldManager(ctx.req.headers['user-agent']);
+  const given = ctx.query.get('fieldManager');
+  if (given !== null) checkFieldManager(given, ctx.info.verb === 'create' ? 'create' : ctx.info.verb === 'patch' ? 'patch' : 'update');
+  const name = given || defaultFieldManager(ctx.req.headers['user-agent']);
   const sub = ctx.info.subresource;
   return { name, apiVersion: ctx.apiVersion, ...(sub !== '' && { subresource: sub }) };
 }

@@ -94,7 +94,10 @@ export async function dispatchResource(
   if (info.subresource !== '' && !subresourceVerbs.includes(info.verb)) throw methodNotAllowed();
   if (!def.namespaced && info.namespace !== '' && info.resource !== 'namespaces') throw pathNotFound();
   if (def.namespaced && info.namespace === '' && info.verb !== 'list' && info.verb !== 'watch') {
-    throw badRequest('a namespace is required for this request');
+    // No such route: kube registers namespaced kinds' writes and items only under a namespace (its
+    // cluster-wide collection path takes GET alone: 405), and hands custom resources to its 404.
+    const collection = info.verb === 'create' || info.verb === 'deletecollection';
+    throw collection && def.structuralSchema === undefined ? methodNotAllowed() : pathNotFound();
   }
   // Item verbs need a name and collection verbs must not have one (kube answers 405 otherwise).
   const itemVerb = info.verb === 'get' || info.verb === 'update' || info.verb === 'patch' || info.verb === 'delete';
@@ -147,7 +150,7 @@ async function dispatchExtra(
 ): Promise<void> {
   if (info.subpath !== undefined && extra.name !== 'proxy') throw pathNotFound();
   if (!def.namespaced && info.namespace !== '') throw pathNotFound();
-  if (def.namespaced && info.namespace === '') throw badRequest('a namespace is required for this request');
+  if (def.namespaced && info.namespace === '') throw pathNotFound();
   const verb = info.verb;
   if (!(extra.verbs as readonly string[]).includes(verb)) throw methodNotAllowed();
   const handler = EXTRA_HANDLERS[`${def.group}/${def.plural}/${extra.name}`] ?? (extra.update !== undefined ? OBJECT_HANDLERS[verb] : undefined);

@@ -53,6 +53,15 @@ export function limitOf(query: URLSearchParams): number {
   return Math.max(0, limit);
 }
 
+/** A watch's timeoutSeconds: undefined when absent; not a whole number is a 400, as kube's query decoding. */
+export function timeoutSecondsOf(query: URLSearchParams): number | undefined {
+  const raw = query.get('timeoutSeconds');
+  if (raw === null || raw === '') return undefined;
+  const seconds = Number(raw);
+  if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(seconds)) throw badRequest(`invalid timeoutSeconds "${raw}"`);
+  return seconds;
+}
+
 /** The read-consistency parameters as resource-version.ts expects them. */
 export function readQueryOf(query: URLSearchParams): ReadQuery {
   const sie = queryFlag(query, 'sendInitialEvents');

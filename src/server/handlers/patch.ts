@@ -4,7 +4,7 @@
  * applies to the object in the version of the URL, which is then converted back to the stored
  * version. Server-side apply (its own media type) is handled in apply.ts.
  */
-import { badRequest, unsupportedMediaType } from '../../api/errors.js';
+import { badRequest, fieldErrors, invalid, unsupportedMediaType } from '../../api/errors.js';
 import { isPlainObject, type KubeObject } from '../../api/object.js';
 import { applyJsonPatch } from '../../api/patch/json-patch.js';
 import { applyMergePatch } from '../../api/patch/merge-patch.js';
@@ -40,6 +40,9 @@ export async function handlePatch(ctx: ResourceContext): Promise<void> {
   const type = mediaTypeOf(ctx.req);
   if (type === APPLY_PATCH) return handleApply(ctx);
   if (!PATCH_TYPES.includes(type)) throw unsupportedMediaType([...PATCH_TYPES, APPLY_PATCH]);
+  if (ctx.query.has('force')) {
+    throw invalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [fieldErrors.forbidden('force', 'may not be specified for non-apply patch')]);
+  }
   const version = ctx.info.version;
   const meta = type === STRATEGIC_PATCH ? strategicPatchMeta(ctx.def, version) : undefined;
   if (type === STRATEGIC_PATCH && meta === undefined) throw strategicMergeUnsupported();

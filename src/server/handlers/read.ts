@@ -4,7 +4,7 @@
  * versions, selectors, Tables and metadata-only renderings go through decoded objects.
  */
 import { badRequest, notFound } from '../../api/errors.js';
-import { encodeContinue, planList } from '../../api/resource-version.js';
+import { encodeContinue, parseResourceVersion, planList } from '../../api/resource-version.js';
 import { servesStoredBytes } from '../../registry/conversion.js';
 import type { JsonPage } from '../../registry/store.js';
 import { negotiateRendering, type Rendering } from '../negotiate.js';
@@ -29,6 +29,9 @@ export async function handleGet(ctx: ResourceContext): Promise<void> {
     sendJson(ctx.res, 200, renderObject(ctx.def, found, rendering, include, ctx.apiVersion));
     return;
   }
+  // A resourceVersion newer than the store is waited for (3 s, then 504), as the watch cache does.
+  const rv = parseResourceVersion(ctx.query.get('resourceVersion') ?? undefined);
+  if (rv !== undefined && rv > ctx.store.currentRevision()) await ctx.store.waitForRevision(rv);
   if (sendsStoredBytes(ctx, rendering)) {
     const bytes = await ctx.store.getJson(ctx.info.namespace, ctx.info.name);
     writeBody(ctx.res, 200, bytes);

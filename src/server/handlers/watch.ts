@@ -14,7 +14,7 @@ import { apiVersionOf } from '../../registry/definition.js';
 import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
 import type { ResourceContext } from './context.js';
-import { predicateOf, readQueryOf } from './list-options.js';
+import { predicateOf, readQueryOf, timeoutSecondsOf } from './list-options.js';
 import { queryFlag } from '../query-flag.js';
 
 /**
@@ -30,8 +30,8 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
   const plan = planWatch(readQueryOf(query), { watchListEnabled: true });
   const predicate = predicateOf(def, query);
   const bookmarks = queryFlag(query, 'allowWatchBookmarks') === true;
-  const timeoutRaw = Number(query.get('timeoutSeconds') ?? '');
-  const seconds = Number.isFinite(timeoutRaw) && timeoutRaw > 0 ? timeoutRaw : ctx.options.defaultWatchSeconds();
+  const timeoutGiven = timeoutSecondsOf(query);
+  const seconds = timeoutGiven !== undefined && timeoutGiven > 0 ? timeoutGiven : ctx.options.defaultWatchSeconds();
   if (plan.kind === 'after') await store.waitForRevision(plan.revision);
 
   const abort = new AbortController();
@@ -80,6 +80,8 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
       metadata: { resourceVersion: String(lastRevision), ...(annotations && { annotations }) },
     });
   const ticker = bookmarks ? setInterval(() => bookmark(), ctx.options.bookmarkIntervalMs) : undefined;
+  // And one 2 s before the deadline, as the watch cache sends it, so the client resumes from there.
+  const lastCall = bookmarks && seconds > 2 ? setTimeout(() => bookmark(), seconds * 1000 - 2000) : undefined;
   try {
     if (plan.kind === 'initialEvents') {
       const { list } = await store.list(ctx.info.namespace, { read: plan.read, ...(predicate && { predicate }) });
@@ -115,6 +117,7 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
     stopFollowingCatalog();
     clearTimeout(timer);
     if (ticker) clearInterval(ticker);
+    if (lastCall) clearTimeout(lastCall);
     res.end();
   }
 }

@@ -2,7 +2,7 @@
  * create, update and delete: decode the body, check it names the resource of the URL, convert it
  * to the stored version, hand it to the store, render the result in the request's version.
  */
-import { badRequest, fieldErrors, forbidden, invalid, isStatusError } from '../../api/errors.js';
+import { badRequest, fieldErrors, forbidden, invalid, isStatusError, unknownError } from '../../api/errors.js';
 import { isPlainObject, type KubeObject } from '../../api/object.js';
 import { toStoredVersion, toServedVersion } from '../../registry/conversion.js';
 import { apiVersionOf } from '../../registry/definition.js';
@@ -47,6 +47,9 @@ export async function objectBody(ctx: ResourceContext, verb: 'create' | 'update'
 export async function handleCreate(ctx: ResourceContext): Promise<void> {
   const rendering = negotiateRendering(ctx.req.headers.accept, false);
   const obj = toStoredVersion(ctx.def, await objectBody(ctx, 'create'), ctx.info.version);
+  // etcd3 storage refuses it (ErrResourceVersionSetOnCreate), a plain error kube renders as a 500.
+  const rv = obj.metadata.resourceVersion;
+  if (rv !== undefined && rv !== null && rv !== '') throw unknownError(500, 'resourceVersion should not be set on objects to be created');
   recordRequester(ctx, obj);
   const created = await ctx.store.create(ctx.info.namespace, obj, { dryRun: isDryRun(ctx.query, 'create'), manager: fieldManagerOf(ctx), ...admissionOptions(ctx) });
   sendJson(ctx.res, 201, renderObject(ctx.def, created, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));
