@@ -356,6 +356,8 @@ class WorkAgent implements RunningAgent {
     const ref = ownerRefTo(applied.metadata.name!, applied.metadata.uid!);
     const desired: KubeObject = structuredClone(manifest);
     desired.metadata = { ...desired.metadata };
+    // A manifest copied from a live object may carry its resourceVersion: creates refuse one.
+    delete desired.metadata.resourceVersion;
     if (namespace !== '') desired.metadata.namespace = namespace;
     const live = await this.#read(desired);
     switch (strategy.type) {
