@@ -11,6 +11,10 @@ export interface SimulatorOptions {
   readonly secondMs?: number;
   /** The fake node every pod runs on (default `<space>-control-plane`, as kind names its node). */
   readonly nodeName?: string;
+  /** How often the kubelet renews its node's Lease in kube-node-lease (default 10 s, as the kubelet). */
+  readonly leaseRenewMs?: number;
+  /** How long the node's status goes unreported when nothing in it changes (default 5 min, nodeStatusReportFrequency). */
+  readonly nodeStatusReportMs?: number;
   /** First pause before a failed sync is retried; doubles per failure up to 30 s (default 500 ms). */
   readonly retryMs?: number;
   readonly log?: (msg: string, err?: unknown) => void;
@@ -24,6 +28,8 @@ export function resolveOptions(spaceName: string | undefined, o: SimulatorOption
     jobDurationMs: o.jobDurationMs ?? 1000,
     secondMs: o.secondMs ?? 1000,
     nodeName: o.nodeName ?? `${spaceName ?? 'cluster'}-control-plane`,
+    leaseRenewMs: o.leaseRenewMs ?? 10_000,
+    nodeStatusReportMs: o.nodeStatusReportMs ?? 300_000,
     retryMs: o.retryMs ?? 500,
     log: o.log ?? ((msg, err) => console.error(msg, err)),
   };

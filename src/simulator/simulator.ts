@@ -2,9 +2,10 @@
  * WorkloadSimulator: a KWOK-like stand-in for kube-controller-manager, the scheduler and the
  * kubelet in a simulated workload execution cluster. It follows every change in its space, and
  * syncs each touched object (and its controller and, when the failure annotation changes, its
- * descendants) one at a time through the pure plans in model/. Before each sync it waits until
- * its cache has seen its own earlier writes, so after a restart or a burst of events it never
- * acts on a view that misses pods it created. Errors are logged and retried, never thrown.
+ * descendants, and what shell/routing.ts relates to it) one at a time through the pure plans in
+ * model/; the kubelet's node and lease are synced by fixed keys, whether or not they exist.
+ * Before each sync it waits until its cache has seen its own earlier writes, so after a restart
+ * or a burst of events it never acts on a view that misses pods it created. Errors are logged and retried, never thrown.
  */
 import { isStatusError } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
@@ -14,6 +15,9 @@ import { controllerRef, failureRequested } from './model/objects.js';
 import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from './options.js';
 import { keyOf, kindKey, SimCache } from './shell/cache.js';
 import { syncClaim, syncService } from './shell/claims-services.js';
+import { syncEndpoints } from './shell/endpoints.js';
+import { leaseKey, nodeKey, syncLease, syncNode } from './shell/node.js';
+import { relatedKeys } from './shell/routing.js';
 import { syncDeployment, syncReplicaSet } from './shell/apps.js';
 import type { SimContext, SyncFunction } from './shell/context.js';
 import { spaceContext } from './shell/space-context.js';
@@ -29,7 +33,11 @@ const SYNCS: Record<string, SyncFunction> = {
   '/pods': syncPod,
   '/persistentvolumeclaims': syncClaim,
   '/services': syncService,
+  '/endpoints': syncEndpoints,
 };
+
+/** A sync that runs whether or not its object exists (the kubelet's node and lease). */
+type StandingSync = (ctx: SimContext, key: string) => Promise<void>;
 
 /** How long a sync waits for the cache to catch up with earlier writes before going ahead anyway. */
 const CATCH_UP_MS = 3000;
@@ -49,6 +57,8 @@ export class WorkloadSimulator {
   readonly #firstSeen = new Map<string, number>();
   readonly #waiters: { revision: number; resolve: () => void }[] = [];
   readonly #context: SimContext;
+  readonly #standing: ReadonlyMap<string, StandingSync>;
+  readonly #standingKeys: readonly string[];
   #written = 0;
   #draining = false;
   #started = false;
@@ -65,6 +75,11 @@ export class WorkloadSimulator {
       failing: (obj) => this.#failing(obj),
       ageMs: (obj) => Date.now() - (this.#firstSeen.get(obj.metadata.uid ?? '') ?? Date.now()),
     });
+    this.#standing = new Map([
+      [nodeKey(this.#context), syncNode],
+      [leaseKey(this.#context), syncLease],
+    ]);
+    this.#standingKeys = [...this.#standing.keys()];
   }
 
   /** Lists the space and starts following it; resolves once the first list is in. */
@@ -111,6 +126,7 @@ export class WorkloadSimulator {
     for (const uid of [...this.#firstSeen.keys()]) if (!live.has(uid)) this.#firstSeen.delete(uid);
     this.#advance(revision);
     for (const [key] of this.#cache.all()) this.#enqueue(key);
+    for (const key of this.#standingKeys) this.#enqueue(key);
     return revision;
   }
 
@@ -155,6 +171,7 @@ export class WorkloadSimulator {
       if (!this.#firstSeen.has(uid)) this.#firstSeen.set(uid, Date.now());
     }
     if (e.type !== 'DELETED') this.#enqueue(keyOf(e.def, e.object));
+    for (const key of relatedKeys(this.#cache, e, this.#standingKeys)) this.#enqueue(key);
     const owner = controllerRef(e.object);
     const ownerCached = owner && this.#cache.byUid(owner.uid);
     if (ownerCached) this.#enqueue(keyOf(ownerCached.def, ownerCached.object));
@@ -228,11 +245,13 @@ export class WorkloadSimulator {
   }
 
   async #sync(key: string): Promise<void> {
+    const standing = this.#standing.get(key);
     const cached = this.#cache.get(key);
     const sync = cached && SYNCS[kindKey(cached.def)];
-    if (!cached || !sync || this.#stopped) return;
+    if (this.#stopped || (standing === undefined && (cached === undefined || sync === undefined))) return;
     try {
-      await sync(this.#context, cached, key);
+      if (standing !== undefined) await standing(this.#context, key);
+      else await sync!(this.#context, cached!, key);
       this.#failures.delete(key);
     } catch (err) {
       if (this.#stopped) return;

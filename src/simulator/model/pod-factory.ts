@@ -1,7 +1,8 @@
 /**
  * Pods from a controller's template (controller.GetPodFromTemplate): the template's labels and
- * annotations, its spec, and a controller reference to the owner. The simulated cluster has no
- * scheduler and the server no pods/binding, so pods are created already bound to the fake node.
+ * annotations, its spec, and a controller reference to the owner. Pods are created already bound
+ * to the one node, a write fewer per pod than a binding; pods made by others (bare ones) are bound
+ * by the simulated scheduler through pods/binding (scheduling.ts).
  */
 import type { KubeObject, OwnerReference } from '../../api/object.js';
 import { rec, type Obj } from '../../registry/builtin/helpers.js';

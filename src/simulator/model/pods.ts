@@ -20,7 +20,7 @@ export interface PodTiming {
   readonly jobDurationMs: number;
   /** The pod or an owner carries the failure annotation. */
   readonly failing: boolean;
-  /** The pod belongs to a Job: it exits after jobDurationMs instead of serving forever. */
+  /** restartPolicy Never or OnFailure (scheduling.ts): it exits after jobDurationMs instead of serving forever. */
   readonly runsToCompletion: boolean;
 }
 

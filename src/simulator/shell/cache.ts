@@ -22,11 +22,19 @@ export const SIMULATED = new Set([
   '/pods',
   '/persistentvolumeclaims',
   '/services',
+  // What the endpoint controllers keep, and the node and heartbeat lease the kubelet keeps.
+  '/endpoints',
+  'discovery.k8s.io/endpointslices',
+  '/nodes',
+  'coordination.k8s.io/leases',
 ]);
 
 export const kindKey = (def: { readonly group: string; readonly plural: string }): string => `${def.group}/${def.plural}`;
 
 export const objectKey = (def: ResourceDefinition, namespace: string, name: string): string => `${kindKey(def)}/${namespace}/${name}`;
+
+/** The key of an object by kind (`group/plural`), namespace and name, whether or not it is cached. */
+export const keyFor = (kind: string, namespace: string, name: string): string => `${kind}/${namespace}/${name}`;
 
 export const keyOf = (def: ResourceDefinition, obj: KubeObject): string => objectKey(def, obj.metadata.namespace ?? '', obj.metadata.name ?? '');
 
@@ -37,6 +45,8 @@ export class SimCache {
   readonly #keyByUid = new Map<string, string>();
   readonly #children = new Map<string, Set<string>>();
   readonly #byKind = new Map<string, Set<string>>();
+  /** By `kind/namespace/`: the endpoint controllers look at one namespace's pods per sync. */
+  readonly #byNamespace = new Map<string, Set<string>>();
 
   static simulates(def: ResourceDefinition): boolean {
     return SIMULATED.has(kindKey(def));
@@ -59,6 +69,7 @@ export class SimCache {
     const owner = controllerRef(object)?.uid;
     if (owner !== undefined) addTo(this.#children, owner, key);
     addTo(this.#byKind, kindKey(def), key);
+    addTo(this.#byNamespace, namespaceKey(key), key);
   }
 
   remove(def: ResourceDefinition, object: KubeObject): void {
@@ -72,6 +83,7 @@ export class SimCache {
     this.#keyByUid.clear();
     this.#children.clear();
     this.#byKind.clear();
+    this.#byNamespace.clear();
   }
 
   /** Objects controlled by `uid`, optionally of one kind. */
@@ -86,11 +98,11 @@ export class SimCache {
 
   /** Every cached object of a kind, optionally in one namespace. */
   ofKind(kind: string, namespace?: string): Cached[] {
-    const prefix = `${kind}/${namespace ?? ''}/`;
+    const keys = namespace === undefined ? this.#byKind.get(kind) : this.#byNamespace.get(`${kind}/${namespace}/`);
     const out: Cached[] = [];
-    for (const key of this.#byKind.get(kind) ?? []) {
+    for (const key of keys ?? []) {
       const c = this.#byKey.get(key);
-      if (c && (namespace === undefined || key.startsWith(prefix))) out.push(c);
+      if (c) out.push(c);
     }
     return out;
   }
@@ -108,8 +120,12 @@ export class SimCache {
     const owner = controllerRef(old.object)?.uid;
     if (owner !== undefined) removeFrom(this.#children, owner, key);
     removeFrom(this.#byKind, kindKey(old.def), key);
+    removeFrom(this.#byNamespace, namespaceKey(key), key);
   }
 }
+
+/** `kind/namespace/` of an object key (names have no slash, so the last one ends the namespace). */
+const namespaceKey = (key: string): string => key.slice(0, key.lastIndexOf('/') + 1);
 
 function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
   let set = map.get(key);

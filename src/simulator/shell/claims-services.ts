@@ -1,9 +1,11 @@
-/** PersistentVolumeClaims (bound at once) and LoadBalancer Services (given an ingress IP). */
+/** PersistentVolumeClaims (bound at once) and Services (an ingress IP for LoadBalancers; endpoints for all with a selector). */
 import { LOAD_BALANCER_CIDR, pickAddress } from '../model/addresses.js';
 import { boundClaim, claimStatus, needsBinding } from '../model/claims.js';
 import { isDeleting } from '../model/objects.js';
 import { ingressIP, loadBalancerStatus, wantsLoadBalancer } from '../model/services.js';
-import type { SyncFunction } from './context.js';
+import type { Cached } from './cache.js';
+import type { SimContext, SyncFunction } from './context.js';
+import { syncServiceEndpoints } from './endpoints.js';
 
 export const syncClaim: SyncFunction = async (ctx, { def, object: claim }) => {
   if (isDeleting(claim)) return;
@@ -11,10 +13,15 @@ export const syncClaim: SyncFunction = async (ctx, { def, object: claim }) => {
   await ctx.writeStatus(def, claim, (cur) => claimStatus(cur));
 };
 
-export const syncService: SyncFunction = async (ctx, { def, object: svc }) => {
+export const syncService: SyncFunction = async (ctx, cached) => {
+  await syncLoadBalancer(ctx, cached);
+  await syncServiceEndpoints(ctx, cached.object);
+};
+
+async function syncLoadBalancer(ctx: SimContext, { def, object: svc }: Cached): Promise<void> {
   if (isDeleting(svc) || !wantsLoadBalancer(svc)) return;
   const used = new Set(ctx.cache.ofKind('/services').map((c) => ingressIP(c.object)));
   const ip = pickAddress(LOAD_BALANCER_CIDR, svc.metadata.uid ?? '', used);
   if (ip === undefined) return;
   await ctx.writeStatus(def, svc, (cur) => (wantsLoadBalancer(cur) ? loadBalancerStatus(cur, ip) : undefined));
-};
+}

@@ -19,8 +19,11 @@ export interface SimContext {
   def(kind: string): ResourceDefinition | undefined;
   /** Creates; undefined when the name is taken or the namespace refuses new objects (the caller retries later). */
   create(def: ResourceDefinition, obj: KubeObject): Promise<KubeObject | undefined>;
-  /** Read-modify-write of spec or metadata; `mutate` returns undefined to leave the object be. */
-  update(def: ResourceDefinition, cached: KubeObject, mutate: (cur: KubeObject) => KubeObject | undefined): Promise<void>;
+  /**
+   * Read-modify-write of spec or metadata (or, given `subresource`, of what that subresource
+   * writes, e.g. pods/binding); `mutate` returns undefined to leave the object be.
+   */
+  update(def: ResourceDefinition, cached: KubeObject, mutate: (cur: KubeObject) => KubeObject | undefined, subresource?: string): Promise<void>;
   /** Writes status through the status subresource, unless `compute` gives what is stored already. */
   writeStatus(def: ResourceDefinition, cached: KubeObject, compute: (cur: KubeObject) => Obj | undefined): Promise<void>;
   /** Deletes this very object (by uid); gone already is fine. */

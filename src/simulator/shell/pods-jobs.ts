@@ -1,9 +1,11 @@
-/** The simulated kubelet (every pod, owned or not) and the Job controller against the space. */
+/** The simulated scheduler and kubelet (every pod, owned or not) and the Job controller against the space. */
 import { recs, statusOf, str } from '../../registry/builtin/helpers.js';
 import { POD_CIDR, pickAddress } from '../model/addresses.js';
 import { jobPod, jobStatus, planJob } from '../model/job.js';
-import { controllerRef, isDeleting } from '../model/objects.js';
+import { bindPod } from '../../registry/builtin/pod-subresources.js';
+import { isDeleting } from '../model/objects.js';
 import { decidePod, isActive, podStatusFor } from '../model/pods.js';
+import { bindingFor, gatedStatus, isGated, needsScheduling, runsToCompletion } from '../model/scheduling.js';
 import { childrenOf, type SimContext, type SyncFunction } from './context.js';
 
 /** Addresses of the pods still holding one. */
@@ -17,13 +19,19 @@ function podIPsInUse(ctx: SimContext): Set<string> {
 }
 
 export const syncPod: SyncFunction = async (ctx, { def, object: pod }, key) => {
-  const owner = controllerRef(pod);
+  if (needsScheduling(pod)) {
+    // The scheduler binds it; the kubelet takes it from there when the bound pod comes back.
+    const binding = bindingFor(pod, ctx.options.nodeName);
+    await ctx.update(def, pod, (cur) => (needsScheduling(cur) ? bindPod(cur, binding, ctx.now()) : undefined), 'binding');
+    return;
+  }
+  if (isGated(pod)) return ctx.writeStatus(def, pod, (cur) => (isGated(cur) ? gatedStatus(cur, ctx.now()) : undefined));
   const decision = decidePod(pod, {
     ageMs: ctx.ageMs(pod),
     readyDelayMs: ctx.options.readyDelayMs,
     jobDurationMs: ctx.options.jobDurationMs,
     failing: ctx.failing(pod),
-    runsToCompletion: owner?.kind === 'Job' && owner.apiVersion.startsWith('batch/'),
+    runsToCompletion: runsToCompletion(pod),
   });
   if (decision.recheckInMs !== undefined) ctx.later(key, Date.now() + decision.recheckInMs);
   const target = decision.target;

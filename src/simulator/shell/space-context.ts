@@ -26,11 +26,20 @@ export interface ContextDeps {
   ageMs(obj: KubeObject): number;
 }
 
-function manager(def: ResourceDefinition, status: boolean): FieldManager {
+/** Who writes what: the kubelet its node, lease and pod statuses, the scheduler bindings, the controllers the rest. */
+function managerName(def: ResourceDefinition, subresource: string | undefined): string {
+  const kind = `${def.group}/${def.plural}`;
+  if (kind === '/nodes' || kind === 'coordination.k8s.io/leases') return 'kubelet';
+  if (kind === '/pods' && subresource === 'status') return 'kubelet';
+  if (kind === '/pods' && subresource === 'binding') return 'kube-scheduler';
+  return 'kube-controller-manager';
+}
+
+function manager(def: ResourceDefinition, subresource?: string): FieldManager {
   return {
-    name: def.group === '' && def.plural === 'pods' && status ? 'kubelet' : 'kube-controller-manager',
+    name: managerName(def, subresource),
     apiVersion: apiVersionOf(def.group, def.version),
-    ...(status && { subresource: 'status' }),
+    ...(subresource !== undefined && { subresource }),
   };
 }
 
@@ -48,7 +57,7 @@ export function spaceContext(space: ServedSpace, deps: ContextDeps): SimContext 
     create: async (def, obj) => {
       if (stopped()) return undefined;
       try {
-        const created = await space.store(def).create(obj.metadata.namespace ?? '', obj, { manager: manager(def, false) });
+        const created = await space.store(def).create(obj.metadata.namespace ?? '', obj, { manager: manager(def) });
         wrote(created);
         return created;
       } catch (err) {
@@ -57,13 +66,13 @@ export function spaceContext(space: ServedSpace, deps: ContextDeps): SimContext 
         throw err;
       }
     },
-    update: async (def, cached, mutate) => {
+    update: async (def, cached, mutate, subresource) => {
       if (stopped()) return;
       const updated = await space.store(def).guaranteedUpdate(
         cached.metadata.namespace ?? '',
         cached.metadata.name ?? '',
         (cur) => (cur.metadata.uid === cached.metadata.uid ? (mutate(cur) ?? cur) : cur),
-        { manager: manager(def, false) },
+        { manager: manager(def, subresource), ...(subresource !== undefined && { subresource }) },
       );
       wrote(updated);
     },
@@ -79,7 +88,7 @@ export function spaceContext(space: ServedSpace, deps: ContextDeps): SimContext 
           if (next !== undefined) cur['status'] = prune(next);
           return cur;
         },
-        { subresource: 'status', manager: manager(def, true) },
+        { subresource: 'status', manager: manager(def, 'status') },
       );
       wrote(updated);
     },
