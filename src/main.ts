@@ -4,7 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { openBackend, startCompactor, type Backend } from '../storage/index.js';
 import { buildKubeconfig, writeKubeconfig } from './kubeconfig/build-kubeconfig.js';
@@ -211,6 +211,9 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   baseUrl = `https://${host}:${address.port}`;
+  // The `kubernetes` Service's endpoints: the address clients reach, when it is one (not 0.0.0.0 or ::).
+  const advertised = isIP(address.address) !== 0 && address.address !== '0.0.0.0' && address.address !== '::' ? address.address : '127.0.0.1';
+  spaces.setApiserverAddress({ ip: advertised, port: address.port });
   await writeSpaceKubeconfig(spaces.root);
   for (const s of pendingKubeconfigs.splice(0)) await writeSpaceKubeconfig(s);
   if (options.demo) {

@@ -37,6 +37,7 @@ import { ShardedIts } from '../kubestellar/engine/sharded-its.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { WdsEngine, type WdsEngineOptions } from '../kubestellar/engine/wds-engine.js';
 import { UpsyncController } from '../kubestellar/upsync/upsync-controller.js';
+import { KubernetesServiceController, type ApiserverAddress } from '../controllers/kubernetes-service.js';
 import { HubController } from '../kubestellar/hub/hub-controller.js';
 import { WorkloadSimulator, type SimulatorOptions } from '../simulator/index.js';
 import { controlResources } from '../kubestellar/apis/control.js';
@@ -122,6 +123,9 @@ export class SpaceManager {
   /** Callers waiting for a space to be served (a WDS for its ITS). */
   readonly #servedWaiters = new Map<string, (() => void)[]>();
   readonly #engines = new Map<string, WdsEngine>();
+  /** Where this server is reached, for the `kubernetes` Service's endpoints (known once it listens). */
+  #apiserverAddress: ApiserverAddress | undefined;
+  readonly #apiserverServices = new Map<string, KubernetesServiceController>();
 
   /**
    * `onServe` runs for every space that starts being served (e.g. to write its kubeconfig);
@@ -321,6 +325,12 @@ export class SpaceManager {
     return this.#leading;
   }
 
+  /** The address the `kubernetes` Service of every space points at (an IP literal and port). */
+  setApiserverAddress(address: ApiserverAddress): void {
+    this.#apiserverAddress = address;
+    for (const c of this.#apiserverServices.values()) void c.kick();
+  }
+
   async #startSingletons(name: string): Promise<void> {
     const served = this.#served.get(name);
     const space = this.#spaceObjects.get(name);
@@ -340,6 +350,12 @@ export class SpaceManager {
     }
     if (!group.stopped) await group.add(new ApiServiceRegistrationController(served)).start();
     if (!group.stopped) await group.add(new ResourceQuotaController(served)).start();
+    if (!group.stopped) {
+      const apiserverService = group.add(new KubernetesServiceController(served, () => this.#apiserverAddress));
+      this.#apiserverServices.set(name, apiserverService);
+      group.add({ stop: () => this.#apiserverServices.delete(name) });
+      apiserverService.start();
+    }
     const spec = space['spec'] as { its?: string; itsKubeconfigSecret?: SecretRef; shards?: ShardSpec[] };
     if (type === 'its' && !group.stopped) {
       await group

@@ -23,6 +23,25 @@ describe('service allocation', function () {
     spec: { ports: [{ port: 80 }], ...spec },
   });
 
+  it('serves the kubernetes Service in default, on 10.96.0.1, with endpoints at the server', async () => {
+    let r: Awaited<ReturnType<InProcessServer['request']>> | undefined;
+    for (let i = 0; i < 100; i++) {
+      r = await h.request('GET', `${SPACE}/api/v1/namespaces/default/endpoints/kubernetes`);
+      if (r.status === 200) break;
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+    assert.equal(r?.status, 200, JSON.stringify(r?.body));
+    assert.deepEqual(r!.body.subsets[0].ports, [{ name: 'https', port: h.port, protocol: 'TCP' }]);
+    const kubernetes = await h.request('GET', `${SPACE}/api/v1/namespaces/default/services/kubernetes`);
+    assert.equal(kubernetes.status, 200);
+    assert.equal(kubernetes.body.spec.clusterIP, '10.96.0.1');
+    assert.equal(kubernetes.body.spec.ports[0].targetPort, h.port);
+    const slice = await h.request('GET', `${SPACE}/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/kubernetes`);
+    assert.equal(slice.status, 200);
+    const taken = await h.request('POST', `${SPACE}/api/v1/namespaces/default/services`, { body: svc('wants-first', { clusterIP: '10.96.0.1' }) });
+    assert.equal(taken.status, 422);
+  });
+
   it('gives every Service of a space its own cluster IP and node ports', async () => {
     const ips = new Set<string>();
     const ports = new Set<number>();
