@@ -72,10 +72,17 @@ function mutableMasked(spec: Obj): Obj {
   delete copy['activeDeadlineSeconds'];
   delete copy['tolerations'];
   delete copy['terminationGracePeriodSeconds'];
+  delete copy['schedulingGates'];
   return copy;
 }
 
+const gateNames = (spec: Obj): string[] => recs(spec['schedulingGates']).map((g) => str(g['name']));
+
 function validatePodUpdate(o: KubeObject, old: KubeObject): FieldError[] {
+  // Scheduling gates may only be removed (how a controller releases a gated pod to the scheduler).
+  const before = new Set(gateNames(specOf(old)));
+  const added = gateNames(specOf(o)).filter((g) => !before.has(g));
+  if (added.length > 0) return [fieldErrors.forbidden('spec.schedulingGates', `only deletion is allowed, but found new scheduling gate '${added[0]}'`)];
   if (isDeepStrictEqual(mutableMasked(specOf(o)), mutableMasked(specOf(old)))) return [];
   return [
     fieldErrors.forbidden(

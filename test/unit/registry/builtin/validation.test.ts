@@ -168,6 +168,8 @@ describe('built-in validation on update', () => {
     ['immutable secret data', secrets, { immutable: true, data: { a: 'YQ==' } }, (o) => ({ ...o, data: { a: 'Yg==' } }), [['FieldValueForbidden', 'data']]],
     ['immutable configmap unset', configmaps, { immutable: true, data: { a: '1' } }, (o) => ({ ...o, immutable: false }), [['FieldValueForbidden', 'immutable']]],
     ['pod spec beyond images', pods, { spec: { containers: [c('a')] } }, (o) => ({ ...o, spec: { ...(o['spec'] as Body), restartPolicy: 'Never' } }), [['FieldValueForbidden', 'spec']]],
+    ['pod scheduling gate removed', pods, { spec: { containers: [c('a')], schedulingGates: [{ name: 'g1' }, { name: 'g2' }] } }, (o) => ({ ...o, spec: { ...(o['spec'] as Body), schedulingGates: [{ name: 'g2' }] } }), []],
+    ['pod scheduling gate added', pods, { spec: { containers: [c('a')], schedulingGates: [{ name: 'g1' }] } }, (o) => ({ ...o, spec: { ...(o['spec'] as Body), schedulingGates: [{ name: 'g1' }, { name: 'g3' }] } }), [['FieldValueForbidden', 'spec.schedulingGates']]],
     ['pod image', pods, { spec: { containers: [c('a')] } }, (o) => ({ ...o, spec: { ...(o['spec'] as Body), containers: [{ ...((o['spec'] as Body)['containers'] as Body[])[0], image: 'nginx:2' }] } }), []],
     ['job selector and template', jobs, { spec: { template: jobTemplate() } }, (o) => ({ ...o, spec: { ...(o['spec'] as Body), template: { ...((o['spec'] as Body)['template'] as Body), spec: jobTemplate({ restartPolicy: 'OnFailure' })['spec'] } } }), [['FieldValueInvalid', 'spec.template']]],
     ['rolebinding roleRef', rolebindings, { roleRef: { kind: 'Role', name: 'a' } }, (o) => ({ ...o, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'b' } }), [['FieldValueInvalid', 'roleRef']]],
