@@ -222,3 +222,47 @@ export const REQUIRED_OVERRIDES: Readonly<Record<string, readonly string[]>> = {
   'rbac.v1.RoleRef': ['kind', 'name'],
   'scheduling.v1.PriorityClass': [],
 };
+
+/**
+ * The values of the string fields kube marks `+enum` (its OpenAPI carries them as `enum`, which
+ * `kubectl explain` shows under ENUM), by definition and property; for a list, of its items.
+ */
+export const PROPERTY_ENUMS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  'core.v1.ServiceSpec': {
+    type: ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'],
+    externalTrafficPolicy: ['Cluster', 'Local'],
+    internalTrafficPolicy: ['Cluster', 'Local'],
+    sessionAffinity: ['ClientIP', 'None'],
+    ipFamilyPolicy: ['PreferDualStack', 'RequireDualStack', 'SingleStack'],
+    ipFamilies: ['', 'IPv4', 'IPv6'],
+  },
+  'core.v1.ServicePort': { protocol: ['SCTP', 'TCP', 'UDP'] },
+  'core.v1.ContainerPort': { protocol: ['SCTP', 'TCP', 'UDP'] },
+  'core.v1.Container': {
+    imagePullPolicy: ['Always', 'IfNotPresent', 'Never'],
+    terminationMessagePolicy: ['FallbackToLogsOnError', 'File'],
+  },
+  'core.v1.PodSpec': {
+    restartPolicy: ['Always', 'Never', 'OnFailure'],
+    dnsPolicy: ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'],
+    preemptionPolicy: ['Never', 'PreemptLowerPriority'],
+  },
+  'core.v1.PodStatus': {
+    phase: ['Failed', 'Pending', 'Running', 'Succeeded', 'Unknown'],
+    qosClass: ['BestEffort', 'Burstable', 'Guaranteed'],
+  },
+  'core.v1.NamespaceStatus': { phase: ['Active', 'Terminating'] },
+  'core.v1.PersistentVolumeSpec': { persistentVolumeReclaimPolicy: ['Delete', 'Recycle', 'Retain'], volumeMode: ['Block', 'Filesystem'] },
+  'core.v1.PersistentVolumeClaimSpec': { volumeMode: ['Block', 'Filesystem'] },
+  'core.v1.Toleration': { operator: ['Equal', 'Exists'], effect: ['NoExecute', 'NoSchedule', 'PreferNoSchedule'] },
+  'core.v1.Taint': { effect: ['NoExecute', 'NoSchedule', 'PreferNoSchedule'] },
+  'core.v1.NodeSelectorRequirement': { operator: ['DoesNotExist', 'Exists', 'Gt', 'In', 'Lt', 'NotIn'] },
+  'core.v1.HTTPGetAction': { scheme: ['HTTP', 'HTTPS'] },
+  'apps.v1.DeploymentStrategy': { type: ['Recreate', 'RollingUpdate'] },
+  'apps.v1.StatefulSetSpec': { podManagementPolicy: ['OrderedReady', 'Parallel'] },
+  'apps.v1.StatefulSetUpdateStrategy': { type: ['OnDelete', 'RollingUpdate'] },
+  'apps.v1.DaemonSetUpdateStrategy': { type: ['OnDelete', 'RollingUpdate'] },
+  'batch.v1.CronJobSpec': { concurrencyPolicy: ['Allow', 'Forbid', 'Replace'] },
+  'batch.v1.JobSpec': { completionMode: ['Indexed', 'NonIndexed'], podReplacementPolicy: ['Failed', 'TerminatingOrFailed'] },
+  'networking.v1.HTTPIngressPath': { pathType: ['Exact', 'ImplementationSpecific', 'Prefix'] },
+};

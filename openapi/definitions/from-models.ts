@@ -5,7 +5,7 @@
  * add descriptions and required-ness; the facts table adds what neither has.
  */
 import * as k8s from '@kubernetes/client-node';
-import { ATOMIC_TYPES, PROPERTY_FACTS, REQUIRED_OVERRIDES, type PropertyFact } from '../facts.js';
+import { ATOMIC_TYPES, PROPERTY_ENUMS, PROPERTY_FACTS, REQUIRED_OVERRIDES, type PropertyFact } from '../facts.js';
 import type { Schema } from '../types.js';
 import { modelDocs } from './model-docs.js';
 import { META_KINDS, PACKAGES, definitionName, modelNameCandidates } from './packages.js';
@@ -79,13 +79,14 @@ export function convertModel(aliasType: string, ctx: ConvertContext): Schema | u
   if (!cls || !model) return undefined;
   const docs = modelDocs(cls);
   const facts = PROPERTY_FACTS[aliasType] ?? {};
+  const enums = PROPERTY_ENUMS[aliasType] ?? {};
   const alias = aliasType.slice(0, aliasType.lastIndexOf('.'));
   const shortName = aliasType.slice(alias.length + 1);
 
   const properties: Record<string, Schema> = {};
   for (const attr of model.attributeTypeMap) {
     const fact = facts[attr.baseName] ?? {};
-    const schema = typeSchema(attr.type, attr.format, fact, alias, ctx);
+    const schema = withEnum(typeSchema(attr.type, attr.format, fact, alias, ctx), enums[attr.baseName]);
     const doc = docs?.properties.get(attr.baseName)?.description;
     const prop: Schema = ctx.descriptions && doc ? { description: doc, ...schema } : schema;
     properties[attr.baseName] = withPropertyExtensions(prop, fact, isListItems(shortName, attr.baseName, model));
@@ -103,6 +104,14 @@ export function convertModel(aliasType: string, ctx: ConvertContext): Schema | u
   const gvk = kindOf(alias, shortName, properties);
   if (gvk) out['x-kubernetes-group-version-kind'] = [gvk];
   return out;
+}
+
+/** A string property's (or its list items') values, when kube marks the type an enum. */
+function withEnum(schema: Schema, values: readonly string[] | undefined): Schema {
+  if (values === undefined) return schema;
+  if (schema.type === 'string') return { ...schema, enum: [...values] };
+  if (schema.type === 'array' && (schema.items as Schema | undefined)?.type === 'string') return { ...schema, items: { ...(schema.items as Schema), enum: [...values] } };
+  return schema;
 }
 
 /** `items` of a `FooList` kind is the one array upstream leaves without a list type. */

@@ -78,6 +78,8 @@ export function decodeSchema(msg: Uint8Array): Schema {
   if (props) s.properties = Object.fromEntries(namedPairs(bytesOf(props), 1).map(([k, v]) => [k, decodeSchema(v)]));
   const required = all(fields, 19).map(str);
   if (required.length > 0) s.required = required;
+  const values = all(fields, 20).map((f) => yaml(bytesOf(f)));
+  if (values.length > 0) s.enum = values;
   for (const [name, value] of namedPairs(msg, 31)) (s as Record<string, unknown>)[name] = yaml(value);
   return s;
 }
