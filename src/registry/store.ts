@@ -9,6 +9,7 @@ import {
   alreadyExists,
   badRequest,
   conflict,
+  expired,
   resourceExpired,
   timeout,
   fieldErrors,
@@ -223,7 +224,8 @@ export class GenericStore {
   }
 
   #listError(err: unknown, revision: number, continuing: boolean): unknown {
-    if (isStorageError(err, 'Compacted')) return continuing ? continueExpired() : resourceExpired(revision, err.revision ?? 0);
+    // etcd3's interpretListError: a list (not a watch) at a compacted revision.
+    if (isStorageError(err, 'Compacted')) return continuing ? continueExpired() : expired('The resourceVersion for the provided list is too old.');
     return isStorageError(err) ? interpretStorageError(err, this.gr, '') : err;
   }
 

@@ -25,6 +25,7 @@ const EMPTY_TYPE: Readonly<Record<Level, string>> = {
 };
 
 const JUNCTORS = ['allOf', 'anyOf', 'oneOf'] as const;
+const TYPES = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
 
 /** Every reason `schema` is not an acceptable structural schema, sorted as upstream sorts them. */
 export function checkStructural(schema: unknown, basePath = ''): FieldError[] {
@@ -42,6 +43,7 @@ const prop = (path: string, key: string): string => keyPath(childPath(path, 'pro
 
 function invariants(s: JSONSchemaProps, lvl: Level, path: string, errs: FieldError[]): void {
   const type = typeof s.type === 'string' ? s.type : '';
+  if (type !== '' && !TYPES.includes(type)) errs.push(fieldErrors.notSupported(childPath(path, 'type'), type, TYPES));
   generic(s, lvl, path, errs);
   if (Array.isArray(s.items)) errs.push(fieldErrors.forbidden(childPath(path, 'items'), 'items must be a schema object and not an array'));
   else if (type === 'array' && s.items === undefined) errs.push(fieldErrors.required(childPath(path, 'items'), 'must be specified'));

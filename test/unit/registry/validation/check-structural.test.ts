@@ -18,6 +18,7 @@ describe('checkStructural', () => {
     ],
     ['a field without type', spec({ foo: { properties: { a: { type: 'string' } } } }), [['FieldValueRequired', 'properties[spec].properties[foo].type']]],
     ['no type at the root', { properties: {} }, [['FieldValueRequired', 'type']]],
+    ['an unknown type', spec({ s: { type: 'strin' } }), [['FieldValueNotSupported', 'properties[spec].properties[s].type']]],
     ['a non-object root', { type: 'string' }, [['FieldValueInvalid', 'type']]],
     ['array items without type', spec({ list: { type: 'array', items: {} } }), [['FieldValueRequired', 'properties[spec].properties[list].items.type']]],
     ['an array without items', spec({ list: { type: 'array' } }), [['FieldValueRequired', 'properties[spec].properties[list].items']]],
