@@ -7,6 +7,7 @@
 import { isStatusError } from '../api/errors.js';
 import { rfc3339, type KubeObject } from '../api/object.js';
 import { definitionFromCrd, type CrdSpec, type SchemaOps } from '../registry/crd/from-crd.js';
+import { decideNames, type NamingDecision } from '../registry/crd/naming.js';
 import type { ResourceDefinition } from '../registry/definition.js';
 import type { ServedSpace } from '../spaces/served-space.js';
 import { runInformer } from './informer.js';
@@ -27,6 +28,8 @@ export class CrdController {
    * or metadata update) keeps its definition, so its watches and caches go on, as upstream.
    */
   readonly #builtFrom = new Map<string, string>();
+  /** Every CRD as last seen: the names other CRDs of a group hold. */
+  readonly #crds = new Map<string, KubeObject>();
 
   constructor(space: ServedSpace, ops: (group: string, kind: string) => SchemaOps, log?: (msg: string, err?: unknown) => void) {
     this.#space = space;
@@ -49,11 +52,20 @@ export class CrdController {
         sync: async (items) => {
           const names = new Set(items.map((c) => c.metadata.name!));
           for (const name of [...this.#served.keys()]) if (!names.has(name)) this.#unserve(name);
+          this.#crds.clear();
+          for (const crd of items) this.#crds.set(crd.metadata.name!, crd);
           for (const crd of items) await this.#reconcile(crd);
         },
         event: async (e) => {
-          if (e.type === 'DELETED') this.#unserve(e.object.metadata.name!);
-          else await this.#reconcile(e.object);
+          const name = e.object.metadata.name!;
+          if (e.type === 'DELETED') {
+            this.#crds.delete(name);
+            this.#unserve(name);
+          } else {
+            this.#crds.set(name, e.object);
+            await this.#reconcile(e.object);
+          }
+          await this.#reconsiderRefused(e.object);
         },
       },
       this.#abort.signal,
@@ -76,8 +88,17 @@ export class CrdController {
   async #reconcile(crd: KubeObject): Promise<void> {
     const name = crd.metadata.name!;
     try {
-      const spec = crd['spec'] as CrdSpec;
       const terminating = crd.metadata.deletionTimestamp !== undefined;
+      const naming = decideNames(crd, [...this.#crds.values()]);
+      // Served under the names it was given: a requested name another CRD holds is not served.
+      const requested = crd['spec'] as CrdSpec;
+      const spec: CrdSpec = naming.namesAccepted.status === 'True' ? requested : { ...requested, names: { ...requested.names, ...naming.acceptedNames } };
+      if (!terminating && naming.namesAccepted.status !== 'True' && naming.established !== undefined) {
+        // Never established and a name is taken: nothing is served until the names are free.
+        this.#unserve(name);
+        await this.#reportNames(crd, naming);
+        return;
+      }
       const served = definitionFromCrd(spec, this.#ops(spec.group, spec.names.kind), { terminating });
       // A built-in resource wins over a CRD of the same name, as kube-apiserver's own handlers
       // come before apiextensions' (installing OCM's CRDs in an ITS changes nothing).
@@ -88,7 +109,7 @@ export class CrdController {
       }
       if (served !== undefined && def === undefined) {
         await this.#ensureFinalizer(crd);
-        await this.#reportEstablished(crd);
+        await this.#reportNames(crd, naming);
         return;
       }
       if (def === undefined) {
@@ -102,7 +123,7 @@ export class CrdController {
         this.#space.catalog.add(def);
       }
       await this.#ensureFinalizer(crd);
-      await this.#reportEstablished(crd);
+      await this.#reportNames(crd, naming);
     } catch (err) {
       if (!isStatusError(err, 'NotFound') && !isStatusError(err, 'Conflict')) this.#log(`reconciling CRD ${name} failed`, err);
     }
@@ -122,36 +143,36 @@ export class CrdController {
     });
   }
 
-  async #reportEstablished(crd: KubeObject): Promise<void> {
-    const spec = crd['spec'] as CrdSpec;
-    const status = (crd['status'] ?? {}) as { conditions?: { type: string; status: string }[] };
-    const established = (status.conditions ?? []).some((c) => c.type === 'Established' && c.status === 'True');
-    if (established) return;
-    const now = rfc3339(new Date());
-    const storage = spec.versions.find((v) => v.storage)?.name;
+  /** Writes the accepted names and the NamesAccepted/Established conditions (no write when they already say so). */
+  async #reportNames(crd: KubeObject, naming: NamingDecision): Promise<void> {
+    const storage = (crd['spec'] as CrdSpec).versions.find((v) => v.storage)?.name;
     await this.#space.store(this.#crdDef()!).guaranteedUpdate(
       '',
       crd.metadata.name!,
       (cur) => {
+        const st = (cur['status'] ?? {}) as { conditions?: Record<string, unknown>[]; storedVersions?: string[] };
+        let conditions = withCondition(st.conditions ?? [], naming.namesAccepted);
+        if (naming.established !== undefined) conditions = withCondition(conditions, naming.established);
         cur['status'] = {
-          acceptedNames: {
-            plural: spec.names.plural,
-            singular: spec.names.singular ?? spec.names.kind.toLowerCase(),
-            kind: spec.names.kind,
-            listKind: spec.names.listKind ?? `${spec.names.kind}List`,
-            ...(spec.names.shortNames && { shortNames: spec.names.shortNames }),
-            ...(spec.names.categories && { categories: spec.names.categories }),
-          },
-          conditions: [
-            { type: 'NamesAccepted', status: 'True', lastTransitionTime: now, reason: 'NoConflicts', message: 'no conflicts found' },
-            { type: 'Established', status: 'True', lastTransitionTime: now, reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' },
-          ],
-          storedVersions: [...new Set([...(((cur['status'] as { storedVersions?: string[] } | undefined)?.storedVersions) ?? []), ...(storage ? [storage] : [])])],
+          ...st,
+          acceptedNames: naming.acceptedNames,
+          conditions,
+          storedVersions: [...new Set([...(st.storedVersions ?? []), ...(storage !== undefined ? [storage] : [])])],
         };
         return cur;
       },
       { subresource: 'status' },
     );
+  }
+
+  /** A CRD changed or went: others of its group whose names were refused may have them now. */
+  async #reconsiderRefused(changed: KubeObject): Promise<void> {
+    const group = (changed['spec'] as CrdSpec | undefined)?.group;
+    for (const crd of [...this.#crds.values()]) {
+      if (crd.metadata.name === changed.metadata.name || (crd['spec'] as CrdSpec).group !== group) continue;
+      const conditions = ((crd['status'] as { conditions?: Record<string, unknown>[] } | undefined)?.conditions ?? []);
+      if (conditions.some((c) => c['type'] === 'NamesAccepted' && c['status'] === 'False')) await this.#reconcile(crd);
+    }
   }
 
   /**
