@@ -52,6 +52,12 @@ export interface Strategy {
   /** When an object is marked for deletion (a namespace turns Terminating). May mutate. */
   markDeleting?(obj: KubeObject): void;
   /**
+   * Graceful deletion (kube's CheckGracefulDelete): the seconds an object is given to go once a
+   * delete asks for `requested` (undefined: the kind's default); 0 removes it at once. Applied only
+   * where something finishes the deletion (a kubelet: the simulated clusters).
+   */
+  gracePeriod?(obj: KubeObject, requested: number | undefined): number;
+  /**
    * Why a client may never delete the object of this name, if so (kube's NamespaceLifecycle
    * admission keeps default, kube-system and kube-public); the answer is 403 Forbidden.
    */

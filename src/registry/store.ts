@@ -62,6 +62,11 @@ export interface StoreDeps {
   readonly validateWrite?: (operation: 'create' | 'update', obj: KubeObject, old?: KubeObject, dryRun?: boolean) => Promise<void>;
   /** Told after each committed write (not dry runs), e.g. so a cache of these objects reloads. */
   readonly afterWrite?: () => void;
+  /**
+   * Whether deletes follow the kind's grace period (strategy.gracePeriod): set where something
+   * finishes graceful deletions (a kubelet); elsewhere objects go at once, as nothing would.
+   */
+  readonly gracefulDeletion?: boolean;
 }
 
 export interface WriteOptions {
@@ -106,6 +111,8 @@ export interface DeleteOptions extends WriteOptions {
   readonly orphanDependentsFalse?: boolean;
   /** Admission of the deletion, given the stored object (after preconditions); throws (or rejects) to refuse. */
   readonly admitDelete?: (old: KubeObject) => void | Promise<void>;
+  /** DeleteOptions.gracePeriodSeconds: undefined for the kind's default. */
+  readonly gracePeriodSeconds?: number;
 }
 
 /**
@@ -113,7 +120,9 @@ export interface DeleteOptions extends WriteOptions {
  * marking it for finalizers or a grace period to finish.
  */
 export function deletionCompleted(def: ResourceDefinition, obj: KubeObject): boolean {
-  return obj.metadata.deletionTimestamp === undefined || ((obj.metadata.finalizers ?? []).length === 0 && def.strategy.heldForDeletion?.(obj) !== true);
+  if (obj.metadata.deletionTimestamp === undefined) return true;
+  if ((obj.metadata.deletionGracePeriodSeconds ?? 0) > 0) return false;
+  return (obj.metadata.finalizers ?? []).length === 0 && def.strategy.heldForDeletion?.(obj) !== true;
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -418,6 +427,27 @@ export class GenericStore {
     const finalizers = [...(obj.metadata.finalizers ?? [])];
     if (options.propagationPolicy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
     if (options.propagationPolicy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
+    const grace = this.#deps.gracefulDeletion === true ? this.def.strategy.gracePeriod?.(obj, options.gracePeriodSeconds) : undefined;
+    if (grace !== undefined) {
+      // kube's BeforeDelete: a pod a kubelet runs gets its grace period; one under way may only be shortened.
+      const pending = obj.metadata.deletionTimestamp === undefined ? undefined : (obj.metadata.deletionGracePeriodSeconds ?? 0);
+      if ((pending === undefined && grace > 0) || (pending !== undefined && pending > 0)) {
+        if (pending !== undefined && grace >= pending) return obj;
+        const next = structuredClone(obj);
+        next.metadata.deletionTimestamp = rfc3339(new Date(this.#now().getTime() + grace * 1000));
+        next.metadata.deletionGracePeriodSeconds = grace;
+        if (finalizers.length > 0) next.metadata.finalizers = finalizers;
+        if (grace > 0 || finalizers.length > 0) {
+          if (options.dryRun) return next;
+          const revision = await this.#cas(() => updateKey(this.backend, kv.key, encodeObject(next), kv.modRevision), name);
+          this.#deps.afterWrite?.();
+          next.metadata.resourceVersion = String(revision);
+          return next;
+        }
+        // Shortened to nothing: removed now, answered with its final deletion fields.
+        obj.metadata = next.metadata;
+      }
+    }
     if (finalizers.length > 0 || this.def.strategy.heldForDeletion?.(obj)) {
       // Graceful: mark for deletion; whoever owns the finalizers removes them, and the last removal deletes.
       if (obj.metadata.deletionTimestamp !== undefined && isDeepStrictEqual(finalizers, obj.metadata.finalizers ?? [])) return obj;

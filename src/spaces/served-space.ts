@@ -94,6 +94,8 @@ export class ServedSpace {
         validateCommon: validateMetadata,
         ...this.#withQuota(def, this.#admissionFor(def)),
         ...(PolicyAdmission.isPolicyKind(def) && { afterWrite: () => this.policies.invalidate() }),
+        // Graceful deletion where a (simulated) kubelet finishes it; elsewhere nothing would.
+        ...(this.wec !== undefined && { gracefulDeletion: true }),
       });
       this.#stores.set(key, store);
     }

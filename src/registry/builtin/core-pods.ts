@@ -76,6 +76,19 @@ function mutableMasked(spec: Obj): Obj {
   return copy;
 }
 
+/**
+ * The pod strategy's CheckGracefulDelete: the grace asked for, else the pod's
+ * terminationGracePeriodSeconds; none for a pod no node runs or one that has finished; a
+ * negative period is 1 s.
+ */
+export function podGracePeriod(pod: KubeObject, requested: number | undefined): number {
+  const spec = specOf(pod);
+  const phase = str(statusOf(pod)['phase']);
+  if (str(spec['nodeName']) === '' || phase === 'Succeeded' || phase === 'Failed') return 0;
+  const period = requested ?? num(spec['terminationGracePeriodSeconds']) ?? 0;
+  return period < 0 ? 1 : period;
+}
+
 const gateNames = (spec: Obj): string[] => recs(spec['schedulingGates']).map((g) => str(g['name']));
 
 function validatePodUpdate(o: KubeObject, old: KubeObject): FieldError[] {
@@ -246,6 +259,7 @@ export const pods: ResourceDefinition = define({
     statusSubresource: true,
     defaults: defaultPod,
     create: admitPod,
+    gracePeriod: podGracePeriod,
     validate: (o) => validatePodSpec(o['spec'], 'spec'),
     validateUpdate: validatePodUpdate,
     prepareForStatusUpdate: pairStatusIPs,

@@ -76,6 +76,7 @@ export interface KindStrategyOptions extends StrategyOptions {
   readonly update?: (obj: KubeObject, old: KubeObject) => void;
   readonly heldForDeletion?: (obj: KubeObject) => boolean;
   readonly markDeleting?: (obj: KubeObject) => void;
+  readonly gracePeriod?: (obj: KubeObject, requested: number | undefined) => number;
   readonly refuseDelete?: (name: string) => string | undefined;
   readonly prepareForStatusUpdate?: (obj: KubeObject, old: KubeObject) => void;
 }
@@ -99,6 +100,7 @@ export function kindStrategy(options: KindStrategyOptions): Strategy {
   };
   if (options.heldForDeletion) strategy.heldForDeletion = options.heldForDeletion;
   if (options.markDeleting) strategy.markDeleting = options.markDeleting;
+  if (options.gracePeriod) strategy.gracePeriod = options.gracePeriod;
   if (options.refuseDelete) strategy.refuseDelete = options.refuseDelete;
   if (options.prepareForStatusUpdate) strategy.prepareForStatusUpdate = options.prepareForStatusUpdate;
   return strategy;

@@ -109,12 +109,23 @@ export function deleteOptionsFrom(body: Record<string, unknown>, query: URLSearc
     dryRun = isDryRun(query, 'delete');
   }
   const pre = isPlainObject(body['preconditions']) ? (body['preconditions'] as { uid?: string; resourceVersion?: string }) : undefined;
+  const grace = gracePeriodOf(body, query);
   return {
     dryRun,
+    ...(grace !== undefined && { gracePeriodSeconds: grace }),
     ...(policy && { propagationPolicy: policy }),
     ...(orphan === false && { orphanDependentsFalse: true }),
     ...(pre && { preconditions: pre }),
   };
+}
+
+/** DeleteOptions.gracePeriodSeconds from the body, else the query; a value that is not an integer is 400. */
+function gracePeriodOf(body: Record<string, unknown>, query: URLSearchParams): number | undefined {
+  const raw = body['gracePeriodSeconds'] ?? query.get('gracePeriodSeconds') ?? undefined;
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const value = typeof raw === 'number' ? raw : /^-?\d+$/.test(String(raw)) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value)) throw badRequest(`invalid gracePeriodSeconds ${JSON.stringify(raw)}`);
+  return value;
 }
 
 /** The deprecated orphanDependents, from the body or the query; undefined when not given. */

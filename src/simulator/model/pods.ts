@@ -37,6 +37,19 @@ export const isTerminal = (pod: KubeObject): boolean => podPhase(pod) === 'Succe
 /** FilterActivePods: not finished and not being deleted. */
 export const isActive = (pod: KubeObject): boolean => !isTerminal(pod) && !isDeleting(pod);
 
+/**
+ * When the kubelet removes a pod being deleted gracefully (ms since the epoch): its containers
+ * stop within `stopMs` of the deletion (never later than the grace period); undefined when the
+ * pod is not being deleted gracefully.
+ */
+export function gracefulStopAt(pod: KubeObject, stopMs: number): number | undefined {
+  const grace = pod.metadata.deletionGracePeriodSeconds ?? 0;
+  const deadline = Date.parse(pod.metadata.deletionTimestamp ?? '');
+  if (!(grace > 0) || Number.isNaN(deadline)) return undefined;
+  const markedAt = deadline - grace * 1000;
+  return markedAt + Math.min(grace * 1000, stopMs);
+}
+
 export function isPodReady(pod: KubeObject): boolean {
   return podPhase(pod) === 'Running' && findCondition(recs(statusOf(pod)['conditions']), 'Ready')?.['status'] === 'True';
 }

@@ -27,7 +27,8 @@ export interface SimContext {
   /** Writes status through the status subresource, unless `compute` gives what is stored already. */
   writeStatus(def: ResourceDefinition, cached: KubeObject, compute: (cur: KubeObject) => Obj | undefined): Promise<void>;
   /** Deletes this very object (by uid); gone already is fine. */
-  remove(def: ResourceDefinition, obj: KubeObject): Promise<void>;
+  /** Deletes the object (this uid only); `gracePeriodSeconds: 0` is the kubelet finishing a graceful deletion. */
+  remove(def: ResourceDefinition, obj: KubeObject, options?: { readonly gracePeriodSeconds?: number }): Promise<void>;
   /** Syncs `key` again at `atMs` (ms since the epoch). */
   later(key: string, atMs: number): void;
   /** The object or one of its controlling ancestors carries the failure annotation. */

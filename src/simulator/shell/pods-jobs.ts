@@ -4,7 +4,7 @@ import { POD_CIDR, pickAddress } from '../model/addresses.js';
 import { jobPod, jobStatus, planJob } from '../model/job.js';
 import { bindPod } from '../../registry/builtin/pod-subresources.js';
 import { isDeleting } from '../model/objects.js';
-import { decidePod, isActive, podStatusFor } from '../model/pods.js';
+import { decidePod, gracefulStopAt, isActive, podStatusFor } from '../model/pods.js';
 import { bindingFor, gatedStatus, isGated, needsScheduling, runsToCompletion } from '../model/scheduling.js';
 import { childrenOf, type SimContext, type SyncFunction } from './context.js';
 
@@ -19,6 +19,13 @@ function podIPsInUse(ctx: SimContext): Set<string> {
 }
 
 export const syncPod: SyncFunction = async (ctx, { def, object: pod }, key) => {
+  const stopAt = gracefulStopAt(pod, ctx.options.readyDelayMs);
+  if (stopAt !== undefined) {
+    // The kubelet stops the containers (they heed SIGTERM at once here), then removes the pod.
+    if (Date.now() < stopAt) ctx.later(key, stopAt);
+    else await ctx.remove(def, pod, { gracePeriodSeconds: 0 });
+    return;
+  }
   if (needsScheduling(pod)) {
     // The scheduler binds it; the kubelet takes it from there when the bound pod comes back.
     const binding = bindingFor(pod, ctx.options.nodeName);

@@ -92,10 +92,11 @@ export function spaceContext(space: ServedSpace, deps: ContextDeps): SimContext 
       );
       wrote(updated);
     },
-    remove: async (def, obj) => {
+    remove: async (def, obj, options) => {
       if (stopped()) return;
       try {
-        wrote(await space.store(def).delete(obj.metadata.namespace ?? '', obj.metadata.name ?? '', { preconditions: { uid: obj.metadata.uid ?? '' } }));
+        const store = space.store(def);
+        wrote(await store.delete(obj.metadata.namespace ?? '', obj.metadata.name ?? '', { preconditions: { uid: obj.metadata.uid ?? '' }, ...options }));
       } catch (err) {
         if (!isStatusError(err, 'NotFound') && !isStatusError(err, 'Conflict')) throw err;
       }
