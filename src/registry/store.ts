@@ -102,6 +102,8 @@ export interface ListResult {
   readonly list: KubeList;
   /** Set when more remain: where the next page starts (relative key) and the list revision. */
   readonly next?: { readonly key: string; readonly revision: number };
+  /** With `next`, for a list without a selector: how many objects remain (ListMeta.remainingItemCount). */
+  readonly remaining?: number;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -143,6 +145,8 @@ export interface JsonPage {
   readonly items: readonly (readonly Buffer[])[];
   /** On the last page of a limited list: where the next one starts. */
   readonly next?: { readonly key: string; readonly revision: number };
+  /** With `next`: how many objects come after this page (ListMeta.remainingItemCount). */
+  readonly remaining?: number;
 }
 
 /** The consumer of watchEach: return false from next() to pause until the control's resume(). */
@@ -215,7 +219,7 @@ export class GenericStore {
       const want = limit > 0 ? limit : pageSize;
       let r: RangeResult;
       try {
-        r = await this.backend.range(prefix, { revision, limit: want, ...(fromKey && { fromKey }) });
+        r = await this.backend.range(prefix, { revision, limit: want, ...(fromKey && { fromKey }), ...(limit > 0 && { count: true }) });
       } catch (err) {
         throw this.#listError(err, revision, options.continueKey !== undefined);
       }
@@ -223,7 +227,9 @@ export class GenericStore {
       const items = r.kvs.map((kv) => jsonWithRevisionParts(kv.value, kv.modRevision));
       const last = r.kvs[r.kvs.length - 1];
       if (limit > 0) {
-        yield r.more && last ? { revision, items, next: { key: `${last.key}\0`.slice(prefix.length), revision } } : { revision, items };
+        yield r.more && last
+          ? { revision, items, next: { key: `${last.key}\0`.slice(prefix.length), revision }, ...remainingOf(r) }
+          : { revision, items };
         return;
       }
       yield { revision, items };
@@ -249,9 +255,11 @@ export class GenericStore {
     // With a selector, pages are refilled until the limit is met or the keys run out (as the apiserver does).
     for (;;) {
       const want = limit > 0 ? limit - items.length : 0;
+      // Without a selector, a page tells how many objects remain (as etcd3 storage counts them).
+      const count = want > 0 && predicate === undefined;
       let r: RangeResult;
       try {
-        r = await this.backend.range(prefix, { revision, ...(want && { limit: want }), ...(fromKey && { fromKey }) });
+        r = await this.backend.range(prefix, { revision, ...(want && { limit: want }), ...(fromKey && { fromKey }), ...(count && { count: true }) });
       } catch (err) {
         throw this.#listError(err, revision, options.continueKey !== undefined);
       }
@@ -264,7 +272,7 @@ export class GenericStore {
       if (!r.more) return { list: this.#listOf(items, r.revision) };
       fromKey = `${lastKey}\0`;
       if (limit > 0 && items.length >= limit) {
-        return { list: this.#listOf(items, r.revision), next: { key: fromKey.slice(prefix.length), revision: r.revision } };
+        return { list: this.#listOf(items, r.revision), next: { key: fromKey.slice(prefix.length), revision: r.revision }, ...(count && remainingOf(r)) };
       }
     }
   }
@@ -666,6 +674,11 @@ function replaceContent(target: KubeObject, source: KubeObject | undefined): Kub
   Object.assign(target, source);
   if (typeof target.metadata !== 'object' || target.metadata === null) target.metadata = {};
   return target;
+}
+
+/** What a counted range leaves for later pages: its count (from where it started) less what it returned. */
+function remainingOf(r: RangeResult): { remaining?: number } {
+  return r.count === undefined ? {} : { remaining: Math.max(0, r.count - r.kvs.length) };
 }
 
 function dropEmptyMetadata(meta: KubeObject['metadata']): void {

@@ -65,6 +65,9 @@ interface Pending {
 const HISTORY_CHUNK = 1000;
 const EMPTY_MAP: ReadonlyMap<string, KeyValue> = new Map();
 
+/** Stands for a key that exists at the revision, past a range's limit, where only the count matters. */
+const COUNTED_ONLY: KeyValue = { key: '', value: Buffer.alloc(0), createRevision: 0, modRevision: 0, version: 0 };
+
 export class LogBackend implements Backend {
   readonly #layout: Layout;
   readonly #sync: boolean;
@@ -168,7 +171,8 @@ export class LogBackend implements Backend {
           }
           let kv: KeyValue | undefined;
           if (u < undo.length && undo[u]![0] === key) kv = undo[u++]![1];
-          else kv = decodeKv(key, record);
+          // Past the limit a key is only counted: no need to decode it.
+          else kv = more ? COUNTED_ONLY : decodeKv(key, record);
           if (!emit(kv)) break scan;
         }
         if (entries.length === 0) break;

@@ -322,8 +322,10 @@ export function runStorageConformance(factory: BackendFactory): void {
         let page = first;
         while (page.more) {
           const last = page.kvs[page.kvs.length - 1]!.key;
-          page = await backend.range('/page/', { revision: rev, limit: 10, fromKey: `${last}\0` });
+          page = await backend.range('/page/', { revision: rev, limit: 10, fromKey: `${last}\0`, count: true });
           assert.equal(page.revision, rev);
+          // Counted from fromKey, at the page's revision (what remainingItemCount is made of).
+          assert.equal(page.count, 50 - seen.length);
           seen.push(...page.kvs);
         }
         await churn;

@@ -139,7 +139,14 @@ describe('paged lists over TLS', function () {
 
     let result;
     try {
-      result = await pageThrough('', 40, plainEntries, { between: writeSome, expectedTotal: () => COUNT });
+      // COUNT objects and kube-root-ca.crt, counted at the first page's resourceVersion.
+      result = await pageThrough('', 40, plainEntries, {
+        between: writeSome,
+        expectedTotal: () => COUNT + 1,
+        onPage: (body) => {
+          if (body.metadata.continue) assert.equal(typeof body.metadata.remainingItemCount, 'number', 'a page of a list without selectors says how many remain');
+        },
+      });
     } finally {
       stop = true;
       await backgroundWriter;
@@ -161,7 +168,9 @@ describe('paged lists over TLS', function () {
 
   it('pages with a label selector are refilled to the limit and match an exact list at the same resourceVersion', async () => {
     const sel = `&labelSelector=${encodeURIComponent('parity=even')}`;
-    const { rv, items, pages } = await pageThrough(sel, 30, plainEntries);
+    const { rv, items, pages } = await pageThrough(sel, 30, plainEntries, {
+      onPage: (body) => assert.equal(body.metadata.remainingItemCount, undefined, 'not counted with a selector'),
+    });
     assertNoDuplicates(items);
     const expected = await exactList(rv, sel);
     assert.deepEqual(new Map(items), expected);

@@ -65,8 +65,9 @@ export async function handleList(ctx: ResourceContext): Promise<void> {
     await streamList(ctx, ctx.store.scanJson(ctx.info.namespace, options));
     return;
   }
-  const { list, next } = await ctx.store.list(ctx.info.namespace, { ...options, ...(predicate && { predicate }) });
+  const { list, next, remaining } = await ctx.store.list(ctx.info.namespace, { ...options, ...(predicate && { predicate }) });
   if (next) list.metadata.continue = encodeContinue(next);
+  if (next && remaining !== undefined) list.metadata.remainingItemCount = remaining;
   sendJson(ctx.res, 200, renderList(ctx.def, list, rendering, include, ctx.apiVersion));
 }
 
@@ -90,8 +91,9 @@ async function streamList(ctx: ResourceContext, pages: AsyncGenerator<JsonPage>)
       const parts: Buffer[] = [];
       if (first) {
         first = false;
-        const meta: Record<string, string> = { resourceVersion: String(page.revision) };
+        const meta: Record<string, string | number> = { resourceVersion: String(page.revision) };
         if (page.next) meta['continue'] = encodeContinue(page.next);
+        if (page.remaining !== undefined) meta['remainingItemCount'] = page.remaining;
         res.statusCode = 200;
         res.setHeader('Content-Type', 'application/json');
         parts.push(Buffer.from(`{"apiVersion":${JSON.stringify(ctx.apiVersion)},"kind":${JSON.stringify(ctx.def.listKind)},"metadata":${JSON.stringify(meta)},"items":[`));
