@@ -31,6 +31,7 @@ import { isPublicPath, type Authenticator } from './filters/authn.js';
 import { setRequestUser } from './filters/request-user.js';
 import { impersonate, mayImpersonate } from '../auth/impersonation.js';
 import { parseRequestTarget } from './request-target.js';
+import { issuerDiscovery } from './issuer-discovery.js';
 import { spaceOfServerName } from '../spaces/space-host.js';
 import { unauthorized } from '../api/errors.js';
 
@@ -149,8 +150,13 @@ async function serveSpace(
     }
     case 'resource':
       return dispatchResource(space, info, req, res, query, options);
-    default:
-      throw pathNotFound();
+    default: {
+      const tokens = options.tokens;
+      const doc = req.method === 'GET' && tokens !== undefined && space.name !== undefined ? issuerDiscovery(trimmed, tokens, space.name, `https://${req.headers.host ?? ''}${prefix}`) : undefined;
+      if (doc === undefined) throw pathNotFound();
+      writeBody(res, 200, doc.body, doc.contentType);
+      return;
+    }
   }
 }
 

@@ -154,6 +154,24 @@ describe('ServiceAccount tokens', function () {
     assert.equal((await bearer(onNode.body.status.token, '/clusters/wds1/api/v1/namespaces')).status, 401);
   });
 
+  it('serves issuer discovery to service accounts: the OpenID configuration and the key set that verifies their tokens', async () => {
+    const tr = await h.request('POST', '/clusters/wds1/api/v1/namespaces/kube-system/serviceaccounts/argocd-manager/token', {
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} },
+    });
+    const token = tr.body.status.token as string;
+    const config = await bearer(token, '/clusters/wds1/.well-known/openid-configuration');
+    assert.equal(config.status, 200, JSON.stringify(config.body));
+    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
+    assert.equal(config.body.issuer, claims.iss);
+    assert.match(config.body.jwks_uri, /\/clusters\/wds1\/openid\/v1\/jwks$/);
+    assert.deepEqual(config.body.id_token_signing_alg_values_supported, ['RS256']);
+    const jwks = await bearer(token, '/clusters/wds1/openid/v1/jwks');
+    assert.equal(jwks.status, 200);
+    const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8'));
+    const key = (jwks.body.keys as { kid: string; kty: string; use: string }[]).find((k) => k.kid === header.kid);
+    assert.deepEqual([key?.kty, key?.use], ['RSA', 'sig']);
+  });
+
   it('answers TokenReviews, and refuses an expired token', async () => {
     const review = async (token: string): Promise<any> => {
       const r = await h.request('POST', '/clusters/wds1/apis/authentication.k8s.io/v1/tokenreviews', { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } } });

@@ -8,7 +8,7 @@
  */
 import type { KubeObject } from '../../api/object.js';
 import { CLUSTER_GROUP, CONTROL_GROUP, WORK_GROUP } from '../../kubestellar/well-known.js';
-import { ALL_AUTHENTICATED, ALL_UNAUTHENTICATED, SYSTEM_MASTERS } from '../user.js';
+import { ALL_AUTHENTICATED, ALL_SERVICE_ACCOUNTS_GROUP, ALL_UNAUTHENTICATED, SYSTEM_MASTERS } from '../user.js';
 import { RBAC_GROUP, type PolicyRule } from './types.js';
 
 export const BOOTSTRAP_LABELS: Readonly<Record<string, string>> = { 'kubernetes.io/bootstrapping': 'rbac-defaults' };
@@ -119,6 +119,9 @@ export function bootstrapClusterRoles(): KubeObject[] {
     clusterRole('system:aggregate-to-view', aggregateToViewRules, { [AGGREGATE_TO_VIEW]: 'true' }),
     clusterRole('kubestellar:aggregate-to-edit', extraEditRules, { [AGGREGATE_TO_EDIT]: 'true' }),
     clusterRole('kubestellar:aggregate-to-view', extraViewRules, { [AGGREGATE_TO_VIEW]: 'true' }),
+    clusterRole('system:service-account-issuer-discovery', [
+      urls(['get'], ['/.well-known/openid-configuration', '/.well-known/openid-configuration/', '/openid/v1/jwks', '/openid/v1/jwks/']),
+    ]),
     clusterRole('system:auth-delegator', [
       rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
       rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
@@ -143,5 +146,6 @@ export function bootstrapClusterRoleBindings(): KubeObject[] {
     clusterRoleBinding('system:discovery', 'system:discovery', [ALL_AUTHENTICATED]),
     clusterRoleBinding('system:basic-user', 'system:basic-user', [ALL_AUTHENTICATED]),
     clusterRoleBinding('system:public-info-viewer', 'system:public-info-viewer', [ALL_AUTHENTICATED, ALL_UNAUTHENTICATED]),
+    clusterRoleBinding('system:service-account-issuer-discovery', 'system:service-account-issuer-discovery', [ALL_SERVICE_ACCOUNTS_GROUP]),
   ];
 }

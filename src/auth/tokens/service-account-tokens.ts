@@ -12,6 +12,7 @@ import { isStatusError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import { writeFileAtomic } from '../../pki/atomic-write.js';
 import type { UserInfo } from '../user.js';
+import { algorithmFor, keyId } from './jws.js';
 import { generateServiceAccountKeyPair, signLegacyServiceAccountToken, signServiceAccountToken, verifyServiceAccountToken, type BoundObjectRef, type VerifiedToken } from './jwt.js';
 import { VerifiedTokenCache } from './verified-cache.js';
 
@@ -47,6 +48,15 @@ export class ServiceAccountTokens {
     await writeFileAtomic(pubPath, pair.publicKeyPem, 0o644);
     await writeFileAtomic(keyPath, pair.privateKeyPem, 0o600);
     return new ServiceAccountTokens(pair.privateKeyPem, pair.publicKeyPem);
+  }
+
+  /**
+   * The public signing key as a JSON Web Key Set (the `/openid/v1/jwks` document kube serves for
+   * service account issuer discovery), with kube's key id.
+   */
+  jwks(): { keys: Record<string, unknown>[] } {
+    const jwk = this.#public.export({ format: 'jwk' }) as Record<string, unknown>;
+    return { keys: [{ use: 'sig', kty: jwk['kty'], kid: keyId(this.#public), alg: algorithmFor(this.#public), n: jwk['n'], e: jwk['e'] }] };
   }
 
   /** Stable across restarts and ports: tokens outlive both. */

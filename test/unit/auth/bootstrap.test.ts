@@ -35,7 +35,7 @@ describe('bootstrap policy objects', () => {
     }
   });
   it('has the expected roles and bindings', () => {
-    for (const name of ['cluster-admin', 'admin', 'edit', 'view', 'system:discovery', 'system:basic-user', 'system:public-info-viewer', 'system:auth-delegator']) {
+    for (const name of ['cluster-admin', 'admin', 'edit', 'view', 'system:discovery', 'system:basic-user', 'system:public-info-viewer', 'system:auth-delegator', 'system:service-account-issuer-discovery']) {
       assert.ok(byName(name), name);
     }
     assert.deepEqual(
@@ -46,6 +46,7 @@ describe('bootstrap policy objects', () => {
         ['system:discovery', ['system:authenticated']],
         ['system:basic-user', ['system:authenticated']],
         ['system:public-info-viewer', ['system:authenticated', 'system:unauthenticated']],
+        ['system:service-account-issuer-discovery', ['system:serviceaccounts']],
       ],
     );
   });
