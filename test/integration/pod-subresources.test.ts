@@ -263,8 +263,13 @@ describe('Pod subresources without kubelets', function () {
   });
 
   describe('proxies', () => {
-    it('services/proxy is 503 without endpoints, 404 without the service', async () => {
+    it('services/proxy is 404 without the service or its Endpoints, 503 without ready endpoints', async () => {
       await create(`${NS}/services`, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 80 }], selector: { app: 'web' } } });
+      // No endpoints controller runs in a WDS: the Service has no Endpoints object.
+      const missing = await h.request('GET', `${NS}/services/web/proxy/healthz`);
+      expectStatus(missing, 404, 'NotFound');
+      assert.equal(missing.body.details.kind, 'endpoints');
+      await create(`${NS}/endpoints`, { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web' }, subsets: [] });
       expectStatus(await h.request('GET', `${NS}/services/web/proxy/healthz`), 503, 'ServiceUnavailable');
       expectStatus(await h.request('GET', `${NS}/services/web:80/proxy/`), 503, 'ServiceUnavailable');
       expectStatus(await h.request('GET', `${NS}/services/nope/proxy/`), 404, 'NotFound');

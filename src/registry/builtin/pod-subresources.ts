@@ -136,18 +136,6 @@ export function serviceProxyError(id: string, service: KubeObject, port: string,
   return serviceUnavailable(`error trying to reach service "${id}": this server has no route to the pod network`);
 }
 
-/** The ready addresses of a service's EndpointSlices (discovery.k8s.io/v1). */
-export function readyEndpointAddresses(slices: readonly KubeObject[]): string[] {
-  const out: string[] = [];
-  for (const slice of slices) {
-    for (const e of recs(slice['endpoints'])) {
-      if (rec(e['conditions'])?.['ready'] === false) continue;
-      for (const a of arr(e['addresses'])) if (typeof a === 'string') out.push(a);
-    }
-  }
-  return out;
-}
-
 /** The ready addresses of a core/v1 Endpoints object. */
 export function readyEndpointsAddresses(endpoints: KubeObject | undefined): string[] {
   if (endpoints === undefined) return [];

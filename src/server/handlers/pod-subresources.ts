@@ -24,7 +24,6 @@ import {
   noHostAssigned,
   pickContainer,
   podProxyError,
-  readyEndpointAddresses,
   readyEndpointsAddresses,
   serviceProxyError,
   splitSchemeNamePort,
@@ -224,14 +223,10 @@ export async function handleServiceProxy(ctx: ResourceContext): Promise<void> {
   const { name, port } = proxyTarget(ctx);
   const service = await ctx.store.get(ctx.info.namespace, name);
   if (str(specOf(service)['type']) === 'ExternalName') throw badRequest(`external name service ${JSON.stringify(name)} cannot be proxied`);
-  const slices = storeOf(ctx, 'discovery.k8s.io', 'endpointslices');
-  let ready: string[] = [];
-  if (slices !== undefined) {
-    const { list } = await slices.list(ctx.info.namespace);
-    ready = readyEndpointAddresses(list.items.filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === name));
-  }
-  if (ready.length === 0) ready = readyEndpointsAddresses(await getOrUndefined(storeOf(ctx, '', 'endpoints'), ctx.info.namespace, name));
-  throw serviceProxyError(ctx.info.name, service, port, ready);
+  // As the service REST's ResourceLocation: the Service's Endpoints object, which must exist.
+  const endpoints = await getOrUndefined(storeOf(ctx, '', 'endpoints'), ctx.info.namespace, name);
+  if (endpoints === undefined) throw notFound({ group: '', resource: 'endpoints' }, name);
+  throw serviceProxyError(ctx.info.name, service, port, readyEndpointsAddresses(endpoints));
 }
 
 /** Any verb on nodes/N/proxy[/path]: the node's kubelet. */
