@@ -14,11 +14,13 @@ import type { ServedSpace } from '../spaces/served-space.js';
 import { controllerRef, failureRequested } from './model/objects.js';
 import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from './options.js';
 import { keyOf, kindKey, SimCache } from './shell/cache.js';
-import { syncClaim, syncService } from './shell/claims-services.js';
+import { syncService } from './shell/claims-services.js';
+import { syncDisruptionBudget } from './shell/disruption.js';
+import { syncClaim, syncVolume } from './shell/volumes.js';
 import { syncEndpoints } from './shell/endpoints.js';
 import { leaseKey, nodeKey, syncLease, syncNode } from './shell/node.js';
 import { relatedKeys } from './shell/routing.js';
-import { syncDeployment, syncReplicaSet } from './shell/apps.js';
+import { syncDeployment, syncReplicaSet, syncReplicationController } from './shell/apps.js';
 import type { SimContext, SyncFunction } from './shell/context.js';
 import { spaceContext } from './shell/space-context.js';
 import { syncJob, syncPod } from './shell/pods-jobs.js';
@@ -27,11 +29,14 @@ import { syncDaemonSet, syncStatefulSet } from './shell/sets.js';
 const SYNCS: Record<string, SyncFunction> = {
   'apps/deployments': syncDeployment,
   'apps/replicasets': syncReplicaSet,
+  '/replicationcontrollers': syncReplicationController,
   'apps/statefulsets': syncStatefulSet,
   'apps/daemonsets': syncDaemonSet,
   'batch/jobs': syncJob,
   '/pods': syncPod,
   '/persistentvolumeclaims': syncClaim,
+  '/persistentvolumes': syncVolume,
+  'policy/poddisruptionbudgets': syncDisruptionBudget,
   '/services': syncService,
   '/endpoints': syncEndpoints,
 };

@@ -118,6 +118,30 @@ interface Container {
 const containersOf = (spec: Obj, key: string): Container[] =>
   recs(spec[key]).map((c) => ({ name: str(c['name']), image: str(c['image']), sidecar: c['restartPolicy'] === 'Always' }));
 
+/** The pod conditions the kubelet owns (PodConditionsByKubelet); any other is someone else's to set. */
+const KUBELET_CONDITIONS = new Set(['PodScheduled', 'Ready', 'Initialized', 'ContainersReady', 'PodReadyToStartContainers']);
+
+/**
+ * Why a pod whose containers are all ready is still not Ready: each readiness gate whose
+ * condition is missing or not True, in upstream's words; empty when every gate is satisfied.
+ */
+export function unreadyGates(pod: KubeObject, conditions: readonly Obj[]): string[] {
+  const out: string[] = [];
+  for (const gate of recs(specOf(pod)['readinessGates'])) {
+    const type = str(gate['conditionType']);
+    const c = findCondition(conditions, type);
+    if (c === undefined) out.push(`corresponding condition of pod readiness gate "${type}" does not exist.`);
+    else if (c['status'] !== 'True') out.push(`the status of pod readiness gate "${type}" is not "True", but ${str(c['status'])}`);
+  }
+  return out;
+}
+
+/** The Ready condition of a pod whose containers are ready: True unless a readiness gate holds it back. */
+function readyCondition(pod: KubeObject, conditions: readonly Obj[]): ConditionInput {
+  const unready = unreadyGates(pod, conditions);
+  return unready.length === 0 ? { type: 'Ready', status: 'True' } : { type: 'Ready', status: 'False', reason: 'ReadinessGatesNotReady', message: unready.join(', ') };
+}
+
 /** A pod's status as the kubelet would report it in `target`. */
 export function podStatusFor(pod: KubeObject, target: PodTarget, place: PodPlacement): Obj {
   const spec = specOf(pod);
@@ -184,6 +208,8 @@ export function podStatusFor(pod: KubeObject, target: PodTarget, place: PodPlace
     return { ...base, ready: true, started: false, state: { terminated: { exitCode: 0, reason: 'Completed', startedAt, finishedAt: str(rec(rec(prevStatus('initContainerStatuses', c.name)['state'])?.['terminated'])?.['finishedAt']) || startedAt, containerID: base.containerID } }, lastState: {} };
   };
 
+  // Conditions others set (readiness gates' among them) survive; the kubelet's own come after them.
+  const foreign = prevConditions.filter((c) => !KUBELET_CONDITIONS.has(str(c['type'])));
   const unready = containers.map((c) => c.name).sort();
   const notReady = (why: string): Omit<ConditionInput, 'type'> =>
     why === 'PodCompleted' || why === 'PodFailed' ? { status: 'False', reason: why } : { status: 'False', reason: why, message: `containers with unready status: [${unready.join(' ')}]` };
@@ -191,7 +217,7 @@ export function podStatusFor(pod: KubeObject, target: PodTarget, place: PodPlace
   const conditionInputs: ConditionInput[] = [
     { type: 'PodReadyToStartContainers', status: finished ? 'False' : 'True' },
     finished ? { type: 'Initialized', status: 'True', reason: 'PodCompleted' } : { type: 'Initialized', status: 'True' },
-    ready ? { type: 'Ready', status: 'True' } : { type: 'Ready', ...notReady(finished ? endReason : 'ContainersNotReady') },
+    ready ? readyCondition(pod, foreign) : { type: 'Ready', ...notReady(finished ? endReason : 'ContainersNotReady') },
     ready ? { type: 'ContainersReady', status: 'True' } : { type: 'ContainersReady', ...notReady(finished ? endReason : 'ContainersNotReady') },
     { type: 'PodScheduled', status: 'True' },
   ];
@@ -200,7 +226,7 @@ export function podStatusFor(pod: KubeObject, target: PodTarget, place: PodPlace
     // The kubelet reports the generation it acted on (PodObservedGenerationTracking, 1.33+).
     ...(pod.metadata.generation !== undefined && { observedGeneration: pod.metadata.generation }),
     phase: { running: 'Running', crashing: 'Running', pulling: 'Pending', succeeded: 'Succeeded', failed: 'Failed' }[target],
-    conditions: conditionInputs.map((c) => probedCondition(prevConditions, c, now)),
+    conditions: [...foreign, ...conditionInputs.map((c) => probedCondition(prevConditions, c, now))],
     hostIP,
     hostIPs: [{ ip: hostIP }],
     podIP,

@@ -16,9 +16,13 @@ export const REVISION_LABEL = 'controller-revision-hash';
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
 
-/** The revision name pods are labelled with: `<set>-<hash of the template>`. */
+/**
+ * The revision name pods are labelled with: `<set>-<hash of the template>`. The controller always
+ * hashes with a collision count (0 until a collision), so the name is the same before and after
+ * the first status write sets collisionCount.
+ */
 export function updateRevision(sts: KubeObject): string {
-  return `${sts.metadata.name ?? ''}-${templateHash(templateOf(sts), num(statusOf(sts)['collisionCount']))}`;
+  return `${sts.metadata.name ?? ''}-${templateHash(templateOf(sts), num(statusOf(sts)['collisionCount']) ?? 0)}`;
 }
 
 const firstOrdinal = (sts: KubeObject): number => num(rec(specOf(sts)['ordinals'])?.['start']) ?? 0;

@@ -1,4 +1,4 @@
-/** Deployments and ReplicaSets: the pure plans of model/ carried out against the space. */
+/** Deployments, ReplicaSets and ReplicationControllers: the pure plans of model/ carried out against the space. */
 import { num, specOf } from '../../registry/builtin/helpers.js';
 import { deploymentStatus } from '../model/deployment-status.js';
 import { planDeployment } from '../model/deployment.js';
@@ -53,30 +53,40 @@ export const syncDeployment: SyncFunction = async (ctx, { def, object: d }, key)
   if (recheckAt !== undefined) ctx.later(key, recheckAt);
 };
 
-export const syncReplicaSet: SyncFunction = async (ctx, { def, object: rs }, key) => {
-  const podDef = ctx.def('/pods');
-  if (podDef === undefined) return;
-  const pods = childrenOf(ctx, rs, '/pods');
-  if (!isDeleting(rs)) {
-    const delta = podDelta(num(specOf(rs)['replicas']) ?? 1, pods);
-    const owner = controllerRefTo(rs, 'apps/v1', 'ReplicaSet');
-    for (let i = 0; i < delta.create; i++) {
-      const pod = podFromTemplate({
-        template: templateOf(rs),
-        namespace: rs.metadata.namespace ?? '',
-        owner,
-        generateName: `${rs.metadata.name ?? ''}-`,
-        nodeName: ctx.options.nodeName,
-      });
-      if ((await ctx.create(podDef, pod)) === undefined) {
-        ctx.later(key, Date.now() + ctx.options.retryMs);
-        break;
+/**
+ * The ReplicaSet controller, which also runs ReplicationControllers (upstream wraps them to share
+ * it): the same pods-to-replicas loop and status, only the owner reference names the other kind.
+ */
+function replicaSetLike(apiVersion: string, kind: string): SyncFunction {
+  return async (ctx, { def, object: rs }, key) => {
+    const podDef = ctx.def('/pods');
+    if (podDef === undefined) return;
+    const pods = childrenOf(ctx, rs, '/pods');
+    if (!isDeleting(rs)) {
+      const delta = podDelta(num(specOf(rs)['replicas']) ?? 1, pods);
+      const owner = controllerRefTo(rs, apiVersion, kind);
+      for (let i = 0; i < delta.create; i++) {
+        const pod = podFromTemplate({
+          template: templateOf(rs),
+          namespace: rs.metadata.namespace ?? '',
+          owner,
+          generateName: `${rs.metadata.name ?? ''}-`,
+          nodeName: ctx.options.nodeName,
+        });
+        if ((await ctx.create(podDef, pod)) === undefined) {
+          ctx.later(key, Date.now() + ctx.options.retryMs);
+          break;
+        }
       }
+      for (const p of delta.remove) await ctx.remove(podDef, p);
     }
-    for (const p of delta.remove) await ctx.remove(podDef, p);
-  }
-  const nowMs = ctx.now().getTime();
-  await ctx.writeStatus(def, rs, (cur) => replicaSetStatus(cur, pods, nowMs, ctx.options.secondMs).status);
-  const { recheckAt } = replicaSetStatus(rs, pods, nowMs, ctx.options.secondMs);
-  if (recheckAt !== undefined) ctx.later(key, recheckAt);
-};
+    const nowMs = ctx.now().getTime();
+    await ctx.writeStatus(def, rs, (cur) => replicaSetStatus(cur, pods, nowMs, ctx.options.secondMs).status);
+    const { recheckAt } = replicaSetStatus(rs, pods, nowMs, ctx.options.secondMs);
+    if (recheckAt !== undefined) ctx.later(key, recheckAt);
+  };
+}
+
+export const syncReplicaSet: SyncFunction = replicaSetLike('apps/v1', 'ReplicaSet');
+
+export const syncReplicationController: SyncFunction = replicaSetLike('v1', 'ReplicationController');

@@ -20,7 +20,12 @@ export const SIMULATED = new Set([
   'apps/daemonsets',
   'batch/jobs',
   '/pods',
+  '/replicationcontrollers',
   '/persistentvolumeclaims',
+  '/persistentvolumes',
+  'storage.k8s.io/storageclasses',
+  'apps/controllerrevisions',
+  'policy/poddisruptionbudgets',
   '/services',
   // What the endpoint controllers keep, and the node and heartbeat lease the kubelet keeps.
   '/endpoints',

@@ -1,17 +1,10 @@
-/** PersistentVolumeClaims (bound at once) and Services (an ingress IP for LoadBalancers; endpoints for all with a selector). */
+/** Services: an ingress IP for LoadBalancers, endpoints for all with a selector (claims are in volumes.ts). */
 import { LOAD_BALANCER_CIDR, pickAddress } from '../model/addresses.js';
-import { boundClaim, claimStatus, needsBinding } from '../model/claims.js';
 import { isDeleting } from '../model/objects.js';
 import { ingressIP, loadBalancerStatus, wantsLoadBalancer } from '../model/services.js';
 import type { Cached } from './cache.js';
 import type { SimContext, SyncFunction } from './context.js';
 import { syncServiceEndpoints } from './endpoints.js';
-
-export const syncClaim: SyncFunction = async (ctx, { def, object: claim }) => {
-  if (isDeleting(claim)) return;
-  if (needsBinding(claim)) await ctx.update(def, claim, (cur) => (needsBinding(cur) ? boundClaim(cur) : undefined));
-  await ctx.writeStatus(def, claim, (cur) => claimStatus(cur));
-};
 
 export const syncService: SyncFunction = async (ctx, cached) => {
   await syncLoadBalancer(ctx, cached);

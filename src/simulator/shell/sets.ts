@@ -1,15 +1,36 @@
-/** StatefulSets (with their claims) and DaemonSets against the space. */
+/** StatefulSets (with their claims) and DaemonSets against the space, each keeping its ControllerRevisions. */
+import type { KubeObject } from '../../api/object.js';
+import { statusOf, str } from '../../registry/builtin/helpers.js';
 import { daemonPod, daemonSetStatus, planDaemonSet } from '../model/daemonset.js';
 import { isDeleting } from '../model/objects.js';
-import { claimsFor, planStatefulSet, statefulPod, statefulSetStatus, updateRevision } from '../model/statefulset.js';
+import { planRevisions, type RevisionOwner } from '../model/revisions.js';
+import { claimsFor, planStatefulSet, REVISION_LABEL, statefulPod, statefulSetStatus, updateRevision } from '../model/statefulset.js';
 import { objectKey } from './cache.js';
-import { childrenOf, type SyncFunction } from './context.js';
+import { childrenOf, type SimContext, type SyncFunction } from './context.js';
+
+/** The revision history first, as the controllers keep it before they touch pods. */
+async function syncRevisions(ctx: SimContext, set: KubeObject, owner: RevisionOwner, pods: readonly KubeObject[], key: string): Promise<void> {
+  const def = ctx.def('apps/controllerrevisions');
+  if (def === undefined || isDeleting(set)) return;
+  const revisions = childrenOf(ctx, set, 'apps/controllerrevisions');
+  const inUse = new Set(pods.filter((p) => !isDeleting(p)).map((p) => p.metadata.labels?.[REVISION_LABEL] ?? ''));
+  const plan = planRevisions(set, owner, revisions, inUse, str(statusOf(set)['currentRevision']) || undefined);
+  // Taken by another owner's revision (one of a deleted set the garbage collector has yet to remove): try again later.
+  if (plan.create && (await ctx.create(def, plan.create)) === undefined) ctx.later(key, Date.now() + ctx.options.retryMs);
+  if (plan.renumber) {
+    const { name, revision } = plan.renumber;
+    const cr = revisions.find((r) => r.metadata.name === name);
+    if (cr) await ctx.update(def, cr, (cur) => ({ ...cur, revision }));
+  }
+  for (const r of plan.remove) await ctx.remove(def, r);
+}
 
 export const syncStatefulSet: SyncFunction = async (ctx, { def, object: sts }, key) => {
   const podDef = ctx.def('/pods');
   const claimDef = ctx.def('/persistentvolumeclaims');
   if (podDef === undefined || claimDef === undefined) return;
   const pods = childrenOf(ctx, sts, '/pods');
+  await syncRevisions(ctx, sts, { apiVersion: 'apps/v1', kind: 'StatefulSet' }, pods, key);
   if (!isDeleting(sts)) {
     const plan = planStatefulSet(sts, pods);
     for (const ordinal of plan.create) {
@@ -31,6 +52,7 @@ export const syncDaemonSet: SyncFunction = async (ctx, { def, object: ds }, key)
   const podDef = ctx.def('/pods');
   if (podDef === undefined) return;
   const pods = childrenOf(ctx, ds, '/pods');
+  await syncRevisions(ctx, ds, { apiVersion: 'apps/v1', kind: 'DaemonSet' }, pods, key);
   if (!isDeleting(ds)) {
     const plan = planDaemonSet(ds, pods);
     for (const p of plan.remove) await ctx.remove(podDef, p);

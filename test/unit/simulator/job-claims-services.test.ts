@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../src/api/object.js';
-import { boundClaim, claimStatus, needsBinding } from '../../../src/simulator/model/claims.js';
 import { assessJob, jobPod, jobStatus, planJob, type JobState } from '../../../src/simulator/model/job.js';
 import { loadBalancerStatus, wantsLoadBalancer } from '../../../src/simulator/model/services.js';
 import { at, pod, T0 } from './fixtures.js';
@@ -64,23 +63,7 @@ describe('simulated Job controller', () => {
   });
 });
 
-describe('simulated volumes and load balancers', () => {
-  const claim: KubeObject = {
-    apiVersion: 'v1',
-    kind: 'PersistentVolumeClaim',
-    metadata: { name: 'data', namespace: 'default', uid: 'c-uid' },
-    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } }, volumeMode: 'Filesystem' },
-    status: { phase: 'Pending' },
-  };
-
-  it('binds a claim to a volume of its own and reports it Bound', () => {
-    assert.equal(needsBinding(claim), true);
-    const bound = boundClaim(claim);
-    assert.equal((bound['spec'] as Obj)['volumeName'], 'pvc-c-uid');
-    assert.equal(needsBinding(bound), false);
-    assert.deepEqual(claimStatus(bound), { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: '5Gi' } });
-  });
-
+describe('simulated load balancers', () => {
   const svc = (spec: Obj, status: Obj = {}): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', uid: 's-uid' }, spec, status });
   const wants: [string, KubeObject, boolean][] = [
     ['a LoadBalancer without an address', svc({ type: 'LoadBalancer' }), true],

@@ -81,4 +81,33 @@ describe('simulated kubelet: pod status', () => {
     ['nginx@sha256:abc', 'docker.io/library/nginx@sha256:abc'],
   ];
   for (const [image, want] of images) it(`names ${image} as the runtime does`, () => assert.equal(normalizeImage(image), want));
+
+  describe('readiness gates', () => {
+    const gated = (conditions: Record<string, unknown>[] = []): KubeObject => {
+      const p = fresh();
+      p['spec'] = { ...(p['spec'] as object), readinessGates: [{ conditionType: 'example.com/ready' }] };
+      p['status'] = { phase: 'Pending', conditions };
+      return p;
+    };
+    const gate = (status: string) => ({ type: 'example.com/ready', status, lastProbeTime: null, lastTransitionTime: at(1000) });
+    const readyOf = (s: Record<string, unknown>) => (s['conditions'] as Record<string, unknown>[]).find((c) => c['type'] === 'Ready')!;
+    const cases: [string, Record<string, unknown>[], string, string | undefined][] = [
+      ['holds Ready back while the gate\'s condition is missing', [], 'False', 'corresponding condition of pod readiness gate "example.com/ready" does not exist.'],
+      ['or False', [gate('False')], 'False', 'the status of pod readiness gate "example.com/ready" is not "True", but False'],
+      ['and lets it be once the condition is True', [gate('True')], 'True', undefined],
+    ];
+    for (const [what, conditions, ready, message] of cases) {
+      it(what, () => {
+        const s = podStatusFor(gated(conditions), 'running', place);
+        const r = readyOf(s);
+        assert.deepEqual([r['status'], r['reason'], r['message']], [ready, message && 'ReadinessGatesNotReady', message]);
+        assert.equal(conditionMap(s)['ContainersReady'], 'True');
+      });
+    }
+
+    it('keeps the conditions others set, ahead of its own', () => {
+      const s = podStatusFor(gated([gate('True')]), 'running', place);
+      assert.deepEqual((s['conditions'] as Record<string, unknown>[])[0], gate('True'));
+    });
+  });
 });

@@ -35,4 +35,16 @@ describe('simulated ReplicaSet controller', () => {
     assert.deepEqual([early.status['readyReplicas'], early.status['availableReplicas'], early.recheckAt], [1, undefined, T0 + 1500]);
     assert.equal(replicaSetStatus(rs, [p], T0 + 1500, 100).status['availableReplicas'], 1);
   });
+
+  it('reports a ReplicationController the same way (its selector a plain map)', () => {
+    const rc: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'ReplicationController',
+      metadata: { name: 'web', namespace: 'default', uid: 'rc-uid', generation: 3 },
+      spec: { replicas: 2, selector: { app: 'web' }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'main', image: 'nginx' }] } } },
+    };
+    const labelled = (p: KubeObject): KubeObject => ({ ...p, metadata: { ...p.metadata, labels: { app: 'web' } } });
+    const { status } = replicaSetStatus(rc, [labelled(pod('a', 'ready')), labelled(pod('b', 'pending'))], T0, 1000);
+    assert.deepEqual(status, { replicas: 2, fullyLabeledReplicas: 2, readyReplicas: 1, availableReplicas: 1, observedGeneration: 3 });
+  });
 });

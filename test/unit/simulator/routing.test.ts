@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../src/api/object.js';
-import { endpoints, services } from '../../../src/registry/builtin/core.js';
-import { nodes } from '../../../src/registry/builtin/core-cluster.js';
+import { endpoints, persistentvolumeclaims, services } from '../../../src/registry/builtin/core.js';
+import { nodes, persistentvolumes } from '../../../src/registry/builtin/core-cluster.js';
+import { deployments } from '../../../src/registry/builtin/apps.js';
+import { poddisruptionbudgets } from '../../../src/registry/builtin/policy.js';
+import { storageclasses } from '../../../src/registry/builtin/storage.js';
 import { pods } from '../../../src/registry/builtin/core-pods.js';
 import type { ResourceDefinition } from '../../../src/registry/definition.js';
 import type { SpaceEvent } from '../../../src/registry/space-stream.js';
@@ -41,5 +44,35 @@ describe('simulator routing: what else a change touches', () => {
 
   it('the node or lease: every standing sync', () => {
     assert.deepEqual(relatedKeys(cache, event(nodes, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } }, 'DELETED'), standing), standing);
+  });
+
+  describe('volumes and budgets', () => {
+    const c = new SimCache();
+    const claim = (name: string, volumeName?: string, storageClassName = 'standard'): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name, namespace: 'default', uid: `${name}-uid` },
+      spec: { storageClassName, ...(volumeName && { volumeName }) },
+    });
+    c.upsert(persistentvolumeclaims, claim('waiting'));
+    c.upsert(persistentvolumeclaims, claim('other-class', undefined, 'fast'));
+    c.upsert(persistentvolumeclaims, claim('bound', 'pv-1'));
+    c.upsert(poddisruptionbudgets, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'web' } } } });
+    const consumer: KubeObject = {
+      ...labelled({ app: 'web' }),
+      spec: { nodeName: 'n1', containers: [], volumes: [{ name: 'a', persistentVolumeClaim: { claimName: 'waiting' } }, { name: 'b', persistentVolumeClaim: { claimName: 'bound' } }] },
+    };
+    const pv = (phase: string, claimRef?: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv-1' }, spec: { ...(claimRef && { claimRef }) }, status: { phase } });
+    const d = (replicas: number): KubeObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: { replicas } });
+    const cases: [string, SpaceEvent, string[]][] = [
+      ['a scheduled pod: the budgets selecting it and the unbound claims it uses', event(pods, consumer), ['/persistentvolumeclaims/default/waiting', 'policy/poddisruptionbudgets/default/web']],
+      ['a claim: its volume', event(persistentvolumeclaims, claim('bound', 'pv-1'), 'DELETED'), ['/persistentvolumes//pv-1']],
+      ['a claimed volume: its claim', event(persistentvolumes, pv('Bound', { namespace: 'default', name: 'bound' })), ['/persistentvolumeclaims/default/bound']],
+      ['a free volume: the claims waiting for one', event(persistentvolumes, pv('Available')), ['/persistentvolumeclaims/default/waiting', '/persistentvolumeclaims/default/other-class']],
+      ['a storage class: the claims waiting for it', event(storageclasses, { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast' } }, 'ADDED'), ['/persistentvolumeclaims/default/other-class']],
+      ['a workload scaled: the budgets of its namespace', event(deployments, d(3), 'MODIFIED', d(2)), ['policy/poddisruptionbudgets/default/web']],
+      ['a workload otherwise changed: nothing', event(deployments, d(3), 'MODIFIED', d(3)), []],
+    ];
+    for (const [what, e, want] of cases) it(what, () => assert.deepEqual(relatedKeys(c, e, standing).sort(), [...want].sort()));
   });
 });
