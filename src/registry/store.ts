@@ -86,7 +86,7 @@ export interface WriteOptions {
    * Mutating admission of the request (webhooks), after the built-in plugins and before the kind's
    * prepare and validation: returns the object to go on with; throws (or rejects) to refuse.
    */
-  readonly mutate?: (obj: KubeObject, old?: KubeObject) => Promise<KubeObject | undefined>;
+  readonly mutate?: (obj: KubeObject, old?: KubeObject) => Promise<KubeObject | undefined> | undefined;
 }
 
 export interface ListOptions {
@@ -311,7 +311,8 @@ export class GenericStore {
     let meta = obj.metadata;
     if (!meta.name && meta.generateName && this.#deps.generateName) meta.name = this.#deps.generateName(meta.generateName);
     if (this.#deps.admitWrite !== undefined) await this.#deps.admitWrite('create', obj);
-    if (options.mutate !== undefined) meta = replaceContent(obj, await options.mutate(obj)).metadata;
+    const mutated = options.mutate?.(obj);
+    if (mutated !== undefined) meta = replaceContent(obj, await mutated).metadata;
     meta.uid = randomUUID();
     meta.creationTimestamp = rfc3339(this.#now());
     delete meta.resourceVersion;
@@ -574,7 +575,8 @@ export class GenericStore {
     else delete meta.deletionGracePeriodSeconds;
     meta.resourceVersion = old.metadata.resourceVersion!;
     if (!subresourceOnly && this.#deps.admitWrite !== undefined) await this.#deps.admitWrite('update', obj, old);
-    if (options.mutate !== undefined) meta = replaceContent(obj, await options.mutate(obj, old)).metadata;
+    const mutated = options.mutate?.(obj, old);
+    if (mutated !== undefined) meta = replaceContent(obj, await mutated).metadata;
     if (!subresourceOnly) this.def.strategy.prepareForUpdate(obj, old);
     dropEmptyMetadata(meta);
     if (subresourceOnly) {

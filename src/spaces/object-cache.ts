@@ -16,6 +16,7 @@ export class ObjectCache {
   readonly #known = new Map<string, KubeObject>();
   readonly #abort = new AbortController();
   #started: Promise<void> | undefined;
+  #synced = false;
 
   constructor(store: GenericStore) {
     this.#store = store;
@@ -43,6 +44,15 @@ export class ObjectCache {
     return [...this.#known].filter(([k]) => k.startsWith(prefix)).map(([, o]) => o);
   }
 
+  /**
+   * How many objects the watch last reported, without waiting: undefined until the first list is
+   * in (which this starts). Lets a hot path skip the await when there is nothing to look at.
+   */
+  sizeNow(): number | undefined {
+    this.#started ??= this.#start();
+    return this.#synced ? this.#known.size : undefined;
+  }
+
   stop(): void {
     this.#abort.abort();
   }
@@ -56,6 +66,7 @@ export class ObjectCache {
         sync: (items) => {
           this.#known.clear();
           for (const o of items) this.#known.set(key(o), o);
+          this.#synced = true;
         },
         event: (e) => {
           if (e.type === 'DELETED') this.#known.delete(key(e.object));

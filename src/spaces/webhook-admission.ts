@@ -66,6 +66,12 @@ export class WebhookAdmission {
     for (const c of this.#configs.values()) c.stop();
   }
 
+  /** False when the space is known to have no hooks of this type (checked without waiting). */
+  mayHave(type: WebhookType): boolean {
+    const cache = this.#cache(type);
+    return cache !== undefined && cache.sizeNow() !== 0;
+  }
+
   /**
    * Runs the mutating hooks that match; returns the object as they left it (the same object when
    * none patched it). Throws a denial, or a failure under failurePolicy Fail.

@@ -18,7 +18,8 @@ import { requestUser } from './request-user.js';
 
 export interface PolicyHooks {
   readonly admit: (obj: KubeObject, old?: KubeObject) => void | Promise<void>;
-  readonly mutate: (obj: KubeObject, old?: KubeObject) => Promise<KubeObject | undefined>;
+  /** Undefined (no promise) when no mutating hook can apply: the write goes on without a wait. */
+  readonly mutate: (obj: KubeObject, old?: KubeObject) => Promise<KubeObject | undefined> | undefined;
   readonly admitDelete: (old: KubeObject, dryRun: boolean) => void | Promise<void>;
 }
 
@@ -60,12 +61,15 @@ export function policyAdmission(space: ServedSpace, def: ResourceDefinition, inf
   }
   const queryDryRun = query.getAll('dryRun').includes('All');
   const operationOf = (old: KubeObject | undefined): AdmissionRequest['operation'] => (old === undefined ? 'CREATE' : 'UPDATE');
+  // Without hooks or policies the checks answer synchronously: no promise turn per write.
   return {
-    mutate: async (obj, old) => (webhooks ? space.webhooks.mutate({ request: request(operationOf(old), obj, old, queryDryRun), options, warn }) : obj),
-    admit: async (obj, old) => {
+    mutate: (obj, old) =>
+      webhooks && space.webhooks.mayHave('mutating') ? space.webhooks.mutate({ request: request(operationOf(old), obj, old, queryDryRun), options, warn }) : undefined,
+    admit: (obj, old) => {
       const r = request(operationOf(old), obj, old, queryDryRun);
-      if (policies) await space.policies.check(r, warn);
-      if (webhooks) await space.webhooks.validate({ request: r, options, warn });
+      const checked = policies ? space.policies.check(r, warn) : undefined;
+      if (!webhooks || !space.webhooks.mayHave('validating')) return checked;
+      return Promise.resolve(checked).then(() => space.webhooks.validate({ request: r, options, warn }));
     },
     admitDelete: async (old, dryRun) => {
       const r = request('DELETE', undefined, old, dryRun);

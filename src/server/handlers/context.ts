@@ -31,7 +31,7 @@ export interface ResourceContext {
   /** Admission of writes (RBAC escalation checks, ValidatingAdmissionPolicies), passed to the store. */
   readonly admit?: Admit;
   /** Mutating admission of writes (webhooks), passed to the store. */
-  readonly mutate?: (obj: KubeObject, old?: KubeObject) => Promise<KubeObject | undefined>;
+  readonly mutate?: (obj: KubeObject, old?: KubeObject) => Promise<KubeObject | undefined> | undefined;
   /** Admission of deletions (policies and webhooks), given the stored object and whether it is a dry run. */
   readonly admitDelete?: (old: KubeObject, dryRun: boolean) => void | Promise<void>;
 }
