@@ -16,6 +16,7 @@ import { namespaces } from '../registry/builtin/core.js';
 import type { RbacData } from '../auth/rbac/authorizer.js';
 import { PolicyAdmission } from './policy-admission.js';
 import { WebhookAdmission } from './webhook-admission.js';
+import { defaultStorageClassAdmission } from './default-storage-class.js';
 import { limitRangeAdmission } from './limit-range-admission.js';
 import { recount, resourceQuotaAdmission } from './resource-quota.js';
 import { serviceAccountAdmission } from './service-account-admission.js';
@@ -66,6 +67,7 @@ export class ServedSpace {
   #namespaces: ObjectCache | undefined;
   #serviceAccounts: ObjectCache | undefined;
   #quotas: ObjectCache | undefined;
+  #storageClasses: ObjectCache | undefined;
 
   constructor(options: ServedSpaceOptions) {
     this.name = options.name;
@@ -118,6 +120,7 @@ export class ServedSpace {
     this.#namespaces?.stop();
     this.#serviceAccounts?.stop();
     this.#quotas?.stop();
+    this.#storageClasses?.stop();
     this.policies.stop();
     this.webhooks.stop();
   }
@@ -125,7 +128,7 @@ export class ServedSpace {
   /**
    * Admission plugins that read other objects, in kube's order: for pods LimitRanger,
    * ServiceAccount, then Priority (where scheduling.k8s.io is served); for PriorityClasses the
-   * one-default check.
+   * one-default check; for claims DefaultStorageClass.
    */
   #admissionFor(def: ResourceDefinition): Pick<StoreDeps, 'admitWrite' | 'validateWrite'> {
     if (def.group !== '' && def.group !== 'scheduling.k8s.io') return {};
@@ -145,6 +148,13 @@ export class ServedSpace {
       };
     }
     if (classes !== undefined && def.group === classes.group && def.plural === classes.plural) return { validateWrite: priorityClassAdmission(list) };
+    if (def.group === '' && def.plural === 'persistentvolumeclaims') {
+      const storageClasses = this.catalog.byResource('storage.k8s.io', 'storageclasses');
+      if (storageClasses === undefined) return {};
+      this.#storageClasses ??= new ObjectCache(this.store(storageClasses));
+      const cache = this.#storageClasses;
+      return { admitWrite: defaultStorageClassAdmission(() => cache.inNamespace('')) };
+    }
     return {};
   }
 
