@@ -25,6 +25,11 @@ export interface ListPlan {
   readonly read: ReadPoint;
   /** From a continue token: resume after this key, relative to the listed prefix. */
   readonly continueKey?: string;
+  /**
+   * resourceVersion "0": served whole, as the watch cache serves it, whatever `limit` says (a
+   * reflector's first list relies on it).
+   */
+  readonly ignoresLimit?: true;
 }
 
 /** How a watch starts. */
@@ -145,7 +150,7 @@ export function planList(q: ReadQuery): ListPlan {
   }
   const rv = parseResourceVersion(q.resourceVersion);
   if (rv === undefined) return { read: { kind: 'latest' } };
-  if (rv === 0) return { read: { kind: 'any' } };
+  if (rv === 0) return { read: { kind: 'any' }, ignoresLimit: true };
   const exact = q.resourceVersionMatch === 'Exact' || (q.resourceVersionMatch === undefined && (q.limit ?? 0) > 0);
   return { read: { kind: exact ? 'exact' : 'notOlderThan', revision: rv } };
 }
@@ -241,8 +246,11 @@ function isCleanRootedPath(p: string): boolean {
  * The 410 Expired for a continue token whose revision was compacted, worded as upstream. The
  * client-go pager then restarts the list without `continue`.
  */
-export function continueExpired(): StatusError {
-  return expired(
+export function continueExpired(continueKey?: string): StatusError {
+  const err = expired(
     'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
   );
+  // The token the message offers: the same position at the latest state (revision -1).
+  if (continueKey !== undefined) err.status.metadata = { continue: encodeContinue({ key: continueKey, revision: -1 }) };
+  return err;
 }

@@ -221,7 +221,7 @@ export class GenericStore {
       try {
         r = await this.backend.range(prefix, { revision, limit: want, ...(fromKey && { fromKey }), ...(limit > 0 && { count: true }) });
       } catch (err) {
-        throw this.#listError(err, revision, options.continueKey !== undefined);
+        throw this.#listError(err, options.continueKey);
       }
       revision = r.revision;
       const items = r.kvs.map((kv) => jsonWithRevisionParts(kv.value, kv.modRevision));
@@ -238,9 +238,9 @@ export class GenericStore {
     }
   }
 
-  #listError(err: unknown, revision: number, continuing: boolean): unknown {
+  #listError(err: unknown, continueKey: string | undefined): unknown {
     // etcd3's interpretListError: a list (not a watch) at a compacted revision.
-    if (isStorageError(err, 'Compacted')) return continuing ? continueExpired() : expired('The resourceVersion for the provided list is too old.');
+    if (isStorageError(err, 'Compacted')) return continueKey !== undefined ? continueExpired(continueKey) : expired('The resourceVersion for the provided list is too old.');
     return isStorageError(err) ? interpretStorageError(err, this.gr, '') : err;
   }
 
@@ -261,7 +261,7 @@ export class GenericStore {
       try {
         r = await this.backend.range(prefix, { revision, ...(want && { limit: want }), ...(fromKey && { fromKey }), ...(count && { count: true }) });
       } catch (err) {
-        throw this.#listError(err, revision, options.continueKey !== undefined);
+        throw this.#listError(err, options.continueKey);
       }
       revision = r.revision;
       for (const kv of r.kvs) {

@@ -234,6 +234,13 @@ describe('paged lists over TLS', function () {
     assert.deepEqual(new Map(items), await exactList(rv));
   });
 
+  it('resourceVersion=0 is served whole, whatever limit says (as from the watch cache)', async () => {
+    const r = await get(`${PATH}?resourceVersion=0&limit=3`);
+    assert.equal(r.status, 200);
+    assert.ok(r.body.items.length > 3);
+    assert.equal(r.body.metadata.continue, undefined);
+  });
+
   it('a continue token whose revision was compacted → 410 Expired; a fresh list still works', async () => {
     const first = await get(`${PATH}?limit=50`);
     const token = first.body.metadata.continue as string;
@@ -249,6 +256,10 @@ describe('paged lists over TLS', function () {
     assert.equal(expired.body.kind, 'Status');
     assert.equal(expired.body.code, 410);
     assert.equal(expired.body.reason, 'Expired');
+    // The Status offers a token that continues from the same place at the latest state.
+    const inconsistent = await h.request('GET', `${PATH}?limit=50&continue=${encodeURIComponent(expired.body.metadata.continue)}`);
+    assert.equal(inconsistent.status, 200, JSON.stringify(inconsistent.body));
+    assert.equal(inconsistent.body.items[0].metadata.name > first.body.items[first.body.items.length - 1].metadata.name, true, 'it resumes after the first page');
 
     const exact = await h.request('GET', `${PATH}?resourceVersion=${first.body.metadata.resourceVersion}&resourceVersionMatch=Exact`);
     assert.equal(exact.status, 410, JSON.stringify(exact.body));

@@ -255,6 +255,13 @@ describe('watch over TLS', function () {
     assert.ok(Date.now() - started >= 2900);
   });
 
+  it('sendInitialEvents without allowWatchBookmarks: the initial ADDED events, and no bookmark', async () => {
+    const path = await freshNamespace();
+    const r = await h.watchFrames(`${path}?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan`, () => false, { timeoutMs: 1500 });
+    assert.ok(r.frames.some((f) => f.type === 'ADDED'), summary(r.frames).join(', '));
+    assert.deepEqual(r.frames.filter((f) => f.type === 'BOOKMARK'), []);
+  });
+
   it('without allowWatchBookmarks there are no BOOKMARK frames', async () => {
     const path = await freshNamespace();
     const rv0 = await listRv(path);

@@ -58,7 +58,7 @@ export async function handleList(ctx: ResourceContext): Promise<void> {
   }
   const options = {
     read: plan.read,
-    ...(readQuery.limit && { limit: readQuery.limit }),
+    ...(readQuery.limit && plan.ignoresLimit !== true && { limit: readQuery.limit }),
     ...(plan.continueKey !== undefined && { continueKey: plan.continueKey }),
   };
   if (predicate === undefined && sendsStoredBytes(ctx, rendering)) {

@@ -87,7 +87,8 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
       const { list } = await store.list(ctx.info.namespace, { read: plan.read, ...(predicate && { predicate }) });
       for (const obj of list.items) emit('ADDED', obj);
       lastRevision = Number(list.metadata.resourceVersion);
-      if (plan.endBookmark) bookmark({ 'k8s.io/initial-events-end': 'true' });
+      // Only to a client that takes bookmarks (upstream sends none otherwise).
+      if (plan.endBookmark && bookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
     }
     // Pushed, not iterated: a change reaches this client's socket within the store's commit, with
     // no promise turn per watcher (a fan-out to a thousand watchers is one synchronous loop).
