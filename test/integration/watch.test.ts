@@ -255,6 +255,19 @@ describe('watch over TLS', function () {
     assert.ok(Date.now() - started >= 2900);
   });
 
+  it('a metadata-only watch gets its bookmarks as PartialObjectMetadata, the initial-events-end one included', async () => {
+    const path = await freshNamespace();
+    const r = await h.watchFrames(
+      `${path}?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true`,
+      (f) => f.type === 'BOOKMARK',
+      { headers: { Accept: 'application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io' } },
+    );
+    const b = r.frames.find((f) => f.type === 'BOOKMARK');
+    assert.equal(b?.object.kind, 'PartialObjectMetadata');
+    assert.equal(b?.object.apiVersion, 'meta.k8s.io/v1');
+    assert.equal(b?.object.metadata.annotations['k8s.io/initial-events-end'], 'true');
+  });
+
   it('sendInitialEvents without allowWatchBookmarks: the initial ADDED events, and no bookmark', async () => {
     const path = await freshNamespace();
     const r = await h.watchFrames(`${path}?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan`, () => false, { timeoutMs: 1500 });

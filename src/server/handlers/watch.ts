@@ -73,12 +73,16 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
     res.write(bytes);
   };
   let lastRevision = plan.kind === 'after' ? plan.revision : store.currentRevision();
-  const bookmark = (annotations?: Record<string, string>): void =>
-    frame('BOOKMARK', {
+  const bookmark = (annotations?: Record<string, string>): void => {
+    const obj: KubeObject = {
       kind: def.kind,
       apiVersion: apiVersionOf(def.group, ctx.info.version),
       metadata: { resourceVersion: String(lastRevision), ...(annotations && { annotations }) },
-    });
+    };
+    // A Table or metadata-only watch gets its bookmarks in that form too, as every other event.
+    if (rendering.as === 'object') frame('BOOKMARK', obj);
+    else emit('BOOKMARK', obj);
+  };
   const ticker = bookmarks ? setInterval(() => bookmark(), ctx.options.bookmarkIntervalMs) : undefined;
   // And one 2 s before the deadline, as the watch cache sends it, so the client resumes from there.
   const lastCall = bookmarks && seconds > 2 ? setTimeout(() => bookmark(), seconds * 1000 - 2000) : undefined;
