@@ -160,6 +160,11 @@ export interface ResourceDefinition {
    * request to `version` is served with. Views share the group, plural, versions and storage.
    */
   readonly forVersion?: (version: string) => ResourceDefinition;
+  /**
+   * For a custom resource: the CRD spec it was built from (JSON). Two definitions with the same
+   * one serve the same storage (a CRD marked for deletion still does), so watches go on.
+   */
+  readonly builtFrom?: string;
   /** Set on a view returned by `forVersion`: the version it serves. */
   readonly servedVersion?: string;
   /** A deprecated version's warning, sent with every response to it. */

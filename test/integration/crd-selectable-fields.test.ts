@@ -68,10 +68,11 @@ describe('custom resource field selectors', function () {
   });
 
   // Last: it deletes the CRD.
-  it('ends the watches of its resources when the CRD is deleted', async () => {
+  it('ends the watches of its resources when the CRD is deleted, after their DELETED events', async () => {
     const w = await h.openWatch(`${GADGETS}?watch=true`);
     assert.equal(w.status, 200);
     await w.waitFor((frames) => frames.length >= 3);
+    const added = w.frames.filter((f) => f.type === 'ADDED').length;
     const del = await h.request('DELETE', `${CRDS}/gadgets.example.com`);
     assert.ok([200, 202].includes(del.status), JSON.stringify(del.body));
     let timer: NodeJS.Timeout | undefined;
@@ -79,6 +80,7 @@ describe('custom resource field selectors', function () {
     clearTimeout(timer);
     w.close();
     assert.equal(ended, 'ended');
+    assert.equal(w.frames.filter((f) => f.type === 'DELETED').length, added, 'every object is seen going before the watch ends');
     for (let i = 0; i < 200 && (await h.request('GET', GADGETS)).status !== 404; i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal((await h.request('GET', GADGETS)).status, 404);
   });

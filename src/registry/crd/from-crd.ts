@@ -208,6 +208,7 @@ export function definitionFromCrd(spec: CrdSpec, ops: SchemaOps, options: CrdSer
     namespaced: spec.scope === 'Namespaced',
     verbs: ALL_VERBS,
     conversion,
+    builtFrom: JSON.stringify(spec),
     ...(options.terminating === true && { createRefusal: 'create not allowed while custom resource definition is terminating' }),
   };
   const build = (v: CrdVersion, view: boolean): ResourceDefinition => {

@@ -39,8 +39,10 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
   // A custom resource whose CRD is deleted or changed loses its storage, and its watches end (as
   // kube-apiserver tears the old storage down); the client relists and finds what is served now.
   const stopFollowingCatalog = ctx.space.catalog.onChange(() => {
-    const served = ctx.space.catalog.lookup(ctx.info.group, ctx.info.version, ctx.info.resource);
-    if ((served?.forVersion?.(ctx.info.version) ?? served) !== def) abort.abort();
+    const found = ctx.space.catalog.lookup(ctx.info.group, ctx.info.version, ctx.info.resource);
+    const served = found?.forVersion?.(ctx.info.version) ?? found;
+    // Marked for deletion, a CRD still serves its storage: the DELETED events of its objects come first.
+    if (served !== def && (served === undefined || def.builtFrom === undefined || served.builtFrom !== def.builtFrom)) abort.abort();
   });
   const timer = setTimeout(() => abort.abort(), seconds * 1000);
   ctx.req.socket.setTimeout(0);
