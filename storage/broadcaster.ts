@@ -25,15 +25,23 @@ export interface Sink {
 }
 
 export class Broadcaster {
-  readonly #sinks = new Set<Sink>();
+  /**
+   * Sinks by prefix: a commit is matched once per distinct prefix, not once per sink, so a
+   * thousand watchers of one resource cost one filter, and a write elsewhere costs them nothing.
+   */
+  readonly #byPrefix = new Map<string, Set<Sink>>();
+  #size = 0;
 
   get size(): number {
-    return this.#sinks.size;
+    return this.#size;
   }
 
   subscribe(sink: Sink): () => void {
-    this.#sinks.add(sink);
-    return () => this.#sinks.delete(sink);
+    let sinks = this.#byPrefix.get(sink.prefix);
+    if (sinks === undefined) this.#byPrefix.set(sink.prefix, (sinks = new Set()));
+    sinks.add(sink);
+    this.#size++;
+    return () => this.#drop(sink);
   }
 
   /**
@@ -43,11 +51,12 @@ export class Broadcaster {
    */
   publish(events: readonly WatchEvent[]): void {
     const all = events as WatchEvent[];
-    for (const sink of this.#sinks) {
-      const matched = matchesAll(events, sink.prefix) ? all : events.filter((e) => e.kv.key.startsWith(sink.prefix));
+    for (const [prefix, sinks] of this.#byPrefix) {
+      const matched = matchesAll(events, prefix) ? all : events.filter((e) => e.kv.key.startsWith(prefix));
       if (matched.length === 0) continue;
-      if (!sink.offer(matched)) {
-        this.#sinks.delete(sink);
+      for (const sink of sinks) {
+        if (sink.offer(matched)) continue;
+        this.#drop(sink);
         sink.end('overflow');
       }
     }
@@ -55,13 +64,21 @@ export class Broadcaster {
 
   /** Drops every sink, telling each why. Sinks subscribed afterwards are unaffected. */
   endAll(reason: EndReason): void {
-    const sinks = [...this.#sinks];
-    this.#sinks.clear();
+    const sinks = [...this.#byPrefix.values()].flatMap((s) => [...s]);
+    this.#byPrefix.clear();
+    this.#size = 0;
     for (const sink of sinks) sink.end(reason);
   }
 
   close(): void {
     this.endAll('closed');
+  }
+
+  #drop(sink: Sink): void {
+    const sinks = this.#byPrefix.get(sink.prefix);
+    if (sinks === undefined || !sinks.delete(sink)) return;
+    this.#size--;
+    if (sinks.size === 0) this.#byPrefix.delete(sink.prefix);
   }
 }
 
