@@ -37,5 +37,5 @@ export function toServedVersion(def: ResourceDefinition, obj: KubeObject, versio
  * a resource stored as another group's (its objects are stored in that group's shape).
  */
 export function servesStoredBytes(def: ResourceDefinition, version: string): boolean {
-  return def.storedAs === undefined && version === def.version && (def.versions.length === 1 || def.conversion !== undefined);
+  return def.storedAs === undefined && def.defaultsOnRead !== true && version === def.version && (def.versions.length === 1 || def.conversion !== undefined);
 }

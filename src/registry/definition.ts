@@ -165,6 +165,11 @@ export interface ResourceDefinition {
    * one serve the same storage (a CRD marked for deletion still does), so watches go on.
    */
   readonly builtFrom?: string;
+  /**
+   * Stored objects may lack defaults their schema has gained since they were written: reads go
+   * through conversion (which applies them, as kube's storage decoder does), never raw bytes.
+   */
+  readonly defaultsOnRead?: boolean;
   /** Set on a view returned by `forVersion`: the version it serves. */
   readonly servedVersion?: string;
   /** A deprecated version's warning, sent with every response to it. */

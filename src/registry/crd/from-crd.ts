@@ -182,12 +182,22 @@ export function definitionFromCrd(spec: CrdSpec, ops: SchemaOps, options: CrdSer
   const storageApiVersion = `${spec.group}/${storage.name}`;
   const schemaOf = (name: string): unknown => spec.versions.find((v) => v.name === name)?.schema?.openAPIV3Schema;
   const differs = (name: string): boolean => name !== storage.name && !isDeepStrictEqual(schemaOf(name), storageSchema);
+  const defaulted = new Set(served.filter((v) => hasDefaults(v.schema?.openAPIV3Schema)).map((v) => v.name));
   const conversion: VersionConversion = {
     toStored: (obj) => (obj.apiVersion === storageApiVersion ? obj : { ...obj, apiVersion: storageApiVersion }),
     fromStored(obj, version) {
       const apiVersion = `${spec.group}/${version}`;
       const schema = schemaOf(version);
-      if (!differs(version) || schema === undefined) return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
+      if (!differs(version) || schema === undefined) {
+        // Defaulting on read (kube's storage decoder): an object stored before a default was added gets it.
+        if (schema !== undefined && defaulted.has(version)) {
+          const out = structuredClone(obj);
+          out.apiVersion = apiVersion;
+          ops.applyDefaults(schema, out);
+          return out;
+        }
+        return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
+      }
       const out = structuredClone(obj);
       out.apiVersion = apiVersion;
       ops.prune(schema, out);
@@ -209,6 +219,7 @@ export function definitionFromCrd(spec: CrdSpec, ops: SchemaOps, options: CrdSer
     verbs: ALL_VERBS,
     conversion,
     builtFrom: JSON.stringify(spec),
+    ...(defaulted.size > 0 && { defaultsOnRead: true }),
     ...(options.terminating === true && { createRefusal: 'create not allowed while custom resource definition is terminating' }),
   };
   const build = (v: CrdVersion, view: boolean): ResourceDefinition => {
@@ -233,6 +244,15 @@ export function definitionFromCrd(spec: CrdSpec, ops: SchemaOps, options: CrdSer
   for (const v of served) views.set(v.name, build(v, true));
   const base = build(storage, false);
   return { ...base, forVersion: (version) => views.get(version) ?? base };
+}
+
+/** Whether a schema declares a default anywhere (then reads must apply it). */
+function hasDefaults(schema: unknown): boolean {
+  if (typeof schema !== 'object' || schema === null) return false;
+  if (Array.isArray(schema)) return schema.some(hasDefaults);
+  const node = schema as Record<string, unknown>;
+  if (node['default'] !== undefined && ('type' in node || 'x-kubernetes-int-or-string' in node || 'x-kubernetes-preserve-unknown-fields' in node)) return true;
+  return Object.values(node).some(hasDefaults);
 }
 
 /** kube's version ordering: v2 > v1 > v1beta2 > v1beta1 > v1alpha1 > anything else. */
