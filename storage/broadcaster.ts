@@ -31,6 +31,12 @@ export class Broadcaster {
    */
   readonly #byPrefix = new Map<string, Set<Sink>>();
   #size = 0;
+  #published = 0;
+
+  /** The revision of the last events published: every sink caught up has been offered all up to it. */
+  get published(): number {
+    return this.#published;
+  }
 
   get size(): number {
     return this.#size;
@@ -51,6 +57,8 @@ export class Broadcaster {
    */
   publish(events: readonly WatchEvent[]): void {
     const all = events as WatchEvent[];
+    const tail = events[events.length - 1];
+    if (tail !== undefined && tail.kv.modRevision > this.#published) this.#published = tail.kv.modRevision;
     for (const [prefix, sinks] of this.#byPrefix) {
       const matched = matchesAll(events, prefix) ? all : events.filter((e) => e.kv.key.startsWith(prefix));
       if (matched.length === 0) continue;

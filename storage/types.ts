@@ -141,6 +141,12 @@ export interface WatchControl {
   resume(): void;
   /** Stops delivery, paused or not; end() follows with no error unless one came first. */
   close(): void;
+  /**
+   * The revision up to which every event of the watched prefix has been handed to the listener,
+   * when the watch can tell (caught up with the live stream): a bookmark may carry it, as the
+   * watch cache's resourceVersion, although the watch's own last event is older.
+   */
+  progress?(): number | undefined;
 }
 
 export interface Backend {

@@ -98,7 +98,7 @@ export class WatchStream implements Watch, Sink {
     if (this.#listener) throw new Error('a watch has one listener');
     this.#listener = listener;
     void this.#replay();
-    return { resume: () => this.#resume(), close: () => this.close() };
+    return { resume: () => this.#resume(), close: () => this.close(), progress: () => this.#progress() };
   }
 
   /** Push mode: history at the listener's pace, then the live queue and live batches as they come. */
@@ -123,6 +123,12 @@ export class WatchStream implements Watch, Sink {
     }
     this.#live = true;
     this.#pump();
+  }
+
+  /** Caught up (live, nothing queued, not paused): all the broadcaster has published; else undefined. */
+  #progress(): number | undefined {
+    if (!this.#live || this.#paused || this.#done || this.#queue.length > 0) return undefined;
+    return Math.max(this.#last, this.#opts.broadcaster.published);
   }
 
   #resume(): void {

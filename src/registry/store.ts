@@ -149,6 +149,9 @@ export interface JsonPage {
   readonly remaining?: number;
 }
 
+/** What watchEach returns: resume after a pause, close, and (when caught up) how far the watch got. */
+export type { WatchControl };
+
 /** The consumer of watchEach: return false from next() to pause until the control's resume(). */
 export interface ObjectEventListener {
   /** The array and its events may be shared with other watchers: read-only. */

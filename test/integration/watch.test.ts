@@ -275,6 +275,23 @@ describe('watch over TLS', function () {
     assert.deepEqual(r.frames.filter((f) => f.type === 'BOOKMARK'), []);
   });
 
+  it('a quiet watch bookmarks the progress made elsewhere, so it can resume after it (as the watch cache RV)', async () => {
+    const quiet = await freshNamespace();
+    const busy = await freshNamespace();
+    const rv0 = await listRv(quiet);
+    const w = await h.openWatch(`${quiet}?watch=true&resourceVersion=${rv0}&allowWatchBookmarks=true`);
+    let last = '';
+    for (let i = 0; i < 3; i++) last = (await write('POST', busy, cm(`elsewhere-${i}`)))!;
+    const frames = await w.waitFor((f) => f.some((x) => x.type === 'BOOKMARK' && Number(x.object.metadata.resourceVersion) >= Number(last)), 5000);
+    w.close();
+    assert.deepEqual(frames.filter((f) => f.type !== 'BOOKMARK'), [], 'nothing happened in the watched namespace');
+    // Resuming from the bookmark sees what happens next in the quiet namespace, and nothing before.
+    const bm = frames.filter((f) => f.type === 'BOOKMARK').at(-1)!.object.metadata.resourceVersion;
+    const rv = await write('POST', quiet, cm('later'));
+    const again = await h.watchFrames(`${quiet}?watch=true&resourceVersion=${bm}`, (f) => f.type === 'ADDED');
+    assert.deepEqual(again.frames.map((f) => [f.type, f.object.metadata.name, f.object.metadata.resourceVersion]), [['ADDED', 'later', rv]]);
+  });
+
   it('without allowWatchBookmarks there are no BOOKMARK frames', async () => {
     const path = await freshNamespace();
     const rv0 = await listRv(path);

@@ -16,6 +16,7 @@ import { parseIncludeObject, renderObject } from '../render.js';
 import type { ResourceContext } from './context.js';
 import { predicateOf, readQueryOf, timeoutSecondsOf } from './list-options.js';
 import { queryFlag } from '../query-flag.js';
+import type { WatchControl } from '../../registry/store.js';
 
 /**
  * Serialized frames per stored change and rendering, shared by every watcher: one change seen by
@@ -75,7 +76,12 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
     res.write(bytes);
   };
   let lastRevision = plan.kind === 'after' ? plan.revision : store.currentRevision();
+  let control: WatchControl | undefined;
   const bookmark = (annotations?: Record<string, string>): void => {
+    // A caught-up watch may bookmark everything published since (other namespaces' and kinds'
+    // changes included), as the watch cache's resourceVersion moves: a quiet watch resumes, not relists.
+    const progressed = control?.progress?.();
+    if (progressed !== undefined && progressed > lastRevision) lastRevision = progressed;
     const obj: KubeObject = {
       kind: def.kind,
       apiVersion: apiVersionOf(def.group, ctx.info.version),
@@ -99,7 +105,7 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
     // Pushed, not iterated: a change reaches this client's socket within the store's commit, with
     // no promise turn per watcher (a fan-out to a thousand watchers is one synchronous loop).
     const failure = await new Promise<unknown>((resolve) => {
-      const control = store.watchEach(
+      control = store.watchEach(
         ctx.info.namespace,
         { afterRevision: lastRevision, signal: abort.signal, ...(predicate && { predicate }) },
         {
@@ -115,7 +121,7 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
           end: resolve,
         },
       );
-      res.on('drain', () => control.resume());
+      res.on('drain', () => control?.resume());
     });
     if (failure !== undefined) throw failure;
   } catch (err) {
