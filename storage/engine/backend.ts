@@ -65,8 +65,27 @@ interface Pending {
 const HISTORY_CHUNK = 1000;
 const EMPTY_MAP: ReadonlyMap<string, KeyValue> = new Map();
 
-/** Stands for a key that exists at the revision, past a range's limit, where only the count matters. */
-const COUNTED_ONLY: KeyValue = { key: '', value: Buffer.alloc(0), createRevision: 0, modRevision: 0, version: 0 };
+/**
+ * Keys under `prefix` that exist at the revision `undo` restores (the keys changed since, with
+ * their value then, sorted): what the key iterator shows, corrected by the undo entries.
+ */
+async function countAt(keys: { nextv(size: number): Promise<string[]> }, prefix: string, undo: readonly [string, KeyValue | undefined][]): Promise<number> {
+  let count = 0;
+  let u = 0;
+  scan: for (;;) {
+    const batch = await keys.nextv(1024);
+    if (batch.length === 0) break;
+    for (const key of batch) {
+      if (!key.startsWith(prefix)) break scan;
+      while (u < undo.length && compareKeys(undo[u]![0], key) < 0) if (undo[u++]![1] !== undefined) count++;
+      if (u < undo.length && undo[u]![0] === key) {
+        if (undo[u++]![1] !== undefined) count++;
+      } else count++;
+    }
+  }
+  for (; u < undo.length; u++) if (undo[u]![1] !== undefined) count++;
+  return count;
+}
 
 export class LogBackend implements Backend {
   readonly #layout: Layout;
@@ -146,20 +165,20 @@ export class LogBackend implements Backend {
     const rev = this.#readRevision(options.revision);
     const from = options.fromKey !== undefined && compareKeys(options.fromKey, prefix) > 0 ? options.fromKey : prefix;
     const limit = options.limit || Infinity;
-    // The kv iterator's snapshot is taken now, before the log is read, so every change it
-    // reflects beyond `rev` is in the log we undo from.
+    // The iterators' snapshots are taken now, before the log is read, so every change they
+    // reflect beyond `rev` is in the log we undo from. Counting reads keys only: a count over
+    // the rest of a large prefix costs no values.
     const iterator = this.#layout.kv.iterator({ gte: from, ...BATCH_READ });
+    const counter = options.count === true ? this.#layout.kv.keys({ gte: from, ...BATCH_READ }) : undefined;
     try {
       const undo = await this.#stateAt(rev, prefix, from);
       const kvs: KeyValue[] = [];
       let more = false;
-      let count = 0;
       const emit = (kv: KeyValue | undefined): boolean => {
         if (kv === undefined) return true;
-        count++;
         if (kvs.length < limit) kvs.push(kv);
         else more = true;
-        return !more || options.count === true;
+        return !more;
       };
       let u = 0;
       scan: for (;;) {
@@ -169,20 +188,19 @@ export class LogBackend implements Backend {
           while (u < undo.length && compareKeys(undo[u]![0], key) < 0) {
             if (!emit(undo[u++]![1])) break scan;
           }
-          let kv: KeyValue | undefined;
-          if (u < undo.length && undo[u]![0] === key) kv = undo[u++]![1];
-          // Past the limit a key is only counted: no need to decode it.
-          else kv = more ? COUNTED_ONLY : decodeKv(key, record);
+          const kv = u < undo.length && undo[u]![0] === key ? undo[u++]![1] : decodeKv(key, record);
           if (!emit(kv)) break scan;
         }
         if (entries.length === 0) break;
       }
-      if (!more || options.count === true) {
+      if (!more) {
         while (u < undo.length) if (!emit(undo[u++]![1])) break;
       }
-      return options.count === true ? { kvs, revision: rev, more, count } : { kvs, revision: rev, more };
+      if (counter === undefined) return { kvs, revision: rev, more };
+      return { kvs, revision: rev, more, count: await countAt(counter, prefix, undo) };
     } finally {
       await iterator.close();
+      await counter?.close();
     }
   }
 
