@@ -21,13 +21,11 @@ export class CrdController {
   readonly #ops: (group: string, kind: string) => SchemaOps;
   readonly #abort = new AbortController();
   readonly #log: (msg: string, err?: unknown) => void;
-  /** CRD name → the definition it serves. */
-  readonly #served = new Map<string, ResourceDefinition>();
   /**
-   * CRD name → the spec its definition was built from: a CRD whose spec did not change (a status
-   * or metadata update) keeps its definition, so its watches and caches go on, as upstream.
+   * CRD name → the definition it serves. A CRD whose spec did not change (a status or metadata
+   * update) keeps its definition (same `builtFrom`), so its watches and caches go on, as upstream.
    */
-  readonly #builtFrom = new Map<string, string>();
+  readonly #served = new Map<string, ResourceDefinition>();
   /** Every CRD as last seen: the names other CRDs of a group hold. */
   readonly #crds = new Map<string, KubeObject>();
 
@@ -81,7 +79,6 @@ export class CrdController {
     const def = this.#served.get(name);
     if (def === undefined) return;
     this.#served.delete(name);
-    this.#builtFrom.delete(name);
     this.#space.catalog.remove(def.group, def.plural);
   }
 
@@ -116,10 +113,10 @@ export class CrdController {
         this.#unserve(name);
         return;
       }
-      const builtFrom = JSON.stringify(spec);
-      if (this.#builtFrom.get(name) !== builtFrom || this.#space.catalog.byResource(def.group, def.plural) !== this.#served.get(name)) {
+      const current = this.#served.get(name);
+      // A terminating definition (one refusing creates) is never kept for a live CRD.
+      if (current === undefined || current.builtFrom !== def.builtFrom || current.createRefusal !== undefined || this.#space.catalog.byResource(def.group, def.plural) !== current) {
         this.#served.set(name, def);
-        this.#builtFrom.set(name, builtFrom);
         this.#space.catalog.add(def);
       }
       await this.#ensureFinalizer(crd);
@@ -183,7 +180,6 @@ export class CrdController {
     const name = crd.metadata.name!;
     if (def !== undefined) {
       this.#served.set(name, def);
-      this.#builtFrom.delete(name);
       this.#space.catalog.add(def);
       await this.#setTerminating(name, 'True', 'InstanceDeletionInProgress', 'CustomResource deletion is in progress');
       const store = this.#space.store(def);
