@@ -33,6 +33,7 @@ import type { ResourceCatalog } from '../registry/catalog.js';
 import type { ResourceDefinition } from '../registry/definition.js';
 import type { GenericStore } from '../registry/store.js';
 import { ObjectCache } from './object-cache.js';
+import { arr, num, rec, recs, specOf, str } from '../registry/builtin/helpers.js';
 
 const GROUP = 'admissionregistration.k8s.io';
 const CONFIG_RESOURCES: Record<WebhookType, string> = { mutating: 'mutatingwebhookconfigurations', validating: 'validatingwebhookconfigurations' };
@@ -224,12 +225,12 @@ export class WebhookAdmission {
     const servicesDef = this.#catalog.byResource('', 'services');
     const service = servicesDef === undefined ? undefined : await this.#store(servicesDef).get(svc.namespace, svc.name).catch(() => undefined);
     if (service === undefined) return fail(`service "${svc.name}" not found`);
-    const spec = (service['spec'] ?? {}) as Record<string, unknown>;
-    const type = typeof spec['type'] === 'string' ? spec['type'] : 'ClusterIP';
+    const spec = specOf(service);
+    const type = str(spec['type']) || 'ClusterIP';
     if (type !== 'ClusterIP' && type !== 'LoadBalancer' && type !== 'NodePort') return fail(`unsupported service type "${type}"`);
-    const port = (Array.isArray(spec['ports']) ? (spec['ports'] as Record<string, unknown>[]) : []).find((p) => p['port'] === svc.port);
+    const port = recs(spec['ports']).find((p) => p['port'] === svc.port);
     if (port === undefined) return fail(`no service port ${svc.port} found for service "${svc.name}"`);
-    const address = await this.#readyEndpoint(svc.namespace, svc.name, typeof port['name'] === 'string' ? port['name'] : '');
+    const address = await this.#readyEndpoint(svc.namespace, svc.name, str(port['name']));
     if (address === undefined) return fail(`no endpoints available for service "${svc.name}"`);
     const hostPort = address.ip.includes(':') ? `[${address.ip}]:${address.port}` : `${address.ip}:${address.port}`;
     return { shown, dial: `https://${hostPort}${path}`, serverName: host };
@@ -240,14 +241,12 @@ export class WebhookAdmission {
     if (def === undefined) return undefined;
     const { list } = await this.#store(def).list(namespace, { predicate: (o) => o.metadata.labels?.['kubernetes.io/service-name'] === service });
     for (const slice of list.items) {
-      const ports = Array.isArray(slice['ports']) ? (slice['ports'] as Record<string, unknown>[]) : [];
-      const port = ports.find((p) => (typeof p['name'] === 'string' ? p['name'] : '') === portName && typeof p['port'] === 'number');
+      const port = recs(slice['ports']).find((p) => str(p['name']) === portName && num(p['port']) !== undefined);
       if (port === undefined) continue;
-      for (const ep of Array.isArray(slice['endpoints']) ? (slice['endpoints'] as Record<string, unknown>[]) : []) {
-        const ready = (ep['conditions'] as Record<string, unknown> | undefined)?.['ready'];
-        const ip = Array.isArray(ep['addresses']) ? ep['addresses'][0] : undefined;
-        if (ready === false || typeof ip !== 'string') continue;
-        return { ip, port: port['port'] as number };
+      for (const ep of recs(slice['endpoints'])) {
+        const ip = arr(ep['addresses'])[0];
+        if (rec(ep['conditions'])?.['ready'] === false || typeof ip !== 'string') continue;
+        return { ip, port: num(port['port'])! };
       }
     }
     return undefined;

@@ -14,6 +14,7 @@ import { StatusError, unknownError, type StatusReason } from '../../api/errors.j
 import type { KubeObject } from '../../api/object.js';
 import type { Labels } from '../../api/label-selector.js';
 import { toCel } from '../crd/validation-rules.js';
+import { rec, recs, str } from '../builtin/helpers.js';
 import { compileExpression, matchResources, requestVariable, type AdmissionRequest } from './validating-policy.js';
 
 export type WebhookType = 'mutating' | 'validating';
@@ -45,9 +46,6 @@ export interface Webhook {
 }
 
 type Obj = Record<string, unknown>;
-const rec = (v: unknown): Obj | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const recs = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(rec).filter((o): o is Obj => o !== undefined) : []);
 
 /** The hooks of one configuration object, with upstream's v1 defaults filled in. */
 export function webhooksOf(config: KubeObject, type: WebhookType): Webhook[] {
