@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { WorkloadSimulator } from '../../src/simulator/index.js';
 import { eventually as poll } from '../helpers/eventually.js';
 import { startInProcess, type InProcessServer } from '../helpers/in-process.js';
+import { spaceCalls, startOwnSimulator } from '../helpers/own-simulator.js';
 
 type Obj = Record<string, any>;
 
@@ -31,34 +32,13 @@ describe('workload simulator: replication controllers, volumes, readiness gates,
   let h: InProcessServer;
   let sim: WorkloadSimulator | undefined;
 
-  const request = async (method: string, path: string, body?: Obj, headers?: Record<string, string>): Promise<{ status: number; body: Obj }> => {
-    const r = await h.request(method, path, { ...(body !== undefined && { body: headers ? JSON.stringify(body) : body }), ...(headers && { headers }) });
-    return { status: r.status, body: r.body as Obj };
-  };
-  const get = async (path: string): Promise<Obj> => {
-    const r = await request('GET', path);
-    assert.equal(r.status, 200, JSON.stringify(r.body));
-    return r.body;
-  };
-  const maybe = async (path: string): Promise<Obj | undefined> => {
-    const r = await request('GET', path);
-    return r.status === 200 ? r.body : undefined;
-  };
-  const create = async (path: string, body: Obj): Promise<Obj> => {
-    const r = await request('POST', path, body);
-    assert.equal(r.status, 201, JSON.stringify(r.body));
-    return r.body;
-  };
+  const { request, get, maybe, create } = spaceCalls(() => h);
   const list = async (path: string, selector?: string): Promise<Obj[]> =>
     (await get(selector ? `${path}?labelSelector=${encodeURIComponent(selector)}` : path))['items'] as Obj[];
 
   before(async () => {
     h = await startInProcess({ storage: 'memory' });
-    await create('/apis/spaces.kubestellar.io/v1alpha1/spaces', { apiVersion: 'spaces.kubestellar.io/v1alpha1', kind: 'Space', metadata: { name: SPACE }, spec: { type: 'cluster' } });
-    const space = await eventually('space served', async () => h.server.spaces.get(SPACE));
-    await eventually('default namespace', async () => (await maybe(`${CORE.slice(0, CORE.lastIndexOf('/namespaces/'))}/namespaces/default`)) !== undefined);
-    sim = new WorkloadSimulator(space, { readyDelayMs: 50, jobDurationMs: 200, secondMs: 10, leaseRenewMs: 300, retryMs: 100 });
-    await sim.start();
+    sim = await startOwnSimulator(h, SPACE, { readyDelayMs: 50, jobDurationMs: 200, secondMs: 10, leaseRenewMs: 300, retryMs: 100 });
   });
   after(async () => {
     sim?.stop();
