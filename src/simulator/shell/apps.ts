@@ -1,6 +1,7 @@
 /** Deployments, ReplicaSets and ReplicationControllers: the pure plans of model/ carried out against the space. */
 import { num, specOf } from '../../registry/builtin/helpers.js';
 import { deploymentStatus } from '../model/deployment-status.js';
+import { createdPod, deletedPod, scalingEvent, SOURCES, type EventSource } from '../model/events.js';
 import { planDeployment } from '../model/deployment.js';
 import { controllerRefTo, isDeleting, templateOf } from '../model/objects.js';
 import { podFromTemplate } from '../model/pod-factory.js';
@@ -17,8 +18,10 @@ export const syncDeployment: SyncFunction = async (ctx, { def, object: d }, key)
   let createdNew = false;
   if (plan.create) {
     // Taken after all (the cache lagged): the next sync sees the set and picks another hash.
-    if ((await ctx.create(rsDef, plan.create)) === undefined) return ctx.later(key, Date.now() + ctx.options.retryMs);
+    const rs = await ctx.create(rsDef, plan.create);
+    if (rs === undefined) return ctx.later(key, Date.now() + ctx.options.retryMs);
     createdNew = true;
+    ctx.events.record(SOURCES.deployment, d, scalingEvent(rs.metadata.name ?? '', 0, num(specOf(rs)['replicas']) ?? 0));
   }
   for (const u of plan.updates) {
     const rs = owned.find((r) => r.metadata.name === u.name);
@@ -28,6 +31,7 @@ export const syncDeployment: SyncFunction = async (ctx, { def, object: d }, key)
       cur.metadata.annotations = { ...cur.metadata.annotations, ...u.annotations };
       return cur;
     });
+    ctx.events.record(SOURCES.deployment, d, scalingEvent(u.name, num(specOf(rs)['replicas']) ?? 0, u.replicas));
   }
   if (plan.revision !== undefined && d.metadata.annotations?.[REVISION_ANNOTATION] !== plan.revision) {
     await ctx.update(def, d, (cur) => {
@@ -57,7 +61,7 @@ export const syncDeployment: SyncFunction = async (ctx, { def, object: d }, key)
  * The ReplicaSet controller, which also runs ReplicationControllers (upstream wraps them to share
  * it): the same pods-to-replicas loop and status, only the owner reference names the other kind.
  */
-function replicaSetLike(apiVersion: string, kind: string): SyncFunction {
+function replicaSetLike(apiVersion: string, kind: string, source: EventSource): SyncFunction {
   return async (ctx, { def, object: rs }, key) => {
     const podDef = ctx.def('/pods');
     if (podDef === undefined) return;
@@ -73,12 +77,19 @@ function replicaSetLike(apiVersion: string, kind: string): SyncFunction {
           generateName: `${rs.metadata.name ?? ''}-`,
           nodeName: ctx.options.nodeName,
         });
-        if ((await ctx.create(podDef, pod)) === undefined) {
+        const created = await ctx.create(podDef, pod);
+        if (created === undefined) {
           ctx.later(key, Date.now() + ctx.options.retryMs);
           break;
         }
+        ctx.events.record(source, rs, createdPod(created.metadata.name ?? ''));
+        // Created bound to the node (pod-factory.ts): the scheduler's word for it all the same.
+        ctx.events.scheduled(created, ctx.options.nodeName);
       }
-      for (const p of delta.remove) await ctx.remove(podDef, p);
+      for (const p of delta.remove) {
+        await ctx.remove(podDef, p);
+        ctx.events.record(source, rs, deletedPod(p.metadata.name ?? ''));
+      }
     }
     const nowMs = ctx.now().getTime();
     await ctx.writeStatus(def, rs, (cur) => replicaSetStatus(cur, pods, nowMs, ctx.options.secondMs).status);
@@ -87,6 +98,6 @@ function replicaSetLike(apiVersion: string, kind: string): SyncFunction {
   };
 }
 
-export const syncReplicaSet: SyncFunction = replicaSetLike('apps/v1', 'ReplicaSet');
+export const syncReplicaSet: SyncFunction = replicaSetLike('apps/v1', 'ReplicaSet', SOURCES.replicaSet);
 
-export const syncReplicationController: SyncFunction = replicaSetLike('v1', 'ReplicationController');
+export const syncReplicationController: SyncFunction = replicaSetLike('v1', 'ReplicationController', SOURCES.replicationController);

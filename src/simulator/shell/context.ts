@@ -8,6 +8,7 @@ import type { ResourceDefinition } from '../../registry/definition.js';
 import type { Obj } from '../model/objects.js';
 import type { ResolvedOptions } from '../options.js';
 import type { Cached, SimCache } from './cache.js';
+import type { EventRecorder } from './recorder.js';
 
 export interface SimContext {
   readonly cache: SimCache;
@@ -35,6 +36,8 @@ export interface SimContext {
   failing(obj: KubeObject): boolean;
   /** How long the simulator has known the object (ms). */
   ageMs(obj: KubeObject): number;
+  /** Records the core/v1 Events the simulated components emit (in the background; never throws). */
+  readonly events: EventRecorder;
 }
 
 export type SyncFunction = (ctx: SimContext, cached: Cached, key: string) => Promise<void>;

@@ -1,6 +1,8 @@
 /** The simulated scheduler and kubelet (every pod, owned or not) and the Job controller against the space. */
-import { recs, statusOf, str } from '../../registry/builtin/helpers.js';
+import type { KubeObject } from '../../api/object.js';
+import { recs, specOf, statusOf, str } from '../../registry/builtin/helpers.js';
 import { POD_CIDR, pickAddress } from '../model/addresses.js';
+import { containerEvents, createdPod, deletedPod, jobEvents, killingEvents, SOURCES } from '../model/events.js';
 import { jobPod, jobStatus, planJob } from '../model/job.js';
 import { bindPod } from '../../registry/builtin/pod-subresources.js';
 import { isDeleting } from '../model/objects.js';
@@ -23,13 +25,27 @@ export const syncPod: SyncFunction = async (ctx, { def, object: pod }, key) => {
   if (stopAt !== undefined) {
     // The kubelet stops the containers (they heed SIGTERM at once here), then removes the pod.
     if (Date.now() < stopAt) ctx.later(key, stopAt);
-    else await ctx.remove(def, pod, { gracePeriodSeconds: 0 });
+    else {
+      ctx.events.kubelet(nodeOf(ctx, pod), pod, killingEvents(pod));
+      await ctx.remove(def, pod, { gracePeriodSeconds: 0 });
+    }
     return;
   }
   if (needsScheduling(pod)) {
     // The scheduler binds it; the kubelet takes it from there when the bound pod comes back.
     const binding = bindingFor(pod, ctx.options.nodeName);
-    await ctx.update(def, pod, (cur) => (needsScheduling(cur) ? bindPod(cur, binding, ctx.now()) : undefined), 'binding');
+    let bound = false;
+    await ctx.update(
+      def,
+      pod,
+      (cur) => {
+        if (!needsScheduling(cur)) return undefined;
+        bound = true;
+        return bindPod(cur, binding, ctx.now());
+      },
+      'binding',
+    );
+    if (bound) ctx.events.scheduled(pod, ctx.options.nodeName);
     return;
   }
   if (isGated(pod)) return ctx.writeStatus(def, pod, (cur) => (isGated(cur) ? gatedStatus(cur, ctx.now()) : undefined));
@@ -45,8 +61,12 @@ export const syncPod: SyncFunction = async (ctx, { def, object: pod }, key) => {
   if (target === undefined) return;
   const now = ctx.now();
   const podIP = str(statusOf(pod)['podIP']) || (pickAddress(POD_CIDR, pod.metadata.uid ?? '', podIPsInUse(ctx)) ?? '');
-  await ctx.writeStatus(def, pod, (cur) => (isDeleting(cur) ? undefined : podStatusFor(cur, target, { now, hostIP: ctx.hostIP, podIP })));
+  const place = { now, hostIP: ctx.hostIP, podIP };
+  await ctx.writeStatus(def, pod, (cur) => (isDeleting(cur) ? undefined : podStatusFor(cur, target, place)));
+  ctx.events.kubelet(nodeOf(ctx, pod), pod, containerEvents(pod, statusOf(pod), podStatusFor(pod, target, place)));
 };
+
+const nodeOf = (ctx: SimContext, pod: KubeObject): string => str(specOf(pod)['nodeName']) || ctx.options.nodeName;
 
 export const syncJob: SyncFunction = async (ctx, { def, object: job }, key) => {
   const podDef = ctx.def('/pods');
@@ -55,13 +75,20 @@ export const syncJob: SyncFunction = async (ctx, { def, object: job }, key) => {
   if (!isDeleting(job)) {
     const plan = planJob(job, pods);
     for (let i = 0; i < plan.create; i++) {
-      if ((await ctx.create(podDef, jobPod(job, ctx.options.nodeName))) === undefined) {
+      const created = await ctx.create(podDef, jobPod(job, ctx.options.nodeName));
+      if (created === undefined) {
         ctx.later(key, Date.now() + ctx.options.retryMs);
         break;
       }
+      ctx.events.record(SOURCES.job, job, createdPod(created.metadata.name ?? ''));
+      ctx.events.scheduled(created, ctx.options.nodeName);
     }
-    for (const p of plan.remove) await ctx.remove(podDef, p);
+    for (const p of plan.remove) {
+      await ctx.remove(podDef, p);
+      ctx.events.record(SOURCES.job, job, deletedPod(p.metadata.name ?? ''));
+    }
   }
   const now = ctx.now();
   await ctx.writeStatus(def, job, (cur) => jobStatus(cur, pods, now));
+  ctx.events.record(SOURCES.job, job, ...jobEvents(statusOf(job), jobStatus(job, pods, now)));
 };

@@ -2,6 +2,7 @@
 import type { KubeObject } from '../../api/object.js';
 import { statusOf, str } from '../../registry/builtin/helpers.js';
 import { daemonPod, daemonSetStatus, planDaemonSet } from '../model/daemonset.js';
+import { createdPod, deletedPod, SOURCES, statefulClaimEvent, statefulPodEvent } from '../model/events.js';
 import { isDeleting } from '../model/objects.js';
 import { planRevisions, type RevisionOwner } from '../model/revisions.js';
 import { claimsFor, planStatefulSet, REVISION_LABEL, statefulPod, statefulSetStatus, updateRevision } from '../model/statefulset.js';
@@ -34,13 +35,24 @@ export const syncStatefulSet: SyncFunction = async (ctx, { def, object: sts }, k
   if (!isDeleting(sts)) {
     const plan = planStatefulSet(sts, pods);
     for (const ordinal of plan.create) {
+      const pod = statefulPod(sts, ordinal, updateRevision(sts), ctx.options.nodeName);
+      const podName = pod.metadata.name ?? '';
       // Claims outlive their pods and are reused by the pod that comes back with the same ordinal.
       for (const claim of claimsFor(sts, ordinal)) {
-        if (ctx.cache.get(objectKey(claimDef, claim.metadata.namespace ?? '', claim.metadata.name ?? '')) === undefined) await ctx.create(claimDef, claim);
+        if (ctx.cache.get(objectKey(claimDef, claim.metadata.namespace ?? '', claim.metadata.name ?? '')) !== undefined) continue;
+        if ((await ctx.create(claimDef, claim)) !== undefined) ctx.events.record(SOURCES.statefulSet, sts, statefulClaimEvent(claim.metadata.name ?? '', podName, sts.metadata.name ?? ''));
       }
-      if ((await ctx.create(podDef, statefulPod(sts, ordinal, updateRevision(sts), ctx.options.nodeName))) === undefined) ctx.later(key, Date.now() + ctx.options.retryMs);
+      const created = await ctx.create(podDef, pod);
+      if (created === undefined) ctx.later(key, Date.now() + ctx.options.retryMs);
+      else {
+        ctx.events.record(SOURCES.statefulSet, sts, statefulPodEvent('Create', podName, sts.metadata.name ?? ''));
+        ctx.events.scheduled(created, ctx.options.nodeName);
+      }
     }
-    for (const p of plan.remove) await ctx.remove(podDef, p);
+    for (const p of plan.remove) {
+      await ctx.remove(podDef, p);
+      ctx.events.record(SOURCES.statefulSet, sts, statefulPodEvent('Delete', p.metadata.name ?? '', sts.metadata.name ?? ''));
+    }
   }
   const nowMs = ctx.now().getTime();
   await ctx.writeStatus(def, sts, (cur) => statefulSetStatus(cur, pods, nowMs, ctx.options.secondMs).status);
@@ -55,8 +67,18 @@ export const syncDaemonSet: SyncFunction = async (ctx, { def, object: ds }, key)
   await syncRevisions(ctx, ds, { apiVersion: 'apps/v1', kind: 'DaemonSet' }, pods, key);
   if (!isDeleting(ds)) {
     const plan = planDaemonSet(ds, pods);
-    for (const p of plan.remove) await ctx.remove(podDef, p);
-    if (plan.create && (await ctx.create(podDef, daemonPod(ds, ctx.options.nodeName))) === undefined) ctx.later(key, Date.now() + ctx.options.retryMs);
+    for (const p of plan.remove) {
+      await ctx.remove(podDef, p);
+      ctx.events.record(SOURCES.daemonSet, ds, deletedPod(p.metadata.name ?? ''));
+    }
+    if (plan.create) {
+      const created = await ctx.create(podDef, daemonPod(ds, ctx.options.nodeName));
+      if (created === undefined) ctx.later(key, Date.now() + ctx.options.retryMs);
+      else {
+        ctx.events.record(SOURCES.daemonSet, ds, createdPod(created.metadata.name ?? ''));
+        ctx.events.scheduled(created, ctx.options.nodeName);
+      }
+    }
   }
   const nowMs = ctx.now().getTime();
   await ctx.writeStatus(def, ds, (cur) => daemonSetStatus(cur, pods, nowMs, ctx.options.secondMs).status);

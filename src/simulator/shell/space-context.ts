@@ -14,6 +14,7 @@ import { prune, type Obj } from '../model/objects.js';
 import type { ResolvedOptions } from '../options.js';
 import type { SimCache } from './cache.js';
 import type { SimContext } from './context.js';
+import { EventRecorder, type EventSink } from './recorder.js';
 
 export interface ContextDeps {
   readonly cache: SimCache;
@@ -43,9 +44,28 @@ function manager(def: ResourceDefinition, subresource?: string): FieldManager {
   };
 }
 
+/** The space's core/v1 Event store; undefined while the space serves no Events. */
+function eventSink(space: ServedSpace): EventSink | undefined {
+  const def = space.catalog.byResource('', 'events');
+  if (def === undefined) return undefined;
+  const store = space.store(def);
+  const as = (who: string): { manager: FieldManager } => ({ manager: { name: who, apiVersion: 'v1' } });
+  return {
+    create: (event, who) => store.create(event.metadata.namespace ?? '', event, as(who)),
+    update: (event, who) =>
+      store.guaranteedUpdate(
+        event.metadata.namespace ?? '',
+        event.metadata.name ?? '',
+        (cur) => ({ ...cur, count: event['count'], lastTimestamp: event['lastTimestamp'], message: event['message'] }),
+        as(who),
+      ),
+  };
+}
+
 export function spaceContext(space: ServedSpace, deps: ContextDeps): SimContext {
   const { wrote, stopped } = deps;
   return {
+    events: new EventRecorder(() => eventSink(space), deps.options.log, stopped),
     cache: deps.cache,
     options: deps.options,
     hostIP: pickAddress(NODE_CIDR, deps.options.nodeName, new Set()) ?? '172.18.0.2',

@@ -6,7 +6,8 @@
  */
 import type { KubeObject } from '../../api/object.js';
 import { specOf, str } from '../../registry/builtin/helpers.js';
-import { boundClaim, claimNamesOf, claimStatus, isWaitForFirstConsumer, planClaim, unboundClaimStatus } from '../model/claims.js';
+import { boundClaim, claimNamesOf, claimStatus, isWaitForFirstConsumer, planClaim, STORAGE_PROVISIONER_ANNOTATION, unboundClaimStatus } from '../model/claims.js';
+import { provisioned, provisioning, SOURCES, waitForFirstConsumer } from '../model/events.js';
 import { isDeleting } from '../model/objects.js';
 import { isActive } from '../model/pods.js';
 import { boundVolume, claimRefOf, classOf, planVolume, unboundVolume, volumeStatus } from '../model/volumes.js';
@@ -40,6 +41,11 @@ export const syncClaim: SyncFunction = async (ctx, { def, object: claim }, key) 
     case 'none':
       return;
     case 'pending':
+      // Said again whenever the claim is looked at, as upstream's resync does; the recorder counts repeats.
+      if (unbound && node === undefined && isWaitForFirstConsumer(storageClass)) {
+        ctx.events.record(SOURCES.volume, claim, waitForFirstConsumer);
+      }
+      return ctx.writeStatus(def, claim, (cur) => unboundClaimStatus(cur, 'Pending'));
     case 'lost':
       return ctx.writeStatus(def, claim, (cur) => unboundClaimStatus(cur, plan.kind === 'lost' ? 'Lost' : 'Pending'));
     case 'bind': {
@@ -49,9 +55,12 @@ export const syncClaim: SyncFunction = async (ctx, { def, object: claim }, key) 
       return completeClaim(ctx, claim, pv, plan.annotations);
     }
     case 'provision': {
+      const provisioner = { component: plan.annotations[STORAGE_PROVISIONER_ANNOTATION] ?? 'provisioner' };
+      ctx.events.record(provisioner, claim, provisioning(claim.metadata.namespace ?? '', claim.metadata.name ?? ''));
       const pv = await ctx.create(pvDef, plan.volume);
       // Taken (the cache has yet to see a volume made for this claim): the next sync binds that one.
       if (pv === undefined) return ctx.later(key, Date.now() + ctx.options.retryMs);
+      ctx.events.record(provisioner, claim, provisioned(pv.metadata.name ?? ''));
       await ctx.writeStatus(pvDef, pv, (cur) => volumeStatus(cur, 'Bound'));
       return completeClaim(ctx, claim, pv, plan.annotations);
     }
