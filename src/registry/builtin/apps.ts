@@ -5,13 +5,13 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { fieldErrors, type FieldError } from '../../api/errors.js';
-import { formatLabelSelector, labelSelectorToRequirements, type LabelSelector } from '../../api/label-selector.js';
+import { formatLabelSelector, labelSelectorToRequirements, validateLabels, type LabelSelector } from '../../api/label-selector.js';
 import type { KubeObject } from '../../api/object.js';
 import { ageColumn, nameColumn } from '../columns.js';
 import type { PrinterColumn, ResourceDefinition, ScaleSubresource } from '../definition.js';
 import { containerColumns, formatLabelMap, selectorColumn } from './cells.js';
 import { immutable, intOrPercent, intOrPercentValue, nonNegative, oneOf, validateControllerSelector } from './checks.js';
-import { child, column, define, each, kindStrategy, num, rec, setDefault, specOf, statusOf, type Obj } from './helpers.js';
+import { child, column, define, each, kindStrategy, num, rec, setDefault, specOf, statusOf, strMap, type Obj } from './helpers.js';
 import { defaultPodTemplate, validatePodTemplate } from './pod-template.js';
 
 const apps = { group: 'apps', version: 'v1', namespaced: true } as const;
@@ -19,10 +19,16 @@ const apps = { group: 'apps', version: 'v1', namespaced: true } as const;
 /** Scale reads spec.replicas and status.replicas; `spec.selector` is a metav1.LabelSelector to format for Scale's status.selector. */
 const SCALE: ScaleSubresource = { specReplicasPath: 'spec.replicas', statusReplicasPath: 'status.replicas', labelSelectorPath: 'spec.selector' };
 
-/** What every pod-managing controller checks: selector vs. template, the template itself, and counters. */
+/**
+ * What every pod-managing controller checks: selector vs. template, the template itself, and
+ * counters. A StatefulSet's pod spec is not validated (upstream's ValidatePodTemplateSpecForStatefulSet
+ * leaves it out: its volume mounts may name volumeClaimTemplates, which are no pod volumes), only
+ * its template labels and the restart policy.
+ */
 function validateWorkload(o: KubeObject, what: string): FieldError[] {
   const spec = specOf(o);
   const template = rec(spec['template']);
+  const podSpec = rec(template?.['spec']);
   const errs = [
     ...nonNegative('spec.replicas', spec['replicas']),
     ...nonNegative('spec.minReadySeconds', spec['minReadySeconds']),
@@ -34,10 +40,16 @@ function validateWorkload(o: KubeObject, what: string): FieldError[] {
       labelsPath: 'spec.template.metadata.labels',
       what,
     }),
-    ...validatePodTemplate(template, 'spec.template', { restartPolicies: ['Always'] }),
   ];
-  if (rec(template?.['spec'])?.['activeDeadlineSeconds'] !== undefined) {
-    errs.push(fieldErrors.forbidden('spec.template.spec.activeDeadlineSeconds', 'activeDeadlineSeconds in ReplicaSet is not Supported'));
+  if (what !== 'statefulset') errs.push(...validatePodTemplate(template, 'spec.template', { restartPolicies: ['Always'] }));
+  else {
+    errs.push(...validateLabels(strMap(rec(template?.['metadata'])?.['labels']), 'spec.template.labels'));
+    const restart = podSpec?.['restartPolicy'];
+    if (restart !== 'Always') errs.push(fieldErrors.notSupported('spec.template.spec.restartPolicy', restart ?? '', ['Always']));
+  }
+  if (podSpec?.['activeDeadlineSeconds'] !== undefined) {
+    const owner = what === 'statefulset' ? 'StatefulSet' : 'ReplicaSet';
+    errs.push(fieldErrors.forbidden('spec.template.spec.activeDeadlineSeconds', `activeDeadlineSeconds in ${owner} is not Supported`));
   }
   return errs;
 }

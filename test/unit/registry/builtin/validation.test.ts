@@ -40,6 +40,19 @@ const CREATE: [string, ResourceDefinition, Body, Causes][] = [
   ['deployment deadline below minReadySeconds', deployments, controller({ minReadySeconds: 700 }), [['FieldValueInvalid', 'spec.progressDeadlineSeconds']]],
   ['replicaset selector mismatch', replicasets, controller({ template: template({ app: 'x' }) }), [['FieldValueInvalid', 'spec.template.metadata.labels']]],
   ['statefulset with an unknown pod management policy', statefulsets, controller({ podManagementPolicy: 'Random' }), [['FieldValueNotSupported', 'spec.podManagementPolicy']]],
+  // Upstream leaves a StatefulSet's pod spec unvalidated: mounts may name volumeClaimTemplates.
+  [
+    'statefulset mounting a volume claim template',
+    statefulsets,
+    controller({
+      template: template({ app: 'web' }, { containers: [{ ...c('db'), volumeMounts: [{ name: 'data', mountPath: '/d' }] }] }),
+      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+    }),
+    [],
+  ],
+  ['statefulset with restartPolicy Never', statefulsets, controller({ template: template({ app: 'web' }, { restartPolicy: 'Never' }) }), [['FieldValueNotSupported', 'spec.template.spec.restartPolicy']]],
+  ['statefulset with an active deadline', statefulsets, controller({ template: template({ app: 'web' }, { activeDeadlineSeconds: 5 }) }), [['FieldValueForbidden', 'spec.template.spec.activeDeadlineSeconds']]],
+  ['statefulset selector mismatch', statefulsets, controller({ template: template({ app: 'x' }) }), [['FieldValueInvalid', 'spec.template.metadata.labels']]],
   ['daemonset without selector', daemonsets, { spec: { template: template() } }, [['FieldValueRequired', 'spec.selector']]],
   ['controllerrevision with a negative revision', controllerrevisions, { revision: -1 }, [['FieldValueInvalid', 'revision']]],
   ['pod without containers', pods, { spec: {} }, [['FieldValueRequired', 'spec.containers']]],
