@@ -149,6 +149,13 @@ function carryForward(o: KubeObject, old: KubeObject): void {
     if (spec['ipFamilyPolicy'] === undefined && prev['ipFamilyPolicy'] !== undefined) spec['ipFamilyPolicy'] = prev['ipFamilyPolicy'];
     if (spec['ipFamilies'] === undefined && prev['ipFamilies'] !== undefined) spec['ipFamilies'] = prev['ipFamilies'];
   }
+  // normalizeClusterIPs: a client that changed (or cleared) only clusterIP meant clusterIPs[0] too,
+  // so validation then speaks of clusterIPs[0] changing, not of the two disagreeing.
+  const ips = arr(spec['clusterIPs']);
+  if (spec['clusterIP'] !== prev['clusterIP'] && ips.length > 0 && isDeepStrictEqual(ips, arr(prev['clusterIPs']))) {
+    if (str(spec['clusterIP']) === '') delete spec['clusterIPs'];
+    else spec['clusterIPs'] = [spec['clusterIP'], ...ips.slice(1)];
+  }
   if (needsNodePorts(prev) && needsNodePorts(spec)) {
     const byName = new Map(recs(prev['ports']).map((p) => [str(p['name']), p['nodePort']]));
     const used = new Set(nodePortsOf(spec).filter((n) => nodePortsOf(prev).includes(n)));

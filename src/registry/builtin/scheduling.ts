@@ -19,10 +19,17 @@ function validatePriorityClass(o: KubeObject): FieldError[] {
   if (typeof value !== 'number') errs.push(fieldErrors.required('value'));
   const name = o.metadata.name ?? '';
   if (name.startsWith('system-')) {
+    // IsKnownSystemPriorityClass's reason is appended.
     const known = SYSTEM_CLASSES[name];
-    if (known === undefined || value !== known || o['globalDefault'] === true) {
-      errs.push(fieldErrors.forbidden('metadata.name', "priority class names with 'system-' prefix are reserved for system use only"));
-    }
+    const why =
+      known === undefined
+        ? `${name} is not a known system priority class`
+        : value !== known
+          ? `value of ${name} PriorityClass must be ${known}`
+          : o['globalDefault'] === true
+            ? `globalDefault of ${name} PriorityClass must be false`
+            : undefined;
+    if (why !== undefined) errs.push(fieldErrors.forbidden('metadata.name', `priority class names with 'system-' prefix are reserved for system use only. error: ${why}`));
   } else if (typeof value === 'number' && value > HIGHEST_USER_PRIORITY) {
     errs.push(fieldErrors.forbidden('value', `maximum allowed value of a user defined priority is ${HIGHEST_USER_PRIORITY}`));
   }

@@ -13,7 +13,7 @@ import { poddisruptionbudgets } from '../../../../src/registry/builtin/policy.js
 import { clusterrolebindings, rolebindings, roles } from '../../../../src/registry/builtin/rbac.js';
 import { priorityclasses } from '../../../../src/registry/builtin/scheduling.js';
 import { storageclasses } from '../../../../src/registry/builtin/storage.js';
-import { create, update, type Causes } from './support.js';
+import { create, fresh, update, type Causes } from './support.js';
 
 type Body = Record<string, unknown>;
 const c = (name: string, image = 'nginx'): Body => ({ name, image });
@@ -168,6 +168,23 @@ describe('built-in validation on create', () => {
   });
 });
 
+describe('system- priority classes', () => {
+  // The reason IsKnownSystemPriorityClass gives is part of upstream's message.
+  const cases: [string, Body, string | undefined][] = [
+    ['system-x', { value: 2_000_000_001 }, 'system-x is not a known system priority class'],
+    ['system-cluster-critical', { value: 5 }, 'value of system-cluster-critical PriorityClass must be 2000000000'],
+    ['system-node-critical', { value: 2_000_001_000, globalDefault: true }, 'globalDefault of system-node-critical PriorityClass must be false'],
+    ['system-node-critical', { value: 2_000_001_000 }, undefined],
+  ];
+  for (const [name, body, why] of cases) {
+    it(`${name} ${JSON.stringify(body)}`, () => {
+      const obj = fresh(priorityclasses, body, name);
+      const messages = priorityclasses.strategy.validate(obj).map((e) => `${e.field}: ${e.detail}`);
+      assert.deepEqual(messages, why === undefined ? [] : [`metadata.name: Forbidden: priority class names with 'system-' prefix are reserved for system use only. error: ${why}`]);
+    });
+  }
+});
+
 describe('built-in validation on update', () => {
   const cases: [string, ResourceDefinition, Body, (old: Body) => Body, Causes][] = [
     ['deployment selector', deployments, controller(), (o) => ({ ...o, spec: { ...(o['spec'] as Body), selector: { matchLabels: { app: 'web', tier: 'x' } }, template: template({ app: 'web', tier: 'x' }) } }), [['FieldValueInvalid', 'spec.selector']]],
@@ -175,6 +192,10 @@ describe('built-in validation on update', () => {
     ['statefulset serviceName', statefulsets, controller({ serviceName: 'a' }), (o) => ({ ...o, spec: { ...(o['spec'] as Body), serviceName: 'b' } }), [['FieldValueForbidden', 'spec']]],
     ['statefulset replicas', statefulsets, controller(), (o) => ({ ...o, spec: { ...(o['spec'] as Body), replicas: 5 } }), []],
     ['service cluster IP', services, { spec: { clusterIP: '10.96.0.50', ports: [{ port: 80 }] } }, (o) => ({ ...o, spec: { ...(o['spec'] as Body), clusterIP: '10.96.0.51', clusterIPs: ['10.96.0.51'] } }), [
+      ['FieldValueInvalid', 'spec.clusterIPs[0]'], ['FieldValueInvalid', 'spec.clusterIP'],
+    ]],
+    // A client changing only clusterIP changes clusterIPs[0] with it (normalizeClusterIPs).
+    ['service cluster IP alone', services, { spec: { clusterIP: '10.96.0.50', ports: [{ port: 80 }] } }, (o) => ({ ...o, spec: { ...(o['spec'] as Body), clusterIP: '10.96.0.51' } }), [
       ['FieldValueInvalid', 'spec.clusterIPs[0]'], ['FieldValueInvalid', 'spec.clusterIP'],
     ]],
     ['secret type', secrets, { type: 'Opaque' }, (o) => ({ ...o, type: 'kubernetes.io/basic-auth', data: { username: 'YQ==' } }), [['FieldValueInvalid', 'type']]],
