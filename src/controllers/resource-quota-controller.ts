@@ -71,7 +71,7 @@ export class ResourceQuotaController {
       if (this.#abort.signal.aborted) return;
       const namespace = quota.metadata.namespace ?? '';
       const hard = strings(rec(quota['spec'])?.['hard']);
-      const used = await this.#space.recountQuota(namespace, hard);
+      const used = await this.#space.recountQuota(namespace, hard, rec(quota['spec']) ?? {});
       const status = rec(quota['status']) ?? {};
       if (isDeepStrictEqual(strings(status['hard']), hard) && isDeepStrictEqual(strings(status['used']), used)) continue;
       try {

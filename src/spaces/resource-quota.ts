@@ -7,7 +7,9 @@
  * `secrets`, `configmaps`, `persistentvolumeclaims`, `replicationcontrollers`, `resourcequotas`),
  * pod compute (`requests.`/`limits.` cpu, memory and ephemeral-storage; `cpu` and `memory` are
  * requests), `services.loadbalancers`, `services.nodeports`, and claim storage (`requests.storage`,
- * per storage class too). Quotas with scopes or a scopeSelector are not enforced.
+ * per storage class too). A scoped quota (scopes, scopeSelector) covers the pods its scopes match
+(quota-scopes.ts), and is charged and counted for those only. Amounts keep the format of the
+quantities they add up (a sum of `512Mi` requests is `1Gi`, whatever format `hard` has).
  *
  * A create is charged to every quota that tracks what it consumes, and an update what it adds
  * (a Service turned LoadBalancer, a claim grown), in the quota's status, before it is stored (a
@@ -17,13 +19,29 @@
  */
 import { forbidden, isStatusError, type GroupResource, type StatusError } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
+import { formatQuantity, quantityFormat, type QuantityFormat } from '../api/quantity.js';
 import { rec, recs as list } from '../registry/builtin/helpers.js';
 import { quantityValue } from '../registry/builtin/pod-template.js';
 import type { ResourceDefinition } from '../registry/definition.js';
+import { quotaCovers } from './quota-scopes.js';
 
 type Obj = Record<string, unknown>;
-export type Usage = Map<string, number>;
 
+/** Amounts by quota resource, with the format each sum keeps (Quantity.Add: the first non-zero addend's). */
+export class Usage extends Map<string, number> {
+  readonly formats = new Map<string, QuantityFormat>();
+
+  add(key: string, value: number, format: QuantityFormat = 'DecimalSI'): void {
+    if (value === 0 || !Number.isFinite(value)) return;
+    const before = this.get(key) ?? 0;
+    if (before === 0) this.formats.set(key, format);
+    this.set(key, before + value);
+  }
+
+  formatted(key: string): string {
+    return formatQuantity(this.get(key) ?? 0, this.formats.get(key));
+  }
+}
 
 /** Core resources whose object count also has a legacy name (the resource itself). */
 const LEGACY_COUNTS = new Set(['pods', 'services', 'secrets', 'configmaps', 'persistentvolumeclaims', 'replicationcontrollers', 'resourcequotas']);
@@ -33,25 +51,25 @@ const STORAGE_CLASS = '.storageclass.storage.k8s.io/';
 export const countName = (def: Pick<ResourceDefinition, 'group' | 'plural'>): string =>
   def.group === '' ? `count/${def.plural}` : `count/${def.plural}.${def.group}`;
 
-function add(usage: Usage, key: string, value: number): void {
-  if (value !== 0 && Number.isFinite(value)) usage.set(key, (usage.get(key) ?? 0) + value);
-}
-
 /** A pod's requests or limits of one resource: containers summed, an init container counting when larger. */
-function podTotal(spec: Obj, key: 'requests' | 'limits', resource: string): number {
+function podTotal(spec: Obj, key: 'requests' | 'limits', resource: string): { value: number; format: QuantityFormat } {
+  let format: QuantityFormat | undefined;
   const of = (c: Obj): number => {
     const q = rec(rec(c['resources'])?.[key])?.[resource];
-    return q === undefined ? 0 : quantityValue(q);
+    if (q === undefined) return 0;
+    const value = quantityValue(q);
+    if (format === undefined && value !== 0) format = quantityFormat(q);
+    return value;
   };
   let sum = 0;
   for (const c of list(spec['containers'])) sum += of(c);
   for (const c of list(spec['initContainers'])) sum = Math.max(sum, of(c));
-  return sum;
+  return { value: sum, format: format ?? 'DecimalSI' };
 }
 
 /** What one object consumes of every quota resource. */
 export function usageOf(def: Pick<ResourceDefinition, 'group' | 'plural'>, obj: KubeObject): Usage {
-  const usage: Usage = new Map();
+  const usage = new Usage();
   const spec = rec(obj['spec']) ?? {};
   if (def.group === '' && def.plural === 'pods') {
     const phase = rec(obj['status'])?.['phase'];
@@ -59,28 +77,30 @@ export function usageOf(def: Pick<ResourceDefinition, 'group' | 'plural'>, obj: 
     if (phase === 'Succeeded' || phase === 'Failed') return usage;
     for (const r of COMPUTE) {
       const requests = podTotal(spec, 'requests', r);
-      add(usage, `requests.${r}`, requests);
-      if (r !== 'ephemeral-storage') add(usage, r, requests);
-      add(usage, `limits.${r}`, podTotal(spec, 'limits', r));
+      usage.add(`requests.${r}`, requests.value, requests.format);
+      if (r !== 'ephemeral-storage') usage.add(r, requests.value, requests.format);
+      const limits = podTotal(spec, 'limits', r);
+      usage.add(`limits.${r}`, limits.value, limits.format);
     }
   }
   if (def.group === '' && def.plural === 'services') {
     const type = spec['type'];
-    if (type === 'LoadBalancer') add(usage, 'services.loadbalancers', 1);
-    if (type === 'NodePort' || type === 'LoadBalancer') add(usage, 'services.nodeports', list(spec['ports']).length);
+    if (type === 'LoadBalancer') usage.add('services.loadbalancers', 1);
+    if (type === 'NodePort' || type === 'LoadBalancer') usage.add('services.nodeports', list(spec['ports']).length);
   }
   if (def.group === '' && def.plural === 'persistentvolumeclaims') {
     const storage = rec(rec(spec['resources'])?.['requests'])?.['storage'];
     const bytes = storage === undefined ? 0 : quantityValue(storage);
-    add(usage, 'requests.storage', bytes);
+    const format = quantityFormat(storage);
+    usage.add('requests.storage', bytes, format);
     const cls = spec['storageClassName'];
     if (typeof cls === 'string' && cls !== '') {
-      add(usage, `${cls}${STORAGE_CLASS}requests.storage`, bytes);
-      add(usage, `${cls}${STORAGE_CLASS}persistentvolumeclaims`, 1);
+      usage.add(`${cls}${STORAGE_CLASS}requests.storage`, bytes, format);
+      usage.add(`${cls}${STORAGE_CLASS}persistentvolumeclaims`, 1);
     }
   }
-  add(usage, countName(def), 1);
-  if (def.group === '' && LEGACY_COUNTS.has(def.plural)) add(usage, def.plural, 1);
+  usage.add(countName(def), 1);
+  if (def.group === '' && LEGACY_COUNTS.has(def.plural)) usage.add(def.plural, 1);
   return usage;
 }
 
@@ -99,25 +119,6 @@ export function tracksKind(def: Pick<ResourceDefinition, 'group' | 'plural'>, re
     default:
       return false;
   }
-}
-
-/** Whether admission enforces the quota: scoped quotas are not (their scopes are not evaluated here). */
-export function enforced(quota: KubeObject): boolean {
-  const spec = rec(quota['spec']) ?? {};
-  const scopes = spec['scopes'];
-  return !(Array.isArray(scopes) && scopes.length > 0) && rec(spec['scopeSelector']) === undefined;
-}
-
-/** A quantity as kube prints it: counts as integers, binary sizes in the largest exact unit, fractions in millis. */
-export function formatQuantity(value: number, like = ''): string {
-  if (/[KMGTPE]i$/.test(like) && Number.isInteger(value) && value !== 0) {
-    for (const [unit, size] of [['Ei', 2 ** 60], ['Pi', 2 ** 50], ['Ti', 2 ** 40], ['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]] as const) {
-      if (value % size === 0) return `${value / size}${unit}`;
-    }
-  }
-  if (Number.isInteger(value)) return String(value);
-  const millis = Math.round(value * 1000);
-  return millis % 1000 === 0 ? String(millis / 1000) : `${millis}m`;
 }
 
 const pretty = (entries: [string, string][]): string =>
@@ -140,21 +141,23 @@ export function charge(quota: KubeObject, delta: Usage): ChargeDecision {
   if (hard === undefined) return { allowed: false, message: `status unknown for quota: ${name}, resources: ${tracked.sort().join(',')}` };
   const usedNow = rec(status['used']) ?? {};
   const used: Record<string, string> = Object.fromEntries(Object.entries(usedNow).map(([k, v]) => [k, String(v)]));
-  const failed: [string, number, number, string][] = [];
+  const failed: [string, string, string, string][] = [];
   for (const [key, amount] of delta) {
     const limit = hard[key];
     if (limit === undefined) continue;
     const before = used[key] === undefined ? 0 : quantityValue(used[key]);
+    // Quantity.Add: the sum keeps the recorded amount's format, or the addend's when it adds to zero.
+    const format = before === 0 ? (delta.formats.get(key) ?? 'DecimalSI') : quantityFormat(used[key]);
     const after = before + amount;
-    if (after > quantityValue(limit)) failed.push([key, amount, before, String(limit)]);
-    used[key] = formatQuantity(after, String(limit));
+    if (after > quantityValue(limit)) failed.push([key, delta.formatted(key), used[key] ?? '0', String(limit)]);
+    used[key] = formatQuantity(after, format);
   }
   if (failed.length > 0) {
     return {
       allowed: false,
       message:
-        `exceeded quota: ${name}, requested: ${pretty(failed.map(([k, a, , l]) => [k, formatQuantity(a, l)]))}, ` +
-        `used: ${pretty(failed.map(([k, , b, l]) => [k, formatQuantity(b, l)]))}, limited: ${pretty(failed.map(([k, , , l]) => [k, l]))}`,
+        `exceeded quota: ${name}, requested: ${pretty(failed.map(([k, a]) => [k, a]))}, ` +
+        `used: ${pretty(failed.map(([k, , b]) => [k, b]))}, limited: ${pretty(failed.map(([k, , , l]) => [k, l]))}`,
     };
   }
   return { allowed: true, used };
@@ -177,22 +180,28 @@ export function missingCompute(quota: KubeObject, pod: KubeObject): string | und
   return missing.length === 0 ? undefined : `must specify ${[...new Set(missing)].sort().join('; ')}`;
 }
 
-/** Counts what a namespace's objects consume of `resources` (the quota controller's recount). */
+/**
+ * Counts what a namespace's objects consume of the resources `hard` names (the quota controller's
+ * recount), only the objects a scoped quota covers (`quotaSpec` holds its scopes).
+ */
 export async function recount(
   defs: readonly ResourceDefinition[],
   listObjects: (def: ResourceDefinition, namespace: string) => Promise<KubeObject[]>,
   namespace: string,
   hard: Readonly<Record<string, string>>,
+  quotaSpec: Obj = {},
 ): Promise<Record<string, string>> {
   const resources = Object.keys(hard);
-  const totals = new Map<string, number>(resources.map((r) => [r, 0]));
+  const totals = new Usage();
   for (const def of defs) {
     if (!def.namespaced || !resources.some((r) => tracksKind(def, r))) continue;
     for (const obj of await listObjects(def, namespace)) {
-      for (const [k, v] of usageOf(def, obj)) if (totals.has(k)) totals.set(k, totals.get(k)! + v);
+      if (!quotaCovers(quotaSpec, def, obj)) continue;
+      const usage = usageOf(def, obj);
+      for (const [k, v] of usage) if (k in hard) totals.add(k, v, usage.formats.get(k));
     }
   }
-  return Object.fromEntries([...totals].map(([k, v]) => [k, formatQuantity(v, hard[k])]));
+  return Object.fromEntries(resources.map((k) => [k, totals.formatted(k)]));
 }
 
 /** What admission needs of a space. */
@@ -200,8 +209,8 @@ export interface QuotaDeps {
   readonly quotasIn: (namespace: string) => Promise<KubeObject[]>;
   /** Read-modify-write of a quota's status, retried on conflicts; the mutation may throw to refuse. */
   readonly updateStatus: (namespace: string, name: string, mutate: (quota: KubeObject) => Promise<KubeObject>) => Promise<void>;
-  /** Recounts a namespace's usage of some resources, formatted like status.hard. */
-  readonly recount: (namespace: string, hard: Record<string, string>) => Promise<Record<string, string>>;
+  /** Recounts a namespace's usage of some resources by the objects a quota (its spec, for scopes) covers. */
+  readonly recount: (namespace: string, hard: Record<string, string>, quotaSpec: Obj) => Promise<Record<string, string>>;
 }
 
 const refuse = (gr: GroupResource, obj: KubeObject, message: string): StatusError => forbidden(gr, obj.metadata.name ?? obj.metadata.generateName ?? '', message);
@@ -209,8 +218,9 @@ const refuse = (gr: GroupResource, obj: KubeObject, message: string): StatusErro
 /** What an update adds (pure): the increases only, as upstream charges them; decreases are the controller's to count. */
 export function growth(def: Pick<ResourceDefinition, 'group' | 'plural'>, obj: KubeObject, old: KubeObject): Usage {
   const before = usageOf(def, old);
-  const out: Usage = new Map();
-  for (const [k, v] of usageOf(def, obj)) if (v - (before.get(k) ?? 0) > 0) out.set(k, v - (before.get(k) ?? 0));
+  const after = usageOf(def, obj);
+  const out = new Usage();
+  for (const [k, v] of after) out.add(k, Math.max(0, v - (before.get(k) ?? 0)), after.formats.get(k));
   return out;
 }
 
@@ -222,7 +232,7 @@ export function resourceQuotaAdmission(def: ResourceDefinition, deps: QuotaDeps)
   const gr = { group: def.group, resource: def.plural };
   return async (obj: KubeObject, dryRun: boolean, old?: KubeObject): Promise<void> => {
     const namespace = obj.metadata.namespace ?? '';
-    const quotas = (await deps.quotasIn(namespace)).filter(enforced);
+    const quotas = (await deps.quotasIn(namespace)).filter((q) => quotaCovers(rec(q['spec']) ?? {}, def, obj));
     if (quotas.length === 0) return;
     const delta = old === undefined ? usageOf(def, obj) : growth(def, obj, old);
     if (delta.size === 0) return;
@@ -238,7 +248,8 @@ export function resourceQuotaAdmission(def: ResourceDefinition, deps: QuotaDeps)
         if (!decision.allowed && rec(current['status'])?.['hard'] !== undefined) {
           // Recorded usage may be stale high (deletions since the last count): count again.
           const status = rec(current['status'])!;
-          const recounted = await deps.recount(namespace, Object.fromEntries(Object.entries(rec(status['hard'])!).map(([k, v]) => [k, String(v)])));
+          const hard = Object.fromEntries(Object.entries(rec(status['hard'])!).map(([k, v]) => [k, String(v)]));
+          const recounted = await deps.recount(namespace, hard, rec(current['spec']) ?? {});
           decision = charge({ ...current, status: { ...status, used: recounted } }, delta);
         }
         if (!decision.allowed) throw refuse(gr, obj, decision.message);

@@ -167,7 +167,7 @@ export class ServedSpace {
       updateStatus: async (namespace, name, mutate) => {
         await this.store(quotaDef).guaranteedUpdate(namespace, name, mutate, { subresource: 'status' });
       },
-      recount: (namespace, hard) => this.recountQuota(namespace, hard),
+      recount: (namespace, hard, quotaSpec) => this.recountQuota(namespace, hard, quotaSpec),
     });
     const before = admission.validateWrite;
     return {
@@ -179,9 +179,9 @@ export class ServedSpace {
     };
   }
 
-  /** What a namespace's objects consume of the resources a quota's `hard` names (formatted alike). */
-  recountQuota(namespace: string, hard: Readonly<Record<string, string>>): Promise<Record<string, string>> {
-    return recount(this.catalog.all(), async (def, ns) => (await this.store(def).list(ns)).list.items, namespace, hard);
+  /** What the objects a quota covers (its spec, for scopes) consume of the resources its `hard` names. */
+  recountQuota(namespace: string, hard: Readonly<Record<string, string>>, quotaSpec: Record<string, unknown> = {}): Promise<Record<string, string>> {
+    return recount(this.catalog.all(), async (def, ns) => (await this.store(def).list(ns)).list.items, namespace, hard, quotaSpec);
   }
 
   #namespaceCache(): ObjectCache {

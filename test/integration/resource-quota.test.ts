@@ -1,7 +1,7 @@
 /**
  * ResourceQuotas enforced as kube-apiserver's admission plugin and kube-controller-manager's
  * quota controller do: status counted from the namespace, creates charged or refused (403), room
- * freed by deletions usable at once, dry runs only checked, scoped quotas not enforced.
+ * freed by deletions usable at once, dry runs only checked, scoped quotas applied to the pods they cover.
  */
 import assert from 'node:assert/strict';
 import { eventually } from '../helpers/eventually.js';
@@ -88,10 +88,31 @@ describe('ResourceQuota enforcement', function () {
     assert.equal((await h.request('GET', `${ns}/services/web`)).body.spec.type, 'ClusterIP');
   });
 
-  it('does not enforce quotas with scopes', async function () {
+  it('enforces a scoped quota on the pods its scopes cover, and counts only those', async function () {
     const ns = await namespace('quota-c');
-    assert.equal((await h.request('POST', `${ns}/resourcequotas`, { body: quota('scoped', { pods: '0' }, { scopes: ['BestEffort'] }) })).status, 201);
-    const p = await h.request('POST', `${ns}/pods`, { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } });
-    assert.equal(p.status, 201, JSON.stringify(p.body));
+    assert.equal((await h.request('POST', `${ns}/resourcequotas`, { body: quota('scoped', { pods: '1', 'requests.memory': '2G' }, { scopes: ['NotTerminating'] }) })).status, 201);
+    await eventually('the quota status', async () => (await h.request('GET', `${ns}/resourcequotas/scoped`)).body.status?.used);
+    const pod = (name: string, spec: object = {}) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name },
+      spec: { containers: [{ name: 'c', image: 'nginx', resources: { requests: { memory: '512Mi' } } }], ...spec },
+    });
+    assert.equal((await h.request('POST', `${ns}/pods`, { body: pod('a') })).status, 201);
+    const b = await h.request('POST', `${ns}/pods`, { body: pod('b') });
+    assert.equal(b.status, 403);
+    assert.equal(b.body.reason, 'Forbidden');
+    assert.equal(b.body.message, 'pods "b" is forbidden: exceeded quota: scoped, requested: pods=1, used: pods=1, limited: pods=1');
+    // A pod with a deadline is Terminating: not this quota's to count.
+    assert.equal((await h.request('POST', `${ns}/pods`, { body: pod('t', { activeDeadlineSeconds: 60 }) })).status, 201);
+    // The sum keeps the requests' binary format, though the limit is decimal.
+    assert.deepEqual((await h.request('GET', `${ns}/resourcequotas/scoped`)).body.status.used, { pods: '1', 'requests.memory': '512Mi' });
+    assert.equal((await h.request('DELETE', `${ns}/pods/a`)).status, 200);
+    assert.equal((await h.request('POST', `${ns}/pods`, { body: pod('c') })).status, 201, 'room freed by the delete');
+    const recounted = await eventually('the controller recounting only covered pods', async () => {
+      const used = (await h.request('GET', `${ns}/resourcequotas/scoped`)).body.status?.used;
+      return used?.pods === '1' ? used : undefined;
+    });
+    assert.deepEqual(recounted, { pods: '1', 'requests.memory': '512Mi' });
   });
 });
