@@ -71,7 +71,24 @@ export class ServerMetrics {
     return new Histogram({ name, help, labelNames: [...PROPAGATION_LABELS], buckets: LATENCY_BUCKETS, registers: [this.registry] });
   }
 
-  async text(): Promise<{ body: string; contentType: string }> {
-    return { body: await this.registry.metrics(), contentType: this.registry.contentType };
+  /** The text exposition; for one space, its own series and the server-wide ones (no other space's). */
+  async text(space?: string): Promise<{ body: string; contentType: string }> {
+    const body = await this.registry.metrics();
+    return { body: space === undefined ? body : onlySpace(body, space), contentType: this.registry.contentType };
   }
+}
+
+/** A label `space="..."` in a sample line; label values are escaped, so it only starts a label. */
+const SPACE_LABEL = /[{,]space="((?:[^"\\]|\\.)*)"/;
+
+/** Drops the sample lines labelled with another space (comments and unlabelled series stay). */
+export function onlySpace(text: string, space: string): string {
+  return text
+    .split('\n')
+    .filter((line) => {
+      if (line.startsWith('#')) return true;
+      const m = SPACE_LABEL.exec(line);
+      return m === null || m[1] === space;
+    })
+    .join('\n');
 }

@@ -121,11 +121,18 @@ async function serveSpace(
     return;
   }
   if (trimmed === '/version') return sendJson(res, 200, versionInfo());
+  const metricsOfSpace = trimmed === '/metrics' && metrics !== undefined && space.name !== undefined;
   if (trimmed === '/openapi/v2' || trimmed === '/swagger-2.0.0.pb-v1') return serveOpenApiV2(space.catalog, req, res);
   if (trimmed === '/openapi/v3') return serveOpenApiV3(space.catalog, '', prefix, req, res);
   if (trimmed.startsWith('/openapi/v3/')) return serveOpenApiV3(space.catalog, trimmed.slice('/openapi/v3/'.length), prefix, req, res);
   const info = parseRequestInfo(req.method ?? 'GET', trimmed, query);
   if (user !== undefined) authorizeRequest(space.rbac?.snapshot(), user, info, req, trimmed, query);
+  if (metricsOfSpace) {
+    // As kube-apiserver's /metrics (RBAC: get on the non-resource URL), with only this space's series.
+    const { body, contentType } = await metrics.text(space.name);
+    writeBody(res, 200, body, contentType);
+    return;
+  }
   if (metrics !== undefined && info.kind === 'resource') record(metrics, space.name ?? '', info, res);
   const catalog = space.catalog;
   switch (info.kind) {

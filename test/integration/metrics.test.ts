@@ -1,5 +1,5 @@
 /**
- * /metrics at the root: Prometheus text with kube-apiserver's request metrics and KubeStellar's
+ * /metrics at the root (and each space's own series at /clusters/<space>/metrics): Prometheus text with kube-apiserver's request metrics and KubeStellar's
  * propagation histograms, fed by real requests and a real propagation.
  */
 import assert from 'node:assert/strict';
@@ -31,5 +31,17 @@ describe('/metrics', function () {
     assert.match(text, /kubestellar_downsync_packaging_duration_seconds_count\{space="wds1",cluster="cluster1",kind="ConfigMap",apiVersion="v1",bindingpolicy="m"\} 1/);
     assert.match(text, /kubestellar_downsync_duration_seconds_count\{[^}]*cluster="cluster1"[^}]*\} 1/);
     assert.match(text, /kubestellar_workload_count\{space="wds1"\} [1-9]/);
+  });
+
+  it('serves each space its own series at /clusters/<space>/metrics', async () => {
+    assert.equal((await h.request('GET', '/clusters/its1/api/v1/namespaces')).status, 200);
+    assert.equal((await h.request('GET', '/clusters/wds1/api/v1/namespaces')).status, 200);
+    const r = await h.request('GET', '/clusters/wds1/metrics');
+    assert.equal(r.status, 200);
+    assert.match(String(r.headers['content-type']), /^text\/plain/);
+    const text = r.raw.toString('utf8');
+    assert.match(text, /apiserver_request_total\{space="wds1",verb="LIST",group="",version="v1",resource="namespaces",subresource="",code="200"\} [1-9]/);
+    assert.doesNotMatch(text, /space="its1"/, "another space's series stay out");
+    assert.match(text, /^# TYPE apiserver_request_total counter$/m);
   });
 });
