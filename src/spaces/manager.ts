@@ -11,7 +11,7 @@ import { moveLegacyEvents } from '../registry/legacy-events.js';
 import { coordinationResources } from '../registry/builtin/coordination.js';
 import { coreResources, namespaces, serviceDefinition } from '../registry/builtin/core.js';
 import { builtinResources } from '../registry/builtin/index.js';
-import { componentstatuses } from '../registry/builtin/component-status.js';
+import { componentstatuses, withControlPlane } from '../registry/builtin/component-status.js';
 import { reviewResources } from '../registry/builtin/reviews.js';
 import { bootstrapPriorityClasses } from '../registry/builtin/scheduling.js';
 import type { ResourceDefinition } from '../registry/definition.js';
@@ -97,7 +97,7 @@ function definitionsFor(type: SpaceType, services: ResourceDefinition): readonly
       ? [...coreResources, ...REVIEWS_IN_ORDER, ...coordinationResources, ...ocmResources]
       : type === 'wds'
         ? [...BUILTIN_WITH_REVIEWS.map((d) => (d === componentstatuses ? WDS_COMPONENT_STATUSES : d)), ...controlResources]
-        : BUILTIN_WITH_REVIEWS;
+        : BUILTIN_WITH_REVIEWS.map((d) => (d === componentstatuses ? withControlPlane : d));
   // Each space has its own Service allocator, so its Service definition is its own too.
   return all.map((d) => (d.group === '' && d.plural === 'services' ? services : d));
 }

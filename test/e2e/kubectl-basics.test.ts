@@ -501,12 +501,15 @@ describe('e2e: kubectl basics', function () {
         const byComponent = new Map(parseTable(cs.stdout).map((r) => [r['NAME'], r]));
         assert.deepEqual([...byComponent.keys()].sort(), ['controller-manager', 'etcd-0', 'scheduler']);
         assert.equal(byComponent.get('etcd-0')!['STATUS'], 'Healthy');
-        assert.equal(byComponent.get('scheduler')!['STATUS'], 'Unhealthy');
+        // The cluster's simulator runs the scheduler and controllers; a WDS has neither.
+        assert.equal(byComponent.get('scheduler')!['STATUS'], 'Healthy');
+        assert.equal(byComponent.get('controller-manager')!['MESSAGE'], 'ok');
         const one = JSON.parse((await ok('wds1', ['get', 'componentstatus', 'etcd-0', '-o', 'json'])).stdout);
         assert.deepEqual(one.conditions, [{ type: 'Healthy', status: 'True', message: '{"health":"true"}' }]);
         assertFails(['delete', 'cs'], await run('cluster1', ['delete', 'cs', 'etcd-0']), /MethodNotAllowed|method is not supported|not supported/i);
         const wdsComponents = await ok('wds1', ['get', 'componentstatuses']);
         assert.match(wdsComponents.stdout, /^etcd-0\s+Healthy/m);
+        assert.match(wdsComponents.stdout, /^scheduler\s+Unhealthy\s+Get "https:\/\/127\.0\.0\.1:10259\/healthz"/m);
 
         // Endpoints: every request warns.
         const ep = await ok('wds1', ['get', 'ep', '-n', 'default']);

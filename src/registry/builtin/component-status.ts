@@ -8,9 +8,10 @@
  *   is embedded (LevelDB) or an etcd cluster the server is already connected to; either way, a
  *   request that reaches this handler has a working store behind it, so there is nothing to
  *   probe that the request itself has not just exercised.
- * - `scheduler` and `controller-manager`: there are no such processes; kube-apiserver probes them
- *   at their secure ports on 127.0.0.1, so it reports them as it does when nothing listens there:
- *   Unhealthy, with the dial error and no message.
+ * - `scheduler` and `controller-manager`: in a space with no such processes (a WDS, an ITS),
+ *   kube-apiserver would probe their secure ports on 127.0.0.1 and find nothing listening:
+ *   Unhealthy, with the dial error and no message. A cluster space's simulator plays both, and
+ *   there they answer `ok` (`withControlPlane`).
  */
 import type { KubeObject } from '../../api/object.js';
 import { nameColumn } from '../columns.js';
@@ -31,15 +32,14 @@ const unreachable = (name: string, port: number): Probe => ({
   error: `Get "https://127.0.0.1:${port}/healthz": dial tcp 127.0.0.1:${port}: connect: connection refused`,
 });
 
-const PROBES: readonly Probe[] = [
-  unreachable('scheduler', 10259),
-  unreachable('controller-manager', 10257),
-  { name: 'etcd-0', healthy: true, message: '{"health":"true"}', error: '' },
-];
+const ok = (name: string): Probe => ({ name, healthy: true, message: 'ok', error: '' });
+const ETCD: Probe = { name: 'etcd-0', healthy: true, message: '{"health":"true"}', error: '' };
+const PROBES: readonly Probe[] = [unreachable('scheduler', 10259), unreachable('controller-manager', 10257), ETCD];
+const WITH_CONTROL_PLANE: readonly Probe[] = [ok('scheduler'), ok('controller-manager'), ETCD];
 
 /** The ComponentStatus objects a request sees, in upstream's shape (no uid, no resourceVersion, no creationTimestamp). */
-export function componentStatuses(): KubeObject[] {
-  return PROBES.map((p) => ({
+export function componentStatuses(controlPlane = false): KubeObject[] {
+  return (controlPlane ? WITH_CONTROL_PLANE : PROBES).map((p) => ({
     apiVersion: 'v1',
     kind: 'ComponentStatus',
     metadata: { name: p.name },
@@ -74,3 +74,6 @@ export const componentstatuses: ResourceDefinition = define({
   // Never written: the strategy only exists because every definition has one.
   strategy: kindStrategy({}),
 });
+
+/** In a cluster space, whose simulator runs the scheduler and the controllers. */
+export const withControlPlane: ResourceDefinition = { ...componentstatuses, computed: () => componentStatuses(true) };

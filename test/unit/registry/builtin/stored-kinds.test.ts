@@ -453,6 +453,11 @@ describe('ComponentStatuses and Endpoints (deprecated core kinds)', () => {
       { Name: 'etcd-0', Status: 'Healthy', Message: '{"health":"true"}', Error: '' },
     ]);
     assert.equal(row(componentstatuses, obj({}))['Status'], 'Unknown');
+    // Where a simulator plays the scheduler and the controllers (a cluster space), they answer.
+    assert.deepEqual(
+      componentStatuses(true).map((o) => row(componentstatuses, o)).map((r) => [r['Name'], r['Status'], r['Message']]),
+      [['scheduler', 'Healthy', 'ok'], ['controller-manager', 'Healthy', 'ok'], ['etcd-0', 'Healthy', '{"health":"true"}']],
+    );
   });
 
   it('Endpoints carry the v1.33 deprecation warning', () => {
