@@ -27,7 +27,7 @@ export class RbacCache {
   async start(): Promise<void> {
     const def = (plural: Kind) => this.#space.catalog.byResource('rbac.authorization.k8s.io', plural)!;
     for (const [plural, objects] of [
-      ['clusterroles', bootstrapClusterRoles()],
+      ['clusterroles', bootstrapClusterRoles({ kubestellar: this.#space.type === 'wds' })],
       ['clusterrolebindings', bootstrapClusterRoleBindings()],
     ] as const) {
       for (const o of objects) {

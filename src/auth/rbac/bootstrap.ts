@@ -3,8 +3,8 @@
  * cluster-admin, the user-facing admin/edit/view (empty aggregated roles, filled from the
  * `system:aggregate-to-*` parts and any other ClusterRole carrying an aggregate-to-* label),
  * the discovery/basic-user/public-info roles and their bindings. Lists inside a rule are sorted,
- * as kube's rule builder stores them. Our extra API groups (control.kubestellar.io and OCM's)
- * get their own aggregate-to-* parts, so admin/edit/view cover them as users expect.
+ * as kube's rule builder stores them. In a WDS our extra API groups (control.kubestellar.io and
+ * OCM's) get their own aggregate-to-* parts, so admin/edit/view cover them as users expect.
  */
 import type { KubeObject } from '../../api/object.js';
 import { CLUSTER_GROUP, CONTROL_GROUP, WORK_GROUP } from '../../kubestellar/well-known.js';
@@ -101,7 +101,8 @@ const extraEditRules: readonly PolicyRule[] = [
  * The default ClusterRoles, with empty rules on the aggregated ones: the clusterrole-aggregation
  * controller writes them (see aggregateClusterRoles).
  */
-export function bootstrapClusterRoles(): KubeObject[] {
+export function bootstrapClusterRoles(options: { readonly kubestellar?: boolean } = {}): KubeObject[] {
+  const kubestellar = options.kubestellar !== false;
   return [
     clusterRole('cluster-admin', [rule(['*'], ['*'], ['*']), urls(['*'], ['*'])]),
     clusterRole('system:discovery', [urls(['get'], ['/livez', '/readyz', '/healthz', '/version', '/version/', '/openapi', '/openapi/*', '/api', '/api/*', '/apis', '/apis/*'])]),
@@ -117,8 +118,13 @@ export function bootstrapClusterRoles(): KubeObject[] {
     clusterRole('system:aggregate-to-admin', aggregateToAdminRules, { [AGGREGATE_TO_ADMIN]: 'true' }),
     clusterRole('system:aggregate-to-edit', aggregateToEditRules, { [AGGREGATE_TO_EDIT]: 'true' }),
     clusterRole('system:aggregate-to-view', aggregateToViewRules, { [AGGREGATE_TO_VIEW]: 'true' }),
-    clusterRole('kubestellar:aggregate-to-edit', extraEditRules, { [AGGREGATE_TO_EDIT]: 'true' }),
-    clusterRole('kubestellar:aggregate-to-view', extraViewRules, { [AGGREGATE_TO_VIEW]: 'true' }),
+    // Only where the KubeStellar kinds are served (a WDS); a cluster space has kube's roles alone.
+    ...(kubestellar
+      ? [
+          clusterRole('kubestellar:aggregate-to-edit', extraEditRules, { [AGGREGATE_TO_EDIT]: 'true' }),
+          clusterRole('kubestellar:aggregate-to-view', extraViewRules, { [AGGREGATE_TO_VIEW]: 'true' }),
+        ]
+      : []),
     clusterRole('system:service-account-issuer-discovery', [
       urls(['get'], ['/.well-known/openid-configuration', '/.well-known/openid-configuration/', '/openid/v1/jwks', '/openid/v1/jwks/']),
     ]),

@@ -27,6 +27,12 @@ const can = (u: UserInfo, a: ResourceAttributesInput) => authorize(resourceAttri
 const canPath = (u: UserInfo, verb: string, path: string) => authorize(nonResourceAttributes(u, verb, path), data, { privilegedGroups: [] }).allowed;
 
 describe('bootstrap policy objects', () => {
+  it("a cluster space gets kube's roles alone, a WDS the KubeStellar parts too", () => {
+    const names = (objs: { metadata: { name?: string } }[]) => objs.map((o) => o.metadata.name ?? '').filter((n) => n.startsWith('kubestellar:'));
+    assert.deepEqual(names(bootstrapClusterRoles({ kubestellar: false })), []);
+    assert.deepEqual(names(roles), ['kubestellar:aggregate-to-edit', 'kubestellar:aggregate-to-view']);
+  });
+
   it('every object carries kube’s bootstrap label and autoupdate annotation', () => {
     for (const o of [...roles, ...bindings]) {
       assert.equal(o.metadata.labels?.['kubernetes.io/bootstrapping'], 'rbac-defaults', o.metadata.name);
