@@ -20,6 +20,7 @@ import { CrdController } from '../controllers/crd-controller.js';
 import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation.js';
 import { ApiServiceRegistrationController } from '../controllers/apiservice-registration.js';
 import { ResourceQuotaController } from '../controllers/resource-quota-controller.js';
+import { StorageProtectionController } from '../controllers/storage-protection-controller.js';
 import { runInformer } from '../controllers/informer.js';
 import { LifecycleController } from '../controllers/lifecycle-controller.js';
 import { NamespaceDefaultsController } from '../controllers/namespace-defaults.js';
@@ -350,6 +351,7 @@ export class SpaceManager {
     }
     if (!group.stopped) await group.add(new ApiServiceRegistrationController(served)).start();
     if (!group.stopped) await group.add(new ResourceQuotaController(served)).start();
+    if (!group.stopped) await group.add(new StorageProtectionController(served)).start();
     if (!group.stopped) {
       const apiserverService = group.add(new KubernetesServiceController(served, () => this.#apiserverAddress));
       this.#apiserverServices.set(name, apiserverService);

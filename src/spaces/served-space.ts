@@ -17,6 +17,7 @@ import type { RbacData } from '../auth/rbac/authorizer.js';
 import { PolicyAdmission } from './policy-admission.js';
 import { WebhookAdmission } from './webhook-admission.js';
 import { defaultStorageClassAdmission } from './default-storage-class.js';
+import { protectionAdmission, PV_PROTECTION, PVC_PROTECTION } from './storage-protection.js';
 import { limitRangeAdmission } from './limit-range-admission.js';
 import { recount, resourceQuotaAdmission } from './resource-quota.js';
 import { serviceAccountAdmission } from './service-account-admission.js';
@@ -128,7 +129,8 @@ export class ServedSpace {
   /**
    * Admission plugins that read other objects, in kube's order: for pods LimitRanger,
    * ServiceAccount, then Priority (where scheduling.k8s.io is served); for PriorityClasses the
-   * one-default check; for claims DefaultStorageClass.
+   * one-default check; for claims DefaultStorageClass, then (claims and volumes)
+   * StorageObjectInUseProtection's finalizer.
    */
   #admissionFor(def: ResourceDefinition): Pick<StoreDeps, 'admitWrite' | 'validateWrite'> {
     if (def.group !== '' && def.group !== 'scheduling.k8s.io') return {};
@@ -149,11 +151,22 @@ export class ServedSpace {
     }
     if (classes !== undefined && def.group === classes.group && def.plural === classes.plural) return { validateWrite: priorityClassAdmission(list) };
     if (def.group === '' && def.plural === 'persistentvolumeclaims') {
+      const protect = protectionAdmission(PVC_PROTECTION);
       const storageClasses = this.catalog.byResource('storage.k8s.io', 'storageclasses');
-      if (storageClasses === undefined) return {};
+      if (storageClasses === undefined) return { admitWrite: async (operation, claim) => protect(operation, claim) };
       this.#storageClasses ??= new ObjectCache(this.store(storageClasses));
       const cache = this.#storageClasses;
-      return { admitWrite: defaultStorageClassAdmission(() => cache.inNamespace('')) };
+      const defaultClass = defaultStorageClassAdmission(() => cache.inNamespace(''));
+      return {
+        admitWrite: async (operation, claim) => {
+          await defaultClass(operation, claim);
+          protect(operation, claim);
+        },
+      };
+    }
+    if (def.group === '' && def.plural === 'persistentvolumes') {
+      const protect = protectionAdmission(PV_PROTECTION);
+      return { admitWrite: async (operation, volume) => protect(operation, volume) };
     }
     return {};
   }

@@ -85,6 +85,9 @@ export const syncVolume: SyncFunction = async (ctx, { def, object: pv }) => {
     case 'phase':
       return ctx.writeStatus(def, pv, (cur) => volumeStatus(cur, action.phase));
     case 'delete':
+      // Released first, as the PV controller marks it before reclaiming: pv-protection lets a
+      // volume go only once it is no longer Bound.
+      await ctx.writeStatus(def, pv, (cur) => volumeStatus(cur, 'Released'));
       return ctx.remove(def, pv);
     case 'unbind':
       return ctx.update(def, pv, (cur) => (claimRefOf(cur) === undefined ? undefined : unboundVolume(cur)));
