@@ -40,6 +40,12 @@ export interface WecSettings {
   readonly agent: 'InProcess' | 'External';
 }
 
+/** A kubelet this server reaches in process (a cluster space's simulator): it answers for its node's containers. */
+export interface NodeAgent {
+  /** The log of a container that has run (a simulated container prints nothing). */
+  containerLog(pod: KubeObject, container: string): string;
+}
+
 export interface ServedSpaceOptions {
   readonly wec?: WecSettings;
   readonly backend: Backend;
@@ -54,6 +60,8 @@ export class ServedSpace {
   readonly type: ServedSpaceType;
   readonly wec: WecSettings | undefined;
   readonly catalog: ResourceCatalog;
+  /** Kubelets reachable in process, by node name; pods on other nodes have none to ask. */
+  readonly kubelets = new Map<string, NodeAgent>();
   /** The space's RBAC, once followed (the root API has none: only system:masters enters it). */
   rbac: { snapshot(): RbacData } | undefined;
   /** Every object of the space at once, for controllers. */

@@ -94,6 +94,34 @@ export function kubeletUnreachable(nodeName: string, node: KubeObject | undefine
   return internalError(new Error(`error dialing backend: the kubelet of node "${nodeName}" (${host}:${kubeletPort(node)}) is not reachable from this server`));
 }
 
+/**
+ * Why a node's kubelet refuses a container's log (its validateContainerLogStatus), from the pod's
+ * status; undefined when it has one to give. A container with no status yet is being created.
+ */
+export function containerLogRefusal(pod: KubeObject, container: string, previous: boolean): string | undefined {
+  const status = statusOf(pod);
+  const podName = pod.metadata.name ?? '';
+  const at = `container ${JSON.stringify(container)} in pod ${JSON.stringify(podName)}`;
+  const cs = [...recs(status['containerStatuses']), ...recs(status['initContainerStatuses']), ...recs(status['ephemeralContainerStatuses'])].find(
+    (c) => c['name'] === container,
+  );
+  if (cs === undefined) return `${at} is waiting to start: ContainerCreating`;
+  const state = rec(cs['state']) ?? {};
+  const last = rec(rec(cs['lastState'])?.['terminated']);
+  const lastId = str(last?.['containerID']);
+  if (previous) return lastId === '' ? `previous terminated ${at} not found` : undefined;
+  if (rec(state['running']) !== undefined) return undefined;
+  const terminated = rec(state['terminated']);
+  if (terminated !== undefined) return str(terminated['containerID']) !== '' || lastId !== '' ? undefined : `${at} is terminated`;
+  if (last !== undefined) return lastId !== '' ? undefined : `${at} is terminated`;
+  const waiting = rec(state['waiting']);
+  if (waiting === undefined) return `${at} is waiting to start - no logs yet`;
+  const reason = str(waiting['reason']);
+  if (reason === 'ErrImagePull') return `${at} is waiting to start: image can't be pulled`;
+  if (reason === 'ImagePullBackOff') return `${at} is waiting to start: trying and failing to pull image`;
+  return `${at} is waiting to start: ${reason}`;
+}
+
 /** exec, attach and portforward on a pod that no node runs: upstream's 400, before any upgrade. */
 export function noHostAssigned(pod: KubeObject): StatusError {
   return badRequest(`pod ${pod.metadata.name ?? ''} does not have a host assigned`);

@@ -1,10 +1,12 @@
 /**
  * The Pod subresources that are not plain object reads and writes, and the proxies of pods,
- * services and nodes. No kubelet runs behind this server, so what needs one answers as
- * kube-apiserver does when the pod has no node, or when the node's kubelet cannot be reached:
+ * services and nodes. No kubelet is dialled from this server (a cluster space's simulator is one
+ * in process, for logs), so what needs one answers as kube-apiserver does when the pod has no
+ * node, or when the node's kubelet cannot be reached:
  *
  * - `log`: the options are checked, then the pod and its container; a pod on no node has no logs
- *   yet (204, no body, as upstream's empty stream).
+ *   yet (204, no body, as upstream's empty stream); a pod whose node has a kubelet in process (a
+ *   cluster space's simulator) gets that kubelet's answer, followed while the container runs.
  * - `exec`, `attach`, `portforward`: 400 `pod P does not have a host assigned`, answered before
  *   any upgrade (a websocket or SPDY client reads it as the upgrade's failure).
  * - `binding`: assigns the pod to a node once; `eviction`: deletes the pod unless its disruption
@@ -19,6 +21,7 @@ import { isPlainObject, type KubeObject } from '../../api/object.js';
 import {
   bindPod,
   chargeBudget,
+  containerLogRefusal,
   decideEviction,
   kubeletUnreachable,
   noHostAssigned,
@@ -29,7 +32,8 @@ import {
   splitSchemeNamePort,
   validateBinding,
 } from '../../registry/builtin/pod-subresources.js';
-import { specOf, str } from '../../registry/builtin/helpers.js';
+import { rec, recs, specOf, statusOf, str } from '../../registry/builtin/helpers.js';
+import { queryFlag } from '../query-flag.js';
 import type { GenericStore } from '../../registry/store.js';
 import { decodeStructured, mediaTypeOf, readBody } from '../body.js';
 import { sendJson, type ResourceContext } from './context.js';
@@ -101,7 +105,7 @@ async function kubeletOf(ctx: ResourceContext, nodeName: string): Promise<never>
 export async function handlePodLog(ctx: ResourceContext): Promise<void> {
   checkLogOptions(ctx);
   const pod = await ctx.store.get(ctx.info.namespace, ctx.info.name);
-  pickContainer(pod, ctx.query.get('container') ?? '');
+  const container = pickContainer(pod, ctx.query.get('container') ?? '');
   const node = str(specOf(pod)['nodeName']);
   if (node === '') {
     // Upstream finds no location for a pod without a host and streams nothing: 204, no body.
@@ -109,7 +113,43 @@ export async function handlePodLog(ctx: ResourceContext): Promise<void> {
     ctx.res.end();
     return;
   }
-  await kubeletOf(ctx, node);
+  const kubelet = ctx.space.kubelets.get(node);
+  if (kubelet === undefined) return kubeletOf(ctx, node);
+  // The kubelet's own refusals come back as 400s.
+  const refusal = containerLogRefusal(pod, container, queryFlag(ctx.query, 'previous') === true);
+  if (refusal !== undefined) throw badRequest(refusal);
+  ctx.res.statusCode = 200;
+  ctx.res.setHeader('Content-Type', 'text/plain');
+  ctx.res.flushHeaders();
+  const text = kubelet.containerLog(pod, container);
+  if (text !== '') ctx.res.write(text);
+  if (queryFlag(ctx.query, 'follow') === true) await whileRunning(ctx, pod, container);
+  ctx.res.end();
+}
+
+/** A followed log stays open while the container runs: until it stops, the pod goes, or the client leaves. */
+async function whileRunning(ctx: ResourceContext, pod: KubeObject, container: string): Promise<void> {
+  const abort = new AbortController();
+  ctx.req.on('close', () => abort.abort());
+  const running = (p: KubeObject): boolean =>
+    recs(statusOf(p)['containerStatuses']).some((c) => c['name'] === container && rec(rec(c['state'])?.['running']) !== undefined);
+  if (!running(pod)) return;
+  try {
+    const name = pod.metadata.name;
+    const uid = pod.metadata.uid;
+    const events = ctx.store.watch(ctx.info.namespace, {
+      afterRevision: Number(pod.metadata.resourceVersion),
+      signal: abort.signal,
+      predicate: (o) => o.metadata.name === name,
+    });
+    for await (const batch of events) {
+      if (batch.some((e) => e.type === 'DELETED' || e.object.metadata.uid !== uid || !running(e.object))) return;
+    }
+  } catch {
+    // Aborted, or the watch could not go on: either way the stream ends.
+  } finally {
+    abort.abort();
+  }
 }
 
 /** GET or POST (with an upgrade) pods/P/exec, attach and portforward. */

@@ -10,6 +10,7 @@ import {
   bindPod,
   budgetsFor,
   chargeBudget,
+  containerLogRefusal,
   decideEviction,
   ephemeralContainersUpdate,
   kubeletUnreachable,
@@ -201,4 +202,23 @@ describe('pod subresource decisions', () => {
       assert.equal(podProxyError(pod({}, { status: { podIP: '10.0.0.4' } })).code, 503);
     });
   });
+});
+
+describe("a kubelet's answer to a log request", () => {
+  const pod = (status: object): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c' }] }, status });
+  const cs = (state: object, lastState: object = {}) => ({ containerStatuses: [{ name: 'c', containerID: 'containerd://1', state, lastState }] });
+  const cases: [string, object, boolean, string | undefined][] = [
+    ['running', cs({ running: {} }), false, undefined],
+    ['no status yet', {}, false, 'container "c" in pod "p" is waiting to start: ContainerCreating'],
+    ['waiting', cs({ waiting: { reason: 'PodInitializing' } }), false, 'container "c" in pod "p" is waiting to start: PodInitializing'],
+    ['image pull', cs({ waiting: { reason: 'ErrImagePull' } }), false, 'container "c" in pod "p" is waiting to start: image can\'t be pulled'],
+    ['pull back-off', cs({ waiting: { reason: 'ImagePullBackOff' } }), false, 'container "c" in pod "p" is waiting to start: trying and failing to pull image'],
+    ['terminated', cs({ terminated: { containerID: 'containerd://1', exitCode: 0 } }), false, undefined],
+    ['crash loop, last run kept', cs({ waiting: { reason: 'CrashLoopBackOff' } }, { terminated: { containerID: 'containerd://0' } }), false, undefined],
+    ['previous, none', cs({ running: {} }), true, 'previous terminated container "c" in pod "p" not found'],
+    ['previous, one', cs({ running: {} }, { terminated: { containerID: 'containerd://0' } }), true, undefined],
+  ];
+  for (const [what, status, previous, want] of cases) {
+    it(what, () => assert.equal(containerLogRefusal(pod(status), 'c', previous), want));
+  }
 });
