@@ -17,6 +17,18 @@ export interface SimulatorOptions {
   readonly nodeStatusReportMs?: number;
   /** First pause before a failed sync is retried; doubles per failure up to 30 s (default 500 ms). */
   readonly retryMs?: number;
+  /**
+   * The CronJob controller's clock, ms since the epoch (default Date.now); tests run it ahead
+   * rather than wait for the next minute.
+   */
+  readonly cronClock?: () => number;
+  /** How often the HPA controller reconciles each autoscaler (default 15 s, --horizontal-pod-autoscaler-sync-period). */
+  readonly hpaSyncMs?: number;
+  /**
+   * Whether the first start in a space (no Node yet: the cluster is being created) installs
+   * kind's default StorageClass `standard` (default true, as kind does).
+   */
+  readonly defaultStorageClass?: boolean;
   readonly log?: (msg: string, err?: unknown) => void;
 }
 
@@ -31,6 +43,9 @@ export function resolveOptions(spaceName: string | undefined, o: SimulatorOption
     leaseRenewMs: o.leaseRenewMs ?? 10_000,
     nodeStatusReportMs: o.nodeStatusReportMs ?? 300_000,
     retryMs: o.retryMs ?? 500,
+    cronClock: o.cronClock ?? Date.now,
+    hpaSyncMs: o.hpaSyncMs ?? 15_000,
+    defaultStorageClass: o.defaultStorageClass ?? true,
     log: o.log ?? ((msg, err) => console.error(msg, err)),
   };
 }

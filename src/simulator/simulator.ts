@@ -10,7 +10,7 @@
 import { isStatusError } from '../api/errors.js';
 import type { KubeObject } from '../api/object.js';
 import type { SpaceEvent } from '../registry/space-stream.js';
-import type { ServedSpace } from '../spaces/served-space.js';
+import type { NodeAgent, ServedSpace } from '../spaces/served-space.js';
 import { controllerRef, failureRequested } from './model/objects.js';
 import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from './options.js';
 import { keyOf, kindKey, SimCache } from './shell/cache.js';
@@ -25,6 +25,9 @@ import type { SimContext, SyncFunction } from './shell/context.js';
 import { spaceContext } from './shell/space-context.js';
 import { syncJob, syncPod } from './shell/pods-jobs.js';
 import { syncDaemonSet, syncStatefulSet } from './shell/sets.js';
+import { syncCronJob } from './shell/cronjob.js';
+import { syncAutoscaler } from './shell/autoscaler.js';
+import { installDefaultStorageClass } from './shell/storage-class.js';
 
 const SYNCS: Record<string, SyncFunction> = {
   'apps/deployments': syncDeployment,
@@ -33,6 +36,8 @@ const SYNCS: Record<string, SyncFunction> = {
   'apps/statefulsets': syncStatefulSet,
   'apps/daemonsets': syncDaemonSet,
   'batch/jobs': syncJob,
+  'batch/cronjobs': syncCronJob,
+  'autoscaling/horizontalpodautoscalers': syncAutoscaler,
   '/pods': syncPod,
   '/persistentvolumeclaims': syncClaim,
   '/persistentvolumes': syncVolume,
@@ -50,6 +55,9 @@ const MAX_RETRY_MS = 30_000;
 
 /** Spaces with a running simulator: two on one space would each create the pods. */
 const running = new WeakSet<ServedSpace>();
+
+/** What the simulated kubelet says of a container's log. */
+const SILENT_KUBELET: NodeAgent = { containerLog: () => '' };
 
 export class WorkloadSimulator {
   readonly #space: ServedSpace;
@@ -93,9 +101,14 @@ export class WorkloadSimulator {
     if (running.has(this.#space)) throw new Error(`a workload simulator already runs in space ${this.#space.name ?? '(root)'}`);
     running.add(this.#space);
     this.#started = true;
+    // The simulated kubelet answers log requests for its node's pods: its containers print nothing.
+    this.#space.kubelets.set(this.#options.nodeName, SILENT_KUBELET);
     try {
       const revision = await this.#relist();
+      // No Node yet: the cluster is being created, when kind installs its default StorageClass.
+      const creating = this.#options.defaultStorageClass && this.#cache.get(nodeKey(this.#context)) === undefined;
       void this.#follow(revision);
+      if (creating) await installDefaultStorageClass(this.#space, this.#options.log);
     } catch (err) {
       this.stop();
       throw err;
@@ -106,6 +119,7 @@ export class WorkloadSimulator {
     if (this.#abort.signal.aborted) return;
     this.#abort.abort();
     running.delete(this.#space);
+    if (this.#space.kubelets.get(this.#options.nodeName) === SILENT_KUBELET) this.#space.kubelets.delete(this.#options.nodeName);
     for (const { timer } of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
     this.#queue.clear();
@@ -262,7 +276,8 @@ export class WorkloadSimulator {
       if (this.#stopped) return;
       const n = (this.#failures.get(key) ?? 0) + 1;
       this.#failures.set(key, n);
-      const expected = isStatusError(err, 'Conflict') || isStatusError(err, 'NotFound');
+      // Refusals (a quota, a missing service account) are reported as Events and conditions by the sync itself.
+      const expected = isStatusError(err, 'Conflict') || isStatusError(err, 'NotFound') || isStatusError(err, 'Forbidden');
       if (!expected && (n === 1 || n % 10 === 0)) this.#options.log(`simulator sync of ${key} failed (${n}); retrying`, err);
       this.#later(key, Date.now() + Math.min(this.#options.retryMs * 2 ** (n - 1), MAX_RETRY_MS));
     }

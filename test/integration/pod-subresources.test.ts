@@ -353,3 +353,35 @@ describe('Pod subresources without kubelets', function () {
     });
   });
 });
+
+describe("pods/log answered by a cluster space's simulated kubelet", function () {
+  this.timeout(60_000);
+  let h: InProcessServer;
+  const CLUSTER_PODS = '/clusters/cluster1/api/v1/namespaces/default/pods';
+  before(async () => {
+    h = await startInProcess({ storage: 'memory' });
+  });
+  after(async () => h?.stop());
+
+  it('gives a running container its (empty) log, refuses a previous one, and ends a follow when the pod goes', async () => {
+    assert.equal((await h.request('POST', CLUSTER_PODS, { body: pod('talker') })).status, 201);
+    const running = async (): Promise<boolean> => {
+      const p = (await h.request('GET', `${CLUSTER_PODS}/talker`)).body;
+      return p.status?.containerStatuses?.[0]?.state?.running !== undefined;
+    };
+    for (let i = 0; !(await running()); i++) {
+      if (i > 300) assert.fail('the pod never ran');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const log = await h.request('GET', `${CLUSTER_PODS}/talker/log`);
+    assert.equal(log.status, 200);
+    assert.match(String(log.headers['content-type']), /^text\/plain/);
+    assert.equal(log.raw.length, 0, 'a simulated container prints nothing');
+    expectStatus(await h.request('GET', `${CLUSTER_PODS}/talker/log?previous=true`), 400, 'BadRequest');
+    const followed = h.request('GET', `${CLUSTER_PODS}/talker/log?follow=true`);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal((await h.request('DELETE', `${CLUSTER_PODS}/talker?gracePeriodSeconds=0`)).status, 200);
+    const ended = await followed;
+    assert.equal(ended.status, 200, 'the followed log ends with the pod');
+  });
+});

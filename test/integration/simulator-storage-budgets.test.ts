@@ -71,14 +71,9 @@ describe('workload simulator: replication controllers, volumes, readiness gates,
   });
 
   it('binds volumes as the PV controller and kind\'s local-path provisioner do', async () => {
-    await create(`${ROOT}/apis/storage.k8s.io/v1/storageclasses`, {
-      apiVersion: 'storage.k8s.io/v1',
-      kind: 'StorageClass',
-      metadata: { name: 'standard' },
-      provisioner: 'rancher.io/local-path',
-      volumeBindingMode: 'WaitForFirstConsumer',
-      reclaimPolicy: 'Delete',
-    });
+    // kind's default class, which the simulator installed when the cluster was created.
+    const sc = await get(`${ROOT}/apis/storage.k8s.io/v1/storageclasses/standard`);
+    assert.deepEqual([sc['provisioner'], sc['volumeBindingMode'], sc['reclaimPolicy']], ['rancher.io/local-path', 'WaitForFirstConsumer', 'Delete']);
     // A static volume no one claims is Available.
     await create(PVS, {
       apiVersion: 'v1',

@@ -249,6 +249,13 @@ describe('workload simulator', function () {
       metadata: { name: 'data' },
       spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
     });
+    // kind's default class, standard, binds once a pod using the claim is scheduled (WaitForFirstConsumer).
+    await create(`${CORE}/pods`, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'data-user' },
+      spec: { containers: [{ name: 'main', image: 'nginx:1.25' }], volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }] },
+    });
     const pvc = await eventually('bound', async () => {
       const cur = await get(`${CORE}/persistentvolumeclaims/data`);
       return cur['status']['phase'] === 'Bound' && cur;

@@ -4,10 +4,11 @@
  * maxUnavailable 1 does on one node).
  */
 import type { KubeObject } from '../../api/object.js';
-import { num, specOf, type Obj } from '../../registry/builtin/helpers.js';
+import { num, rec, specOf, type Obj } from '../../registry/builtin/helpers.js';
 import { templateHash } from './hash.js';
 import { controllerRefTo, generationOf, isDeleting, omitZero, templateOf } from './objects.js';
 import { podFromTemplate } from './pod-factory.js';
+import { daemonAffinity, daemonTolerations } from './placement.js';
 import { isTerminal } from './pods.js';
 import { podCounts, type TimedStatus } from './replicaset.js';
 import { REVISION_LABEL } from './statefulset.js';
@@ -16,7 +17,13 @@ export const TEMPLATE_GENERATION_LABEL = 'pod-template-generation';
 
 export const daemonHash = (ds: KubeObject): string => templateHash(templateOf(ds));
 
+/**
+ * The daemon pod for `nodeName`, created bound to it: upstream pins it there by required node
+ * affinity and the scheduler binds it, which on the node it was made for always succeeds, as the
+ * controller checks the node first (placement.ts daemonFits) and adds the daemon tolerations.
+ */
 export function daemonPod(ds: KubeObject, nodeName: string): KubeObject {
+  const templateSpec = rec(templateOf(ds)['spec']) ?? {};
   return podFromTemplate({
     template: templateOf(ds),
     namespace: ds.metadata.namespace ?? '',
@@ -24,6 +31,7 @@ export function daemonPod(ds: KubeObject, nodeName: string): KubeObject {
     generateName: `${ds.metadata.name ?? ''}-`,
     extraLabels: { [REVISION_LABEL]: daemonHash(ds), [TEMPLATE_GENERATION_LABEL]: String(generationOf(ds)) },
     nodeName,
+    specPatch: { affinity: daemonAffinity(templateSpec, nodeName), tolerations: daemonTolerations(templateSpec) },
   });
 }
 

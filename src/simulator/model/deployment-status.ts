@@ -5,8 +5,8 @@
  * progressDeadlineSeconds (each lasting `secondMs`, so tests need not wait ten minutes).
  */
 import type { KubeObject } from '../../api/object.js';
-import { num, specOf, statusOf, type Obj } from '../../registry/builtin/helpers.js';
-import { conditionsOf, findCondition, setDeploymentCondition } from './conditions.js';
+import { num, specOf, statusOf, str, type Obj } from '../../registry/builtin/helpers.js';
+import { conditionsOf, findCondition, setDeploymentCondition, type ConditionInput } from './conditions.js';
 import { maxUnavailable } from './rollout.js';
 import { generationOf, omitZero, specReplicas, timeOf } from './objects.js';
 
@@ -98,6 +98,16 @@ export function deploymentStatus(d: KubeObject, input: DeploymentStatusInput): D
       } else recheckAt = due + 1;
     }
   } else conditions = conditions.filter((c) => c['type'] !== 'Progressing');
+  // getReplicaFailures: the new set's ReplicaFailure, else any old set's, mirrored; none, none.
+  if (!paused) {
+    const failuresOf = (rs: KubeObject): Obj[] => conditionsOf(statusOf(rs)).filter((c) => c['type'] === 'ReplicaFailure');
+    const failure = (newRS ? failuresOf(newRS) : [])[0] ?? rss.flatMap(failuresOf)[0];
+    if (failure === undefined) conditions = conditions.filter((c) => c['type'] !== 'ReplicaFailure');
+    else {
+      const input: ConditionInput = { type: 'ReplicaFailure', status: failure['status'] as ConditionInput['status'], reason: str(failure['reason']), message: str(failure['message']) };
+      conditions = setDeploymentCondition(conditions, input, str(failure['lastTransitionTime']) || now);
+    }
+  }
 
   const status = omitZero(
     { observedGeneration: generationOf(d), ...counts, unavailableReplicas, ...(conditions.length > 0 && { conditions }) },

@@ -18,6 +18,7 @@ import {
   NOT_COPIED,
   POD_TEMPLATE_HASH_LABEL,
   REVISION_ANNOTATION,
+  REVISION_HISTORY_ANNOTATION,
   revisionOf,
 } from './rollout.js';
 
@@ -160,8 +161,14 @@ export function planDeployment(d: KubeObject, owned: readonly KubeObject[], take
     const annotations: Record<string, string> = {};
     if (size !== specReplicasOf(rs)) Object.assign(annotations, { [DESIRED_REPLICAS_ANNOTATION]: String(replicas), [MAX_REPLICAS_ANNOTATION]: maxReplicas });
     if (rs === found.existing) {
-      Object.assign(annotations, { [DESIRED_REPLICAS_ANNOTATION]: String(replicas), [MAX_REPLICAS_ANNOTATION]: maxReplicas });
-      if (revisionOf(rs) <= maxOldRevision) annotations[REVISION_ANNOTATION] = String(maxOldRevision + 1);
+      // SetNewReplicaSetAnnotations on every sync: the deployment's annotations (change-cause and
+      // the rest but those skipCopyAnnotation names) follow onto the current set.
+      Object.assign(annotations, copiedAnnotations(d, rs), { [DESIRED_REPLICAS_ANNOTATION]: String(replicas), [MAX_REPLICAS_ANNOTATION]: maxReplicas });
+      if (revisionOf(rs) <= maxOldRevision) {
+        annotations[REVISION_ANNOTATION] = String(maxOldRevision + 1);
+        const history = revisionHistory(rs);
+        if (history !== undefined) annotations[REVISION_HISTORY_ANNOTATION] = history;
+      }
     }
     const changed = Object.entries(annotations).some(([k, v]) => rs.metadata.annotations?.[k] !== v);
     if (size !== specReplicasOf(rs) || changed) updates.push({ name, replicas: size, annotations });
@@ -188,6 +195,34 @@ export function planDeployment(d: KubeObject, owned: readonly KubeObject[], take
     ...(found.collisionCount !== undefined && newRS && { collisionCount: found.collisionCount }),
     ...(newRS && { revision: String(currentRevision) }),
   };
+}
+
+/** copyDeploymentAnnotationsToReplicaSet: the deployment's annotations the set lacks or holds another value of. */
+export function copiedAnnotations(d: KubeObject, rs: KubeObject): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(d.metadata.annotations ?? {})) {
+    if (!NOT_COPIED.has(k) && rs.metadata.annotations?.[k] !== v) out[k] = v;
+  }
+  return out;
+}
+
+/** deploymentutil's limit on the revision-history annotation, in characters. */
+const MAX_REVISION_HISTORY_CHARS = 2000;
+
+/**
+ * A set rolled back to gets a new revision; its old one joins its revision-history annotation
+ * (oldest dropped past MAX_REVISION_HISTORY_CHARS). Undefined when the set had no revision.
+ */
+export function revisionHistory(rs: KubeObject): string | undefined {
+  const old = rs.metadata.annotations?.[REVISION_ANNOTATION];
+  if (old === undefined) return undefined;
+  const history = rs.metadata.annotations?.[REVISION_HISTORY_ANNOTATION] ?? '';
+  if (history === '') return old;
+  const revisions = history.split(',');
+  let total = history.length + old.length + 1;
+  let start = 0;
+  while (total > MAX_REVISION_HISTORY_CHARS && start < revisions.length) total -= revisions[start++]!.length + 1;
+  return total <= MAX_REVISION_HISTORY_CHARS ? [...revisions.slice(start), old].join(',') : history;
 }
 
 const specReplicasOf = (rs: KubeObject): number => num(specOf(rs)['replicas']) ?? 0;

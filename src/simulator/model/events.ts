@@ -87,7 +87,7 @@ export function legacyEvent(ref: Obj, source: EventSource, e: EventInput, nowMs:
  * Event has an eventTime (microseconds), an action and the reporting fields, and no source,
  * count or first/last timestamps.
  */
-export function schedulerEvent(ref: Obj, node: string, e: EventInput, nowMs: number, nanos: bigint): KubeObject {
+export function schedulerEvent(ref: Obj, node: string, e: EventInput, nowMs: number, nanos: bigint, action = 'Binding'): KubeObject {
   const micros = String(nanos / 1000n % 1_000_000n).padStart(6, '0');
   return {
     apiVersion: 'v1',
@@ -101,7 +101,7 @@ export function schedulerEvent(ref: Obj, node: string, e: EventInput, nowMs: num
     lastTimestamp: null,
     type: e.type,
     eventTime: `${rfc(nowMs).slice(0, -1)}.${micros}Z`,
-    action: 'Binding',
+    action,
     reportingComponent: SOURCES.scheduler.component,
     reportingInstance: `${SOURCES.scheduler.component}-${node}`,
   };
@@ -255,6 +255,16 @@ export function scalingEvent(rsName: string, from: number, to: number): EventInp
 export const createdPod = (pod: string): EventInput => ({ type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${pod}` });
 export const deletedPod = (pod: string): EventInput => ({ type: 'Normal', reason: 'SuccessfulDelete', message: `Deleted pod: ${pod}` });
 
+/** What Go's err.Error() gives for an API error: the Status message. */
+export const errorText = (err: { readonly message: string; readonly status?: { readonly message?: string } }): string => err.status?.message ?? err.message;
+
+/** RealPodControl's when the server refuses a pod it creates. */
+export const failedCreate = (err: { readonly message: string; readonly status?: { readonly message?: string } }): EventInput => ({
+  type: 'Warning',
+  reason: 'FailedCreate',
+  message: `Error creating: ${errorText(err)}`,
+});
+
 /** The StatefulSet controller's own wording (stateful_pod_control.go). */
 export const statefulPodEvent = (verb: 'Create' | 'Delete', pod: string, set: string): EventInput => ({
   type: 'Normal',
@@ -318,10 +328,20 @@ export function containerEvents(pod: KubeObject, prev: Obj, next: Obj): EventInp
       const name = str(c['name']);
       const image = str(c['image']);
       const fieldPath = `spec.${field}{${name}}`;
-      const was = containerPhase(recs(prev[statusKey]).find((s) => s['name'] === name));
-      const now = containerPhase(recs(next[statusKey]).find((s) => s['name'] === name));
-      if (was === now) continue;
+      const prevS = recs(prev[statusKey]).find((s) => s['name'] === name);
+      const nextS = recs(next[statusKey]).find((s) => s['name'] === name);
+      const was = containerPhase(prevS);
+      const now = containerPhase(nextS);
       const ev = (type: EventType, reason: string, message: string): void => void out.push({ type, reason, message, fieldPath });
+      if (was === 'started' && now === 'started' && str(prevS?.['image']) !== str(nextS?.['image']) && str(prevS?.['containerID']) !== str(nextS?.['containerID'])) {
+        // Its spec changed under it (a new image): killed, then started again.
+        ev('Normal', 'Killing', `Container ${name} definition changed, will be restarted`);
+        ev('Normal', 'Pulled', `Container image "${image}" already present on machine`);
+        ev('Normal', 'Created', `Created container: ${name}`);
+        ev('Normal', 'Started', `Started container ${name}`);
+        continue;
+      }
+      if (was === now) continue;
       if (now === 'started' && was !== 'started') {
         ev('Normal', 'Pulled', `Container image "${image}" already present on machine`);
         ev('Normal', 'Created', `Created container: ${name}`);

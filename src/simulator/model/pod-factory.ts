@@ -1,8 +1,8 @@
 /**
  * Pods from a controller's template (controller.GetPodFromTemplate): the template's labels and
- * annotations, its spec, and a controller reference to the owner. Pods are created already bound
- * to the one node, a write fewer per pod than a binding; pods made by others (bare ones) are bound
- * by the simulated scheduler through pods/binding (scheduling.ts).
+ * annotations, its spec, and a controller reference to the owner. Pods are created unbound and
+ * go through the simulated scheduler (pods/binding, scheduling.ts and placement.ts) like bare
+ * ones, except the DaemonSet controller's, which it creates for its node.
  */
 import type { KubeObject, OwnerReference } from '../../api/object.js';
 import { rec, type Obj } from '../../registry/builtin/helpers.js';
@@ -15,6 +15,7 @@ export interface PodFromTemplate {
   readonly generateName?: string;
   readonly name?: string;
   readonly extraLabels?: Record<string, string>;
+  /** The node the pod is created bound to; '' for none (the scheduler binds it). */
   readonly nodeName: string;
   /** Fields set on top of the template's spec (hostname, volumes, ...). */
   readonly specPatch?: Obj;
@@ -24,7 +25,8 @@ export function podFromTemplate(p: PodFromTemplate): KubeObject {
   const meta = rec(p.template['metadata']) ?? {};
   const labels = { ...(rec(meta['labels']) ?? {}), ...p.extraLabels };
   const annotations = rec(meta['annotations']);
-  const spec: Obj = { ...structuredClone(rec(p.template['spec']) ?? {}), ...p.specPatch, nodeName: p.nodeName };
+  const spec: Obj = { ...structuredClone(rec(p.template['spec']) ?? {}), ...p.specPatch };
+  if (p.nodeName !== '') spec['nodeName'] = p.nodeName;
   return {
     apiVersion: 'v1',
     kind: 'Pod',

@@ -169,8 +169,17 @@ export function podStatusFor(pod: KubeObject, target: PodTarget, place: PodPlace
       case 'running': {
         // Back from a crash loop, the container counts its restart and starts afresh.
         const was = prevStatus('containerStatuses', c.name);
-        const startedAt = str(rec(rec(was['state'])?.['running'])?.['startedAt']) || now;
-        return { ...base, ready: true, started: true, restartCount: num(was['restartCount']) ?? 0, state: { running: { startedAt } }, lastState: rec(was['lastState']) ?? {} };
+        const running = rec(rec(was['state'])?.['running']);
+        const restarts = num(was['restartCount']) ?? 0;
+        if (running !== undefined && str(was['image']) !== '' && str(was['image']) !== base.image) {
+          // Its image changed: the kubelet kills it (it exits 0 on SIGTERM) and starts a new container.
+          const containerID = `containerd://${digest(uid, c.name, String(restarts + 1))}`;
+          const terminated = { exitCode: 0, reason: 'Completed', startedAt: str(running['startedAt']) || startTime, finishedAt: now, containerID: str(was['containerID']) || base.containerID };
+          return { ...base, containerID, ready: true, started: true, restartCount: restarts + 1, state: { running: { startedAt: now } }, lastState: { terminated } };
+        }
+        const startedAt = str(running?.['startedAt']) || now;
+        const containerID = (running !== undefined && str(was['containerID'])) || base.containerID;
+        return { ...base, containerID, ready: true, started: true, restartCount: restarts, state: { running: { startedAt } }, lastState: rec(was['lastState']) ?? {} };
       }
       case 'pulling':
         return {

@@ -4,7 +4,8 @@
  * struct's `omitempty` does.
  */
 import type { KubeObject } from '../../api/object.js';
-import { num, specOf, type Obj } from '../../registry/builtin/helpers.js';
+import { num, specOf, statusOf, type Obj } from '../../registry/builtin/helpers.js';
+import { conditionsOf, findCondition } from './conditions.js';
 import { generationOf, omitZero, templateLabels, templateOf } from './objects.js';
 import { isActive, isPodAvailable, isPodReady, podPhase, readySince } from './pods.js';
 
@@ -52,7 +53,26 @@ export function podCounts(pods: readonly KubeObject[], minReadySeconds: number, 
   return { active, ready, available, recheckAt };
 }
 
-export function replicaSetStatus(rs: KubeObject, pods: readonly KubeObject[], nowMs: number, secondMs: number): TimedStatus {
+export const REPLICA_FAILURE = 'ReplicaFailure';
+
+/**
+ * calculateStatus's ReplicaFailure: set (reason FailedCreate, the error as message) when this
+ * sync failed to create a pod and the set has no such condition yet; kept while creating keeps
+ * failing; removed by the first sync that does not fail.
+ */
+export function replicaFailureConditions(prev: Obj, failure: string | undefined, nowMs: number): Obj[] {
+  const conditions = conditionsOf(prev);
+  const had = findCondition(conditions, REPLICA_FAILURE) !== undefined;
+  if (failure !== undefined && !had) {
+    const at = new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return [...conditions, { type: REPLICA_FAILURE, status: 'True', lastTransitionTime: at, reason: 'FailedCreate', message: failure }];
+  }
+  if (failure === undefined && had) return conditions.filter((c) => c['type'] !== REPLICA_FAILURE);
+  return conditions;
+}
+
+/** `failure`: the error of a pod creation this sync attempted and the server refused. */
+export function replicaSetStatus(rs: KubeObject, pods: readonly KubeObject[], nowMs: number, secondMs: number, failure?: string): TimedStatus {
   const minReady = num(specOf(rs)['minReadySeconds']) ?? 0;
   const { active, ready, available, recheckAt } = podCounts(pods, minReady, nowMs, secondMs);
   const labels = templateLabels(templateOf(rs));
@@ -61,5 +81,7 @@ export function replicaSetStatus(rs: KubeObject, pods: readonly KubeObject[], no
     { replicas: active.length, fullyLabeledReplicas: fullyLabeled, readyReplicas: ready, availableReplicas: available, observedGeneration: generationOf(rs) },
     ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas'],
   );
+  const conditions = replicaFailureConditions(statusOf(rs), failure, nowMs);
+  if (conditions.length > 0) status['conditions'] = conditions;
   return recheckAt === undefined ? { status } : { status, recheckAt };
 }

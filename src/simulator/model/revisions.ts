@@ -34,7 +34,7 @@ export const revisionNumber = (cr: KubeObject): number => num(cr['revision']) ??
 /** The ControllerRevision to create for the set's current template, numbered `revision`. */
 export function controllerRevision(set: KubeObject, owner: RevisionOwner, revision: number): KubeObject {
   const { name, hash } = revisionIdentity(set, owner.kind);
-  const annotations = owner.kind === 'DaemonSet' ? set.metadata.annotations : undefined;
+  const annotations = set.metadata.annotations;
   return {
     apiVersion: 'apps/v1',
     kind: 'ControllerRevision',
@@ -42,7 +42,8 @@ export function controllerRevision(set: KubeObject, owner: RevisionOwner, revisi
       name,
       namespace: set.metadata.namespace ?? '',
       labels: { ...templateLabels(templateOf(set)), [REVISION_LABEL]: hash },
-      // The DaemonSet controller copies its set's annotations onto the revision; the StatefulSet's does not.
+      // Both controllers copy their set's annotations onto a new revision (the DaemonSet's snapshot,
+      // the StatefulSet's newRevision), which is where `rollout history` finds a change-cause.
       ...(annotations !== undefined && Object.keys(annotations).length > 0 && { annotations: { ...annotations } }),
       ownerReferences: [controllerRefTo(set, owner.apiVersion, owner.kind)],
     },

@@ -11,6 +11,7 @@ export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 export const DESIRED_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/desired-replicas';
 export const MAX_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/max-replicas';
+export const REVISION_HISTORY_ANNOTATION = 'deployment.kubernetes.io/revision-history';
 
 /**
  * Deployment annotations kube does not copy onto its ReplicaSets; nor the failure annotation,
@@ -20,7 +21,7 @@ export const NOT_COPIED = new Set([
   SIMULATE_FAILURE_ANNOTATION,
   'kubectl.kubernetes.io/last-applied-configuration',
   REVISION_ANNOTATION,
-  'deployment.kubernetes.io/revision-history',
+  REVISION_HISTORY_ANNOTATION,
   DESIRED_REPLICAS_ANNOTATION,
   MAX_REPLICAS_ANNOTATION,
   'deprecated.deployment.rollback.to',

@@ -1,7 +1,8 @@
 /** Deployments, ReplicaSets and ReplicationControllers: the pure plans of model/ carried out against the space. */
 import { num, specOf } from '../../registry/builtin/helpers.js';
 import { deploymentStatus } from '../model/deployment-status.js';
-import { createdPod, deletedPod, scalingEvent, SOURCES, type EventSource } from '../model/events.js';
+import type { StatusError } from '../../api/errors.js';
+import { createdPod, deletedPod, errorText, failedCreate, scalingEvent, SOURCES, type EventSource } from '../model/events.js';
 import { planDeployment } from '../model/deployment.js';
 import { controllerRefTo, isDeleting, templateOf } from '../model/objects.js';
 import { podFromTemplate } from '../model/pod-factory.js';
@@ -66,6 +67,8 @@ function replicaSetLike(apiVersion: string, kind: string, source: EventSource): 
     const podDef = ctx.def('/pods');
     if (podDef === undefined) return;
     const pods = childrenOf(ctx, rs, '/pods');
+    // A creation the server refused: reported as ReplicaFailure, then retried with back-off (the throw below).
+    let refusal: StatusError | undefined;
     if (!isDeleting(rs)) {
       const delta = podDelta(num(specOf(rs)['replicas']) ?? 1, pods);
       const owner = controllerRefTo(rs, apiVersion, kind);
@@ -75,16 +78,18 @@ function replicaSetLike(apiVersion: string, kind: string, source: EventSource): 
           namespace: rs.metadata.namespace ?? '',
           owner,
           generateName: `${rs.metadata.name ?? ''}-`,
-          nodeName: ctx.options.nodeName,
+          nodeName: '',
         });
-        const created = await ctx.create(podDef, pod);
+        const created = await ctx.create(podDef, pod, (err) => (refusal = err));
+        if (refusal !== undefined) {
+          ctx.events.record(source, rs, failedCreate(refusal));
+          break;
+        }
         if (created === undefined) {
           ctx.later(key, Date.now() + ctx.options.retryMs);
           break;
         }
         ctx.events.record(source, rs, createdPod(created.metadata.name ?? ''));
-        // Created bound to the node (pod-factory.ts): the scheduler's word for it all the same.
-        ctx.events.scheduled(created, ctx.options.nodeName);
       }
       for (const p of delta.remove) {
         await ctx.remove(podDef, p);
@@ -92,7 +97,9 @@ function replicaSetLike(apiVersion: string, kind: string, source: EventSource): 
       }
     }
     const nowMs = ctx.now().getTime();
-    await ctx.writeStatus(def, rs, (cur) => replicaSetStatus(cur, pods, nowMs, ctx.options.secondMs).status);
+    const failure = refusal === undefined ? undefined : errorText(refusal);
+    await ctx.writeStatus(def, rs, (cur) => replicaSetStatus(cur, pods, nowMs, ctx.options.secondMs, failure).status);
+    if (refusal !== undefined) throw refusal;
     const { recheckAt } = replicaSetStatus(rs, pods, nowMs, ctx.options.secondMs);
     if (recheckAt !== undefined) ctx.later(key, recheckAt);
   };

@@ -19,6 +19,8 @@ export const SIMULATED = new Set([
   'apps/statefulsets',
   'apps/daemonsets',
   'batch/jobs',
+  'batch/cronjobs',
+  'autoscaling/horizontalpodautoscalers',
   '/pods',
   '/replicationcontrollers',
   '/persistentvolumeclaims',

@@ -3,6 +3,7 @@
  * clock, and writes that report their revision back (so the next sync waits until the cache
  * has seen them, which is what keeps a sync from creating the same pods twice).
  */
+import type { StatusError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import type { ResourceDefinition } from '../../registry/definition.js';
 import type { Obj } from '../model/objects.js';
@@ -18,8 +19,13 @@ export interface SimContext {
   now(): Date;
   /** The space's definition of `group/plural`. */
   def(kind: string): ResourceDefinition | undefined;
-  /** Creates; undefined when the name is taken or the namespace refuses new objects (the caller retries later). */
-  create(def: ResourceDefinition, obj: KubeObject): Promise<KubeObject | undefined>;
+  /**
+   * Creates; undefined when the name is taken or the namespace refuses new objects (the caller
+   * retries later). When the server refuses the object itself (admission: a quota, a missing
+   * service account; or validation), `refused` gets the error, as the controllers' pod control
+   * reports it (a namespace being terminated is not such a refusal).
+   */
+  create(def: ResourceDefinition, obj: KubeObject, refused?: (err: StatusError) => void): Promise<KubeObject | undefined>;
   /**
    * Read-modify-write of spec or metadata (or, given `subresource`, of what that subresource
    * writes, e.g. pods/binding); `mutate` returns undefined to leave the object be.
@@ -29,7 +35,7 @@ export interface SimContext {
   writeStatus(def: ResourceDefinition, cached: KubeObject, compute: (cur: KubeObject) => Obj | undefined): Promise<void>;
   /** Deletes this very object (by uid); gone already is fine. */
   /** Deletes the object (this uid only); `gracePeriodSeconds: 0` is the kubelet finishing a graceful deletion. */
-  remove(def: ResourceDefinition, obj: KubeObject, options?: { readonly gracePeriodSeconds?: number }): Promise<void>;
+  remove(def: ResourceDefinition, obj: KubeObject, options?: { readonly gracePeriodSeconds?: number; readonly propagationPolicy?: 'Background' | 'Foreground' | 'Orphan' }): Promise<void>;
   /** Syncs `key` again at `atMs` (ms since the epoch). */
   later(key: string, atMs: number): void;
   /** The object or one of its controlling ancestors carries the failure annotation. */

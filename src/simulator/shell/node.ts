@@ -4,11 +4,12 @@
  * Lease renewed every leaseRenewMs. Both are "standing" syncs: they run whether or not their
  * object exists, so their keys are fixed.
  */
-import { statusOf } from '../../registry/builtin/helpers.js';
+import { specOf, statusOf } from '../../registry/builtin/helpers.js';
 import { versionInfo } from '../../server/health.js';
 import { missingLabels, nodeReport, nodeStatus, registeredNode, type NodeFacts } from '../model/node.js';
 import { leaseRenewal, nodeLease, NODE_LEASE_NAMESPACE, renewedLease } from '../model/node-lease.js';
 import { isDeleting } from '../model/objects.js';
+import { lifecycleTaints } from '../model/placement.js';
 import { keyFor } from './cache.js';
 import type { SimContext } from './context.js';
 
@@ -37,6 +38,18 @@ export async function syncNode(ctx: SimContext, key: string): Promise<void> {
       const fixed = missingLabels(cur);
       if (fixed === undefined) return undefined;
       cur.metadata.labels = fixed;
+      return cur;
+    });
+  }
+  // The node lifecycle controller: the unschedulable taint follows spec.unschedulable (cordon, uncordon).
+  if (lifecycleTaints(node, ctx.now()) !== undefined) {
+    await ctx.update(def, node, (cur) => {
+      const taints = lifecycleTaints(cur, ctx.now());
+      if (taints === undefined) return undefined;
+      const spec = { ...specOf(cur) };
+      if (taints.length > 0) spec['taints'] = taints;
+      else delete spec['taints'];
+      cur['spec'] = spec;
       return cur;
     });
   }

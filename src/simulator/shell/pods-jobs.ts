@@ -1,14 +1,15 @@
 /** The simulated scheduler and kubelet (every pod, owned or not) and the Job controller against the space. */
+import type { StatusError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import { recs, specOf, statusOf, str } from '../../registry/builtin/helpers.js';
 import { POD_CIDR, pickAddress } from '../model/addresses.js';
-import { containerEvents, createdPod, deletedPod, jobEvents, killingEvents, SOURCES } from '../model/events.js';
+import { containerEvents, createdPod, deletedPod, failedCreate, jobEvents, killingEvents, SOURCES } from '../model/events.js';
 import { jobPod, jobStatus, planJob } from '../model/job.js';
-import { bindPod } from '../../registry/builtin/pod-subresources.js';
 import { isDeleting } from '../model/objects.js';
 import { decidePod, gracefulStopAt, isActive, podStatusFor } from '../model/pods.js';
-import { bindingFor, gatedStatus, isGated, needsScheduling, runsToCompletion } from '../model/scheduling.js';
+import { gatedStatus, isGated, needsScheduling, runsToCompletion } from '../model/scheduling.js';
 import { childrenOf, type SimContext, type SyncFunction } from './context.js';
+import { evictIfTainted, schedulePod } from './scheduler.js';
 
 /** Addresses of the pods still holding one. */
 function podIPsInUse(ctx: SimContext): Set<string> {
@@ -31,23 +32,10 @@ export const syncPod: SyncFunction = async (ctx, { def, object: pod }, key) => {
     }
     return;
   }
-  if (needsScheduling(pod)) {
-    // The scheduler binds it; the kubelet takes it from there when the bound pod comes back.
-    const binding = bindingFor(pod, ctx.options.nodeName);
-    let bound = false;
-    await ctx.update(
-      def,
-      pod,
-      (cur) => {
-        if (!needsScheduling(cur)) return undefined;
-        bound = true;
-        return bindPod(cur, binding, ctx.now());
-      },
-      'binding',
-    );
-    if (bound) ctx.events.scheduled(pod, ctx.options.nodeName);
-    return;
-  }
+  // The scheduler binds it (or says why not); the kubelet takes it from there when the bound pod comes back.
+  if (needsScheduling(pod)) return schedulePod(ctx, def, pod);
+  // The taint-eviction controller deletes it when its node has a NoExecute taint it does not tolerate.
+  if (await evictIfTainted(ctx, def, pod, key)) return;
   if (isGated(pod)) return ctx.writeStatus(def, pod, (cur) => (isGated(cur) ? gatedStatus(cur, ctx.now()) : undefined));
   const decision = decidePod(pod, {
     ageMs: ctx.ageMs(pod),
@@ -72,16 +60,21 @@ export const syncJob: SyncFunction = async (ctx, { def, object: job }, key) => {
   const podDef = ctx.def('/pods');
   if (podDef === undefined) return;
   const pods = childrenOf(ctx, job, '/pods');
+  // A creation the server refused: a FailedCreate Event, then a retry with back-off (the throw below).
+  let refusal: StatusError | undefined;
   if (!isDeleting(job)) {
     const plan = planJob(job, pods);
     for (let i = 0; i < plan.create; i++) {
-      const created = await ctx.create(podDef, jobPod(job, ctx.options.nodeName));
+      const created = await ctx.create(podDef, jobPod(job, '', plan.indexes?.[i]), (err) => (refusal = err));
+      if (refusal !== undefined) {
+        ctx.events.record(SOURCES.job, job, failedCreate(refusal));
+        break;
+      }
       if (created === undefined) {
         ctx.later(key, Date.now() + ctx.options.retryMs);
         break;
       }
       ctx.events.record(SOURCES.job, job, createdPod(created.metadata.name ?? ''));
-      ctx.events.scheduled(created, ctx.options.nodeName);
     }
     for (const p of plan.remove) {
       await ctx.remove(podDef, p);
@@ -91,4 +84,5 @@ export const syncJob: SyncFunction = async (ctx, { def, object: job }, key) => {
   const now = ctx.now();
   await ctx.writeStatus(def, job, (cur) => jobStatus(cur, pods, now));
   ctx.events.record(SOURCES.job, job, ...jobEvents(statusOf(job), jobStatus(job, pods, now)));
+  if (refusal !== undefined) throw refusal;
 };

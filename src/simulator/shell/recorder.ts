@@ -77,6 +77,13 @@ export class EventRecorder {
     this.#enqueue(async (sink) => void (await sink.create(event, 'kube-scheduler')));
   }
 
+  /** The scheduler's FailedScheduling Event for a pod it could not place (action Scheduling; `node` names the scheduler's host). */
+  failedScheduling(pod: KubeObject, node: string, message: string): void {
+    const nowMs = Date.now();
+    const event = schedulerEvent(objectReference(pod), node, { type: 'Warning', reason: 'FailedScheduling', message }, nowMs, this.#nanos(nowMs), 'Scheduling');
+    this.#enqueue(async (sink) => void (await sink.create(event, 'kube-scheduler')));
+  }
+
   /** The kubelet's Events about a pod on `node`. */
   kubelet(node: string, pod: KubeObject, events: readonly EventInput[]): void {
     this.record(kubeletSource(node), pod, ...events);

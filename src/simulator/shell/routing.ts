@@ -7,13 +7,46 @@
  * (node, lease) when one of their objects changes. Answered from the cache's indexes; only a new
  * StorageClass or a volume turning free (both rare) look over the pending claims.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { specOf, statusOf, str } from '../../registry/builtin/helpers.js';
 import type { SpaceEvent } from '../../registry/space-stream.js';
+import { unschedulableMessage } from '../model/placement.js';
+import { needsScheduling } from '../model/scheduling.js';
 import { claimRefOf } from '../model/volumes.js';
 import { keyFor, keyOf, kindKey, type SimCache } from './cache.js';
 import { budgetsIn, budgetsSelecting } from './disruption.js';
 import { servicesSelecting } from './endpoints.js';
 import { claimsWaitingFor, pendingClaims } from './volumes.js';
+
+/** A pod leaving its node (gone, or finished), which may make room for a pod the scheduler could not place. */
+function freesNode(e: SpaceEvent): boolean {
+  if (str(specOf(e.object)['nodeName']) === '') return false;
+  if (e.type === 'DELETED') return true;
+  const phase = str(statusOf(e.object)['phase']);
+  return (phase === 'Succeeded' || phase === 'Failed') && (e.previous === undefined || str(statusOf(e.previous)['phase']) !== phase);
+}
+
+/** A node added, removed, or changed in what the scheduler filters on (not a mere heartbeat). */
+function nodeChanged(e: SpaceEvent): boolean {
+  if (e.type !== 'MODIFIED' || e.previous === undefined) return true;
+  const facts = (n: SpaceEvent['object']): unknown[] => [specOf(n), n.metadata.labels, statusOf(n)['allocatable']];
+  return !isDeepStrictEqual(facts(e.object), facts(e.previous));
+}
+
+/** Unbound pods the scheduler has turned down (or, with `all`, any waiting to be scheduled). */
+function unschedulablePods(cache: SimCache, all = false): string[] {
+  return cache
+    .ofKind('/pods')
+    .filter((c) => needsScheduling(c.object) && (all || unschedulableMessage(c.object) !== undefined))
+    .map((c) => keyOf(c.def, c.object));
+}
+
+/** The pods bound to a node, for the taint-eviction controller to look at again. */
+const podsOnNode = (cache: SimCache, node: string): string[] =>
+  cache
+    .ofKind('/pods')
+    .filter((c) => str(specOf(c.object)['nodeName']) === node)
+    .map((c) => keyOf(c.def, c.object));
 
 export function relatedKeys(cache: SimCache, e: SpaceEvent, standing: readonly string[]): string[] {
   const key = keyOf(e.def, e.object);
@@ -24,6 +57,10 @@ export function relatedKeys(cache: SimCache, e: SpaceEvent, standing: readonly s
     case '/pods':
       out.push(...servicesSelecting({ cache }, e.object, e.previous), ...budgetsSelecting({ cache }, e.object, e.previous));
       if (e.type !== 'DELETED') out.push(...claimsWaitingFor({ cache }, e.object));
+      if (freesNode(e)) out.push(...unschedulablePods(cache));
+      break;
+    case '/nodes':
+      if (nodeChanged(e)) out.push(...unschedulablePods(cache, true), ...podsOnNode(cache, name), ...cache.ofKind('apps/daemonsets').map((c) => keyOf(c.def, c.object)));
       break;
     case 'apps/deployments':
     case 'apps/replicasets':

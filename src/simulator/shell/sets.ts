@@ -1,12 +1,14 @@
 /** StatefulSets (with their claims) and DaemonSets against the space, each keeping its ControllerRevisions. */
 import type { KubeObject } from '../../api/object.js';
-import { statusOf, str } from '../../registry/builtin/helpers.js';
+import { rec, statusOf, str } from '../../registry/builtin/helpers.js';
 import { daemonPod, daemonSetStatus, planDaemonSet } from '../model/daemonset.js';
 import { createdPod, deletedPod, SOURCES, statefulClaimEvent, statefulPodEvent } from '../model/events.js';
-import { isDeleting } from '../model/objects.js';
+import { isDeleting, templateOf } from '../model/objects.js';
+import { daemonFits } from '../model/placement.js';
 import { planRevisions, type RevisionOwner } from '../model/revisions.js';
 import { claimsFor, planStatefulSet, REVISION_LABEL, statefulPod, statefulSetStatus, updateRevision } from '../model/statefulset.js';
 import { objectKey } from './cache.js';
+import { nodeKey } from './node.js';
 import { childrenOf, type SimContext, type SyncFunction } from './context.js';
 
 /** The revision history first, as the controllers keep it before they touch pods. */
@@ -35,7 +37,7 @@ export const syncStatefulSet: SyncFunction = async (ctx, { def, object: sts }, k
   if (!isDeleting(sts)) {
     const plan = planStatefulSet(sts, pods);
     for (const ordinal of plan.create) {
-      const pod = statefulPod(sts, ordinal, updateRevision(sts), ctx.options.nodeName);
+      const pod = statefulPod(sts, ordinal, updateRevision(sts), '');
       const podName = pod.metadata.name ?? '';
       // Claims outlive their pods and are reused by the pod that comes back with the same ordinal.
       for (const claim of claimsFor(sts, ordinal)) {
@@ -44,10 +46,7 @@ export const syncStatefulSet: SyncFunction = async (ctx, { def, object: sts }, k
       }
       const created = await ctx.create(podDef, pod);
       if (created === undefined) ctx.later(key, Date.now() + ctx.options.retryMs);
-      else {
-        ctx.events.record(SOURCES.statefulSet, sts, statefulPodEvent('Create', podName, sts.metadata.name ?? ''));
-        ctx.events.scheduled(created, ctx.options.nodeName);
-      }
+      else ctx.events.record(SOURCES.statefulSet, sts, statefulPodEvent('Create', podName, sts.metadata.name ?? ''));
     }
     for (const p of plan.remove) {
       await ctx.remove(podDef, p);
@@ -71,7 +70,9 @@ export const syncDaemonSet: SyncFunction = async (ctx, { def, object: ds }, key)
       await ctx.remove(podDef, p);
       ctx.events.record(SOURCES.daemonSet, ds, deletedPod(p.metadata.name ?? ''));
     }
-    if (plan.create) {
+    // NodeShouldRunDaemonPod: not on a node whose selector, affinity or taints rule the pod out.
+    const node = ctx.cache.get(nodeKey(ctx))?.object;
+    if (plan.create && (node === undefined || daemonFits(rec(templateOf(ds)['spec']) ?? {}, node))) {
       const created = await ctx.create(podDef, daemonPod(ds, ctx.options.nodeName));
       if (created === undefined) ctx.later(key, Date.now() + ctx.options.retryMs);
       else {

@@ -4,7 +4,7 @@
  * what would change nothing, and report their revision so the simulator can wait to see them.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { isStatusError } from '../../api/errors.js';
+import { isStatusError, type StatusError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/object.js';
 import type { FieldManager } from '../../registry/apply-schema.js';
 import { apiVersionOf, type ResourceDefinition } from '../../registry/definition.js';
@@ -62,6 +62,9 @@ function eventSink(space: ServedSpace): EventSink | undefined {
   };
 }
 
+/** The refusal of a namespace being deleted, which the controllers do not report. */
+const namespaceTerminating = (err: StatusError): boolean => (err.status.details?.causes ?? []).some((c) => c.reason === 'NamespaceTerminating');
+
 export function spaceContext(space: ServedSpace, deps: ContextDeps): SimContext {
   const { wrote, stopped } = deps;
   return {
@@ -74,13 +77,18 @@ export function spaceContext(space: ServedSpace, deps: ContextDeps): SimContext 
       const slash = kind.indexOf('/');
       return space.catalog.byResource(kind.slice(0, slash), kind.slice(slash + 1));
     },
-    create: async (def, obj) => {
+    create: async (def, obj, refused) => {
       if (stopped()) return undefined;
       try {
         const created = await space.store(def).create(obj.metadata.namespace ?? '', obj, { manager: manager(def) });
         wrote(created);
         return created;
       } catch (err) {
+        // Refused by admission or validation: the caller reports it (FailedCreate) and retries later.
+        if (refused !== undefined && (isStatusError(err, 'Forbidden') || isStatusError(err, 'Invalid')) && !namespaceTerminating(err)) {
+          refused(err);
+          return undefined;
+        }
         // A taken name or a namespace going away: nothing to do until the next event.
         if (isStatusError(err, 'AlreadyExists') || isStatusError(err, 'Forbidden') || isStatusError(err, 'NotFound')) return undefined;
         throw err;

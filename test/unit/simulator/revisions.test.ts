@@ -20,7 +20,7 @@ const set = (kind: string, image = 'nginx:1.25', spec: Obj = {}): KubeObject => 
 const names = (rs: readonly KubeObject[]) => rs.map((r) => r.metadata.name);
 
 describe('simulated ControllerRevisions', () => {
-  it('names a StatefulSet revision as its pods\' label and status name it, holding the template patch', () => {
+  it('names a StatefulSet revision as its pods\' label and status name it, holding the template patch and the set\'s annotations', () => {
     const sts = set('StatefulSet');
     const cr = controllerRevision(sts, STS, 1) as Obj;
     assert.equal(cr['metadata']['name'], updateRevision(sts));
@@ -28,7 +28,8 @@ describe('simulated ControllerRevisions', () => {
     assert.deepEqual(cr['metadata']['ownerReferences'], [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: 'set-uid', controller: true, blockOwnerDeletion: true }]);
     assert.deepEqual(cr['data'], { spec: { template: { ...template(), $patch: 'replace' } } });
     assert.equal(cr['revision'], 1);
-    assert.equal(cr['metadata']['annotations'], undefined);
+    // newRevision copies the set's annotations (kubernetes.io/change-cause among them).
+    assert.deepEqual(cr['metadata']['annotations'], { note: 'x' });
   });
 
   it('names a DaemonSet revision by its template hash, the label its pods carry, with the set\'s annotations', () => {
