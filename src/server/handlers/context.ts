@@ -3,6 +3,7 @@
  * request, and Express's request and response.
  */
 import type { Request, Response } from '../http.js';
+import { endThisTurn } from '../answer-batch.js';
 import type { KubeObject } from '../../api/object.js';
 import { withAuthenticatedGroup } from '../../auth/user.js';
 import { requestUser } from '../filters/request-user.js';
@@ -57,10 +58,7 @@ export function sendJson(res: Response, code: number, body: unknown): void {
 /** Writes a body as kube does: `Content-Type: application/json` exactly, no charset parameter. */
 export function writeBody(res: Response, code: number, body: string | Buffer, contentType = 'application/json'): void {
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  res.statusCode = code;
-  res.setHeader('Content-Type', contentType);
-  res.setHeader('Content-Length', bytes.length);
-  res.end(bytes);
+  endThisTurn(res, code, contentType, bytes);
 }
 
 const OPTIONS_KIND: Record<string, string> = {
