@@ -84,8 +84,28 @@ export class ServiceAccountTokens {
 
   /** The user a bearer token stands for in `space`, or undefined if it is not valid there. */
   async authenticate(space: string, token: string, lookup: ObjectLookup, now = new Date()): Promise<UserInfo | undefined> {
-    const v = this.#verify(space, token, now);
-    if (v === undefined) return undefined;
+    const v = this.verify(space, token, now);
+    return v === undefined ? undefined : this.userOf(token, v.token, lookup);
+  }
+
+  /**
+   * Signature and claims of `token` as a token of `space`, and until when (ms) that verification
+   * may be reused; remembered for a few seconds per space and token (see VerifiedTokenCache).
+   */
+  verify(space: string, token: string, now: Date): { readonly token: VerifiedToken; readonly until: number } | undefined {
+    const key = VerifiedTokenCache.key(space, token);
+    const cached = this.#verified.entry(key, now.getTime());
+    if (cached !== undefined) return cached;
+    const v = verifyServiceAccountToken(token, this.#public, { issuers: this.issuer(space), audiences: [this.issuer(space)], now });
+    if (!v.ok) return undefined;
+    return this.#verified.set(key, v, now.getTime()) ?? { token: v, until: now.getTime() };
+  }
+
+  /**
+   * The user of a verified token, once the objects it names are found in the space with the uids
+   * it holds: checked on every request, so deleting them revokes the token at once.
+   */
+  async userOf(token: string, v: VerifiedToken, lookup: ObjectLookup): Promise<UserInfo | undefined> {
     const sa = await lookupIfExists(lookup, 'serviceaccounts', v.serviceAccount.namespace, v.serviceAccount.name);
     if (sa === undefined || (v.serviceAccount.uid !== '' && sa.metadata.uid !== v.serviceAccount.uid) || sa.metadata.deletionTimestamp !== undefined) return undefined;
     if (v.legacySecretName !== undefined) {
@@ -100,17 +120,6 @@ export class ServiceAccountTokens {
       if (bound === undefined || bound.metadata.uid !== v.boundObject.uid) return undefined;
     }
     return v.user;
-  }
-
-  /** Signature and claims, remembered for a few seconds per space and token (see VerifiedTokenCache). */
-  #verify(space: string, token: string, now: Date): VerifiedToken | undefined {
-    const key = VerifiedTokenCache.key(space, token);
-    const cached = this.#verified.get(key, now.getTime());
-    if (cached !== undefined) return cached;
-    const v = verifyServiceAccountToken(token, this.#public, { issuers: this.issuer(space), audiences: [this.issuer(space)], now });
-    if (!v.ok) return undefined;
-    this.#verified.set(key, v, now.getTime());
-    return v;
   }
 }
 

@@ -11,7 +11,7 @@ import type { VerifiedToken } from './jwt.js';
 export const VERIFIED_TOKEN_TTL_MS = 10_000;
 export const VERIFIED_TOKEN_MAX_ENTRIES = 4096;
 
-interface Entry {
+export interface Entry {
   readonly token: VerifiedToken;
   readonly until: number;
 }
@@ -40,21 +40,29 @@ export class VerifiedTokenCache {
   }
 
   get(key: string, nowMs: number): VerifiedToken | undefined {
+    return this.entry(key, nowMs)?.token;
+  }
+
+  /** The verification and until when it may be reused, if it still may be at `nowMs`. */
+  entry(key: string, nowMs: number): Entry | undefined {
     const e = this.#entries.get(key);
     if (e === undefined) return undefined;
     if (nowMs >= e.until) {
       this.#entries.delete(key);
       return undefined;
     }
-    return e.token;
+    return e;
   }
 
-  set(key: string, token: VerifiedToken, nowMs: number): void {
+  /** Remembers a verification; returns the entry, or undefined when it may not be reused at all. */
+  set(key: string, token: VerifiedToken, nowMs: number): Entry | undefined {
     const until = reuseUntil(nowMs, this.ttlMs, token.expiresAt);
-    if (until <= nowMs) return;
+    if (until <= nowMs) return undefined;
+    const e = { token, until };
     this.#entries.delete(key);
-    this.#entries.set(key, { token, until });
+    this.#entries.set(key, e);
     while (this.#entries.size > this.maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
+    return e;
   }
 
   get size(): number {
