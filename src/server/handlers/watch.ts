@@ -17,10 +17,12 @@ import type { ResourceContext } from './context.js';
 import { predicateOf, readQueryOf, timeoutSecondsOf } from './list-options.js';
 import { queryFlag } from '../query-flag.js';
 import type { WatchControl } from '../../registry/store.js';
+import { ChunkedStream, frame as chunk } from '../chunked-stream.js';
 
 /**
- * Serialized frames per stored change and rendering, shared by every watcher: one change seen by
- * a thousand watchers is rendered once. Entries go with the change (weakly held).
+ * Serialized frames per stored change and rendering (HTTP chunk included), shared by every
+ * watcher: one change seen by a thousand watchers is rendered and framed once. Entries go with
+ * the change (weakly held).
  */
 const frames = new WeakMap<object, Map<string, Buffer>>();
 
@@ -49,12 +51,12 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
   ctx.req.socket.setTimeout(0);
   res.statusCode = 200;
   res.setHeader('Content-Type', 'application/json');
-  res.flushHeaders();
+  const out = new ChunkedStream(ctx.req, res);
   let columnsSent = false;
   const frame = (type: string, object: unknown): void => {
-    res.write(`${JSON.stringify({ type, object })}\n`);
+    out.write(Buffer.from(`${JSON.stringify({ type, object })}\n`));
   };
-  const renderingKey = `${rendering.as}/${'version' in rendering ? rendering.version : ''}/${include}/${ctx.apiVersion}`;
+  const renderingKey = `${rendering.as}/${'version' in rendering ? rendering.version : ''}/${include}/${ctx.apiVersion}/${out.framed}`;
   const emit = (type: string, obj: KubeObject, source?: object): void => {
     // A Table watch sends its header once; later rows carry columnDefinitions: null.
     const withColumns = rendering.as === 'Table' && !columnsSent;
@@ -62,21 +64,23 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
     const key = `${type}/${renderingKey}/${withColumns}`;
     const cached = source && frames.get(source)?.get(key);
     if (cached) {
-      res.write(cached);
+      out.writePrepared(cached);
       return;
     }
     const body = renderObject(def, obj, rendering, include, ctx.apiVersion) as { columnDefinitions?: unknown };
     if (rendering.as === 'Table' && !withColumns) body.columnDefinitions = null;
-    const bytes = Buffer.from(`${JSON.stringify({ type, object: body })}\n`);
+    const json = Buffer.from(`${JSON.stringify({ type, object: body })}\n`);
+    const bytes = out.framed ? chunk(json) : json;
     if (source) {
       let byKey = frames.get(source);
       if (byKey === undefined) frames.set(source, (byKey = new Map()));
       byKey.set(key, bytes);
     }
-    res.write(bytes);
+    out.writePrepared(bytes);
   };
   let lastRevision = plan.kind === 'after' ? plan.revision : store.currentRevision();
   let control: WatchControl | undefined;
+  const resume = (): void => control?.resume();
   const bookmark = (annotations?: Record<string, string>): void => {
     // A caught-up watch may bookmark everything published since (other namespaces' and kinds'
     // changes included), as the watch cache's resourceVersion moves: a quiet watch resumes, not relists.
@@ -116,21 +120,22 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
             }
             // A client that reads slowly holds up only its own stream: pausing lets the store's
             // bounded queue fill, which ends this watch rather than growing socket buffers forever.
-            return !res.writableNeedDrain;
+            return !out.needsDrain;
           },
           end: resolve,
         },
       );
-      res.on('drain', () => control?.resume());
+      out.onDrain(resume);
     });
     if (failure !== undefined) throw failure;
   } catch (err) {
     if (!abort.signal.aborted) frame('ERROR', toStatus(err));
   } finally {
+    out.offDrain(resume);
     stopFollowingCatalog();
     clearTimeout(timer);
     if (ticker) clearInterval(ticker);
     if (lastCall) clearTimeout(lastCall);
-    res.end();
+    out.end();
   }
 }
