@@ -11,7 +11,12 @@ const DEFAULT_ANNOTATIONS = ['storageclass.kubernetes.io/is-default-class', 'sto
 
 /** The default class among `classes`, if any (pure). */
 export function defaultStorageClass(classes: readonly KubeObject[]): KubeObject | undefined {
-  const defaults = classes.filter((c) => DEFAULT_ANNOTATIONS.some((a) => c.metadata.annotations?.[a] === 'true'));
+  return newestDefault(classes, DEFAULT_ANNOTATIONS);
+}
+
+/** Of the classes annotated `true` by one of `annotations`, the newest, then the first by name. */
+export function newestDefault(classes: readonly KubeObject[], annotations: readonly string[]): KubeObject | undefined {
+  const defaults = classes.filter((c) => annotations.some((a) => c.metadata.annotations?.[a] === 'true'));
   defaults.sort((a, b) => {
     const at = Date.parse(a.metadata.creationTimestamp ?? '') || 0;
     const bt = Date.parse(b.metadata.creationTimestamp ?? '') || 0;

@@ -16,6 +16,7 @@ import { namespaces } from '../registry/builtin/core.js';
 import type { RbacData } from '../auth/rbac/authorizer.js';
 import { PolicyAdmission } from './policy-admission.js';
 import { WebhookAdmission } from './webhook-admission.js';
+import { defaultIngressClassAdmission } from './default-ingress-class.js';
 import { defaultStorageClassAdmission } from './default-storage-class.js';
 import { protectionAdmission, PV_PROTECTION, PVC_PROTECTION } from './storage-protection.js';
 import { limitRangeAdmission } from './limit-range-admission.js';
@@ -77,6 +78,7 @@ export class ServedSpace {
   #serviceAccounts: ObjectCache | undefined;
   #quotas: ObjectCache | undefined;
   #storageClasses: ObjectCache | undefined;
+  #ingressClasses: ObjectCache | undefined;
 
   constructor(options: ServedSpaceOptions) {
     this.name = options.name;
@@ -130,6 +132,7 @@ export class ServedSpace {
     this.#serviceAccounts?.stop();
     this.#quotas?.stop();
     this.#storageClasses?.stop();
+    this.#ingressClasses?.stop();
     this.policies.stop();
     this.webhooks.stop();
   }
@@ -138,9 +141,15 @@ export class ServedSpace {
    * Admission plugins that read other objects, in kube's order: for pods LimitRanger,
    * ServiceAccount, then Priority (where scheduling.k8s.io is served); for PriorityClasses the
    * one-default check; for claims DefaultStorageClass, then (claims and volumes)
-   * StorageObjectInUseProtection's finalizer.
+   * StorageObjectInUseProtection's finalizer; for Ingresses DefaultIngressClass.
    */
   #admissionFor(def: ResourceDefinition): Pick<StoreDeps, 'admitWrite' | 'validateWrite'> {
+    if (def.group === 'networking.k8s.io' && def.plural === 'ingresses') {
+      const ingressClasses = this.catalog.byResource('networking.k8s.io', 'ingressclasses');
+      if (ingressClasses === undefined) return {};
+      const cache = (this.#ingressClasses ??= new ObjectCache(this.store(ingressClasses)));
+      return { admitWrite: defaultIngressClassAdmission(() => cache.inNamespace('')) };
+    }
     if (def.group !== '' && def.group !== 'scheduling.k8s.io') return {};
     const classes = this.catalog.byResource('scheduling.k8s.io', 'priorityclasses');
     const list = async (): Promise<PriorityClassInfo[]> => (classes === undefined ? [] : (await this.store(classes).list('')).list.items.map(toPriorityClassInfo));

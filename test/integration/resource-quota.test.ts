@@ -115,4 +115,20 @@ describe('ResourceQuota enforcement', function () {
     });
     assert.deepEqual(recounted, { pods: '1', 'requests.memory': '512Mi' });
   });
+
+  it('refuses (422) a quota whose scopes do not fit its resources, or that names no quota resource', async function () {
+    const ns = await namespace('quota-e');
+    const cases = [
+      quota('best-effort-cpu', { pods: '2', cpu: '1' }, { scopes: ['BestEffort'] }),
+      quota('conflicting', { pods: '2' }, { scopes: ['Terminating', 'NotTerminating'] }),
+      quota('unknown', { foo: '1' }),
+      quota('fractional', { pods: '0.5' }),
+    ];
+    for (const body of cases) {
+      const r = await h.request('POST', `${ns}/resourcequotas`, { body });
+      assert.equal(r.status, 422, body.metadata.name);
+      assert.equal(r.body.reason, 'Invalid', body.metadata.name);
+    }
+    assert.equal((await h.request('POST', `${ns}/resourcequotas`, { body: quota('fits', { pods: '2', cpu: '1' }, { scopes: ['NotBestEffort'] }) })).status, 201);
+  });
 });

@@ -20,6 +20,7 @@ import { bindings, pods, replicationcontrollers } from './core-pods.js';
 import { services } from './core-services.js';
 import { arr, child, column, createdAtColumns, define, each, kindStrategy, rec, recs, setDefault, specOf, statusOf, str, wide } from './helpers.js';
 import { defaultPodTemplate, PROTOCOLS, quantityValue, validatePodTemplate } from './pod-template.js';
+import { validateResourceQuotaSpec } from './quota-validation.js';
 import { isIP } from './service-alloc.js';
 
 export { configmaps, secrets } from './core-config.js';
@@ -258,10 +259,7 @@ export const resourcequotas: ResourceDefinition = define({
   strategy: kindStrategy({
     statusSubresource: true,
     generation: false,
-    validate: (o) =>
-      arr(specOf(o)['scopes']).flatMap((s, i) =>
-        oneOf(`spec.scopes[${i}]`, s, ['Terminating', 'NotTerminating', 'BestEffort', 'NotBestEffort', 'PriorityClass', 'CrossNamespacePodAffinity', 'VolumeAttributesClass']),
-      ),
+    validate: (o) => validateResourceQuotaSpec(specOf(o)),
   }),
 });
 
