@@ -11,6 +11,8 @@ import { negotiateRendering, type Rendering } from '../negotiate.js';
 import { parseIncludeObject, renderList, renderObject } from '../render.js';
 import { sendJson, writeBody, type ResourceContext } from './context.js';
 import { predicateOf, readQueryOf } from './list-options.js';
+import { compresses, gzipStream } from '../compression.js';
+import type { Writable } from 'node:stream';
 
 const COMMA = Buffer.from(',');
 
@@ -76,7 +78,7 @@ async function streamList(ctx: ResourceContext, pages: AsyncGenerator<JsonPage>)
   const res = ctx.res;
   let first = true;
   let items = 0;
-  const out = new PageWriter(res);
+  let out: PageWriter | undefined;
   // The next page is read from storage while this one is being written: a large LIST then waits
   // on the slower of the two, not on both in turn.
   let next = pages.next();
@@ -102,6 +104,8 @@ async function streamList(ctx: ResourceContext, pages: AsyncGenerator<JsonPage>)
         if (items++ > 0) parts.push(COMMA);
         for (const piece of item) parts.push(piece);
       }
+      // Gzipped when the first page alone reaches the threshold (kube decides on its first write).
+      out ??= new PageWriter(res, compresses(ctx.req, parts.reduce((n, p) => n + p.length, 0)) ? gzipStream(res) : res);
       if (!(await out.write(parts))) return;
     }
   } finally {
@@ -109,7 +113,8 @@ async function streamList(ctx: ResourceContext, pages: AsyncGenerator<JsonPage>)
     // read is let finish first, as an async generator does.
     await pages.return(undefined).catch(() => undefined);
   }
-  res.end(']}');
+  if (out === undefined) res.end(']}');
+  else out.end(']}');
 }
 
 /**
@@ -120,12 +125,19 @@ async function streamList(ctx: ResourceContext, pages: AsyncGenerator<JsonPage>)
  */
 class PageWriter {
   readonly #res: ResourceContext['res'];
+  /** Where the bytes go: the response, or the gzip stream in front of it. */
+  readonly #sink: Writable;
   readonly #buffers: Buffer[] = [Buffer.alloc(0), Buffer.alloc(0)];
   readonly #flushed: Promise<boolean>[] = [Promise.resolve(true), Promise.resolve(true)];
   #turn = 0;
 
-  constructor(res: ResourceContext['res']) {
+  constructor(res: ResourceContext['res'], sink: Writable) {
     this.#res = res;
+    this.#sink = sink;
+  }
+
+  end(last: string): void {
+    this.#sink.end(last);
   }
 
   /** Resolves false if the client went away. */
@@ -143,7 +155,7 @@ class PageWriter {
     this.#flushed[turn] = new Promise<boolean>((resolve) => {
       const closed = (): void => resolve(false);
       this.#res.once('close', closed);
-      this.#res.write(buf.subarray(0, size), (err) => {
+      this.#sink.write(buf.subarray(0, size), (err) => {
         this.#res.off('close', closed);
         resolve(err == null);
       });
