@@ -31,15 +31,19 @@ export class ChunkedStream {
     res.flushHeaders();
   }
 
-  /** Writes data as-is; for a framed stream, `data` must be what frame() made. */
+  /** `data` as this stream writes it (a chunk, if framed): what writePrepared() takes, shareable by every stream of the same kind. */
+  prepare(data: Buffer): Buffer {
+    return this.framed ? frame(data) : data;
+  }
+
+  /** Writes what prepare() made. */
   writePrepared(data: Buffer): void {
     if (this.framed) this.#res.socket?.write(data);
     else this.#res.write(data);
   }
 
-  /** Writes data, framing it first if the stream is framed. */
   write(data: Buffer): void {
-    this.writePrepared(this.framed ? frame(data) : data);
+    this.writePrepared(this.prepare(data));
   }
 
   /** Whether the client is behind: writes are buffered until 'drain'. */

@@ -17,7 +17,7 @@ import type { ResourceContext } from './context.js';
 import { predicateOf, readQueryOf, timeoutSecondsOf } from './list-options.js';
 import { queryFlag } from '../query-flag.js';
 import type { WatchControl } from '../../registry/store.js';
-import { ChunkedStream, frame as chunk } from '../chunked-stream.js';
+import { ChunkedStream } from '../chunked-stream.js';
 
 /**
  * Serialized frames per stored change and rendering (HTTP chunk included), shared by every
@@ -69,8 +69,7 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
     }
     const body = renderObject(def, obj, rendering, include, ctx.apiVersion) as { columnDefinitions?: unknown };
     if (rendering.as === 'Table' && !withColumns) body.columnDefinitions = null;
-    const json = Buffer.from(`${JSON.stringify({ type, object: body })}\n`);
-    const bytes = out.framed ? chunk(json) : json;
+    const bytes = out.prepare(Buffer.from(`${JSON.stringify({ type, object: body })}\n`));
     if (source) {
       let byKey = frames.get(source);
       if (byKey === undefined) frames.set(source, (byKey = new Map()));
