@@ -54,22 +54,12 @@ export function regexError(msg: string, fmt: string, ...examples: string[]): str
 type Unit = 'characters' | 'bytes';
 const maxLenError = (n: number, unit: Unit): string => `must be no more than ${n} ${unit}`;
 
-/** UTF-8 length without allocating: what Go's `len(string)` reports. */
+/**
+ * UTF-8 length without allocating: what Go's `len(string)` reports. Node's count agrees on lone
+ * surrogates too (3 bytes each: the U+FFFD that JSON decoding leaves in their place).
+ */
 export function byteLength(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
-  }
-  return n;
+  return Buffer.byteLength(s, 'utf8');
 }
 
 function subdomain(value: string, unit: Unit): string[] {

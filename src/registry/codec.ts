@@ -17,6 +17,29 @@ export function encodeObject(obj: KubeObject): Uint8Array {
   return Buffer.from(JSON.stringify({ metadata: meta, ...rest }));
 }
 
+/**
+ * The stored bytes of objects just written, by object: the write's answer is then those bytes
+ * with the resourceVersion spliced in (storedJsonOf), not a second serialization.
+ */
+const written = new WeakMap<KubeObject, Uint8Array>();
+
+/** encodeObject, remembering the bytes as `obj`'s stored form. */
+export function encodeWritten(obj: KubeObject): Uint8Array {
+  const bytes = encodeObject(obj);
+  written.set(obj, bytes);
+  return bytes;
+}
+
+/**
+ * The JSON of an object as a store write returned it, from the bytes stored for it; undefined for
+ * any other object. Only for use right after the write: later changes to `obj` are not seen.
+ */
+export function storedJsonOf(obj: KubeObject): Buffer | undefined {
+  const bytes = written.get(obj);
+  const rv = obj.metadata.resourceVersion;
+  return bytes === undefined || rv === undefined ? undefined : jsonWithRevision(bytes, Number(rv));
+}
+
 export function decodeObject(value: Uint8Array, revision: number): KubeObject {
   const obj = JSON.parse(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8')) as KubeObject;
   obj.metadata.resourceVersion = String(revision);
@@ -51,11 +74,25 @@ export function jsonWithRevisionParts(value: Uint8Array, revision: number): Buff
  */
 const shared = new WeakMap<KeyValue, KubeObject>();
 
+/**
+ * The test scripts set KUBESTELLAR_FREEZE_SHARED=1: shared objects are then deep-frozen, so a
+ * consumer that writes to one fails its test with a TypeError instead of silently changing what
+ * every other watcher of the event sees.
+ */
+const FREEZE_SHARED = process.env['KUBESTELLAR_FREEZE_SHARED'] === '1';
+
 export function decodeShared(kv: KeyValue, revision = kv.modRevision): KubeObject {
   let obj = shared.get(kv);
   if (obj === undefined || obj.metadata.resourceVersion !== String(revision)) {
     obj = decodeObject(kv.value, revision);
+    if (FREEZE_SHARED) deepFreeze(obj);
     shared.set(kv, obj);
   }
   return obj;
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
 }

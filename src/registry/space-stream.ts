@@ -6,7 +6,7 @@
 import type { KubeObject } from '../api/object.js';
 import type { Backend } from '../../storage/index.js';
 import type { ResourceCatalog } from './catalog.js';
-import { decodeKv, decodeObject } from './codec.js';
+import { decodeKv, decodeShared } from './codec.js';
 import type { ResourceDefinition } from './definition.js';
 import { resourceOfKey, spacePrefix } from './keys.js';
 import type { WatchEventType } from './store.js';
@@ -44,6 +44,10 @@ export class SpaceStream {
     return { items, revision: r.revision };
   }
 
+  /**
+   * Events from after `afterRevision`. Their objects are shared with every other watcher of the
+   * same change (decodeShared): consumers must not modify them.
+   */
   async *watchAll(afterRevision: number, signal?: AbortSignal): AsyncGenerator<SpaceEvent[]> {
     const watch = this.#backend.watch(spacePrefix(this.#space), { startRevision: afterRevision + 1, ...(signal && { signal }) });
     try {
@@ -53,11 +57,11 @@ export class SpaceStream {
           const def = this.#defOf(e.kv.key);
           if (!def) continue;
           const revision = e.kv.modRevision;
-          const previous = e.prevKv && decodeObject(e.prevKv.value, revision);
+          const previous = e.prevKv && decodeShared(e.prevKv, revision);
           if (e.type === 'delete') {
             if (previous) out.push({ def, type: 'DELETED', object: previous, previous, revision });
           } else {
-            out.push({ def, type: previous ? 'MODIFIED' : 'ADDED', object: decodeKv(e.kv), ...(previous && { previous }), revision });
+            out.push({ def, type: previous ? 'MODIFIED' : 'ADDED', object: decodeShared(e.kv), ...(previous && { previous }), revision });
           }
         }
         if (out.length > 0) yield out;

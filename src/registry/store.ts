@@ -34,7 +34,7 @@ import {
   type WatchControl,
   type WatchEvent,
 } from '../../storage/index.js';
-import { decodeKv, decodeShared, encodeObject, jsonWithRevision, jsonWithRevisionParts } from './codec.js';
+import { decodeKv, decodeShared, encodeObject, encodeWritten, jsonWithRevision, jsonWithRevisionParts } from './codec.js';
 import { apiVersionOf, type ResourceDefinition } from './definition.js';
 import { interpretStorageError } from './interpret.js';
 import { listPrefix, objectKey } from './keys.js';
@@ -345,7 +345,7 @@ export class GenericStore {
       return obj;
     }
     const key = objectKey(this.#deps.space, this.def, namespace, meta.name!);
-    const revision = await this.#call(() => createKey(this.backend, key, encodeObject(obj)), meta.name!);
+    const revision = await this.#call(() => createKey(this.backend, key, encodeWritten(obj)), meta.name!);
     this.#deps.afterWrite?.();
     meta.resourceVersion = String(revision);
     return obj;
@@ -613,7 +613,7 @@ export class GenericStore {
       meta.resourceVersion = String(revision);
       return obj;
     }
-    const revision = await this.#call(() => updateKey(this.backend, kv.key, encodeObject(obj), kv.modRevision), name);
+    const revision = await this.#call(() => updateKey(this.backend, kv.key, encodeWritten(obj), kv.modRevision), name);
     this.#deps.afterWrite?.();
     meta.resourceVersion = String(revision);
     return obj;

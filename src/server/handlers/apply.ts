@@ -16,8 +16,7 @@ import { inRequestVersion, toStoredVersion } from '../../registry/conversion.js'
 import { checkAppliedConfiguration } from '../../registry/schema-check.js';
 import { readBody } from '../body.js';
 import { negotiateRendering } from '../negotiate.js';
-import { parseIncludeObject, renderObject } from '../render.js';
-import { isDryRun, recordRequester, sendJson, type ResourceContext, admissionOptions, checkFieldManager } from './context.js';
+import { isDryRun, recordRequester, sendObject, type ResourceContext, admissionOptions, checkFieldManager } from './context.js';
 import { queryFlag } from '../query-flag.js';
 
 function parseConfig(ctx: ResourceContext, raw: Buffer): KubeObject {
@@ -97,5 +96,5 @@ export async function handleApply(ctx: ResourceContext): Promise<void> {
     out = await ctx.store.create(namespace, created, { dryRun, ...admissionOptions(ctx) });
     code = 201;
   }
-  sendJson(ctx.res, code, renderObject(ctx.def, out, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));
+  sendObject(ctx, code, out, rendering);
 }

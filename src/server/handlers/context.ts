@@ -17,6 +17,10 @@ import type { Admit } from '../filters/rbac-admission.js';
 import type { ServiceAccountTokens } from '../../auth/tokens/service-account-tokens.js';
 import type { ServedSpace } from '../../spaces/served-space.js';
 import type { ResourceRequest } from '../request-info.js';
+import type { Rendering } from '../negotiate.js';
+import { parseIncludeObject, renderObject } from '../render.js';
+import { servesStoredBytes } from '../../registry/conversion.js';
+import { storedJsonOf } from '../../registry/codec.js';
 
 export interface ResourceContext {
   readonly space: ServedSpace;
@@ -53,6 +57,17 @@ export function admissionOptions(ctx: ResourceContext): Pick<WriteOptions, 'admi
 
 export function sendJson(res: Response, code: number, body: unknown): void {
   writeBody(res, code, JSON.stringify(body));
+}
+
+/**
+ * Answers with one object as the request asks for it. An object a write has just stored goes out
+ * as its stored bytes when those are the answer (the stored version, as the object itself), so a
+ * write serializes its object once, for storage.
+ */
+export function sendObject(ctx: ResourceContext, code: number, obj: KubeObject, rendering: Rendering): void {
+  const stored = rendering.as === 'object' && servesStoredBytes(ctx.def, ctx.info.version) ? storedJsonOf(obj) : undefined;
+  if (stored !== undefined) return writeBody(ctx.res, code, stored);
+  sendJson(ctx.res, code, renderObject(ctx.def, obj, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));
 }
 
 /** Writes a body as kube does: `Content-Type: application/json` exactly, no charset parameter. */

@@ -16,10 +16,9 @@ import { strategicPatchMeta } from '../../registry/patch-meta.js';
 import { handleApply } from './apply.js';
 import { mediaTypeOf, readBody } from '../body.js';
 import { negotiateRendering } from '../negotiate.js';
-import { parseIncludeObject, renderObject } from '../render.js';
 import { checkSchema } from '../../registry/schema-check.js';
 import { findDuplicateFields } from '../../registry/validation/index.js';
-import { fieldManagerOf, fieldValidationOf, isDryRun, sendJson, setWarnings, type ResourceContext, admissionOptions } from './context.js';
+import { fieldManagerOf, fieldValidationOf, isDryRun, setWarnings, sendObject, type ResourceContext, admissionOptions } from './context.js';
 
 const JSON_PATCH = 'application/json-patch+json';
 const MERGE_PATCH = 'application/merge-patch+json';
@@ -77,7 +76,7 @@ export async function handlePatch(ctx: ResourceContext): Promise<void> {
     ...(sub !== '' && { subresource: sub }),
   });
   setWarnings(ctx.res, warnings);
-  sendJson(ctx.res, 200, renderObject(ctx.def, updated, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));
+  sendObject(ctx, 200, updated, rendering);
 }
 
 /** A patch may not move the object: kind, apiVersion, name and namespace stay as on the URL. */

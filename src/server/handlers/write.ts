@@ -10,10 +10,9 @@ import { deletionCompleted, type DeleteOptions } from '../../registry/store.js';
 import { queryFlag } from '../query-flag.js';
 import { decodeStructured, mediaTypeOf, readBody } from '../body.js';
 import { negotiateRendering } from '../negotiate.js';
-import { parseIncludeObject, renderObject } from '../render.js';
 import { checkSchema } from '../../registry/schema-check.js';
 import { findDuplicateFields } from '../../registry/validation/index.js';
-import { fieldManagerOf, fieldValidationOf, isDryRun, recordRequester, sendJson, setWarnings, type ResourceContext, admissionOptions } from './context.js';
+import { fieldManagerOf, fieldValidationOf, isDryRun, recordRequester, sendJson, setWarnings, sendObject, type ResourceContext, admissionOptions } from './context.js';
 import { predicateOf } from './list-options.js';
 
 /**
@@ -52,7 +51,7 @@ export async function handleCreate(ctx: ResourceContext): Promise<void> {
   if (rv !== undefined && rv !== null && rv !== '') throw unknownError(500, 'resourceVersion should not be set on objects to be created');
   recordRequester(ctx, obj);
   const created = await ctx.store.create(ctx.info.namespace, obj, { dryRun: isDryRun(ctx.query, 'create'), manager: fieldManagerOf(ctx), ...admissionOptions(ctx) });
-  sendJson(ctx.res, 201, renderObject(ctx.def, created, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));
+  sendObject(ctx, 201, created, rendering);
 }
 
 export async function handleUpdate(ctx: ResourceContext): Promise<void> {
@@ -69,7 +68,7 @@ export async function handleUpdate(ctx: ResourceContext): Promise<void> {
         manager: fieldManagerOf(ctx),
       })
     : await ctx.store.update(ctx.info.namespace, ctx.info.name, obj, { dryRun: isDryRun(ctx.query, 'update'), manager: fieldManagerOf(ctx), ...admissionOptions(ctx) });
-  sendJson(ctx.res, 200, renderObject(ctx.def, updated, rendering, parseIncludeObject(ctx.query.get('includeObject')), ctx.apiVersion));
+  sendObject(ctx, 200, updated, rendering);
 }
 
 /** DeleteOptions come in the body (JSON) and/or the query. */
