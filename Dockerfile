@@ -60,6 +60,7 @@ USER 65532:65532
 VOLUME /data
 EXPOSE 8443
 
-# node runs as PID 1: the server handles SIGTERM and SIGINT itself (clean shutdown).
-ENTRYPOINT ["node", "dist/src/cli.js"]
+# node runs as PID 1: the server handles SIGTERM and SIGINT itself (clean shutdown). The V8 option
+# is the one every launcher uses (src/cli.ts says why).
+ENTRYPOINT ["node", "--max-semi-space-size=32", "dist/src/cli.js"]
 CMD ["serve", "--data-dir", "/data", "--bind-address", "0.0.0.0", "--port", "8443", "--storage", "leveldb:///data/db"]
