@@ -34,6 +34,7 @@ import {
   type WatchControl,
   type WatchEvent,
 } from '../../storage/index.js';
+import { cloneJson } from '../api/patch/json-value.js';
 import { decodeKv, decodeShared, encodeObject, encodeWritten, jsonWithRevision, jsonWithRevisionParts } from './codec.js';
 import { apiVersionOf, type ResourceDefinition } from './definition.js';
 import { interpretStorageError } from './interpret.js';
@@ -309,7 +310,7 @@ export class GenericStore {
   }
 
   async create(namespace: string, input: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
-    const obj = structuredClone(input);
+    const obj = cloneJson(input);
     this.#checkNamespace(namespace, obj);
     let meta = obj.metadata;
     if (!meta.name && meta.generateName && this.#deps.generateName) meta.name = this.#deps.generateName(meta.generateName);
@@ -353,7 +354,7 @@ export class GenericStore {
 
   /** PUT: replaces the object, guarded by its resourceVersion when given. */
   async update(namespace: string, name: string, input: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
-    const obj = structuredClone(input);
+    const obj = cloneJson(input);
     this.#checkNamespace(namespace, obj);
     if (obj.metadata.name !== name) {
       throw badRequest(`the name of the object (${String(obj.metadata.name ?? '')}) does not match the name on the URL (${name})`);
@@ -391,7 +392,7 @@ export class GenericStore {
       const kv = await this.#read(namespace, name);
       if (kv === undefined) throw notFound(this.gr, name);
       const old = decodeKv(kv);
-      const next = await mutate(structuredClone(old));
+      const next = await mutate(cloneJson(old));
       // A resourceVersion the caller put in the object is a precondition; the one copied from
       // the read is not, and a lost race on it is retried against a fresh read.
       const rv = next.metadata.resourceVersion;
@@ -445,7 +446,7 @@ export class GenericStore {
       const pending = obj.metadata.deletionTimestamp === undefined ? undefined : (obj.metadata.deletionGracePeriodSeconds ?? 0);
       if ((pending === undefined && grace > 0) || (pending !== undefined && pending > 0)) {
         if (pending !== undefined && grace >= pending) return obj;
-        const next = structuredClone(obj);
+        const next = cloneJson(obj);
         next.metadata.deletionTimestamp = rfc3339(new Date(this.#now().getTime() + grace * 1000));
         next.metadata.deletionGracePeriodSeconds = grace;
         if (finalizers.length > 0) next.metadata.finalizers = finalizers;
@@ -463,7 +464,7 @@ export class GenericStore {
     if (finalizers.length > 0 || this.def.strategy.heldForDeletion?.(obj)) {
       // Graceful: mark for deletion; whoever owns the finalizers removes them, and the last removal deletes.
       if (obj.metadata.deletionTimestamp !== undefined && isDeepStrictEqual(finalizers, obj.metadata.finalizers ?? [])) return obj;
-      const next = structuredClone(obj);
+      const next = cloneJson(obj);
       next.metadata.deletionTimestamp ??= rfc3339(this.#now());
       next.metadata.deletionGracePeriodSeconds ??= 0;
       if (finalizers.length > 0) next.metadata.finalizers = finalizers;

@@ -7,6 +7,7 @@ import type { FieldError } from '../errors.js';
 import { fieldErrors } from '../errors.js';
 import { EMPTY_SET, FieldsV1Error, decodeFieldsV1, encodeFieldsV1, union, isEmpty, type FieldSet, type FieldsV1 } from './fieldset.js';
 import { compareBytes } from './path.js';
+import { rfc3339 } from '../object.js';
 
 export type Operation = 'Apply' | 'Update';
 
@@ -165,8 +166,7 @@ export function capUpdateEntries(entries: readonly ManagedEntry[], max = MAX_UPD
 
 /** RFC 3339 in whole seconds, UTC: the precision `metav1.Time` keeps. */
 export function formatTime(now: Date | string): string {
-  const d = typeof now === 'string' ? new Date(now) : now;
-  return d.toISOString().replace(/\.\d+Z$/, 'Z');
+  return rfc3339(typeof now === 'string' ? new Date(now) : now);
 }
 
 /**
@@ -174,7 +174,20 @@ export function formatTime(now: Date | string): string {
  * `/`, non-printable characters dropped, cut to 128 bytes; `unknown` when empty.
  */
 export function defaultFieldManager(userAgent: string | undefined): string {
-  const head = (userAgent ?? '').split('/')[0] ?? '';
+  const key = userAgent ?? '';
+  let manager = managerOfAgent.get(key);
+  if (manager === undefined) {
+    // Clients send a handful of distinct agents; a flood of distinct ones just starts over.
+    if (managerOfAgent.size >= 256) managerOfAgent.clear();
+    managerOfAgent.set(key, (manager = managerOf(key)));
+  }
+  return manager;
+}
+
+const managerOfAgent = new Map<string, string>();
+
+function managerOf(userAgent: string): string {
+  const head = userAgent.split('/')[0] ?? '';
   const printable = [...head].filter((c) => /\P{C}/u.test(c)).join('');
   const bytes = Buffer.from(printable, 'utf8').subarray(0, 128).toString('utf8').replace(/\uFFFD+$/, '');
   return bytes === '' ? 'unknown' : bytes;
