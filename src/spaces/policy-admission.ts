@@ -59,6 +59,12 @@ export class PolicyAdmission {
     this.#watches = [];
   }
 
+  /** True when the space is known to bind no policy: a write needs no review built for it. */
+  get knownEmpty(): boolean {
+    const cached = this.#cached;
+    return cached !== undefined && cached.generation === this.#generation && cached.snapshot.bindings.length === 0;
+  }
+
   /** Checks a write; throws the denial, reports Warn messages through `warn`. */
   check(req: AdmissionRequest, warn: (message: string) => void): void | Promise<void> {
     const cached = this.#cached;

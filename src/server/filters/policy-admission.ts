@@ -33,8 +33,9 @@ export function policyAdmission(space: ServedSpace, def: ResourceDefinition, inf
   const webhooks = !exemptFromWebhooks(def.group, def.plural);
   if (!policies && !webhooks) return undefined;
   const user = requestUser(req);
-  const sent = new Set<string>();
+  let sent: Set<string> | undefined;
   const warn = (message: string): void => {
+    sent ??= new Set();
     if (sent.has(message)) return;
     sent.add(message);
     setWarnings(res, [message]);
@@ -54,28 +55,38 @@ export function policyAdmission(space: ServedSpace, def: ResourceDefinition, inf
     user: { name: user?.name ?? '', groups: user?.groups ?? [], ...(user?.uid !== undefined && { uid: user.uid }), ...(user?.extra !== undefined && { extra: user.extra }) },
     dryRun,
   });
+  // Options and the query's dry run are read only for a review that is actually sent.
+  let options: Record<string, unknown> | undefined;
+  const optionsOf = (): Record<string, unknown> => (options ??= optionsFrom(query));
+  const queryDryRun = (): boolean => query.getAll('dryRun').includes('All');
+  const operationOf = (old: KubeObject | undefined): AdmissionRequest['operation'] => (old === undefined ? 'CREATE' : 'UPDATE');
+  // Without hooks or policies the checks answer synchronously: no promise turn per write.
+  return {
+    mutate: (obj, old) =>
+      webhooks && space.webhooks.mayHave('mutating') ? space.webhooks.mutate({ request: request(operationOf(old), obj, old, queryDryRun()), options: optionsOf(), warn }) : undefined,
+    admit: (obj, old) => {
+      const checkPolicies = policies && !space.policies.knownEmpty;
+      const validate = webhooks && space.webhooks.mayHave('validating');
+      if (!checkPolicies && !validate) return undefined;
+      const r = request(operationOf(old), obj, old, queryDryRun());
+      const checked = checkPolicies ? space.policies.check(r, warn) : undefined;
+      if (!validate) return checked;
+      return Promise.resolve(checked).then(() => space.webhooks.validate({ request: r, options: optionsOf(), warn }));
+    },
+    admitDelete: async (old, dryRun) => {
+      const r = request('DELETE', undefined, old, dryRun);
+      if (webhooks) await space.webhooks.mutate({ request: r, options: optionsOf(), warn });
+      if (policies) await space.policies.check(r, warn);
+      if (webhooks) await space.webhooks.validate({ request: r, options: optionsOf(), warn });
+    },
+  };
+}
+
+function optionsFrom(query: URLSearchParams): Record<string, unknown> {
   const options: Record<string, unknown> = {};
   for (const p of OPTION_PARAMS) {
     const v = query.get(p);
     if (v !== null) options[p] = p === 'gracePeriodSeconds' ? Number(v) : v;
   }
-  const queryDryRun = query.getAll('dryRun').includes('All');
-  const operationOf = (old: KubeObject | undefined): AdmissionRequest['operation'] => (old === undefined ? 'CREATE' : 'UPDATE');
-  // Without hooks or policies the checks answer synchronously: no promise turn per write.
-  return {
-    mutate: (obj, old) =>
-      webhooks && space.webhooks.mayHave('mutating') ? space.webhooks.mutate({ request: request(operationOf(old), obj, old, queryDryRun), options, warn }) : undefined,
-    admit: (obj, old) => {
-      const r = request(operationOf(old), obj, old, queryDryRun);
-      const checked = policies ? space.policies.check(r, warn) : undefined;
-      if (!webhooks || !space.webhooks.mayHave('validating')) return checked;
-      return Promise.resolve(checked).then(() => space.webhooks.validate({ request: r, options, warn }));
-    },
-    admitDelete: async (old, dryRun) => {
-      const r = request('DELETE', undefined, old, dryRun);
-      if (webhooks) await space.webhooks.mutate({ request: r, options, warn });
-      if (policies) await space.policies.check(r, warn);
-      if (webhooks) await space.webhooks.validate({ request: r, options, warn });
-    },
-  };
+  return options;
 }
