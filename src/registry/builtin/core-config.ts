@@ -79,6 +79,40 @@ export const configmaps: ResourceDefinition = define({
   }),
 });
 
+/** JSON value kinds as Go's encoding/json names them in "cannot unmarshal <kind>". */
+function goJSONKind(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  return typeof v === 'boolean' ? 'bool' : typeof v;
+}
+
+/**
+ * Why bytes are no JSON object, in Go's encoding/json words (upstream unmarshals the docker
+ * config into a map), or undefined when they are one (`null` decodes into a nil map, also fine).
+ */
+export function dockerConfigJSONError(text: string): string | undefined {
+  if (text.trim() === '') return 'unexpected end of JSON input';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    // V8 names a position for most syntax errors; Go names the character and what it expected there.
+    const msg = err instanceof Error ? err.message : '';
+    const at = /position (\d+)/.exec(msg);
+    const pos = at ? Number(at[1]) : text.length - text.trimStart().length;
+    if (pos >= text.length) return 'unexpected end of JSON input';
+    const context = msg.includes('after JSON') ? 'after top-level value' : msg.includes('property name') ? 'looking for beginning of object key string' : 'looking for beginning of value';
+    return `invalid character '${text[pos]}' ${context}`;
+  }
+  if (parsed === null || (typeof parsed === 'object' && !Array.isArray(parsed))) return undefined;
+  return `json: cannot unmarshal ${goJSONKind(parsed)} into Go value of type map[string]interface {}`;
+}
+
+/** The docker config key must decode to a JSON object; the contents never appear in the error. */
+function dockerConfigErrors(key: string, value: unknown): FieldError[] {
+  const why = dockerConfigJSONError(Buffer.from(str(value), 'base64').toString('utf8'));
+  return why === undefined ? [] : [fieldErrors.invalid(`data[${key}]`, '<secret contents redacted>', why)];
+}
+
 /** Keys each well-known Secret type must carry. */
 function typeErrors(o: KubeObject): FieldError[] {
   const data = rec(o['data']) ?? {};
@@ -90,9 +124,9 @@ function typeErrors(o: KubeObject): FieldError[] {
         ? [fieldErrors.required('metadata.annotations[kubernetes.io/service-account.name]')]
         : [];
     case 'kubernetes.io/dockercfg':
-      return need('.dockercfg');
+      return has('.dockercfg') ? dockerConfigErrors('.dockercfg', data['.dockercfg']) : need('.dockercfg');
     case 'kubernetes.io/dockerconfigjson':
-      return need('.dockerconfigjson');
+      return has('.dockerconfigjson') ? dockerConfigErrors('.dockerconfigjson', data['.dockerconfigjson']) : need('.dockerconfigjson');
     case 'kubernetes.io/basic-auth':
       return has('username') || has('password') ? [] : need('username', 'password');
     case 'kubernetes.io/ssh-auth':

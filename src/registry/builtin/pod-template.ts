@@ -2,12 +2,17 @@
  * Pod spec defaulting and validation shared by Pods and every kind that embeds a pod template
  * (Deployments, Jobs, ...). Upstream applies SetDefaults_PodSpec to every PodSpec in an object,
  * which is why `kubectl get deploy -o yaml` shows `dnsPolicy: ClusterFirst` and friends inside
- * the template; the checks are the ones users run into (missing image, duplicate names, ports).
+ * the template; the checks are the ones users run into (missing image, duplicate names, ports),
+ * with resources, probes and hooks, security contexts and scheduling fields in their own modules.
  */
 import { fieldErrors, type FieldError } from '../../api/errors.js';
 import { validateLabels } from '../../api/label-selector.js';
 import { arr, child, each, rec, recs, setDefault, setDefaultNonZero, str, strMap, type Obj } from './helpers.js';
 import { dnsLabel, inRange, oneOf, portNumber, validPortName } from './checks.js';
+import { PROBES, validateProbesAndHooks } from './pod-probes.js';
+import { validateContainerResources } from './pod-resources.js';
+import { validateNodeSelector, validateTolerations } from './pod-scheduling.js';
+import { validateContainerSecurityContext, validatePodSecurityContext } from './pod-security.js';
 
 export const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'] as const;
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'] as const;
@@ -36,7 +41,10 @@ function defaultProbe(probe: Obj | undefined): void {
 
 function defaultHandler(handler: Obj | undefined): void {
   const http = rec(handler?.['httpGet']);
-  if (http) setDefault(http, 'scheme', 'HTTP');
+  if (http) {
+    setDefault(http, 'path', '/');
+    setDefault(http, 'scheme', 'HTTP');
+  }
   const grpc = rec(handler?.['grpc']);
   if (grpc) setDefault(grpc, 'service', '');
 }
@@ -125,7 +133,15 @@ export function defaultPodTemplate(template: unknown): void {
   if (t) defaultPodSpec(child(t, 'spec'));
 }
 
-function validateContainer(c: Obj, path: string, volumes: ReadonlySet<string>): FieldError[] {
+/** What the pod around a container decides about it. */
+interface ContainerContext {
+  readonly volumes: ReadonlySet<string>;
+  /** The pod's hostUsers (default true): Unmasked /proc needs a user namespace. */
+  readonly hostUsers: boolean;
+}
+
+function validateContainer(c: Obj, path: string, ctx: ContainerContext): FieldError[] {
+  const { volumes } = ctx;
   const errs: FieldError[] = [];
   const name = str(c['name']);
   if (name === '') errs.push(fieldErrors.required(`${path}.name`));
@@ -155,6 +171,32 @@ function validateContainer(c: Obj, path: string, volumes: ReadonlySet<string>): 
     else if (!volumes.has(vn)) errs.push(fieldErrors.notFound(`${mp}.name`, vn));
     if (str(m['mountPath']) === '') errs.push(fieldErrors.required(`${mp}.mountPath`));
   });
+  errs.push(...validateContainerResources(c['resources'], `${path}.resources`));
+  errs.push(...validateContainerSecurityContext(c['securityContext'], `${path}.securityContext`, ctx.hostUsers));
+  return errs;
+}
+
+const INIT_ONLY = 'may not be set for init containers without restartPolicy=Always';
+
+/**
+ * Probes, hooks and restartPolicy by container kind: regular containers and sidecars (init
+ * containers with restartPolicy Always) may be probed and hooked; plain init containers run to
+ * completion, so they may not; only init containers take a restartPolicy, and only Always.
+ */
+function validateContainerRole(c: Obj, path: string, init: boolean, grace: number | undefined): FieldError[] {
+  // `grace` is the pod's terminationGracePeriodSeconds, which bounds sleep hooks.
+  const restart = c['restartPolicy'];
+  const hasRestart = restart !== undefined && restart !== null;
+  if (!init) {
+    const errs = validateProbesAndHooks(c, path, grace);
+    if (hasRestart) errs.push(fieldErrors.forbidden(`${path}.restartPolicy`, 'may not be set for non-init containers'));
+    return errs;
+  }
+  const errs = hasRestart ? oneOf(`${path}.restartPolicy`, restart, ['Always']) : [];
+  if (restart === 'Always') return [...errs, ...validateProbesAndHooks(c, path, grace)];
+  for (const key of ['lifecycle', ...PROBES]) {
+    if (c[key] !== undefined && c[key] !== null) errs.push(fieldErrors.forbidden(`${path}.${key}`, INIT_ONLY));
+  }
   return errs;
 }
 
@@ -180,11 +222,13 @@ export function validatePodSpec(spec: unknown, path: string, rules: PodSpecRules
     for (const extra of volumeSources(v).slice(1)) errs.push(fieldErrors.forbidden(`${path}.volumes[${i}].${extra}`, 'may not specify more than 1 volume type'));
   });
   if (arr(s['containers']).length === 0) errs.push(fieldErrors.required(`${path}.containers`));
+  const grace = typeof s['terminationGracePeriodSeconds'] === 'number' ? s['terminationGracePeriodSeconds'] : undefined;
+  const ctx: ContainerContext = { volumes, hostUsers: s['hostUsers'] !== false };
   const names = new Set<string>();
   for (const key of ['initContainers', 'containers']) {
     recs(s[key]).forEach((c, i) => {
       const cp = `${path}.${key}[${i}]`;
-      errs.push(...validateContainer(c, cp, volumes));
+      errs.push(...validateContainer(c, cp, ctx), ...validateContainerRole(c, cp, key === 'initContainers', grace));
       const name = str(c['name']);
       if (name !== '' && names.has(name)) errs.push(fieldErrors.duplicate(`${cp}.name`, name));
       names.add(name);
@@ -195,8 +239,10 @@ export function validatePodSpec(spec: unknown, path: string, rules: PodSpecRules
   if (restart === undefined || restart === '') errs.push(fieldErrors.required(`${path}.restartPolicy`, `valid values: ${allowed.map((p) => JSON.stringify(p)).join(', ')}`));
   else errs.push(...oneOf(`${path}.restartPolicy`, restart, allowed));
   errs.push(...oneOf(`${path}.dnsPolicy`, s['dnsPolicy'], DNS_POLICIES));
-  const grace = s['terminationGracePeriodSeconds'];
-  if (typeof grace === 'number' && grace < 0) errs.push(fieldErrors.invalid(`${path}.terminationGracePeriodSeconds`, grace, 'must be greater than or equal to 0'));
+  errs.push(...validateNodeSelector(s['nodeSelector'], `${path}.nodeSelector`));
+  errs.push(...validatePodSecurityContext(s, path));
+  if (grace !== undefined && grace < 0) errs.push(fieldErrors.invalid(`${path}.terminationGracePeriodSeconds`, grace, 'must be greater than or equal to 0'));
+  errs.push(...validateTolerations(s['tolerations'], `${path}.tolerations`));
   return errs;
 }
 

@@ -74,7 +74,7 @@ describe('built-in defaulting', () => {
       name: 'a',
       image: 'nginx:1.27',
       ports: [{ containerPort: 80, protocol: 'TCP' }],
-      readinessProbe: { httpGet: { port: 80, scheme: 'HTTP' }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 },
+      readinessProbe: { httpGet: { path: '/', port: 80, scheme: 'HTTP' }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 },
       imagePullPolicy: 'IfNotPresent',
       ...containerDefaults,
     });
