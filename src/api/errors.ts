@@ -183,17 +183,28 @@ export interface FieldError {
   readonly detail: string;
 }
 
-/** One 422 carrying every field error found (validation gathers them all, never failing fast). */
+/**
+ * One 422 carrying every field error found (validation gathers them all, never failing fast).
+ * Causes keep one entry per error, but the message lists each distinct `field: detail` once, as
+ * upstream's ErrorList.ToAggregate does: several validators often report the same fault.
+ */
 export function invalid(gk: GroupKind, name: string, errors: readonly FieldError[]): StatusError {
   const what = gk.group === '' ? gk.kind : `${gk.kind}.${gk.group}`;
-  const bodies = errors.map((e) => (e.field === '' ? e.detail : `${e.field}: ${e.detail}`));
-  const summary = bodies.length === 1 ? bodies[0] : `[${bodies.join(', ')}]`;
+  const summary = invalidSummary(errors);
   const details: StatusDetails = {};
   if (name !== '') details.name = name;
   if (gk.group !== '') details.group = gk.group;
   details.kind = gk.kind;
   details.causes = errors.map((e) => ({ reason: e.type, message: e.detail, field: e.field }));
-  return new StatusError(422, 'Invalid', `${what} "${name}" is invalid: ${summary}`, details);
+  const message = summary === undefined ? `${what} "${name}" is invalid` : `${what} "${name}" is invalid: ${summary}`;
+  return new StatusError(422, 'Invalid', message, details);
+}
+
+/** The distinct error strings, bare when there is one, bracketed when several; none for no errors. */
+function invalidSummary(errors: readonly FieldError[]): string | undefined {
+  const bodies = [...new Set(errors.map((e) => (e.field === '' ? e.detail : `${e.field}: ${e.detail}`)))];
+  if (bodies.length === 0) return undefined;
+  return bodies.length === 1 ? bodies[0] : `[${bodies.join(', ')}]`;
 }
 
 export const tooManyRequests = (detail: string, retryAfterSeconds: number): StatusError =>

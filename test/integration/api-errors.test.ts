@@ -158,6 +158,37 @@ describe('API errors over TLS: Status with upstream code and reason, server stay
       });
     });
 
+    // The same fault found once per limited resource is named once in the message (ToAggregate)
+    // but stays one cause per finding.
+    it('a quota scope unfit for its resources → 422 Invalid naming the fault once', async () => {
+      const quota = {
+        apiVersion: 'v1',
+        kind: 'ResourceQuota',
+        metadata: { name: 'q1' },
+        spec: { hard: { cpu: '1', memory: '1G', pods: '2', 'services.nodeports': '0' }, scopes: ['BestEffort'] },
+      };
+      const r = await h.request('POST', `${SPACE}/api/v1/namespaces/${NS}/resourcequotas`, { body: quota });
+      expectStatus(r, 422, 'Invalid', { name: 'q1', kind: 'ResourceQuota', causes: [{ field: 'spec.scopes', reason: 'FieldValueInvalid' }] });
+      assert.equal(r.body.message, 'ResourceQuota "q1" is invalid: spec.scopes: Invalid value: ["BestEffort"]: unsupported scope applied to resource');
+      assert.equal(r.body.details.causes.length, 3);
+    });
+
+    // Upstream's ValidateServiceUpdate checks clusterIPs only; a changed clusterIP alone becomes a
+    // changed clusterIPs[0] (normalizeClusterIPs) before validation.
+    it('changing a Service cluster IP → 422 Invalid with the one clusterIPs[0] cause', async () => {
+      const services = `${SPACE}/api/v1/namespaces/${NS}/services`;
+      const created = await h.request('POST', services, { body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 's1' }, spec: { ports: [{ port: 80 }] } } });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const merge = { 'Content-Type': 'application/merge-patch+json' };
+      const ip = created.body.spec.clusterIP === '10.96.5.5' ? '10.96.5.6' : '10.96.5.5';
+      for (const spec of [{ clusterIP: ip, clusterIPs: [ip] }, { clusterIP: ip }]) {
+        const r = await h.request('PATCH', `${services}/s1`, { body: { spec }, headers: merge });
+        expectStatus(r, 422, 'Invalid', { name: 's1', kind: 'Service' });
+        assert.deepEqual(r.body.details.causes, [{ reason: 'FieldValueInvalid', message: `Invalid value: ["${ip}"]: may not change once set`, field: 'spec.clusterIPs[0]' }]);
+      }
+      await h.request('DELETE', `${services}/s1`);
+    });
+
     it('invalid namespace name → 422 Invalid with a cause on metadata.name', async () => {
       const r = await h.request('POST', `${SPACE}/api/v1/namespaces`, { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'Bad_Name' } } });
       expectStatus(r, 422, 'Invalid', { name: 'Bad_Name', kind: 'Namespace', causes: [{ field: 'metadata.name', reason: 'FieldValueInvalid' }] });
@@ -238,6 +269,33 @@ describe('API errors over TLS: Status with upstream code and reason, server stay
       expectStatus(await h.request('GET', `${CM}?resourceVersion=${future}&resourceVersionMatch=Exact`), 504, 'Timeout', {
         causes: [{ reason: 'ResourceVersionTooLarge' }],
       });
+    });
+
+    // Upstream decodes every ListOptions parameter of a list or watch and answers strconv's own
+    // text; the message is the point here. Boolean parameters never fail.
+    it('integer list parameters that are not int64 → 400 BadRequest with strconv.ParseInt text', async () => {
+      const cases: [string, string][] = [
+        ['limit=abc', 'strconv.ParseInt: parsing "abc": invalid syntax'],
+        ['limit=', 'strconv.ParseInt: parsing "": invalid syntax'],
+        ['limit=9223372036854775808', 'strconv.ParseInt: parsing "9223372036854775808": value out of range'],
+        ['timeoutSeconds=abc', 'strconv.ParseInt: parsing "abc": invalid syntax'],
+        ['limit=x&timeoutSeconds=y', 'strconv.ParseInt: parsing "y": invalid syntax'],
+        ['watch=true&limit=1.5', 'strconv.ParseInt: parsing "1.5": invalid syntax'],
+      ];
+      for (const [query, message] of cases) {
+        const r = await h.request('GET', `${CM}?${query}`);
+        expectStatus(r, 400, 'BadRequest');
+        assert.equal(r.body.message, message, query);
+      }
+      for (const query of ['limit=%2B2', 'limit=-1', 'timeoutSeconds=5', 'allowWatchBookmarks=maybe', 'watch=0']) {
+        assert.equal((await h.request('GET', `${CM}?${query}`)).status, 200, query);
+      }
+    });
+
+    it('a continue token that is not JSON → 400 BadRequest with Go\'s json error text', async () => {
+      const r = await h.request('GET', `${CM}?limit=1&continue=abc`);
+      expectStatus(r, 400, 'BadRequest');
+      assert.equal(r.body.message, "invalid continue token: continue key is not valid: invalid character 'i' looking for beginning of value");
     });
 
     it('includeObject with an unknown value → 400 BadRequest', async () => {

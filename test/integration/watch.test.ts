@@ -255,6 +255,17 @@ describe('watch over TLS', function () {
     assert.ok(Date.now() - started >= 2900);
   });
 
+  it('a timeoutSeconds beyond what a timer holds (about 24.8 days) keeps the watch open', async () => {
+    const path = await freshNamespace();
+    const rv0 = await listRv(path);
+    const watching = h.watchFrames(`${path}?watch=true&resourceVersion=${rv0}&timeoutSeconds=9999999999`, (f) => f.type === 'ADDED', { timeoutMs: 5_000 });
+    await new Promise((r) => setTimeout(r, 200));
+    await write('POST', path, cm('long'));
+    const r = await watching;
+    assert.equal(r.endedBy, 'until', summary(r.frames).join(', '));
+    assert.deepEqual(own(r.frames).map((f) => `${f.type} ${f.object?.metadata?.name}`), ['ADDED long']);
+  });
+
   it('a metadata-only watch gets its bookmarks as PartialObjectMetadata, the initial-events-end one included', async () => {
     const path = await freshNamespace();
     const r = await h.watchFrames(

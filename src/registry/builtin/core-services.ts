@@ -11,7 +11,7 @@ import type { KubeObject } from '../../api/object.js';
 import { ageColumn, nameColumn } from '../columns.js';
 import type { ResourceDefinition } from '../definition.js';
 import { formatLabelMap, loadBalancerIngress, NONE } from './cells.js';
-import { dnsLabel, dnsSubdomain, immutable, oneOf, portNumber, validPortName } from './checks.js';
+import { dnsLabel, dnsSubdomain, oneOf, portNumber, validPortName } from './checks.js';
 import { arr, child, column, define, each, kindStrategy, rec, recs, setDefault, specOf, str, strMap, wide, type Obj } from './helpers.js';
 import { PROTOCOLS } from './pod-template.js';
 import {
@@ -149,12 +149,13 @@ function carryForward(o: KubeObject, old: KubeObject): void {
     if (spec['ipFamilyPolicy'] === undefined && prev['ipFamilyPolicy'] !== undefined) spec['ipFamilyPolicy'] = prev['ipFamilyPolicy'];
     if (spec['ipFamilies'] === undefined && prev['ipFamilies'] !== undefined) spec['ipFamilies'] = prev['ipFamilies'];
   }
-  // normalizeClusterIPs: a client that changed (or cleared) only clusterIP meant clusterIPs[0] too,
-  // so validation then speaks of clusterIPs[0] changing, not of the two disagreeing.
+  // normalizeClusterIPs: a client that changed (or cleared) only clusterIP, leaving clusterIPs as
+  // they were, meant clusterIPs to be just that address, so validation then speaks of clusterIPs[0]
+  // changing, not of the two disagreeing.
   const ips = arr(spec['clusterIPs']);
   if (spec['clusterIP'] !== prev['clusterIP'] && ips.length > 0 && isDeepStrictEqual(ips, arr(prev['clusterIPs']))) {
     if (str(spec['clusterIP']) === '') delete spec['clusterIPs'];
-    else spec['clusterIPs'] = [spec['clusterIP'], ...ips.slice(1)];
+    else spec['clusterIPs'] = [spec['clusterIP']];
   }
   if (needsNodePorts(prev) && needsNodePorts(spec)) {
     const byName = new Map(recs(prev['ports']).map((p) => [str(p['name']), p['nodePort']]));
@@ -240,13 +241,27 @@ function validateService(o: KubeObject): FieldError[] {
   return errs;
 }
 
+const isHeadless = (spec: Obj): boolean => arr(spec['clusterIPs']).length === 1 && arr(spec['clusterIPs'])[0] === 'None';
+
+/**
+ * validateUpgradeDowngradeClusterIPs: clusterIPs may gain or lose a secondary address but never
+ * change one. clusterIP itself is not checked: normalization has already made clusterIPs[0] follow it.
+ */
 function validateServiceUpdate(o: KubeObject, old: KubeObject): FieldError[] {
   const spec = specOf(o);
   const prev = specOf(old);
-  if (!needsClusterIP(spec) || !needsClusterIP(prev) || str(prev['clusterIP']) === '') return [];
-  const errs = immutable('spec.clusterIP', spec['clusterIP'], prev['clusterIP']);
-  const first = arr(spec['clusterIPs'])[0];
-  if (first !== undefined && first !== arr(prev['clusterIPs'])[0]) errs.unshift(fieldErrors.invalid('spec.clusterIPs[0]', spec['clusterIPs'], 'may not change once set'));
+  if (!needsClusterIP(spec) || !needsClusterIP(prev) || (isHeadless(spec) && isHeadless(prev))) return [];
+  const ips = arr(spec['clusterIPs']);
+  const was = arr(prev['clusterIPs']);
+  const changed = (i: number): FieldError => fieldErrors.invalid(`spec.clusterIPs[${i}]`, ips, 'may not change once set');
+  if (ips.length === was.length) return was.flatMap((ip, i) => (ip === ips[i] ? [] : [changed(i)]));
+  const errs: FieldError[] = [];
+  if (ips.length === 0) errs.push(fieldErrors.invalid('spec.clusterIPs[0]', ips, 'primary clusterIP can not be unset'));
+  if (was.length > 0 && ips.length > 0 && ips[0] !== was[0]) errs.push(changed(0));
+  // Releasing the secondary address is a downgrade the client must ask for.
+  if (ips.length === 1 && was.length > 1 && spec['ipFamilyPolicy'] !== 'SingleStack') {
+    errs.push(fieldErrors.invalid('spec.ipFamilyPolicy', spec['ipFamilyPolicy'] ?? null, "must be set to 'SingleStack' when releasing the secondary clusterIP"));
+  }
   return errs;
 }
 

@@ -1,8 +1,9 @@
 /**
- * Query parameters of list and watch: label and field selectors, limit, continue,
- * resourceVersion and resourceVersionMatch, turned into a predicate and a read plan.
+ * Query parameters of list and watch: label and field selectors, limit, timeoutSeconds, continue,
+ * resourceVersion and resourceVersionMatch, turned into a predicate and a read plan. Boolean
+ * parameters (watch, allowWatchBookmarks, sendInitialEvents) never fail: see queryFlag.
  */
-import { badRequest } from '../../api/errors.js';
+import { badRequest, type StatusError } from '../../api/errors.js';
 import { checkFieldSelector, DEFAULT_SELECTABLE_FIELDS, fieldsMatch, parseFieldSelector } from '../../api/field-selector.js';
 import { labelsMatch } from '../../api/label-selector.js';
 import { parseLabelSelector } from '../../api/label-selector-parse.js';
@@ -45,25 +46,35 @@ export function predicateOf(def: ResourceDefinition, query: URLSearchParams): Pr
   };
 }
 
-export function limitOf(query: URLSearchParams): number {
-  const raw = query.get('limit');
-  if (raw === null || raw === '') return 0;
-  const limit = Number(raw);
-  if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(limit)) throw badRequest(`invalid limit "${raw}"`);
-  return Math.max(0, limit);
+/**
+ * An integer ListOptions parameter as kube's query decoding reads it: strconv.ParseInt(s, 10, 64)
+ * on the first value, its error text alone as a 400 (an empty value is invalid syntax too).
+ */
+function int64Param(query: URLSearchParams, name: string): number | undefined {
+  const raw = query.get(name);
+  if (raw === null) return undefined;
+  const fail = (why: string): StatusError => badRequest(`strconv.ParseInt: parsing ${JSON.stringify(raw)}: ${why}`);
+  if (!/^[+-]?[0-9]+$/.test(raw)) throw fail('invalid syntax');
+  const n = BigInt(raw);
+  if (n < -(2n ** 63n) || n >= 2n ** 63n) throw fail('value out of range');
+  return Number(n);
 }
 
-/** A watch's timeoutSeconds: undefined when absent; not a whole number is a 400, as kube's query decoding. */
+/** The page size; absent or not positive means no limit. */
+export function limitOf(query: URLSearchParams): number {
+  return Math.max(0, int64Param(query, 'limit') ?? 0);
+}
+
+/** A watch's timeoutSeconds: undefined when absent. */
 export function timeoutSecondsOf(query: URLSearchParams): number | undefined {
-  const raw = query.get('timeoutSeconds');
-  if (raw === null || raw === '') return undefined;
-  const seconds = Number(raw);
-  if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(seconds)) throw badRequest(`invalid timeoutSeconds "${raw}"`);
-  return seconds;
+  return int64Param(query, 'timeoutSeconds');
 }
 
 /** The read-consistency parameters as resource-version.ts expects them. */
 export function readQueryOf(query: URLSearchParams): ReadQuery {
+  // Every list and watch decodes timeoutSeconds, before limit, as upstream's conversion does, so
+  // a bad one fails a plain list too and is the error reported when both are bad.
+  timeoutSecondsOf(query);
   const sie = queryFlag(query, 'sendInitialEvents');
   return {
     ...(query.has('resourceVersion') && { resourceVersion: query.get('resourceVersion')! }),

@@ -26,6 +26,8 @@ import { ChunkedStream } from '../chunked-stream.js';
  */
 const frames = new WeakMap<object, Map<string, Buffer>>();
 
+const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 export async function handleWatch(ctx: ResourceContext): Promise<void> {
   const { res, query, store, def } = ctx;
   const rendering = negotiateRendering(ctx.req.headers.accept, false);
@@ -34,7 +36,8 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
   const predicate = predicateOf(def, query);
   const bookmarks = queryFlag(query, 'allowWatchBookmarks') === true;
   const timeoutGiven = timeoutSecondsOf(query);
-  const seconds = timeoutGiven !== undefined && timeoutGiven > 0 ? timeoutGiven : ctx.options.defaultWatchSeconds();
+  // Node's timers hold at most 2^31-1 ms (about 24.8 days) and fire at once beyond: longer asks get that.
+  const seconds = Math.min(timeoutGiven !== undefined && timeoutGiven > 0 ? timeoutGiven : ctx.options.defaultWatchSeconds(), MAX_TIMER_SECONDS);
   if (plan.kind === 'after') await store.waitForRevision(plan.revision);
 
   const abort = new AbortController();

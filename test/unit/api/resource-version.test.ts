@@ -231,5 +231,31 @@ describe('continue tokens', () => {
     it(`rejects ${what} with 400 BadRequest`, () => assert.throws(() => decodeContinue(t), isBadRequest));
   }
 
+  // The message is the point: upstream hands Go's base64 and encoding/json errors through.
+  const worded: [string, string, string][] = [
+    ['garbage', 'abc', "invalid character 'i' looking for beginning of value"],
+    ['a character outside the alphabet', 'garbage!', 'illegal base64 data at input byte 7'],
+    ['one character left over', 'abcde', 'illegal base64 data at input byte 4'],
+    ['nothing', b64('  '), 'unexpected end of JSON input'],
+    ['a truncated token', token(12, 'default/a').slice(0, 20), 'unexpected end of JSON input'],
+    ['a truncated number', b64('{"v":"meta.k8s.io/v1","rv":12'), 'unexpected end of JSON input'],
+    ['trailing bytes', b64('{"rv":1}}'), "invalid character '}' after top-level value"],
+    ['an unquoted key', b64('{v:1}'), "invalid character 'v' looking for beginning of object key string"],
+    ['a missing colon', b64('{"v" 1}'), "invalid character '1' after object key"],
+    ['a missing comma', b64('{"v":"a" "rv":1}'), `invalid character '"' after object key:value pair`],
+    ['a bad value', b64('{"v":x}'), "invalid character 'x' looking for beginning of value"],
+    ['a control character', b64('{"v":"\u0001"}'), "invalid character '\\x01' in string literal"],
+    ['a quote mark', b64("'x'"), "invalid character '\\'' looking for beginning of value"],
+    ['a JSON array', b64('[]'), 'json: cannot unmarshal array into Go value of type storage.continueToken'],
+    ['a string revision', b64('{"v":"meta.k8s.io/v1","rv":"3"}'), 'json: cannot unmarshal string into Go struct field continueToken.rv of type int64'],
+    ['a fractional revision', b64('{"RV":1.5}'), 'json: cannot unmarshal number 1.5 into Go struct field continueToken.rv of type int64'],
+    ['a numeric start', b64('{"start":5}'), 'json: cannot unmarshal number into Go struct field continueToken.start of type string'],
+    ['JSON null', b64('null'), 'server does not recognize this encoded version '],
+  ];
+  for (const [what, t, detail] of worded) {
+    it(`words ${what} as upstream`, () =>
+      assert.throws(() => decodeContinue(t), (err: unknown) => isBadRequest(err) && (err as StatusError).message === `invalid continue token: continue key is not valid: ${detail}`));
+  }
+
   it('has a 410 Expired for compacted tokens', () => assert.ok(isStatus(410, 'Expired')(continueExpired())));
 });

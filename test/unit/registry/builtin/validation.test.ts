@@ -191,13 +191,18 @@ describe('built-in validation on update', () => {
     ['deployment image change is fine', deployments, controller(), (o) => ({ ...o, spec: { ...(o['spec'] as Body), template: { ...template(), spec: { containers: [c('nginx', 'nginx:2')] } } } }), []],
     ['statefulset serviceName', statefulsets, controller({ serviceName: 'a' }), (o) => ({ ...o, spec: { ...(o['spec'] as Body), serviceName: 'b' } }), [['FieldValueForbidden', 'spec']]],
     ['statefulset replicas', statefulsets, controller(), (o) => ({ ...o, spec: { ...(o['spec'] as Body), replicas: 5 } }), []],
+    // Upstream checks clusterIPs only (validateUpgradeDowngradeClusterIPs), not clusterIP as well.
     ['service cluster IP', services, { spec: { clusterIP: '10.96.0.50', ports: [{ port: 80 }] } }, (o) => ({ ...o, spec: { ...(o['spec'] as Body), clusterIP: '10.96.0.51', clusterIPs: ['10.96.0.51'] } }), [
-      ['FieldValueInvalid', 'spec.clusterIPs[0]'], ['FieldValueInvalid', 'spec.clusterIP'],
+      ['FieldValueInvalid', 'spec.clusterIPs[0]'],
     ]],
     // A client changing only clusterIP changes clusterIPs[0] with it (normalizeClusterIPs).
     ['service cluster IP alone', services, { spec: { clusterIP: '10.96.0.50', ports: [{ port: 80 }] } }, (o) => ({ ...o, spec: { ...(o['spec'] as Body), clusterIP: '10.96.0.51' } }), [
-      ['FieldValueInvalid', 'spec.clusterIPs[0]'], ['FieldValueInvalid', 'spec.clusterIP'],
+      ['FieldValueInvalid', 'spec.clusterIPs[0]'],
     ]],
+    ['service made headless', services, { spec: { clusterIP: '10.96.0.50', ports: [{ port: 80 }] } }, (o) => ({ ...o, spec: { ...(o['spec'] as Body), clusterIP: 'None' } }), [
+      ['FieldValueInvalid', 'spec.clusterIPs[0]'],
+    ]],
+    ['service same cluster IP', services, { spec: { clusterIP: '10.96.0.50', ports: [{ port: 80 }] } }, (o) => ({ ...o, spec: { ...(o['spec'] as Body), clusterIP: '10.96.0.50', clusterIPs: ['10.96.0.50'] } }), []],
     ['secret type', secrets, { type: 'Opaque' }, (o) => ({ ...o, type: 'kubernetes.io/basic-auth', data: { username: 'YQ==' } }), [['FieldValueInvalid', 'type']]],
     ['immutable secret data', secrets, { immutable: true, data: { a: 'YQ==' } }, (o) => ({ ...o, data: { a: 'Yg==' } }), [['FieldValueForbidden', 'data']]],
     ['immutable configmap unset', configmaps, { immutable: true, data: { a: '1' } }, (o) => ({ ...o, immutable: false }), [['FieldValueForbidden', 'immutable']]],

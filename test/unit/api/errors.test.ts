@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { fieldErrors, invalid } from '../../../src/api/errors.js';
+
+describe('invalid', () => {
+  const quota = { group: '', kind: 'ResourceQuota' };
+  const scope = (): ReturnType<typeof fieldErrors.invalid> =>
+    fieldErrors.invalid('spec.scopes', ['BestEffort'], 'unsupported scope applied to resource');
+
+  it('names each distinct error once in the message but keeps every cause', () => {
+    const err = invalid(quota, 'q1', [scope(), scope(), scope()]);
+    assert.equal(err.code, 422);
+    assert.equal(err.reason, 'Invalid');
+    assert.equal(err.message, 'ResourceQuota "q1" is invalid: spec.scopes: Invalid value: ["BestEffort"]: unsupported scope applied to resource');
+    assert.equal(err.status.details?.causes?.length, 3);
+  });
+
+  it('brackets several distinct errors, in first-seen order, without repeats', () => {
+    const other = fieldErrors.required('spec.hard');
+    const err = invalid({ group: 'apps', kind: 'Deployment' }, 'd', [scope(), other, scope()]);
+    assert.equal(
+      err.message,
+      'Deployment.apps "d" is invalid: [spec.scopes: Invalid value: ["BestEffort"]: unsupported scope applied to resource, spec.hard: Required value]',
+    );
+    assert.equal(err.status.details?.causes?.length, 3);
+  });
+
+  it('tells errors apart by field as well as detail', () => {
+    const err = invalid(quota, 'q1', [fieldErrors.required('a'), fieldErrors.required('b')]);
+    assert.equal(err.message, 'ResourceQuota "q1" is invalid: [a: Required value, b: Required value]');
+  });
+
+  it('has no colon when there are no errors', () => {
+    assert.equal(invalid(quota, 'q1', []).message, 'ResourceQuota "q1" is invalid');
+  });
+});
