@@ -37,7 +37,7 @@ export function validateAgainstSchema(
   opts: SchemaCheckOptions = {},
 ): SchemaCheckResult {
   const walker = new Walker(definitions, opts.prune ?? false);
-  if (own(definitions, rootDefinitionName) !== undefined) walker.visit(walker.resolve(rootDefinitionName), obj);
+  if (own(definitions, rootDefinitionName) !== undefined) walker.visit(rootSchema(definitions, rootDefinitionName), obj);
   return { errors: walker.errors, unknownFields: walker.unknown };
 }
 
@@ -66,6 +66,16 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})
 const BASE64_CHAR = /[A-Za-z0-9+/]/;
 
 const nodeCache = new WeakMap<Readonly<Definitions>, WeakMap<Schema, Node>>();
+/** One `$ref` schema per root definition, so the walker's node cache knows the root too. */
+const rootCache = new WeakMap<Readonly<Definitions>, Map<string, Schema>>();
+
+function rootSchema(definitions: Readonly<Definitions>, name: string): Schema {
+  let roots = rootCache.get(definitions);
+  if (roots === undefined) rootCache.set(definitions, (roots = new Map()));
+  let schema = roots.get(name);
+  if (schema === undefined) roots.set(name, (schema = { $ref: REF + name }));
+  return schema;
+}
 
 class Walker {
   readonly errors: FieldError[] = [];
@@ -85,10 +95,6 @@ class Walker {
     let nodes = nodeCache.get(definitions);
     if (!nodes) nodeCache.set(definitions, (nodes = new WeakMap()));
     this.#nodes = nodes;
-  }
-
-  resolve(name: string): Schema {
-    return { $ref: REF + name };
   }
 
   visit(schema: Schema, value: unknown): void {
