@@ -292,6 +292,20 @@ describe('API errors over TLS: Status with upstream code and reason, server stay
       }
     });
 
+    it('list errors come in upstream\'s order: selector syntax, integers, ListOptions rules, field labels', async () => {
+      // A bad selector is found while the query is decoded, before a bad integer.
+      const syntax = await h.request('GET', `${CM}?labelSelector=a%3D%3D%3Db&limit=abc`);
+      expectStatus(syntax, 400, 'BadRequest');
+      assert.ok(!String(syntax.body.message).startsWith('strconv'), syntax.body.message);
+      // The ListOptions rules (422) come before the kind's field labels are checked (400).
+      expectStatus(await h.request('GET', `${CM}?fieldSelector=spec.nothing%3Dx&resourceVersionMatch=Exact`), 422, 'Invalid');
+      expectStatus(await h.request('GET', `${CM}?fieldSelector=spec.nothing%3Dx`), 400, 'BadRequest');
+      // A collection delete decodes the same parameters.
+      const del = await h.request('DELETE', `${CM}?limit=abc`);
+      expectStatus(del, 400, 'BadRequest');
+      assert.equal(del.body.message, 'strconv.ParseInt: parsing "abc": invalid syntax');
+    });
+
     it('a continue token that is not JSON → 400 BadRequest with Go\'s json error text', async () => {
       const r = await h.request('GET', `${CM}?limit=1&continue=abc`);
       expectStatus(r, 400, 'BadRequest');

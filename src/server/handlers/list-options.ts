@@ -21,12 +21,30 @@ function selectableFieldsOf(def: ResourceDefinition): { names: string[]; own: bo
   return { names: [...DEFAULT_SELECTABLE_FIELDS, ...extra], own: own !== undefined };
 }
 
-/** A predicate for `labelSelector` and `fieldSelector`; undefined when neither narrows anything. */
-export function predicateOf(def: ResourceDefinition, query: URLSearchParams): Predicate | undefined {
+/** Parsed `labelSelector` and `fieldSelector`; undefined when absent or blank. */
+export interface Selectors {
+  readonly labels?: ReturnType<typeof parseLabelSelector>;
+  readonly fields?: ReturnType<typeof parseFieldSelector>;
+}
+
+/**
+ * The selectors' syntax, a 400 when wrong. Upstream checks it while decoding the query, so before
+ * the integer parameters (readQueryOf) and the ListOptions rules (planList).
+ */
+export function selectorsOf(query: URLSearchParams): Selectors {
   const labelSel = query.get('labelSelector') ?? '';
   const fieldSel = query.get('fieldSelector') ?? '';
-  const labels = labelSel.trim() === '' ? undefined : parseLabelSelector(labelSel);
-  const fields = fieldSel.trim() === '' ? undefined : parseFieldSelector(fieldSel);
+  return {
+    ...(labelSel.trim() !== '' && { labels: parseLabelSelector(labelSel) }),
+    ...(fieldSel.trim() !== '' && { fields: parseFieldSelector(fieldSel) }),
+  };
+}
+
+/**
+ * A predicate for the selectors; undefined when neither narrows anything. A field the kind cannot
+ * be selected on is a 400 here, after the ListOptions rules, as upstream converts field labels.
+ */
+export function predicateFor(def: ResourceDefinition, { labels, fields }: Selectors): Predicate | undefined {
   if (fields) {
     const { names, own } = selectableFieldsOf(def);
     checkFieldSelector(fields, names, own ? 'label' : 'known');

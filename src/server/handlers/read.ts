@@ -10,7 +10,7 @@ import type { JsonPage } from '../../registry/store.js';
 import { negotiateRendering, type Rendering } from '../negotiate.js';
 import { parseIncludeObject, renderList, renderObject } from '../render.js';
 import { sendJson, writeBody, type ResourceContext } from './context.js';
-import { predicateOf, readQueryOf } from './list-options.js';
+import { predicateFor, readQueryOf, selectorsOf } from './list-options.js';
 import { compresses, gzipStream } from '../compression.js';
 import type { Writable } from 'node:stream';
 
@@ -47,9 +47,11 @@ export async function handleList(ctx: ResourceContext): Promise<void> {
   const rendering = negotiateRendering(ctx.req.headers.accept, true);
   const include = parseIncludeObject(ctx.query.get('includeObject'));
   if (!ctx.def.namespaced && ctx.info.namespace !== '') throw badRequest('cluster-scoped resources have no namespace');
+  // Upstream's order: the query decoded (selectors, then integers), ListOptions rules, field labels.
+  const selectors = selectorsOf(ctx.query);
   const readQuery = readQueryOf(ctx.query);
   const plan = planList(readQuery);
-  const predicate = predicateOf(ctx.def, ctx.query);
+  const predicate = predicateFor(ctx.def, selectors);
   const computed = ctx.def.computed;
   if (computed !== undefined) {
     // Computed lists have no revision to resume from, as upstream's: no resourceVersion, no continue.

@@ -14,7 +14,7 @@ import { apiVersionOf } from '../../registry/definition.js';
 import { negotiateRendering } from '../negotiate.js';
 import { parseIncludeObject, renderObject } from '../render.js';
 import type { ResourceContext } from './context.js';
-import { predicateOf, readQueryOf, timeoutSecondsOf } from './list-options.js';
+import { predicateFor, readQueryOf, selectorsOf, timeoutSecondsOf } from './list-options.js';
 import { queryFlag } from '../query-flag.js';
 import type { WatchControl } from '../../registry/store.js';
 import { ChunkedStream } from '../chunked-stream.js';
@@ -32,8 +32,9 @@ export async function handleWatch(ctx: ResourceContext): Promise<void> {
   const { res, query, store, def } = ctx;
   const rendering = negotiateRendering(ctx.req.headers.accept, false);
   const include = parseIncludeObject(query.get('includeObject'));
+  const selectors = selectorsOf(query);
   const plan = planWatch(readQueryOf(query), { watchListEnabled: true });
-  const predicate = predicateOf(def, query);
+  const predicate = predicateFor(def, selectors);
   const bookmarks = queryFlag(query, 'allowWatchBookmarks') === true;
   const timeoutGiven = timeoutSecondsOf(query);
   // Node's timers hold at most 2^31-1 ms (about 24.8 days) and fire at once beyond: longer asks get that.

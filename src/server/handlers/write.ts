@@ -13,7 +13,7 @@ import { negotiateRendering } from '../negotiate.js';
 import { checkSchema } from '../../registry/schema-check.js';
 import { findDuplicateFields } from '../../registry/validation/index.js';
 import { fieldManagerOf, fieldValidationOf, isDryRun, recordRequester, sendJson, setWarnings, sendObject, type ResourceContext, admissionOptions } from './context.js';
-import { predicateOf } from './list-options.js';
+import { predicateFor, readQueryOf, selectorsOf } from './list-options.js';
 
 /**
  * Decodes an object body, checks its apiVersion and kind against the URL, and runs the schema
@@ -160,8 +160,11 @@ function withDeleteAdmission(ctx: ResourceContext, options: DeleteOptions): Dele
 }
 
 export async function handleDeleteCollection(ctx: ResourceContext): Promise<void> {
+  // The query's ListOptions are decoded first, as upstream's DeleteCollection does (integers too).
+  const selectors = selectorsOf(ctx.query);
+  readQueryOf(ctx.query);
   const options = withDeleteAdmission(ctx, await deleteOptionsOf(ctx));
-  const predicate = predicateOf(ctx.def, ctx.query);
+  const predicate = predicateFor(ctx.def, selectors);
   const { list } = await ctx.store.list(ctx.info.namespace, predicate ? { predicate } : {});
   const deleted: KubeObject[] = [];
   for (const item of list.items) {
