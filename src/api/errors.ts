@@ -284,9 +284,13 @@ export const fieldErrors = {
   }),
 };
 
-/** Strings quoted, numbers and booleans bare, anything else as JSON (upstream's rendering). */
+/**
+ * Strings quoted, numbers and booleans bare, anything else as JSON (upstream's rendering); no value
+ * at all is the string "null", quoted, as Go's ErrorBody substitutes it for a nil value.
+ */
 function renderValue(value: unknown): string {
+  if (value === null || value === undefined) return '"null"';
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return JSON.stringify(value) ?? 'null';
+  return JSON.stringify(value) ?? '"null"';
 }

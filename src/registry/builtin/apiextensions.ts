@@ -98,6 +98,48 @@ function validateCRD(o: KubeObject): FieldError[] {
   return errs;
 }
 
+const API_APPROVED = 'api-approved.kubernetes.io';
+const APPROVAL_PATH = `metadata.annotations[${API_APPROVED}]`;
+
+/** Groups the Kubernetes community owns: a CRD there needs an API review's approval. */
+const isProtectedGroup = (group: string): boolean =>
+  group === 'k8s.io' || group === 'kubernetes.io' || group.endsWith('.k8s.io') || group.endsWith('.kubernetes.io');
+
+type ApprovalState = 'missing' | 'bypassed' | 'approved' | 'invalid';
+
+/** What the approval annotation says: a review's URL, an explicit `unapproved...` bypass, or neither. */
+function approvalState(o: KubeObject): ApprovalState {
+  const value = o.metadata.annotations?.[API_APPROVED] ?? '';
+  if (value === '') return 'missing';
+  if (value.startsWith('unapproved')) return 'bypassed';
+  try {
+    const url = new URL(value);
+    if (url.host !== '') return 'approved';
+  } catch {
+    // not a URL
+  }
+  return 'invalid';
+}
+
+/**
+ * kube's API approval for CRDs in protected groups (KEP 1111). An update that leaves the approval
+ * state as it was is never refused, so controllers that only touch the spec keep working.
+ */
+export function apiApprovalErrors(o: KubeObject, old?: KubeObject): FieldError[] {
+  if (!isProtectedGroup(str(specOf(o)['group']))) return [];
+  const state = approvalState(o);
+  if ((old !== undefined && approvalState(old) === state) || state === 'approved' || state === 'bypassed') return [];
+  const see = 'see https://github.com/kubernetes/enhancements/pull/1111';
+  if (state === 'missing') return [fieldErrors.required(APPROVAL_PATH, `protected groups must have approval annotation "${API_APPROVED}", ${see}`)];
+  return [
+    fieldErrors.invalid(
+      APPROVAL_PATH,
+      o.metadata.annotations?.[API_APPROVED] ?? '',
+      `protected groups must have approval annotation "${API_APPROVED}" with either a URL or a reason starting with "unapproved", ${see}`,
+    ),
+  ];
+}
+
 /**
  * Every stored version must stay in spec.versions until a storage migration removes it from
  * status.storedVersions, and the storage version must be among the stored ones.
@@ -152,10 +194,12 @@ export const customresourcedefinitions: ResourceDefinition = define({
     create: recordStorageVersion,
     update: recordStorageVersion,
     validate: validateCRD,
+    validateCreate: (o) => apiApprovalErrors(o),
     validateUpdate: (o, old) => [
       ...immutable('spec.group', specOf(o)['group'], specOf(old)['group']),
       ...immutable('spec.scope', specOf(o)['scope'], specOf(old)['scope']),
       ...validateStoredVersions(o),
+      ...apiApprovalErrors(o, old),
     ],
     markDeleting: markTerminating,
   }),

@@ -6,7 +6,7 @@
  * the podIP/podIPs pairing of the v1 Pod status.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { badRequest, conflict, fieldErrors, internalError, notFound, serviceUnavailable, StatusError, type FieldError } from '../../api/errors.js';
+import { badRequest, conflict, fieldErrors, internalError, notFound, unknownError, serviceUnavailable, StatusError, type FieldError } from '../../api/errors.js';
 import { labelSelectorToRequirements, labelsMatch, type LabelSelector } from '../../api/label-selector.js';
 import { rfc3339, type KubeObject } from '../../api/object.js';
 import { arr, num, rec, recs, specOf, statusOf, str, type Obj } from './helpers.js';
@@ -81,17 +81,18 @@ export function kubeletAddress(node: KubeObject): string | undefined {
 /**
  * What a request that needs the kubelet of `nodeName` gets here, where no node runs one: 404 for
  * a node that does not exist (as the apiserver's node lookup answers), and otherwise the 500 the
- * apiserver gives when it cannot reach the kubelet: no usable address, or no connection.
+ * apiserver gives when it cannot reach the kubelet: no usable address, or no connection. Those are
+ * plain errors upstream, so the Status has no reason (kubectl: `Error from server: error dialing backend: ...`).
  */
 export function kubeletUnreachable(nodeName: string, node: KubeObject | undefined): StatusError {
   if (node === undefined) return notFound({ group: '', resource: 'nodes' }, nodeName);
   const address = kubeletAddress(node);
   if (address === undefined) {
     const known = recs(statusOf(node)['addresses']).map((a) => `{${str(a['type'])} ${str(a['address'])}}`);
-    return internalError(new Error(`no preferred addresses found; known addresses: [${known.join(' ')}]`));
+    return unknownError(500, `no preferred addresses found; known addresses: [${known.join(' ')}]`);
   }
   const host = address.includes(':') ? `[${address}]` : address;
-  return internalError(new Error(`error dialing backend: the kubelet of node "${nodeName}" (${host}:${kubeletPort(node)}) is not reachable from this server`));
+  return unknownError(500, `error dialing backend: the kubelet of node "${nodeName}" (${host}:${kubeletPort(node)}) is not reachable from this server`);
 }
 
 /**

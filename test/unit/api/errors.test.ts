@@ -33,3 +33,18 @@ describe('invalid', () => {
     assert.equal(invalid(quota, 'q1', []).message, 'ResourceQuota "q1" is invalid');
   });
 });
+
+describe('field error values', () => {
+  // Go's ErrorBody: strings quoted, simple types bare, a nil value as the quoted string "null".
+  const cases: [unknown, string][] = [
+    ['x', 'Invalid value: "x": d'],
+    [3, 'Invalid value: 3: d'],
+    [false, 'Invalid value: false: d'],
+    [['a'], 'Invalid value: ["a"]: d'],
+    [null, 'Invalid value: "null": d'],
+    [undefined, 'Invalid value: "null": d'],
+  ];
+  for (const [value, detail] of cases) {
+    it(`renders ${JSON.stringify(value) ?? 'undefined'} as upstream`, () => assert.equal(fieldErrors.invalid('f', value, 'd').detail, detail));
+  }
+});

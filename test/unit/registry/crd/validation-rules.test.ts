@@ -155,7 +155,7 @@ describe('CRD validation rules: evaluation', () => {
   it('bounds the number of rule evaluations per write', () => {
     const schema = root({ type: 'array', items: rulesOn({ type: 'integer' }, { rule: 'self >= 0' }) });
     const got = brief(evaluateRules(schema, obj(Array.from({ length: 30000 }, () => 1) as unknown as Record<string, unknown>)));
-    assert.deepEqual(got, ['FieldValueInvalid <nil>: Invalid value: null: validation failed due to running out of cost budget, no further validation rules will be run']);
+    assert.deepEqual(got, ['FieldValueInvalid <nil>: Invalid value: "null": validation failed due to running out of cost budget, no further validation rules will be run']);
   });
 
   it('evaluation errors read like cel-go', () => {
