@@ -68,7 +68,7 @@ describe('CRD validation rules (CEL)', function () {
     assert.equal(r.body.reason, 'Invalid');
     const causes = r.body.details.causes as Cause[];
     assert.equal(causes.length, 1, JSON.stringify(causes));
-    assert.equal(causes[0]!.field, 'spec.versions[0].schema.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].rule');
+    assert.equal(causes[0]!.field, 'spec.validation.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].rule');
     assert.match(causes[0]!.message, /compilation failed: /);
   });
 
@@ -77,7 +77,7 @@ describe('CRD validation rules (CEL)', function () {
     assert.equal(r.status, 422);
     assert.deepEqual(
       (r.body.details.causes as Cause[]).map((c) => [c.reason, c.field]),
-      [['FieldValueNotSupported', 'spec.versions[0].schema.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].reason']],
+      [['FieldValueNotSupported', 'spec.validation.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].reason']],
     );
   });
 

@@ -165,11 +165,11 @@ describe('multi-version custom resources', function () {
     assert.equal(untyped.status, 422, JSON.stringify(untyped.body));
     assert.deepEqual(
       causes(untyped.body).map((c) => [c.field, c.reason]),
-      [['spec.versions[0].schema.openAPIV3Schema.properties[spec].type', 'FieldValueRequired']],
+      [['spec.validation.openAPIV3Schema.properties[spec].type', 'FieldValueRequired']],
     );
     const badDefault = await h.request('POST', CRDS, { body: baseCrd('baddefault', { type: 'object', properties: { foo: { type: 'string', default: 5 } } }) });
     assert.equal(badDefault.status, 422, JSON.stringify(badDefault.body));
-    assert.ok(causes(badDefault.body).some((c) => c.field === 'spec.versions[0].schema.openAPIV3Schema.properties[foo].default'), JSON.stringify(badDefault.body));
+    assert.ok(causes(badDefault.body).some((c) => c.field === 'spec.validation.openAPIV3Schema.properties[foo].default'), JSON.stringify(badDefault.body));
     const webhook = await h.request('POST', CRDS, { body: baseCrd('hooked', { type: 'object' }, { conversion: { strategy: 'Webhook' } }) });
     assert.equal(webhook.status, 422, JSON.stringify(webhook.body));
     assert.deepEqual(causes(webhook.body).map((c) => [c.field, c.reason]), [['spec.conversion.webhook', 'FieldValueRequired']]);
@@ -177,7 +177,7 @@ describe('multi-version custom resources', function () {
       body: baseCrd('both', { type: 'object', properties: { m: { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: { type: 'string' } } } }),
     });
     assert.equal(both.status, 422);
-    assert.ok(causes(both.body).some((c) => c.field === 'spec.versions[0].schema.openAPIV3Schema.properties[m].additionalProperties'));
+    assert.ok(causes(both.body).some((c) => c.field === 'spec.validation.openAPIV3Schema.properties[m].additionalProperties'));
   });
 
   // Last: deletes the CRD.

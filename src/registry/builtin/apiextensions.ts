@@ -4,6 +4,7 @@
  * storage version, a schema per version). Serving the custom resources they define is the
  * catalogue's business, not this file's; the status conditions are set by whoever serves them.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { fieldErrors, type FieldError } from '../../api/errors.js';
 import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain } from '../../api/names.js';
 import { rfc3339, type KubeObject } from '../../api/object.js';
@@ -55,6 +56,18 @@ function validateNames(names: Obj): FieldError[] {
   return errs;
 }
 
+/**
+ * The schema every version has, when they all have the same one. kube-apiserver then validates it
+ * once, where its internal form keeps it: errors name `spec.validation.openAPIV3Schema`, as
+ * kubectl users see them for a single-version CRD.
+ */
+function sharedSchema(schemas: readonly (Obj | undefined)[]): Obj | undefined {
+  const first = schemas[0];
+  return first !== undefined && schemas.every((s) => s !== undefined && isDeepStrictEqual(s, first)) ? first : undefined;
+}
+
+const schemaErrors = (schema: Obj, path: string): FieldError[] => [...checkStructural(schema, path), ...validateSchemaRules(schema, path)];
+
 function validateCRD(o: KubeObject): FieldError[] {
   const spec = specOf(o);
   const errs: FieldError[] = [];
@@ -78,16 +91,18 @@ function validateCRD(o: KubeObject): FieldError[] {
   if (new Set(versions.map((v) => str(v['name']))).size !== versions.length) {
     errs.push(fieldErrors.invalid('spec.versions', spec['versions'], 'must contain unique version names'));
   }
+  const schemas = versions.map((v) => rec(rec(v['schema'])?.['openAPIV3Schema']));
+  const shared = sharedSchema(schemas);
   versions.forEach((v, i) => {
     const path = `spec.versions[${i}]`;
     const name = str(v['name']);
     if (name === '') errs.push(fieldErrors.required(`${path}.name`));
     else errs.push(...label(`${path}.name`, name, isDNS1035Label));
-    const schema = rec(rec(v['schema'])?.['openAPIV3Schema']);
+    const schema = schemas[i];
     if (schema === undefined) errs.push(fieldErrors.required(`${path}.schema.openAPIV3Schema`, 'schemas are required'));
-    else errs.push(...checkStructural(schema, `${path}.schema.openAPIV3Schema`));
-    if (schema !== undefined) errs.push(...validateSchemaRules(schema, `${path}.schema.openAPIV3Schema`));
+    else if (shared === undefined) errs.push(...schemaErrors(schema, `${path}.schema.openAPIV3Schema`));
   });
+  if (shared !== undefined) errs.push(...schemaErrors(shared, 'spec.validation.openAPIV3Schema'));
   const conversion = rec(spec['conversion']);
   errs.push(...oneOf('spec.conversion.strategy', conversion?.['strategy'], ['None', 'Webhook']));
   if (conversion?.['strategy'] === 'Webhook' && rec(conversion['webhook']) === undefined) {
