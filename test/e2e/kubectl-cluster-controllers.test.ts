@@ -3,7 +3,8 @@
  * for users to see — aggregated ClusterRoles with their rules (get -o yaml, describe), an
  * administrator's `auth can-i --list`, the built-in PriorityClasses, the local APIServices, the root
  * CA ConfigMap and default ServiceAccount coming back after deletion, and Deployment rollouts in a
- * workload cluster (revision annotations, rollout status/history/undo).
+ * workload cluster (revision annotations, rollout status/history/undo), and an HPA there whose
+ * target is a custom resource with a scale subresource.
  */
 import assert from 'node:assert/strict';
 import { parse as parseYaml } from 'yaml';
@@ -103,6 +104,64 @@ describe('e2e: cluster controllers and bootstrap objects', function () {
         assert.equal(await revision(), '3');
         const image = (await wecOk(['get', 'deploy', 'web', '-n', rns, '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).stdout;
         assert.equal(image, 'nginx:1.0');
+      });
+
+      it('autoscale a custom resource with a scale subresource in a workload cluster: the HPA reads its scale', async function () {
+        // The first HPA sync comes one period (15 s) after the HPA is seen.
+        this.timeout(90_000);
+        const wec = (args: string[], stdin?: string): Promise<KubectlResult> => kubectl(binary.path, server.kubeconfig('cluster1'), args, stdin === undefined ? {} : { stdin });
+        const wecOk = async (args: string[], stdin?: string): Promise<KubectlResult> => {
+          const r = await wec(args, stdin);
+          assert.equal(r.code, 0, describeResult(args, r));
+          return r;
+        };
+        const hns = `${ns}-hpa`;
+        const crd = {
+          apiVersion: 'apiextensions.k8s.io/v1',
+          kind: 'CustomResourceDefinition',
+          metadata: { name: 'widgets.example.com' },
+          spec: {
+            group: 'example.com',
+            names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
+            scope: 'Namespaced',
+            versions: [
+              {
+                name: 'v1',
+                served: true,
+                storage: true,
+                schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { replicas: { type: 'integer' } } }, status: { type: 'object', properties: { replicas: { type: 'integer' }, selector: { type: 'string' } } } } } },
+                subresources: { status: {}, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' } },
+              },
+            ],
+          },
+        };
+        await wecOk(['apply', '-f', '-'], JSON.stringify(crd));
+        await wecOk(['wait', '--for=condition=Established', 'crd/widgets.example.com', '--timeout=30s']);
+        await wecOk(['create', 'namespace', hns]);
+        await wecOk(['apply', '-n', hns, '-f', '-'], JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'ssa' }, spec: { replicas: 2 } }));
+        await wecOk(['autoscale', 'widget', 'ssa', '-n', hns, '--min=1', '--max=3', '--cpu-percent=50']);
+        const conditions = async (): Promise<Record<string, string>> => {
+          const r = await wec(['get', 'hpa', 'ssa', '-n', hns, '-o', 'json']);
+          if (r.code !== 0) return {};
+          const hpa = JSON.parse(r.stdout) as { status?: { conditions?: { type: string; status: string; reason: string }[] } };
+          return Object.fromEntries((hpa.status?.conditions ?? []).map((c) => [c.type, `${c.status}/${c.reason}`]));
+        };
+        const until = async (want: Record<string, string>): Promise<void> => {
+          let last: Record<string, string> = {};
+          for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
+            last = await conditions();
+            if (Object.entries(want).every(([k, v]) => last[k] === v)) return;
+          }
+          assert.fail(`HPA conditions ${JSON.stringify(last)}, wanted ${JSON.stringify(want)}`);
+        };
+        // The widget's status has no selector yet: the scale is read, but there is nothing to select pods by.
+        await until({ AbleToScale: 'True/SucceededGetScale', ScalingActive: 'False/InvalidSelector' });
+        const events = JSON.parse((await wecOk(['get', 'events', '-n', hns, '--field-selector', 'involvedObject.name=ssa,involvedObject.kind=HorizontalPodAutoscaler', '-o', 'json'])).stdout) as {
+          items: { reason: string }[];
+        };
+        assert.ok(events.items.some((e) => e.reason === 'SelectorRequired'), JSON.stringify(events.items.map((e) => e.reason)));
+        assert.ok(!events.items.some((e) => e.reason === 'FailedGetScale'), JSON.stringify(events.items.map((e) => e.reason)));
+        // (With a selector it goes on to the metrics: test/integration/simulator-workloads.test.ts, on a shorter sync period.)
       });
 
       it('pods get the ServiceAccount token volume; an unknown account is refused', async () => {

@@ -2,7 +2,8 @@
  * Real kubectl against the real server (`--demo`, space wds1) for the Pod subresources, on a
  * server with no kubelets: `logs` (empty for a pod on no node, NotFound for a missing pod, an
  * error naming the node for a pod on one), `exec` (the no-host 400 reaches the user through the
- * websocket and SPDY attempts), `debug` (an ephemeral container through pods/ephemeralcontainers),
+ * websocket and SPDY attempts), `debug` (an ephemeral container through pods/ephemeralcontainers;
+ * in a workload cluster, `debug -i` sees it run and fails over to its logs when attach cannot reach the kubelet),
  * and `drain` (cordon, then eviction, which kubectl uses because discovery lists pods/eviction).
  * Each kubectl version works in its own namespace and with its own node.
  */
@@ -89,6 +90,37 @@ describe('kubectl and the Pod subresources (e2e)', function () {
         const pod = JSON.parse((await ok(['-n', ns, 'get', 'pod', 'floating', '-o', 'json'])).stdout);
         assert.equal(pod.spec.ephemeralContainers?.length, 1, JSON.stringify(pod.spec));
         assert.equal(pod.spec.ephemeralContainers[0].image, 'busybox');
+      });
+
+      it('debug -i in a workload cluster: the ephemeral container runs, attach fails at once, logs are readable', async () => {
+        // cluster1's simulated kubelet starts the container; attaching needs a reachable kubelet, which none is.
+        const wec = (args: readonly string[]): Promise<KubectlResult> => kubectl((binary as KubectlBinary).path, server!.kubeconfig('cluster1'), args, { timeoutMs: 60_000 });
+        const wecOk = async (args: readonly string[]): Promise<KubectlResult> => {
+          const r = await wec(args);
+          assert.equal(r.code, 0, describeResult(args, r));
+          return r;
+        };
+        const dns = `${ns}-debug`;
+        await wecOk(['create', 'namespace', dns]);
+        await wecOk(['-n', dns, 'run', 'target', '--image=nginx:1.27']);
+        await wecOk(['-n', dns, 'wait', '--for=condition=Ready', 'pod/target', '--timeout=60s']);
+        const started = Date.now();
+        const debug = await wec(['-n', dns, 'debug', 'target', '--image=busybox', '-c', 'dbg', '-i', '--', 'sh']);
+        assert.ok(!debug.timedOut, describeResult(['debug'], debug));
+        assert.ok(Date.now() - started < 30_000, `debug took ${Date.now() - started} ms`);
+        // kubectl saw the container running and tried to attach: the kubelet cannot be dialled.
+        assert.match(debug.stderr, /error dialing backend/, describeResult(['debug'], debug));
+        const pod = JSON.parse((await wecOk(['-n', dns, 'get', 'pod', 'target', '-o', 'json'])).stdout);
+        const status = (pod.status.ephemeralContainerStatuses ?? []).find((c: { name: string }) => c.name === 'dbg');
+        assert.ok(status?.state?.running, JSON.stringify(pod.status));
+        assert.equal(status.ready, false);
+        assert.equal(status.started, undefined);
+        const events = JSON.parse((await wecOk(['-n', dns, 'get', 'events', '--field-selector', 'involvedObject.name=target', '-o', 'json'])).stdout);
+        const reasons = events.items.filter((e: { involvedObject: { fieldPath?: string } }) => e.involvedObject.fieldPath === 'spec.ephemeralContainers{dbg}').map((e: { reason: string }) => e.reason);
+        assert.deepEqual(reasons.sort(), ['Created', 'Pulled', 'Started']);
+        const logs = await wec(['-n', dns, 'logs', 'target', '--all-containers']);
+        assert.doesNotMatch(logs.stderr, /waiting to start/, describeResult(['logs'], logs));
+        assert.equal(logs.code, 0, describeResult(['logs'], logs));
       });
 
       it('drain: cordons the node and evicts its pods', async () => {

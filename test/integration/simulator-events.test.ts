@@ -1,8 +1,8 @@
 /**
  * The simulated components record the core/v1 Events a kind cluster shows: a Deployment's
  * rollout (deployment-controller, replicaset-controller, default-scheduler, kubelet), a scale
- * down, and a Job. Each is recorded once per action: a resync (the simulator restarted over the
- * same objects) adds none.
+ * down, a Job, and an ephemeral container started in a running pod. Each is recorded once per
+ * action: a resync (the simulator restarted over the same objects) adds none.
  */
 import assert from 'node:assert/strict';
 import type { WorkloadSimulator } from '../../src/simulator/index.js';
@@ -158,6 +158,46 @@ describe('workload simulator Events', function () {
     assert.ok(created);
     assert.match(created['message'], /^Created pod: once-/);
     assert.deepEqual(created['source'], { component: 'job-controller' });
+  });
+
+  it('starts an ephemeral container added through pods/ephemeralcontainers, and records it as the kubelet does', async () => {
+    await calls.create(`${CORE}/pods`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debugged' }, spec: { containers: [{ name: 'main', image: 'nginx:1.25' }] } });
+    await eventually('running', async () => (await calls.get(`${CORE}/pods/debugged`))['status']?.['phase'] === 'Running');
+    // What `kubectl debug debugged --image=busybox -c dbg -i -- sh` sends.
+    const added = await calls.request(
+      'PATCH',
+      `${CORE}/pods/debugged/ephemeralcontainers`,
+      { spec: { ephemeralContainers: [{ name: 'dbg', image: 'busybox', command: ['sh'], stdin: true, terminationMessagePolicy: 'File', imagePullPolicy: 'Always' }] } },
+      { 'Content-Type': 'application/strategic-merge-patch+json' },
+    );
+    assert.equal(added.status, 200, JSON.stringify(added.body));
+    // kubectl debug waits until the container's state is running (or terminated).
+    const pod = await eventually('ephemeral container running', async () => {
+      const p = await calls.get(`${CORE}/pods/debugged`);
+      return ((p['status']['ephemeralContainerStatuses'] ?? []) as Obj[])[0]?.['state']?.['running'] ? p : undefined;
+    });
+    const status = (pod['status']['ephemeralContainerStatuses'] as Obj[])[0]!;
+    assert.equal(status['name'], 'dbg');
+    assert.equal(status['image'], 'docker.io/library/busybox:latest');
+    assert.match(status['imageID'], /^docker\.io\/library\/busybox@sha256:/);
+    assert.match(status['containerID'], /^containerd:\/\//);
+    assert.deepEqual([status['ready'], status['restartCount'], status['started']], [false, 0, undefined]);
+    assert.ok(status['state']['running']['startedAt']);
+    // The pod's own containers go on as they were.
+    assert.deepEqual(((pod['status']['containerStatuses'] as Obj[]).map((c) => [c['name'], c['ready']])), [['main', true]]);
+
+    const kubelet = await eventually('ephemeral container events', async () => {
+      const evs = about(await events(), 'Pod', 'debugged').filter((e) => e['involvedObject']['fieldPath'] === 'spec.ephemeralContainers{dbg}');
+      return evs.length === 3 ? evs : undefined;
+    });
+    assert.deepEqual(kubelet.map((e) => [e['type'], e['reason'], e['source']['component']]), [
+      ['Normal', 'Pulled', 'kubelet'],
+      ['Normal', 'Created', 'kubelet'],
+      ['Normal', 'Started', 'kubelet'],
+    ]);
+    // Its logs are there to read now, not "waiting to start".
+    const logs = await calls.request('GET', `${CORE}/pods/debugged/log?container=dbg`);
+    assert.equal(logs.status, 200, JSON.stringify(logs.body));
   });
 
   it('adds nothing when the simulator resyncs everything', async () => {

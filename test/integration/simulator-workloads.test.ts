@@ -2,7 +2,8 @@
  * What a kind cluster does that the simulator's later controllers reproduce: change-causes on
  * the current ReplicaSet and on StatefulSet revisions, ReplicaFailure when pods are refused,
  * Indexed Jobs, kind's default StorageClass, CronJobs (on a clock run ahead so a `* * * * *`
- * schedule comes round at once) and the HPA without metrics-server.
+ * schedule comes round at once) and the HPA without metrics-server, on a Deployment and on a
+ * custom resource with a scale subresource.
  */
 import assert from 'node:assert/strict';
 import { WorkloadSimulator } from '../../src/simulator/index.js';
@@ -265,6 +266,84 @@ describe('workload simulator: later controllers', function () {
     await eventWith('HorizontalPodAutoscaler', 'scaled', 'FailedComputeMetricsReplicas', `invalid metrics (1 invalid out of 1), first error is: failed to get cpu resource metric value: ${metricError}`);
     // Repeated every sync, counted on the same Event.
     await eventually('counted', async () => ((await events('HorizontalPodAutoscaler', 'scaled')).find((e) => e['reason'] === 'FailedGetResourceMetric')?.['count'] ?? 0) >= 2);
+  });
+
+  it('autoscales a custom resource through its scale subresource, as any kind discovery knows', async () => {
+    const WIDGETS = `/clusters/${SPACE}/apis/example.com/v1/namespaces/default/widgets`;
+    await calls.create(`/clusters/${SPACE}/apis/apiextensions.k8s.io/v1/customresourcedefinitions`, {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
+        scope: 'Namespaced',
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { replicas: { type: 'integer' } } }, status: { type: 'object', properties: { replicas: { type: 'integer' }, selector: { type: 'string' } } } } } },
+            subresources: { status: {}, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' } },
+          },
+        ],
+      },
+    });
+    await eventually('widgets served', async () => (await calls.request('GET', WIDGETS)).status === 200);
+    const widget = (name: string, replicas: number) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name }, spec: { replicas } });
+    const autoscale = (name: string) =>
+      calls.create(`${HPA}/horizontalpodautoscalers`, {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name },
+        spec: {
+          scaleTargetRef: { apiVersion: 'example.com/v1', kind: 'Widget', name },
+          minReplicas: 1,
+          maxReplicas: 3,
+          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }],
+        },
+      });
+    const hpaWhen = (name: string, type: string, reason: string) =>
+      eventually(`${name} ${type} ${reason}`, async () => {
+        const o = await calls.get(`${HPA}/horizontalpodautoscalers/${name}`);
+        return condition(o, type)?.['reason'] === reason ? o : undefined;
+      });
+
+    // Above maxReplicas: scaled down through the scale subresource's spec path.
+    await calls.create(WIDGETS, widget('big', 5));
+    await autoscale('big');
+    await eventually('widget scaled', async () => (await calls.get(`${WIDGETS}/big`))['spec']['replicas'] === 3);
+    const big = await calls.get(`${WIDGETS}/big`);
+    assert.equal((big['metadata']['managedFields'] as Obj[]).find((f) => f['subresource'] === 'scale')?.['manager'], 'kube-controller-manager');
+    assert.ok((await events('HorizontalPodAutoscaler', 'big')).some((e) => e['reason'] === 'SuccessfulRescale'));
+
+    // Within bounds, but its status has no selector: the scale is read, the metrics cannot be.
+    await calls.create(WIDGETS, widget('ssa', 2));
+    await autoscale('ssa');
+    const noSelector = await hpaWhen('ssa', 'ScalingActive', 'InvalidSelector');
+    assert.deepEqual([condition(noSelector, 'AbleToScale')!['status'], condition(noSelector, 'AbleToScale')!['reason']], ['True', 'SucceededGetScale']);
+    assert.equal(condition(noSelector, 'ScalingActive')!['status'], 'False');
+    assert.equal(noSelector['status']['currentReplicas'], 2);
+    await eventually('SelectorRequired', async () => (await events('HorizontalPodAutoscaler', 'ssa')).some((e) => e['reason'] === 'SelectorRequired' && e['type'] === 'Warning'));
+
+    // With a selector in its status, on to the metrics, which fail as for a Deployment.
+    const withSelector = await calls.request('PATCH', `${WIDGETS}/ssa/status`, { status: { replicas: 2, selector: 'app=ssa' } }, MERGE);
+    assert.equal(withSelector.status, 200, JSON.stringify(withSelector.body));
+    await hpaWhen('ssa', 'ScalingActive', 'FailedGetResourceMetric');
+
+    // A kind the server does not serve, and a served kind without a scale subresource.
+    for (const [name, apiVersion, kind] of [
+      ['nothing', 'example.com/v1', 'Gadget'],
+      ['unscalable', 'v1', 'ConfigMap'],
+    ]) {
+      await calls.create(`${HPA}/horizontalpodautoscalers`, {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name },
+        spec: { scaleTargetRef: { apiVersion, kind, name: 'x' }, maxReplicas: 3 },
+      });
+    }
+    for (const name of ['nothing', 'unscalable']) assert.equal(condition(await hpaWhen(name, 'AbleToScale', 'FailedGetScale'), 'AbleToScale')!['status'], 'False');
   });
 
   it('installs the default StorageClass once: deleted, it stays gone across a restart', async () => {

@@ -6,12 +6,61 @@
  * False and the desired replicas stay what they were, with the Warning Events the controller
  * repeats on each sync.
  */
-import type { KubeObject } from '../../api/object.js';
+import { formatLabelSelector, labelSelectorFromSet, labelSelectorToRequirements, type LabelSelector } from '../../api/label-selector.js';
+import { getPath, type KubeObject } from '../../api/object.js';
 import { num, rec, recs, specOf, statusOf, str, type Obj } from '../../registry/builtin/helpers.js';
+import type { ResourceDefinition, ScaleSubresource } from '../../registry/definition.js';
 import type { EventInput } from './events.js';
 
 /** The target's scale subresource as read, or why it could not be. */
 export type TargetScale = { readonly replicas: number; readonly selector: string } | { readonly error: string };
+
+/** A scale target resolved to its resource: the definition and where its preferred version keeps replicas and selector. */
+export type ScaleTarget = { readonly def: ResourceDefinition; readonly paths: ScaleSubresource } | { readonly error: string };
+
+/**
+ * What the controller's REST mapper and scale client make of scaleTargetRef: any kind the server
+ * serves in the ref's group (only the group counts, not the version), custom resources included,
+ * read through its scale subresource as its preferred version defines it. The errors are the
+ * ones the controller reports as FailedGetScale.
+ */
+export function resolveScaleTarget(ref: Obj, byKind: (group: string, kind: string) => ResourceDefinition | undefined): ScaleTarget {
+  const apiVersion = str(ref['apiVersion']);
+  const kind = str(ref['kind']);
+  const parts = apiVersion.split('/');
+  if (parts.length > 2) return { error: `unexpected GroupVersion string: ${apiVersion}` };
+  const group = parts.length === 2 ? parts[0]! : '';
+  const def = byKind(group, kind);
+  if (def === undefined) return { error: `no matches for kind "${kind}" in group "${group}"` };
+  const preferred = def.versions[0];
+  const paths = (preferred !== undefined ? def.forVersion?.(preferred) : undefined)?.subresources.scale ?? def.subresources.scale;
+  // The resource is known but serves no scale subresource: the scale GET is a plain 404.
+  if (paths === undefined) return { error: 'the server could not find the requested resource' };
+  return { def, paths };
+}
+
+/** labels.Selector's String of a label selector (or of a plain map, as a ReplicationController's), or a selector string as is. */
+export function selectorString(selector: unknown): string {
+  if (typeof selector === 'string') return selector;
+  const sel = rec(selector);
+  if (sel === undefined) return '';
+  const isLabelSelector = 'matchLabels' in sel || 'matchExpressions' in sel;
+  try {
+    return formatLabelSelector(isLabelSelector ? (labelSelectorToRequirements(sel as LabelSelector) ?? []) : labelSelectorFromSet(sel as Record<string, string>));
+  } catch {
+    // A selector validation would have refused: the scale has none the controller can use.
+    return '';
+  }
+}
+
+/** The Scale the subresource serves for `obj`: spec replicas (0 when the path holds none) and the status selector. */
+export function scaleOfObject(obj: KubeObject, paths: ScaleSubresource): { replicas: number; selector: string } {
+  const replicas = getPath(obj, paths.specReplicasPath);
+  return {
+    replicas: typeof replicas === 'number' ? replicas : 0,
+    selector: paths.labelSelectorPath === undefined ? '' : selectorString(getPath(obj, paths.labelSelectorPath)),
+  };
+}
 
 export interface AutoscalerStep {
   readonly status: Obj;

@@ -299,6 +299,15 @@ export function jobEvents(prev: Obj, next: Obj): EventInput[] {
   return out;
 }
 
+/** Each kind of container in the spec with its statuses' field, in the order the kubelet reports on them. */
+const CONTAINER_KINDS = [
+  ['initContainers', 'initContainerStatuses'],
+  ['containers', 'containerStatuses'],
+  ['ephemeralContainers', 'ephemeralContainerStatuses'],
+] as const;
+
+const isRunning = (s: Obj | undefined): boolean => rec(rec(s?.['state'])?.['running']) !== undefined;
+
 type ContainerPhase = 'none' | 'started' | 'crashLoop' | 'imagePull' | 'waiting';
 
 function containerPhase(s: Obj | undefined): ContainerPhase {
@@ -315,15 +324,14 @@ function containerPhase(s: Obj | undefined): ContainerPhase {
  * The kubelet's, from a pod's status before and after a sync: a container that starts (first
  * time, or again after a crash loop or a failed pull) is pulled (the image is always present, as
  * kind's preloaded ones), created and started; one that enters a crash loop backs off; one whose
- * image cannot be pulled fails to pull and backs off. Init containers come first, in spec order.
+ * image cannot be pulled fails to pull and backs off; an ephemeral container still running when
+ * its pod finishes is stopped. Init containers come first, then the pod's own, then the ephemeral
+ * ones, each in spec order.
  */
 export function containerEvents(pod: KubeObject, prev: Obj, next: Obj): EventInput[] {
   const spec = specOf(pod);
   const out: EventInput[] = [];
-  for (const [field, statusKey] of [
-    ['initContainers', 'initContainerStatuses'],
-    ['containers', 'containerStatuses'],
-  ] as const) {
+  for (const [field, statusKey] of CONTAINER_KINDS) {
     for (const c of recs(spec[field])) {
       const name = str(c['name']);
       const image = str(c['image']);
@@ -339,6 +347,10 @@ export function containerEvents(pod: KubeObject, prev: Obj, next: Obj): EventInp
         ev('Normal', 'Pulled', `Container image "${image}" already present on machine`);
         ev('Normal', 'Created', `Created container: ${name}`);
         ev('Normal', 'Started', `Started container ${name}`);
+        continue;
+      }
+      if (field === 'ephemeralContainers' && isRunning(prevS) && rec(rec(nextS?.['state'])?.['terminated']) !== undefined) {
+        ev('Normal', 'Killing', `Stopping container ${name}`);
         continue;
       }
       if (was === now) continue;
@@ -363,12 +375,9 @@ export function containerEvents(pod: KubeObject, prev: Obj, next: Obj): EventInp
 export function killingEvents(pod: KubeObject): EventInput[] {
   const status = rec(pod['status']) ?? {};
   const out: EventInput[] = [];
-  for (const [field, statusKey] of [
-    ['initContainers', 'initContainerStatuses'],
-    ['containers', 'containerStatuses'],
-  ] as const) {
+  for (const [field, statusKey] of CONTAINER_KINDS) {
     for (const s of recs(status[statusKey])) {
-      if (rec(rec(s['state'])?.['running']) === undefined) continue;
+      if (!isRunning(s)) continue;
       const name = str(s['name']);
       out.push({ type: 'Normal', reason: 'Killing', message: `Stopping container ${name}`, fieldPath: `spec.${field}{${name}}` });
     }

@@ -118,6 +118,8 @@ interface Container {
 const containersOf = (spec: Obj, key: string): Container[] =>
   recs(spec[key]).map((c) => ({ name: str(c['name']), image: str(c['image']), sidecar: c['restartPolicy'] === 'Always' }));
 
+const sortedByName = (cs: readonly Container[]): Container[] => [...cs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
 /** The pod conditions the kubelet owns (PodConditionsByKubelet); any other is someone else's to set. */
 const KUBELET_CONDITIONS = new Set(['PodScheduled', 'Ready', 'Initialized', 'ContainersReady', 'PodReadyToStartContainers']);
 
@@ -217,6 +219,23 @@ export function podStatusFor(pod: KubeObject, target: PodTarget, place: PodPlace
     return { ...base, ready: true, started: false, state: { terminated: { exitCode: 0, reason: 'Completed', startedAt, finishedAt: str(rec(rec(prevStatus('initContainerStatuses', c.name)['state'])?.['terminated'])?.['finishedAt']) || startedAt, containerID: base.containerID } }, lastState: {} };
   };
 
+  // Ephemeral containers start as soon as they are added (even while the pod's own containers
+  // fail), run once and are never ready; the kubelet leaves `started` unset for them (only the
+  // prober sets it, and it probes regular and init containers only). When the pod finishes, the
+  // kubelet kills the ones still running (a shell as PID 1 ignores SIGTERM, so SIGKILL: 137); one
+  // that never started stays unreported, as a finished pod starts nothing.
+  const ephemeralStatus = (c: Container): Obj | undefined => {
+    const was = prevStatus('ephemeralContainerStatuses', c.name);
+    const base = { name: c.name, image: normalizeImage(c.image), imageID: imageID(c.image), containerID: str(was['containerID']) || `containerd://${digest(uid, 'ephemeral', c.name)}` };
+    const stopped = rec(rec(was['state'])?.['terminated']);
+    if (stopped !== undefined) return { ...base, ready: false, restartCount: 0, state: { terminated: stopped }, lastState: {} };
+    const startedAt = str(rec(rec(was['state'])?.['running'])?.['startedAt']);
+    if (!finished) return { ...base, ready: false, restartCount: 0, state: { running: { startedAt: startedAt || now } }, lastState: {} };
+    if (startedAt === '') return undefined;
+    const terminated = { exitCode: 137, reason: 'Error', startedAt, finishedAt: now, containerID: base.containerID };
+    return { ...base, ready: false, restartCount: 0, state: { terminated }, lastState: {} };
+  };
+
   // Conditions others set (readiness gates' among them) survive; the kubelet's own come after them.
   const foreign = prevConditions.filter((c) => !KUBELET_CONDITIONS.has(str(c['type'])));
   const unready = containers.map((c) => c.name).sort();
@@ -231,6 +250,9 @@ export function podStatusFor(pod: KubeObject, target: PodTarget, place: PodPlace
     { type: 'PodScheduled', status: 'True' },
   ];
   const initContainers = containersOf(spec, 'initContainers');
+  const ephemeral = sortedByName(containersOf(spec, 'ephemeralContainers'))
+    .map(ephemeralStatus)
+    .filter((s): s is Obj => s !== undefined);
   const status: Obj = {
     // The kubelet reports the generation it acted on (PodObservedGenerationTracking, 1.33+).
     ...(pod.metadata.generation !== undefined && { observedGeneration: pod.metadata.generation }),
@@ -243,7 +265,8 @@ export function podStatusFor(pod: KubeObject, target: PodTarget, place: PodPlace
     startTime,
     ...(initContainers.length > 0 && { initContainerStatuses: initContainers.map(initStatus) }),
     // The kubelet reports containers sorted by name.
-    containerStatuses: [...containers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(mainStatus),
+    containerStatuses: sortedByName(containers).map(mainStatus),
+    ...(ephemeral.length > 0 && { ephemeralContainerStatuses: ephemeral }),
   };
   if (prev['qosClass'] !== undefined) status['qosClass'] = prev['qosClass'];
   return status;

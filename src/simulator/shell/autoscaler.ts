@@ -1,57 +1,47 @@
 /**
  * The HPA controller against the space (model/autoscaler.ts decides): each autoscaler is
  * reconciled once per hpaSyncMs (the controller's rate-limited queue: the first time one period
- * after it is seen, then every period, whatever events come between), its target read from the
- * cache and scaled through the scale subresource.
+ * after it is seen, then every period, whatever events come between), its target resolved by
+ * kind through the space's catalog (custom resources with a scale subresource included), read
+ * from the cache (or the space, for kinds the simulator does not follow) and scaled through the
+ * scale subresource's paths.
  */
-import type { KubeObject } from '../../api/object.js';
-import { num, rec, specOf, str } from '../../registry/builtin/helpers.js';
-import { reconcileAutoscaler, type TargetScale } from '../model/autoscaler.js';
+import { setPath, type KubeObject } from '../../api/object.js';
+import { rec, specOf, str } from '../../registry/builtin/helpers.js';
+import type { ResourceDefinition, ScaleSubresource } from '../../registry/definition.js';
+import { reconcileAutoscaler, resolveScaleTarget, scaleOfObject, type TargetScale } from '../model/autoscaler.js';
 import { errorText } from '../model/events.js';
-import type { Obj } from '../model/objects.js';
-import { keyFor, type SimCache } from './cache.js';
+import { keyFor, kindKey, SimCache } from './cache.js';
 import type { SimContext, SyncFunction } from './context.js';
 
 const SOURCE = { component: 'horizontal-pod-autoscaler' };
 
-/** The kinds with a scale subresource the simulator knows, by kind: `group/plural`. */
-const TARGETS: Record<string, string> = {
-  Deployment: 'apps/deployments',
-  ReplicaSet: 'apps/replicasets',
-  StatefulSet: 'apps/statefulsets',
-  ReplicationController: '/replicationcontrollers',
-};
-
 /** When each autoscaler (by uid) is next due, per simulator. */
 const due = new WeakMap<SimCache, Map<string, number>>();
 
-/** labels.Selector's String of a label selector (or of an RC's plain map). */
-function selectorString(selector: Obj | undefined): string {
-  if (selector === undefined) return '';
-  const matchLabels = rec(selector['matchLabels']);
-  const plain = matchLabels === undefined && selector['matchExpressions'] === undefined ? selector : undefined;
-  const parts = Object.entries(matchLabels ?? plain ?? {}).map(([k, v]) => `${k}=${str(v)}`);
-  for (const e of (selector['matchExpressions'] as Obj[] | undefined) ?? []) {
-    const values = ((e['values'] as unknown[] | undefined) ?? []).map(str).join(',');
-    const op = str(e['operator']);
-    parts.push(op === 'Exists' ? str(e['key']) : op === 'DoesNotExist' ? `!${str(e['key'])}` : `${str(e['key'])} ${op.toLowerCase()} (${values})`);
-  }
-  return parts.sort().join(',');
+interface Target {
+  readonly scale: TargetScale;
+  /** Set when the scale was read: what to write a new replica count to. */
+  readonly found?: { readonly object: KubeObject; readonly def: ResourceDefinition; readonly paths: ScaleSubresource };
 }
 
-function targetOf(ctx: SimContext, hpa: KubeObject): { scale: TargetScale; object?: KubeObject; kind?: string } {
+/** The target's scale, as the controller reads it: any kind the space serves with a scale subresource. */
+async function targetOf(ctx: SimContext, hpa: KubeObject): Promise<Target> {
   const ref = rec(specOf(hpa)['scaleTargetRef']) ?? {};
-  const kind = str(ref['kind']);
-  const apiVersion = str(ref['apiVersion']);
-  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-  const kindKey = TARGETS[kind];
-  if (kindKey === undefined || kindKey.slice(0, kindKey.indexOf('/')) !== group) return { scale: { error: `no matches for kind "${kind}" in group "${group}"` } };
+  const resolved = resolveScaleTarget(ref, (group, kind) => ctx.defOfKind(group, kind));
+  if ('error' in resolved) return { scale: resolved };
+  const { def, paths } = resolved;
+  const namespace = hpa.metadata.namespace ?? '';
   const name = str(ref['name']);
-  const object = ctx.cache.get(keyFor(kindKey, hpa.metadata.namespace ?? '', name))?.object;
-  const plural = kindKey.slice(kindKey.indexOf('/') + 1);
-  if (object === undefined) return { scale: { error: `${plural}${group === '' ? '' : `.${group}`} "${name}" not found` } };
-  const spec = specOf(object);
-  return { scale: { replicas: num(spec['replicas']) ?? 1, selector: selectorString(rec(spec['selector'])) }, object, kind: kindKey };
+  // The kinds the simulator follows are read from its cache; others (custom resources) from the space.
+  let object: KubeObject | undefined;
+  try {
+    object = SimCache.simulates(def) ? ctx.cache.get(keyFor(kindKey(def), namespace, name))?.object : await ctx.get(def, namespace, name);
+  } catch (err) {
+    return { scale: { error: errorText(err as Error) } };
+  }
+  if (object === undefined) return { scale: { error: `${def.plural}${def.group === '' ? '' : `.${def.group}`} "${name}" not found` } };
+  return { scale: scaleOfObject(object, paths), found: { object, def, paths } };
 }
 
 export const syncAutoscaler: SyncFunction = async (ctx, { def, object: hpa }, key) => {
@@ -73,14 +63,18 @@ export const syncAutoscaler: SyncFunction = async (ctx, { def, object: hpa }, ke
   if (byUid.size > 1000) for (const u of byUid.keys()) if (ctx.cache.byUid(u) === undefined) byUid.delete(u);
 
   const now = ctx.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const target = targetOf(ctx, hpa);
+  const target = await targetOf(ctx, hpa);
   let step = reconcileAutoscaler(hpa, target.scale, now);
-  if (step.rescale !== undefined && target.object !== undefined && target.kind !== undefined) {
-    const targetDef = ctx.def(target.kind);
+  if (step.rescale !== undefined && target.found !== undefined) {
+    const { object, def: targetDef, paths } = target.found;
     const replicas = step.rescale.replicas;
     try {
-      if (targetDef === undefined) throw new Error(`the server could not find the requested resource`);
-      await ctx.update(targetDef, target.object, (cur) => ({ ...cur, spec: { ...specOf(cur), replicas } }), 'scale');
+      const scaled = (cur: KubeObject): KubeObject => {
+        const next = structuredClone(cur);
+        setPath(next, paths.specReplicasPath, replicas);
+        return next;
+      };
+      await ctx.update(targetDef, object, scaled, 'scale');
     } catch (err) {
       step = reconcileAutoscaler(hpa, target.scale, now, errorText(err as Error));
     }

@@ -19,6 +19,10 @@ export interface SimContext {
   now(): Date;
   /** The space's definition of `group/plural`. */
   def(kind: string): ResourceDefinition | undefined;
+  /** The space's definition of a kind in a group (what a REST mapper finds through discovery), custom resources included. */
+  defOfKind(group: string, kind: string): ResourceDefinition | undefined;
+  /** Reads an object of a kind the cache does not hold; undefined when there is none. */
+  get(def: ResourceDefinition, namespace: string, name: string): Promise<KubeObject | undefined>;
   /**
    * Creates; undefined when the name is taken or the namespace refuses new objects (the caller
    * retries later). When the server refuses the object itself (admission: a quota, a missing

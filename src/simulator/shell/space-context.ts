@@ -77,6 +77,15 @@ export function spaceContext(space: ServedSpace, deps: ContextDeps): SimContext 
       const slash = kind.indexOf('/');
       return space.catalog.byResource(kind.slice(0, slash), kind.slice(slash + 1));
     },
+    defOfKind: (group, kind) => space.catalog.byKind(group, kind),
+    get: async (def, namespace, name) => {
+      try {
+        return await space.store(def).get(namespace, name);
+      } catch (err) {
+        if (isStatusError(err, 'NotFound')) return undefined;
+        throw err;
+      }
+    },
     create: async (def, obj, refused) => {
       if (stopped()) return undefined;
       try {

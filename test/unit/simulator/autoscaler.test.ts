@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../src/api/object.js';
-import { metricFailure, reconcileAutoscaler, setHpaCondition, type TargetScale } from '../../../src/simulator/model/autoscaler.js';
+import { deployments } from '../../../src/registry/builtin/apps.js';
+import { pods, replicationcontrollers } from '../../../src/registry/builtin/core-pods.js';
+import { definitionFromCrd, type CrdSpec } from '../../../src/registry/crd/from-crd.js';
+import { structuralSchemaOps } from '../../../src/registry/crd/schema-ops.js';
+import type { ResourceDefinition } from '../../../src/registry/definition.js';
+import { metricFailure, reconcileAutoscaler, resolveScaleTarget, scaleOfObject, selectorString, setHpaCondition, type TargetScale } from '../../../src/simulator/model/autoscaler.js';
 import { at } from './fixtures.js';
 
 type Obj = Record<string, any>;
@@ -123,4 +128,58 @@ describe('simulated HPA controller (no metrics APIs)', () => {
       assert.deepEqual([f.reason, f.wrapped], [reason, wrapped]);
     });
   }
+});
+
+describe('simulated HPA controller: finding the target\'s scale', () => {
+  const crd = (kind: string, versions: CrdSpec['versions']): ResourceDefinition =>
+    definitionFromCrd({ group: 'example.com', names: { plural: `${kind.toLowerCase()}s`, kind }, scope: 'Namespaced', versions }, structuralSchemaOps('example.com', kind))!;
+  const scale = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' };
+  const widgets = crd('Widget', [{ name: 'v1', served: true, storage: true, subresources: { status: {}, scale } }]);
+  // The preferred version (v2) keeps its replicas elsewhere than the storage version (v1).
+  const gizmos = crd('Gizmo', [
+    { name: 'v1', served: true, storage: true, subresources: { scale } },
+    { name: 'v2', served: true, storage: false, subresources: { scale: { specReplicasPath: '.spec.size', statusReplicasPath: '.status.size' } } },
+  ]);
+  const plain = crd('Plain', [{ name: 'v1', served: true, storage: true }]);
+  const served = [deployments, replicationcontrollers, pods, widgets, gizmos, plain];
+  const byKind = (group: string, kind: string) => served.find((d) => d.group === group && d.kind === kind);
+  const resolve = (apiVersion: string, kind: string): string => {
+    const r = resolveScaleTarget({ apiVersion, kind, name: 'x' }, byKind);
+    return 'error' in r ? `error: ${r.error}` : `${r.def.group}/${r.def.plural} ${r.paths.specReplicasPath} ${r.paths.labelSelectorPath ?? '-'}`;
+  };
+  const cases: [string, string, string, string][] = [
+    ['a built-in workload', 'apps/v1', 'Deployment', 'apps/deployments spec.replicas spec.selector'],
+    ['the core group', 'v1', 'ReplicationController', '/replicationcontrollers spec.replicas spec.selector'],
+    ['a custom resource with a scale subresource', 'example.com/v1', 'Widget', 'example.com/widgets spec.replicas status.selector'],
+    ['by group and kind only, whatever version the ref names', 'example.com/v9', 'Widget', 'example.com/widgets spec.replicas status.selector'],
+    ['through its preferred version\'s paths', 'example.com/v1', 'Gizmo', 'example.com/gizmos spec.size -'],
+    ['an unknown kind', 'example.com/v1', 'Sprocket', 'error: no matches for kind "Sprocket" in group "example.com"'],
+    ['a kind in another group', 'apps/v1', 'Widget', 'error: no matches for kind "Widget" in group "apps"'],
+    ['a kind without a scale subresource', 'example.com/v1', 'Plain', 'error: the server could not find the requested resource'],
+    ['a built-in kind without one', 'v1', 'Pod', 'error: the server could not find the requested resource'],
+    ['a malformed apiVersion', 'a/b/c', 'Widget', 'error: unexpected GroupVersion string: a/b/c'],
+  ];
+  for (const [what, apiVersion, kind, want] of cases) it(`resolves ${what}`, () => assert.equal(resolve(apiVersion, kind), want));
+
+  const obj = (spec: Obj, status: Obj = {}): KubeObject => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'x' }, spec, status });
+  const paths = { specReplicasPath: 'spec.replicas', statusReplicasPath: 'status.replicas', labelSelectorPath: 'status.selector' };
+  const scales: [string, KubeObject, { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string }, { replicas: number; selector: string }][] = [
+    ['reads replicas and a selector string', obj({ replicas: 4 }, { selector: 'app=w' }), paths, { replicas: 4, selector: 'app=w' }],
+    ['has no selector when the status has none', obj({ replicas: 4 }), paths, { replicas: 4, selector: '' }],
+    ['nor when the scale subresource names no selector path', obj({ replicas: 4 }, { selector: 'app=w' }), { specReplicasPath: 'spec.replicas', statusReplicasPath: 'status.replicas' }, { replicas: 4, selector: '' }],
+    ['counts missing replicas as zero', obj({}), paths, { replicas: 0, selector: '' }],
+    ['reads a label selector object', obj({ replicas: 1, selector: { matchLabels: { b: '2', a: '1' } } }), { ...paths, labelSelectorPath: 'spec.selector' }, { replicas: 1, selector: 'a=1,b=2' }],
+  ];
+  for (const [what, o, p, want] of scales) it(`scale: ${what}`, () => assert.deepEqual(scaleOfObject(o, p), want));
+
+  const selectors: [unknown, string][] = [
+    [{ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['a', 'b'] }, { key: 'x', operator: 'Exists' }, { key: 'y', operator: 'DoesNotExist' }] }, 'app=web,tier in (a,b),x,!y'],
+    // Requirements by key, each set's values sorted.
+    [{ matchExpressions: [{ key: 'z', operator: 'NotIn', values: ['b', 'a'] }, { key: 'a', operator: 'Exists' }] }, 'a,z notin (a,b)'],
+    [{}, ''],
+    [{ app: 'rc' }, 'app=rc'],
+    ['app=s', 'app=s'],
+    [undefined, ''],
+  ];
+  for (const [sel, want] of selectors) it(`selector ${JSON.stringify(sel)} reads ${want}`, () => assert.equal(selectorString(sel), want));
 });

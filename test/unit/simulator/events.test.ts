@@ -218,6 +218,40 @@ describe('simulator events: which a step calls for', () => {
       ));
   }
 
+  describe('kubelet: ephemeral containers', () => {
+    const debugged = (statuses: Obj[] = []): KubeObject => ({
+      ...runningPod([st('main', running)]),
+      spec: { containers: [{ name: 'main', image: 'nginx:1.25' }], ephemeralContainers: [{ name: 'dbg', image: 'busybox' }] },
+      status: { containerStatuses: [st('main', running)], ephemeralContainerStatuses: statuses },
+    });
+    const main = { containerStatuses: [st('main', running)] };
+    const cases: [string, Obj, Obj, string[]][] = [
+      [
+        'added to a running pod: pulled, created, started, after the pod\'s own',
+        main,
+        { ...main, ephemeralContainerStatuses: [st('dbg', running)] },
+        [
+          'spec.ephemeralContainers{dbg} Pulled Container image "busybox" already present on machine',
+          'spec.ephemeralContainers{dbg} Created Created container: dbg',
+          'spec.ephemeralContainers{dbg} Started Started container dbg',
+        ],
+      ],
+      ['still running', { ...main, ephemeralContainerStatuses: [st('dbg', running)] }, { ...main, ephemeralContainerStatuses: [st('dbg', running)] }, []],
+      ['stopped when its pod finishes', { ...main, ephemeralContainerStatuses: [st('dbg', running)] }, { containerStatuses: [st('main', done)], ephemeralContainerStatuses: [st('dbg', { terminated: { exitCode: 137 } })] }, [
+        'spec.ephemeralContainers{dbg} Killing Stopping container dbg',
+      ]],
+    ];
+    for (const [name, prev, next, want] of cases) {
+      it(name, () => assert.deepEqual(containerEvents(debugged(), prev, next).map((e) => `${e.fieldPath} ${e.reason} ${e.message}`), want));
+    }
+
+    it('stopped with the pod being deleted', () =>
+      assert.deepEqual(
+        killingEvents(debugged([st('dbg', running)])).map((e) => `${e.fieldPath} ${e.reason}`),
+        ['spec.containers{main} Killing', 'spec.ephemeralContainers{dbg} Killing'],
+      ));
+  });
+
   it('kubelet: stops the running containers of a pod being deleted', () => {
     const p = runningPod([st('main', running)], [st('setup', done)]);
     assert.deepEqual(killingEvents(p), [{ type: 'Normal', reason: 'Killing', message: 'Stopping container main', fieldPath: 'spec.containers{main}' }]);

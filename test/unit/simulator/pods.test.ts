@@ -82,6 +82,50 @@ describe('simulated kubelet: pod status', () => {
   ];
   for (const [image, want] of images) it(`names ${image} as the runtime does`, () => assert.equal(normalizeImage(image), want));
 
+  describe('ephemeral containers', () => {
+    const debugged = (status?: Record<string, unknown>): KubeObject => {
+      const p = fresh();
+      p['spec'] = { ...(p['spec'] as object), ephemeralContainers: [{ name: 'dbg', image: 'busybox', stdin: true }, { name: 'dbg0', image: 'alpine:3' }] };
+      if (status !== undefined) p['status'] = status;
+      return p;
+    };
+    const ephemeral = (s: Record<string, unknown>): Record<string, any>[] => (s['ephemeralContainerStatuses'] ?? []) as Record<string, any>[];
+    const later = { ...place, now: new Date(T0 + 9000) };
+
+    it('leaves the field out while the pod has none', () => assert.equal(podStatusFor(fresh(), 'running', place)['ephemeralContainerStatuses'], undefined));
+
+    // The pod's own containers running, crash-looping or failing to pull: the debug container runs regardless.
+    for (const target of ['running', 'crashing', 'pulling'] as const) {
+      it(`starts them in a ${target} pod: running, never ready, no started field, sorted by name`, () => {
+        const s = podStatusFor(debugged(), target, place);
+        assert.deepEqual(ephemeral(s).map((c) => c['name']), ['dbg', 'dbg0']);
+        const [c] = ephemeral(s);
+        assert.deepEqual(
+          { ...c!, containerID: 'x', imageID: 'y' },
+          { name: 'dbg', image: 'docker.io/library/busybox:latest', imageID: 'y', containerID: 'x', ready: false, restartCount: 0, state: { running: { startedAt: at(5000) } }, lastState: {} },
+        );
+        assert.match(c!['containerID'], /^containerd:\/\/[0-9a-f]{64}$/);
+        assert.match(c!['imageID'], /^docker\.io\/library\/busybox@sha256:[0-9a-f]{64}$/);
+        assert.ok(!('started' in c!));
+      });
+    }
+
+    it('keeps their start time and container across syncs', () => {
+      const once = debugged(podStatusFor(debugged(), 'running', place));
+      assert.deepEqual(podStatusFor(once, 'running', later), once['status']);
+    });
+
+    it('kills the running ones when the pod finishes, and starts none in a finished pod', () => {
+      const runningOnes = debugged(podStatusFor(debugged(), 'running', place));
+      const done = podStatusFor(runningOnes, 'succeeded', later);
+      const term = ephemeral(done)[0]!['state']['terminated'];
+      assert.deepEqual([term['exitCode'], term['reason'], term['startedAt'], term['finishedAt']], [137, 'Error', at(5000), at(9000)]);
+      assert.equal(term['containerID'], ephemeral(runningOnes['status'] as Record<string, unknown>)[0]!['containerID']);
+      assert.deepEqual(podStatusFor(debugged(done), 'succeeded', { ...later, now: new Date(T0 + 20_000) }), done);
+      assert.equal(podStatusFor(debugged(), 'failed', place)['ephemeralContainerStatuses'], undefined);
+    });
+  });
+
   describe('readiness gates', () => {
     const gated = (conditions: Record<string, unknown>[] = []): KubeObject => {
       const p = fresh();
