@@ -52,7 +52,10 @@ export interface EngineOptions {
   readonly maxQueuedEvents?: number;
   /** Most transactions committed in one group. */
   readonly maxGroupSize?: number;
-  /** Bytes of current values kept in memory for point reads (default 64 MiB; 0 turns it off). */
+  /**
+   * Bytes of current values kept in memory for point reads (default 256 MiB, about 90,000 objects
+   * of 2 KiB; kube-apiserver's watch cache keeps every object; 0 turns it off).
+   */
   readonly valueCacheBytes?: number;
 }
 
@@ -116,7 +119,7 @@ export class LogBackend implements Backend {
     this.#limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.#maxQueuedEvents = opts.maxQueuedEvents ?? 10_000;
     this.#maxGroupSize = opts.maxGroupSize ?? 1024;
-    this.#values = new ValueCache(opts.valueCacheBytes ?? 64 * 1024 * 1024);
+    this.#values = new ValueCache(opts.valueCacheBytes ?? 256 * 1024 * 1024);
     this.#revision = revision;
     this.#prepared = revision;
     this.#compactRevision = compactRevision;
