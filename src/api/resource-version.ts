@@ -7,6 +7,8 @@
  * revision is compacted (410 Expired) or in the future (504 Timeout) is for the caller to say.
  */
 import { badRequest, expired, fieldErrors, invalid, type FieldError, type StatusError } from './errors.js';
+import { goJsonSyntaxError } from './go-json-errors.js';
+import { kindOf } from './patch/json-value.js';
 
 export type ResourceVersionMatch = 'Exact' | 'NotOlderThan';
 
@@ -198,11 +200,11 @@ export function decodeContinue(token: string): ContinuePosition {
   const badByte = base64Fault(token);
   if (badByte !== undefined) throw badContinue(`illegal base64 data at input byte ${badByte}`);
   const bytes = Buffer.from(token, 'base64url');
-  const syntax = jsonSyntaxFault(bytes.toString('latin1'));
+  const syntax = goJsonSyntaxError(bytes.toString('latin1'));
   if (syntax !== undefined) throw badContinue(syntax);
   const parsed: unknown = JSON.parse(bytes.toString('utf8'));
   if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) {
-    throw badContinue(`json: cannot unmarshal ${jsonKind(parsed)} into Go value of type storage.continueToken`);
+    throw badContinue(`json: cannot unmarshal ${kindOf(parsed)} into Go value of type storage.continueToken`);
   }
   // Go's encoding/json matches field names case-insensitively and leaves null fields at zero.
   let version = '';
@@ -212,13 +214,13 @@ export function decodeContinue(token: string): ContinuePosition {
     if (v === null) continue;
     const name = k.toLowerCase();
     if (name === 'v' || name === 'start') {
-      if (typeof v !== 'string') throw badContinue(wrongType(jsonKind(v), name, 'string'));
+      if (typeof v !== 'string') throw badContinue(wrongType(kindOf(v), name, 'string'));
       if (name === 'v') version = v;
       else start = v;
     } else if (name === 'rv') {
       // Past 2^53 a revision loses precision, but stays too large for any real store.
       if (typeof v !== 'number' || !Number.isInteger(v) || Math.abs(v) >= 2 ** 63) {
-        throw badContinue(wrongType(typeof v === 'number' ? `number ${String(v)}` : jsonKind(v), name, 'int64'));
+        throw badContinue(wrongType(typeof v === 'number' ? `number ${String(v)}` : kindOf(v), name, 'int64'));
       }
       revision = v;
     }
@@ -251,59 +253,6 @@ function base64Fault(token: string): number | undefined {
     count++;
   }
   return count % 4 === 1 ? token.length - 1 : undefined;
-}
-
-/**
- * V8's JSON.parse complaints, by how Go's scanner names the same place; an unexpected character
- * anywhere else is one where a value should have begun.
- */
-const SYNTAX_CONTEXTS: readonly [RegExp, string][] = [
-  [/after JSON/, 'after top-level value'],
-  [/^Expected (property name|double-quoted property name)/, 'looking for beginning of object key string'],
-  [/^Expected ':'/, 'after object key'],
-  [/^Expected ',' or '\}'/, 'after object key:value pair'],
-  [/^Expected ',' or '\]'/, 'after array element'],
-  [/^Bad control character/, 'in string literal'],
-  [/^Bad escaped character/, 'in string escape code'],
-  [/^(No number after minus sign|Unterminated fractional number|Exponent part is missing)/, 'in numeric literal'],
-];
-
-/**
- * Go's encoding/json syntax error for `text` (one character per byte, as Go reports bytes), or
- * undefined when it is well-formed. Covers the common shapes, not every message of Go's scanner:
- * truncated input, and an unexpected character named with the place it was found.
- */
-function jsonSyntaxFault(text: string): string | undefined {
-  try {
-    JSON.parse(text);
-    return undefined;
-  } catch (err) {
-    const message = err instanceof Error ? err.message : '';
-    const at = /at position (\d+)/.exec(message);
-    const ch = at !== null ? text[Number(at[1])] : /^Unexpected token '(.)'/su.exec(message)?.[1];
-    if (ch === undefined || /Unterminated string/.test(message)) return 'unexpected end of JSON input';
-    const context = SYNTAX_CONTEXTS.find(([re]) => re.test(message))?.[1] ?? 'looking for beginning of value';
-    return `invalid character ${quoteByte(ch)} ${context}`;
-  }
-}
-
-/** A byte as Go's JSON errors quote it: strconv.Quote's escapes, in single quotes. */
-function quoteByte(ch: string): string {
-  const c = ch.charCodeAt(0);
-  const named: Readonly<Record<number, string>> = { 7: 'a', 8: 'b', 9: 't', 10: 'n', 11: 'v', 12: 'f', 13: 'r', 39: "'", 92: '\\' };
-  const hex = c.toString(16).padStart(2, '0');
-  if (named[c] !== undefined) return `'\\${named[c]}'`;
-  if (c < 0x20 || c === 0x7f) return `'\\x${hex}'`;
-  // Latin-1 controls, the no-break space and the soft hyphen are not printable to Go.
-  if ((c >= 0x80 && c <= 0xa0) || c === 0xad) return `'\\u00${hex}'`;
-  return `'${ch}'`;
-}
-
-/** How Go's UnmarshalTypeError names a JSON value's type. */
-function jsonKind(v: unknown): string {
-  if (Array.isArray(v)) return 'array';
-  if (typeof v === 'boolean') return 'bool';
-  return typeof v === 'object' ? 'object' : typeof v;
 }
 
 const wrongType = (value: string, field: string, type: string): string =>

@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { parse as parseYaml } from 'yaml';
 import { describeResult, kubectl, kubectlVersions, type KubectlResult } from '../helpers/kubectl.js';
+import { WIDGET_CRD } from '../helpers/scalable-crd.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 
 describe('e2e: cluster controllers and bootstrap objects', function () {
@@ -116,26 +117,7 @@ describe('e2e: cluster controllers and bootstrap objects', function () {
           return r;
         };
         const hns = `${ns}-hpa`;
-        const crd = {
-          apiVersion: 'apiextensions.k8s.io/v1',
-          kind: 'CustomResourceDefinition',
-          metadata: { name: 'widgets.example.com' },
-          spec: {
-            group: 'example.com',
-            names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
-            scope: 'Namespaced',
-            versions: [
-              {
-                name: 'v1',
-                served: true,
-                storage: true,
-                schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { replicas: { type: 'integer' } } }, status: { type: 'object', properties: { replicas: { type: 'integer' }, selector: { type: 'string' } } } } } },
-                subresources: { status: {}, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' } },
-              },
-            ],
-          },
-        };
-        await wecOk(['apply', '-f', '-'], JSON.stringify(crd));
+        await wecOk(['apply', '-f', '-'], JSON.stringify(WIDGET_CRD));
         await wecOk(['wait', '--for=condition=Established', 'crd/widgets.example.com', '--timeout=30s']);
         await wecOk(['create', 'namespace', hns]);
         await wecOk(['apply', '-n', hns, '-f', '-'], JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'ssa' }, spec: { replicas: 2 } }));

@@ -10,6 +10,7 @@ import { WorkloadSimulator } from '../../src/simulator/index.js';
 import { eventually } from '../helpers/eventually.js';
 import { startInProcess, type InProcessServer } from '../helpers/in-process.js';
 import { spaceCalls, startOwnSimulator } from '../helpers/own-simulator.js';
+import { WIDGET_CRD } from '../helpers/scalable-crd.js';
 
 const SPACE = 'workloads1';
 const CORE = `/clusters/${SPACE}/api/v1/namespaces/default`;
@@ -270,25 +271,7 @@ describe('workload simulator: later controllers', function () {
 
   it('autoscales a custom resource through its scale subresource, as any kind discovery knows', async () => {
     const WIDGETS = `/clusters/${SPACE}/apis/example.com/v1/namespaces/default/widgets`;
-    await calls.create(`/clusters/${SPACE}/apis/apiextensions.k8s.io/v1/customresourcedefinitions`, {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'widgets.example.com' },
-      spec: {
-        group: 'example.com',
-        names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
-        scope: 'Namespaced',
-        versions: [
-          {
-            name: 'v1',
-            served: true,
-            storage: true,
-            schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { replicas: { type: 'integer' } } }, status: { type: 'object', properties: { replicas: { type: 'integer' }, selector: { type: 'string' } } } } } },
-            subresources: { status: {}, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' } },
-          },
-        ],
-      },
-    });
+    await calls.create(`/clusters/${SPACE}/apis/apiextensions.k8s.io/v1/customresourcedefinitions`, WIDGET_CRD);
     await eventually('widgets served', async () => (await calls.request('GET', WIDGETS)).status === 200);
     const widget = (name: string, replicas: number) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name }, spec: { replicas } });
     const autoscale = (name: string) =>

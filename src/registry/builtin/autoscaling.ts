@@ -10,7 +10,7 @@ import { ageColumn, nameColumn } from '../columns.js';
 import type { ResourceDefinition } from '../definition.js';
 import { NONE } from './cells.js';
 import { atLeast, dnsLabel, requiredString } from './checks.js';
-import { arr, child, column, define, kindStrategy, num, rec, recs, setDefault, specOf, statusOf, str, type Obj } from './helpers.js';
+import { arr, child, column, define, kindStrategy, num, present, rec, recs, setDefault, specOf, statusOf, str, type Obj } from './helpers.js';
 import { hpaConversion } from './hpa-conversion.js';
 import { quantityValue } from './pod-template.js';
 
@@ -37,7 +37,6 @@ function defaultHPA(o: KubeObject): void {
   }
 }
 
-const present = (v: unknown): boolean => v !== undefined && v !== null;
 const METRIC_SOURCE_TYPES = ['ContainerResource', 'External', 'Object', 'Pods', 'Resource'];
 /** The source field each metric type must populate, in the order upstream checks them. */
 const SOURCE_FIELDS = ['object', 'external', 'pods', 'resource', 'containerResource'];

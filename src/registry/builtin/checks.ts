@@ -47,6 +47,10 @@ export function portNameErrors(name: string): string[] {
 export const validPortName = (field: string, name: string): FieldError[] =>
   portNameErrors(name).map((m) => fieldErrors.invalid(field, name, m));
 
+/** ValidatePortNumOrName: an IntOrString port is a number 1-65535 or an IANA service name. */
+export const portNumOrName = (field: string, port: unknown): FieldError[] =>
+  typeof port === 'string' ? validPortName(field, port) : portNumber(field, port);
+
 /** A DNS-1123 label (container names, volume names). */
 export const dnsLabel = (field: string, v: string): FieldError[] => isDNS1123Label(v).map((m) => fieldErrors.invalid(field, v, m));
 

@@ -6,6 +6,8 @@
 import { fieldErrors, type FieldError } from '../../api/errors.js';
 import { byteLength, regexError } from '../../api/names.js';
 import type { KubeObject } from '../../api/object.js';
+import { goJsonSyntaxError } from '../../api/go-json-errors.js';
+import { kindOf } from '../../api/patch/json-value.js';
 import { ageColumn, countOf, nameColumn } from '../columns.js';
 import type { ResourceDefinition } from '../definition.js';
 import { immutable } from './checks.js';
@@ -79,37 +81,22 @@ export const configmaps: ResourceDefinition = define({
   }),
 });
 
-/** JSON value kinds as Go's encoding/json names them in "cannot unmarshal <kind>". */
-function goJSONKind(v: unknown): string {
-  if (Array.isArray(v)) return 'array';
-  return typeof v === 'boolean' ? 'bool' : typeof v;
-}
-
 /**
  * Why bytes are no JSON object, in Go's encoding/json words (upstream unmarshals the docker
  * config into a map), or undefined when they are one (`null` decodes into a nil map, also fine).
+ * `text` holds one character per byte (latin1), as Go reports positions in bytes.
  */
 export function dockerConfigJSONError(text: string): string | undefined {
-  if (text.trim() === '') return 'unexpected end of JSON input';
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    // V8 names a position for most syntax errors; Go names the character and what it expected there.
-    const msg = err instanceof Error ? err.message : '';
-    const at = /position (\d+)/.exec(msg);
-    const pos = at ? Number(at[1]) : text.length - text.trimStart().length;
-    if (pos >= text.length) return 'unexpected end of JSON input';
-    const context = msg.includes('after JSON') ? 'after top-level value' : msg.includes('property name') ? 'looking for beginning of object key string' : 'looking for beginning of value';
-    return `invalid character '${text[pos]}' ${context}`;
-  }
+  const syntax = goJsonSyntaxError(text);
+  if (syntax !== undefined) return syntax;
+  const parsed: unknown = JSON.parse(text);
   if (parsed === null || (typeof parsed === 'object' && !Array.isArray(parsed))) return undefined;
-  return `json: cannot unmarshal ${goJSONKind(parsed)} into Go value of type map[string]interface {}`;
+  return `json: cannot unmarshal ${kindOf(parsed)} into Go value of type map[string]interface {}`;
 }
 
 /** The docker config key must decode to a JSON object; the contents never appear in the error. */
 function dockerConfigErrors(key: string, value: unknown): FieldError[] {
-  const why = dockerConfigJSONError(Buffer.from(str(value), 'base64').toString('utf8'));
+  const why = dockerConfigJSONError(Buffer.from(str(value), 'base64').toString('latin1'));
   return why === undefined ? [] : [fieldErrors.invalid(`data[${key}]`, '<secret contents redacted>', why)];
 }
 

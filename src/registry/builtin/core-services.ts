@@ -11,7 +11,7 @@ import type { KubeObject } from '../../api/object.js';
 import { ageColumn, nameColumn } from '../columns.js';
 import type { ResourceDefinition } from '../definition.js';
 import { formatLabelMap, loadBalancerIngress, NONE } from './cells.js';
-import { dnsLabel, dnsSubdomain, oneOf, portNumber, validPortName } from './checks.js';
+import { dnsLabel, dnsSubdomain, oneOf, portNumber, portNumOrName } from './checks.js';
 import { arr, child, column, define, each, kindStrategy, rec, recs, setDefault, specOf, str, strMap, wide, type Obj } from './helpers.js';
 import { PROTOCOLS } from './pod-template.js';
 import {
@@ -189,9 +189,7 @@ function validatePorts(spec: Obj): FieldError[] {
     }
     errs.push(...portNumber(`${path}.port`, p['port']));
     errs.push(...oneOf(`${path}.protocol`, p['protocol'], PROTOCOLS));
-    const target = p['targetPort'];
-    if (typeof target === 'string') errs.push(...validPortName(`${path}.targetPort`, target));
-    else errs.push(...portNumber(`${path}.targetPort`, target));
+    errs.push(...portNumOrName(`${path}.targetPort`, p['targetPort']));
     const key = `${String(p['port'])}/${str(p['protocol'])}`;
     if (seen.has(key)) errs.push(fieldErrors.duplicate(path, p));
     seen.add(key);

@@ -18,6 +18,8 @@ export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? (v as unknown[
 export const recs = (v: unknown): Obj[] => arr(v).map((x) => rec(x) ?? {});
 export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 export const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+/** Set, as a Go pointer or omitempty field is: neither missing nor null. */
+export const present = (v: unknown): boolean => v !== undefined && v !== null;
 export const strMap = (v: unknown): Record<string, string> => {
   const out: Record<string, string> = {};
   for (const [k, x] of Object.entries(rec(v) ?? {})) if (typeof x === 'string') out[k] = x;

@@ -19,7 +19,7 @@ import { badRequest } from '../../api/errors.js';
 import type { KubeObject, ObjectMeta } from '../../api/object.js';
 import type { VersionConversion } from '../definition.js';
 import { quantityValue } from './pod-template.js';
-import { arr, rec, recs, type Obj } from './helpers.js';
+import { arr, present, rec, recs, type Obj } from './helpers.js';
 
 export const METRICS_ANNOTATION = 'autoscaling.alpha.kubernetes.io/metrics';
 export const CURRENT_METRICS_ANNOTATION = 'autoscaling.alpha.kubernetes.io/current-metrics';
@@ -32,7 +32,6 @@ const V1 = 'autoscaling/v1';
 const V2 = 'autoscaling/v2';
 const DEFAULT_CPU_UTILIZATION = 80;
 
-const present = (v: unknown): boolean => v !== undefined && v !== null;
 /** A Go field without omitempty: its zero value when unset. */
 const orZero = (v: unknown, zero: unknown): unknown => (present(v) ? v : zero);
 /** A Go pointer field with omitempty: set only when present. */

@@ -6,8 +6,8 @@
  */
 import { fieldErrors, type FieldError } from '../../api/errors.js';
 import { regexError } from '../../api/names.js';
-import { inRange, nonNegative, validPortName } from './checks.js';
-import { arr, rec, recs, str, type Obj } from './helpers.js';
+import { nonNegative, portNumber, portNumOrName } from './checks.js';
+import { arr, present, rec, recs, str, type Obj } from './helpers.js';
 
 export type ProbeKind = 'livenessProbe' | 'readinessProbe' | 'startupProbe';
 
@@ -17,13 +17,6 @@ const SCHEMES = ['HTTP', 'HTTPS'] as const;
 const HEADER_FMT = '[-A-Za-z0-9]+';
 const HEADER_RE = new RegExp(`^${HEADER_FMT}$`);
 
-const present = (v: unknown): boolean => v !== undefined && v !== null;
-
-/** ValidatePortNumOrName: an IntOrString port is a number 1-65535 or an IANA service name. */
-export function portNumOrName(path: string, port: unknown): FieldError[] {
-  if (typeof port === 'string') return validPortName(path, port);
-  return inRange(path, port ?? 0, 1, 65535);
-}
 
 function httpGetErrors(http: Obj, path: string): FieldError[] {
   const errs: FieldError[] = [];
@@ -49,7 +42,7 @@ function actionErrors(kind: string, action: Obj, path: string, grace: number | u
     case 'tcpSocket':
       return portNumOrName(`${path}.port`, action['port']);
     case 'grpc':
-      return inRange(`${path}.port`, action['port'] ?? 0, 1, 65535);
+      return portNumber(`${path}.port`, action['port']);
     case 'sleep': {
       // A pod without a valid grace period is reported there; the sleep is only checked against a real one.
       const seconds = typeof action['seconds'] === 'number' ? action['seconds'] : 0;

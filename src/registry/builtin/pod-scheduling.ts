@@ -8,12 +8,11 @@ import { fieldErrors, type FieldError } from '../../api/errors.js';
 import { validateLabels } from '../../api/label-selector.js';
 import { isLabelValue } from '../../api/names.js';
 import { oneOf, qualifiedName } from './checks.js';
-import { recs, str, strMap, type Obj } from './helpers.js';
+import { present, recs, str, strMap, type Obj } from './helpers.js';
 
 const TOLERATION_OPERATORS = ['Equal', 'Exists'] as const;
 const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
 
-const present = (v: unknown): boolean => v !== undefined && v !== null;
 
 function tolerationErrors(t: Obj, path: string): FieldError[] {
   const key = str(t['key']);

@@ -8,7 +8,7 @@
  */
 import { fieldErrors, type FieldError } from '../../api/errors.js';
 import { inRange, oneOf } from './checks.js';
-import { arr, rec, recs, str, type Obj } from './helpers.js';
+import { arr, present, rec, recs, str, type Obj } from './helpers.js';
 
 const MAX_ID = 2147483647;
 const SECCOMP_TYPES = ['Localhost', 'RuntimeDefault', 'Unconfined'] as const;
@@ -23,7 +23,6 @@ const SYSCTL_FMT = `^(${SYSCTL_SEGMENT}[\\./])*${SYSCTL_SEGMENT}$`;
 const SYSCTL_RE = new RegExp(SYSCTL_FMT);
 const SYSCTL_MAX = 253;
 
-const present = (v: unknown): boolean => v !== undefined && v !== null;
 
 /** IsValidUserID / IsValidGroupID. */
 const idErrors = (path: string, v: unknown): FieldError[] => inRange(path, v, 0, MAX_ID);
