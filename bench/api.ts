@@ -10,7 +10,8 @@
  * With an `etcd` binary on PATH, the same phases then run against a second server whose storage is
  * a throwaway etcd 3.4 (`--storage etcd://...`), figures prefixed `etcd_`, with LevelDB/etcd ratios.
  *
- * The server and the ceiling run as child processes. The create and GET loads come from wrk when
+ * The server runs as users run it, built by `npm run build` (bench/lib/server-entry.ts); it and the
+ * ceiling run as child processes. The create and GET loads come from wrk when
  * it is on PATH (bench/lib/wrk.ts; with a ServiceAccount token, as wrk has no client
  * certificates), else from this process (bench/lib/load.ts, with the admin client certificate);
  * LIST is driven from this process; the watch streams are held by BENCH_API_WATCH_CLIENTS
@@ -54,6 +55,7 @@ import {
 } from './lib/load.js';
 import { Reporter } from './lib/report.js';
 import { findWrk, runWrk } from './lib/wrk.js';
+import { builtCli, SERVER_NODE_OPTIONS } from './lib/server-entry.js';
 import { Samples, percentile, ratio, summarize, throughput } from './lib/stats.js';
 
 const CONCURRENCY = 100;
@@ -76,8 +78,6 @@ const SENT_FIELD = 'benchSentAt';
  */
 const WATCH_CLIENTS = Number(process.env['BENCH_API_WATCH_CLIENTS'] ?? '') || 1;
 const MiB = 1024 * 1024;
-/** The node options every launcher of the server uses (src/cli.ts's first line says why). */
-export const SERVER_NODE_OPTIONS = ['--max-semi-space-size=32'];
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -121,9 +121,7 @@ export async function run({ quick }: { quick: boolean }): Promise<void> {
         ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
         ...SERVER_NODE_OPTIONS,
         ...nodeArgs,
-        '--import',
-        'tsx',
-        join(repoRoot, 'src/cli.ts'),
+        builtCli(),
         'serve',
         '--port',
         '0',
@@ -610,7 +608,7 @@ async function etcdRun(
     const t0 = performance.now();
     server = await spawnServer(
       process.execPath,
-      [...SERVER_NODE_OPTIONS, '--import', 'tsx', join(repoRoot, 'src/cli.ts'), 'serve', '--port', '0', '--data-dir', dir, '--demo', '--storage', `${etcd.endpoint.replace('http://', 'etcd://')}/bench/`],
+      [...SERVER_NODE_OPTIONS, builtCli(), 'serve', '--port', '0', '--data-dir', dir, '--demo', '--storage', `${etcd.endpoint.replace('http://', 'etcd://')}/bench/`],
       { cwd: repoRoot },
     );
     const config = await kubeconfigClient(join(dir, 'kubeconfigs', 'wds1.kubeconfig'));

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { builtCli, SERVER_NODE_OPTIONS } from './lib/server-entry.js';
 import { spawnServer, type ServerChild } from './lib/child.js';
 import { fieldScanner, keepAliveAgent, kubeconfigClient, openStream, send, type ClientConfig, type Stream } from './lib/load.js';
 import { Reporter } from './lib/report.js';
@@ -61,7 +62,7 @@ export async function run({ quick }: { quick: boolean }): Promise<void> {
   const streams: Stream[] = [];
   const agents: Agent[] = [];
   try {
-    server = await spawnServer(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli.ts'), 'serve', '--port', '0', '--data-dir', dir], { cwd: repoRoot });
+    server = await spawnServer(process.execPath, [...SERVER_NODE_OPTIONS, builtCli(), 'serve', '--port', '0', '--data-dir', dir], { cwd: repoRoot });
     const rootConfig = await kubeconfigClient(join(dir, 'kubeconfigs', 'admin.kubeconfig'));
     const root: Client = { config: rootConfig, agent: keepAliveAgent(rootConfig, 100) };
     agents.push(root.agent);

@@ -23,6 +23,7 @@ const USAGE = `usage:
   kubestellar serve [--data-dir DIR] [--bind-address 127.0.0.1] [--port N] [--kubeconfig-dir DIR] [--storage URL] [--demo]
                     [--requestheader-client-ca-file F | --requestheader-from-cluster] [--requestheader-allowed-names a,b] [--tls-san NAME]...
                     [--leader-elect=true|false] [--leader-elect-lease-duration 15s] [--leader-elect-renew-deadline 10s] [--leader-elect-retry-period 2s]
+                    [--http-front thread|inline]   (TLS and HTTP in a thread of their own, the default, or on the main thread)
   kubestellar create its NAME | create wds NAME (--its ITS | --its-kubeconfig F) | create wec NAME --its ITS [--label k=v]... [--external-agent] [--kubeconfig F]
   kubestellar agent --hub-kubeconfig F --cluster-name NAME --kubeconfig F [--label k=v]...
   kubestellar kubeconfig SPACE [--data-dir DIR] [--kubeconfig-dir DIR]
@@ -73,6 +74,7 @@ async function main(argv: string[]): Promise<number> {
       'requestheader-allowed-names': { type: 'string' },
       'requestheader-from-cluster': { type: 'boolean', default: false },
       'tls-san': { type: 'string', multiple: true, default: [] },
+      'http-front': { type: 'string', default: 'thread' },
       'leader-elect': { type: 'string' },
       'leader-elect-lease-duration': { type: 'string' },
       'leader-elect-renew-deadline': { type: 'string' },
@@ -90,7 +92,10 @@ async function main(argv: string[]): Promise<number> {
     case 'serve': {
       const port = Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port ${values.port}`);
+      const httpFront = values['http-front'];
+      if (httpFront !== 'thread' && httpFront !== 'inline') throw new Error(`invalid --http-front ${httpFront}: thread or inline`);
       const server = await serve({
+        httpFront,
         dataDir,
         bindAddress: values['bind-address']!,
         port,

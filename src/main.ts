@@ -3,7 +3,7 @@
  * (backend, PKI, spaces, HTTPS server) and wires them together.
  */
 import { mkdir } from 'node:fs/promises';
-import { createServer, type Server } from 'node:https';
+import { createServer } from 'node:https';
 import { isIP, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { openBackend, startCompactor, type Backend } from '../storage/index.js';
@@ -11,7 +11,10 @@ import { buildKubeconfig, writeKubeconfig } from './kubeconfig/build-kubeconfig.
 import { ServerMetrics } from './metrics/metrics.js';
 import { ensurePki, type Pki } from './pki/ensure-pki.js';
 import { spaceServerName } from './spaces/space-host.js';
-import { createApp } from './server/app.js';
+import { createApp, type RequestHandler } from './server/app.js';
+import { MAX_BODY_BYTES } from './server/body.js';
+import { startFront } from './server/front/front.js';
+import type { Request, Response } from './server/http.js';
 import { clientCertificateAuthenticator, requestHeaderAuthenticator, serviceAccountTokenAuthenticator, unionAuthenticator } from './server/filters/authn.js';
 import { DEFAULT_REQUEST_HEADER_CONFIG, type RequestHeaderConfig } from './auth/request-header.js';
 import { ServiceAccountTokens } from './auth/tokens/service-account-tokens.js';
@@ -43,6 +46,11 @@ export interface ServeOptions {
    * Default: on for etcd (the shared store), off (always the leader) for the embedded ones.
    */
   readonly leaderElection?: Partial<LeaderElectionTiming> & { readonly enabled?: boolean };
+  /**
+   * Where TLS and HTTP run: 'thread' (default), node's HTTPS server in a worker thread of its own
+   * (src/server/front/), so it uses another core than the API; 'inline', on the main thread.
+   */
+  readonly httpFront?: 'thread' | 'inline';
 }
 
 export interface LeaderElectionTiming {
@@ -193,22 +201,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     ),
     handlerOptions: { tokens, ...(options.bookmarkIntervalMs !== undefined && { bookmarkIntervalMs: options.bookmarkIntervalMs }) },
   });
-  const server: Server = createServer(
-    {
-      key: pki.servingKey,
-      cert: pki.servingCert,
-      ca: [pki.caCert, ...(options.requestHeader !== undefined ? [options.requestHeader.clientCaPem] : [])],
-      requestCert: true,
-      rejectUnauthorized: false,
-    },
-    app,
-  );
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(options.port, options.bindAddress, () => ok());
-  });
-  const address = server.address() as AddressInfo;
+  const listener = await listen(options, pki, app);
+  const address = listener.address;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   baseUrl = `https://${host}:${address.port}`;
   // The `kubernetes` Service's endpoints: the address clients reach, when it is one (not 0.0.0.0 or ::).
@@ -258,9 +252,42 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       await Promise.all([...agents.keys()].map(stopAgent));
       stopCompacting();
       spaces.stop();
+      await listener.close();
+      await backend.close();
+    },
+  };
+}
+
+interface Listener {
+  readonly address: Pick<AddressInfo, 'address' | 'family' | 'port'>;
+  close(): Promise<void>;
+}
+
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+/** The HTTPS server, in the front thread or on this one; client certificates asked for, not required. */
+async function listen(options: ServeOptions, pki: Pki, app: RequestHandler): Promise<Listener> {
+  const ca = [pki.caCert, ...(options.requestHeader !== undefined ? [options.requestHeader.clientCaPem] : [])];
+  if ((options.httpFront ?? 'thread') === 'thread') {
+    const front = await startFront(
+      { key: pki.servingKey, cert: pki.servingCert, ca, port: options.port, host: options.bindAddress, keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS, maxBodyBytes: MAX_BODY_BYTES },
+      // The facades are the parts of IncomingMessage and ServerResponse the handlers use.
+      (req, res) => app(req as unknown as Request, res as unknown as Response),
+      (msg, err) => console.error(msg, err ?? ''),
+    );
+    return { address: front, close: () => front.close() };
+  }
+  const server = createServer({ key: pki.servingKey, cert: pki.servingCert, ca, requestCert: true, rejectUnauthorized: false }, app);
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port, options.bindAddress, () => ok());
+  });
+  return {
+    address: server.address() as AddressInfo,
+    close: async () => {
       server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));
-      await backend.close();
     },
   };
 }

@@ -3,6 +3,7 @@
  * JSON and YAML are decoded here; Kubernetes protobuf goes through the protobuf decoder.
  */
 import type { Request } from './http.js';
+import type { FrontRequest } from './front/facade.js';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, tooLarge, unsupportedMediaType } from '../api/errors.js';
 import { decodeProtobufObject } from '../api/protobuf/index.js';
@@ -22,6 +23,9 @@ export const OBJECT_BODY_TYPES = [JSON_TYPE, YAML_TYPE, PROTOBUF_TYPE] as const;
 export function readBody(req: Request, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) return Promise.reject(tooLarge(`limit is ${limit}`));
+  // A request from the front thread arrives with its body read (up to the limit and a byte).
+  const whole = (req as Partial<Pick<FrontRequest, 'takeBody'>>).takeBody?.();
+  if (whole !== undefined) return whole.length > limit || !req.complete ? Promise.reject(tooLarge(`limit is ${limit}`)) : Promise.resolve(whole);
   if (req.readableEnded) return Promise.resolve(Buffer.alloc(0));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

@@ -281,6 +281,17 @@ export class LogBackend implements Backend {
     return kv;
   }
 
+  /**
+   * Records of keys a group reads (mostly names about to be created, absent: the bloom filters
+   * answer from memory). Read in place where LevelDB allows: a trip to the thread pool and back
+   * would hold the whole group, and every writer in it, for a scheduling round on a busy host.
+   */
+  #readMany(keys: string[]): (Uint8Array | undefined)[] | Promise<(Uint8Array | undefined)[]> {
+    const db = this.#layout.kv;
+    if ((db.supports as { getSync?: boolean }).getSync !== true) return db.getMany(keys);
+    return keys.map((k) => db.getSync(k));
+  }
+
   /** Checks a read revision against the window of history, returning the effective one. */
   #readRevision(revision: number | undefined): number {
     checkRevision('revision', revision);
@@ -388,7 +399,7 @@ export class LogBackend implements Backend {
         if (pendingWrite || known) state.set(k, known);
         else unread.push(k);
       }
-      const records = unread.length === 0 ? [] : await this.#layout.kv.getMany(unread);
+      const records = unread.length === 0 ? [] : await this.#readMany(unread);
       unread.forEach((k, i) => {
         const r = records[i];
         state.set(k, r === undefined ? undefined : decodeKv(k, r));
@@ -489,7 +500,9 @@ export class LogBackend implements Backend {
     if (p.write) {
       this.#revision = p.lastRevision;
       for (const e of p.published) {
-        if (e.type === 'put') this.#values.set(e.kv);
+        // A copy: the event's own KeyValue keys the watchers' shared decoded object (src/registry/
+        // codec.ts), which would otherwise live as long as the cache entry, four times its bytes.
+        if (e.type === 'put') this.#values.set({ ...e.kv });
         else this.#values.delete(e.kv.key);
       }
       this.#broadcaster.publish(p.published);

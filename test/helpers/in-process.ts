@@ -31,6 +31,8 @@ export interface InProcessOptions {
   readonly bookmarkIntervalMs?: number;
   /** Whose kubeconfig supplies the client certificate and CA (default `admin`, the root API). */
   readonly credentialsFrom?: string;
+  /** Where TLS and HTTP run (serve()'s httpFront; default its own, the front thread). */
+  readonly httpFront?: 'thread' | 'inline';
 }
 
 export interface HttpResult {
@@ -151,6 +153,7 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
     ...(etcd !== undefined ? { storage: etcd, leaderElection: { leaseDurationMs: 3000 } } : options.storage === 'memory' && { storage: 'memory://' }),
     ...(options.retainRevisions !== undefined && { retainRevisions: options.retainRevisions }),
     ...(options.bookmarkIntervalMs !== undefined && { bookmarkIntervalMs: options.bookmarkIntervalMs }),
+    ...(options.httpFront !== undefined && { httpFront: options.httpFront }),
   });
   /**
    * `serve` resolves once requests are answered; the demo WDS's engine starts right after (on

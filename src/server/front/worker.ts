@@ -1,0 +1,210 @@
+/**
+ * The front thread: node's HTTPS server (TLS, HTTP/1.1 parsing and framing, keep-alive, the
+ * client certificate) in a worker of its own, so that the main thread, which runs the API, spends
+ * its time on requests rather than on sockets. A request goes to the main thread whole (its body
+ * read, up to the limit and a byte); the answer comes back as operations on the response
+ * (protocol.ts). Nothing here knows the API: it is node:https with a message port on one side.
+ */
+import { createServer, type Server } from 'node:https';
+import type { ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ConnectionInfo, FrontConfig, FrontOp, MainOp } from './protocol.js';
+
+const config = workerData as FrontConfig;
+const port = parentPort!;
+
+// ---- the outbox: one message per turn ----
+let outbox: FrontOp[] = [];
+let transfers: ArrayBuffer[] = [];
+let scheduled = false;
+function send(op: FrontOp, transfer?: ArrayBuffer): void {
+  outbox.push(op);
+  if (transfer !== undefined) transfers.push(transfer);
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(flush);
+  }
+}
+function flush(): void {
+  scheduled = false;
+  flushWritten();
+  const ops = outbox;
+  const list = transfers;
+  outbox = [];
+  transfers = [];
+  if (ops.length > 0) port.postMessage(ops, list);
+}
+
+// ---- connections ----
+let lastConnection = 0;
+const connectionIds = new WeakMap<Socket, number>();
+const sockets = new Map<number, TLSSocket>();
+const pressured = new Set<number>();
+
+function connectionOf(socket: TLSSocket): number {
+  let conn = connectionIds.get(socket);
+  if (conn !== undefined) return conn;
+  conn = ++lastConnection;
+  connectionIds.set(socket, conn);
+  sockets.set(conn, socket);
+  const id = conn;
+  socket.once('close', () => {
+    sockets.delete(id);
+    pressured.delete(id);
+    send(['closed', id]);
+  });
+  send(['connection', conn, connectionInfo(socket)]);
+  return conn;
+}
+
+function connectionInfo(socket: TLSSocket): ConnectionInfo {
+  const peer = socket.getPeerCertificate?.(false) as { raw?: Buffer } | undefined;
+  return {
+    authorized: socket.authorized === true,
+    ...(peer?.raw !== undefined && { peerCertificate: new Uint8Array(peer.raw) }),
+    servername: typeof socket.servername === 'string' ? socket.servername : false,
+    ...(socket.remoteAddress !== undefined && { remoteAddress: socket.remoteAddress }),
+    ...(socket.remotePort !== undefined && { remotePort: socket.remotePort }),
+    ...(socket.localAddress !== undefined && { localAddress: socket.localAddress }),
+    ...(socket.localPort !== undefined && { localPort: socket.localPort }),
+  };
+}
+
+// ---- requests and their responses ----
+let lastRequest = 0;
+const responses = new Map<number, ServerResponse>();
+/** Body writes handed to the socket this turn, by response: acknowledged together. */
+const written = new Map<number, number>();
+
+function flushWritten(): void {
+  for (const [id, count] of written) outbox.push(['written', id, count]);
+  written.clear();
+}
+
+function noteWritten(id: number): void {
+  written.set(id, (written.get(id) ?? 0) + 1);
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(flush);
+  }
+}
+
+const server: Server = createServer(
+  { key: config.key, cert: config.cert, ca: [...config.ca], requestCert: true, rejectUnauthorized: false },
+  (req, res) => {
+    const id = ++lastRequest;
+    const conn = connectionOf(req.socket as TLSSocket);
+    responses.set(id, res);
+    res.once('close', () => {
+      // Gone before the main thread ended it: the client went away (or the socket failed).
+      if (responses.delete(id)) send(['aborted', id]);
+    });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let posted = false;
+    const post = (truncated: boolean): void => {
+      posted = true;
+      let body: Uint8Array | undefined;
+      if (size > 0) {
+        // An exact buffer of its own, moved rather than copied (a pooled one would copy its whole slab).
+        body = new Uint8Array(size);
+        let at = 0;
+        for (const c of chunks) {
+          body.set(c, at);
+          at += c.length;
+        }
+      }
+      send(['request', id, conn, req.method ?? 'GET', req.url ?? '/', req.httpVersion, req.rawHeaders, body, truncated], body?.buffer as ArrayBuffer | undefined);
+    };
+    req.on('data', (c: Buffer) => {
+      if (posted) return; // past the limit: drained and dropped
+      size += c.length;
+      chunks.push(c);
+      if (size > config.maxBodyBytes) post(true);
+    });
+    req.on('end', () => {
+      if (!posted) post(false);
+    });
+  },
+);
+server.keepAliveTimeout = config.keepAliveTimeoutMs;
+
+function headersOf(flat: readonly string[]): string[] {
+  return flat as string[];
+}
+
+function apply(op: MainOp): void {
+  switch (op[0]) {
+    case 'respond': {
+      const [, id, status, headers, body] = op;
+      const res = responses.get(id);
+      if (res === undefined) return;
+      responses.delete(id);
+      res.writeHead(status, headersOf(headers));
+      res.end(body);
+      return;
+    }
+    case 'head': {
+      const [, id, status, headers] = op;
+      const res = responses.get(id);
+      if (res === undefined) return;
+      res.writeHead(status, headersOf(headers));
+      res.flushHeaders();
+      return;
+    }
+    case 'write': {
+      const [, id, chunk] = op;
+      const res = responses.get(id);
+      if (res === undefined) return;
+      res.write(chunk, () => noteWritten(id));
+      return;
+    }
+    case 'end': {
+      const res = responses.get(op[1]);
+      if (res === undefined) return;
+      responses.delete(op[1]);
+      res.end();
+      return;
+    }
+    case 'raw': {
+      const [, conn, bytes] = op;
+      const socket = sockets.get(conn);
+      if (socket === undefined || socket.destroyed) return;
+      if (!socket.write(bytes) && !pressured.has(conn)) {
+        pressured.add(conn);
+        send(['pressure', conn, true]);
+        socket.once('drain', () => {
+          if (pressured.delete(conn)) send(['pressure', conn, false]);
+        });
+      }
+      return;
+    }
+    case 'destroy': {
+      const res = responses.get(op[1]);
+      responses.delete(op[1]);
+      res?.destroy();
+      return;
+    }
+    case 'shutdown':
+      server.closeAllConnections();
+      server.close(() => {
+        flush();
+        port.close();
+      });
+      return;
+  }
+}
+
+port.on('message', (ops: MainOp[]) => {
+  for (const op of ops) apply(op);
+});
+
+server.once('error', (err) => {
+  throw err;
+});
+server.listen(config.port, config.host, () => {
+  const a = server.address() as AddressInfo;
+  send(['listening', a.port, a.address, a.family]);
+});
