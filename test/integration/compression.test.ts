@@ -5,6 +5,8 @@
  * exactly what an uncompressed answer carries.
  */
 import assert from 'node:assert/strict';
+import type { IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { gunzipSync } from 'node:zlib';
 import { startInProcess, type HttpResult, type InProcessServer } from '../helpers/in-process.js';
 
@@ -66,6 +68,33 @@ for (const httpFront of ['thread', 'inline'] as const) {
       // A Table of 100 rows without objects stays under the threshold: sent as it is.
       assert.equal(table.headers['content-encoding'], undefined);
       assert.equal((table.body as { rows: unknown[] }).rows.length, LISTED);
+    });
+
+    it('a client that reads a large list slowly gets all of it, as a fast reader does', async () => {
+      const plain = await get(PATH, {});
+      const kc = h.kubeConfig('wds1');
+      const decode = (b64: string | undefined): string => Buffer.from(b64 ?? '', 'base64').toString('utf8');
+      const url = new URL(PATH, h.url);
+      const res = await new Promise<IncomingMessage>((resolve, reject) => {
+        const req = httpsRequest({
+          hostname: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          ca: decode(kc.getCurrentCluster()?.caData),
+          cert: decode(kc.getCurrentUser()?.certData),
+          key: decode(kc.getCurrentUser()?.keyData),
+        });
+        req.once('response', resolve);
+        req.once('error', reject);
+        req.end();
+      });
+      assert.equal(res.statusCode, 200);
+      // Unread, the answer fills the socket buffers and the server must hold the rest back.
+      res.pause();
+      await new Promise((r) => setTimeout(r, 300));
+      const chunks: Buffer[] = [];
+      for await (const c of res) chunks.push(c as Buffer);
+      assert.deepEqual(JSON.parse(Buffer.concat(chunks).toString('utf8')), plain.body);
     });
 
     it('sends small answers, tokens with parameters and watches uncompressed', async () => {

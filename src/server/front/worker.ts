@@ -75,6 +75,8 @@ function connectionInfo(socket: TLSSocket): ConnectionInfo {
 // ---- requests and their responses ----
 let lastRequest = 0;
 const responses = new Map<number, ServerResponse>();
+/** The connection of each response still open (operations on it keep their order with its frames). */
+const responseConnections = new Map<number, number>();
 /** Body writes handed to the socket this turn, by response: acknowledged together. */
 const written = new Map<number, number>();
 
@@ -97,7 +99,9 @@ const server: Server = createServer(
     const id = ++lastRequest;
     const conn = connectionOf(req.socket as TLSSocket);
     responses.set(id, res);
+    responseConnections.set(id, conn);
     res.once('close', () => {
+      responseConnections.delete(id);
       // Gone before the main thread ended it: the client went away (or the socket failed).
       if (responses.delete(id)) send(['aborted', id]);
     });
@@ -197,9 +201,60 @@ function apply(op: MainOp): void {
   }
 }
 
-port.on('message', (ops: MainOp[]) => {
-  for (const op of ops) apply(op);
-});
+// ---- applying the main thread's operations ----
+/**
+ * Watch frames for a thousand streams arrive together and take the thread tens of milliseconds to
+ * write; meanwhile a request on another connection would wait, and so would its answer. So frames
+ * are written in slices, a turn apart (incoming requests are read between them), and every other
+ * operation goes first unless its connection still has frames waiting: order holds per
+ * connection, which is all HTTP needs.
+ */
+const FRAMES_PER_SLICE = 64;
+const waiting: MainOp[] = [];
+/** Operations waiting, by connection. */
+const waitingOn = new Map<number, number>();
+let draining = false;
+
+function connectionOfOp(op: MainOp): number | undefined {
+  return op[0] === 'raw' ? op[1] : op[0] === 'shutdown' ? undefined : responseConnections.get(op[1]);
+}
+
+function receive(ops: MainOp[]): void {
+  let frames = 0;
+  for (const op of ops) {
+    const conn = connectionOfOp(op);
+    const behind = conn !== undefined && waitingOn.has(conn);
+    if (!behind && (op[0] !== 'raw' || frames++ < FRAMES_PER_SLICE) && (op[0] !== 'shutdown' || waiting.length === 0)) {
+      apply(op);
+      continue;
+    }
+    waiting.push(op);
+    if (conn !== undefined) waitingOn.set(conn, (waitingOn.get(conn) ?? 0) + 1);
+  }
+  if (waiting.length > 0 && !draining) {
+    draining = true;
+    setImmediate(drainWaiting);
+  }
+}
+
+function drainWaiting(): void {
+  let frames = 0;
+  while (waiting.length > 0 && frames < FRAMES_PER_SLICE) {
+    const op = waiting.shift()!;
+    if (op[0] === 'raw') frames++;
+    const conn = connectionOfOp(op);
+    if (conn !== undefined) {
+      const left = waitingOn.get(conn)! - 1;
+      if (left === 0) waitingOn.delete(conn);
+      else waitingOn.set(conn, left);
+    }
+    apply(op);
+  }
+  if (waiting.length > 0) setImmediate(drainWaiting);
+  else draining = false;
+}
+
+port.on('message', receive);
 
 server.once('error', (err) => {
   throw err;
