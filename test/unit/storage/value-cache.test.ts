@@ -90,6 +90,17 @@ for (const name of ['memory', 'leveldb'] as const) {
       assert.equal(now?.version, 1);
     });
 
+    it("keeps its own record of a value, not the KeyValue its watchers were handed (whatever they hang on that dies with the event)", async () => {
+      const watch = backend.watch('/w');
+      const first = watch[Symbol.asyncIterator]().next();
+      await put('/w', 'v');
+      const events = (await first).value as { kv: KeyValue }[];
+      watch.close();
+      const cached = await backend.get('/w');
+      assert.equal(text(cached), 'v');
+      assert.notEqual(cached, events[0]!.kv);
+    });
+
     it('evaluates transactions against cached values exactly as against stored ones', async () => {
       const created = await put('/c', 'v1');
       assert.equal(text(await backend.get('/c')), 'v1'); // cached now
