@@ -274,6 +274,8 @@ async function listen(options: ServeOptions, pki: Pki, app: RequestHandler): Pro
       // The facades are the parts of IncomingMessage and ServerResponse the handlers use.
       (req, res) => app(req as unknown as Request, res as unknown as Response),
       (msg, err) => console.error(msg, err ?? ''),
+      // Without its socket the server can only hang its clients: end, so that a supervisor restarts it.
+      () => process.exit(1),
     );
     return { address: front, close: () => front.close() };
   }

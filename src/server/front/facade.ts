@@ -8,6 +8,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { Readable, Writable } from 'node:stream';
 import { distinctHeaders, flatHeaders, joinedHeaders, type IncomingHeaders } from './headers.js';
 import type { ConnectionInfo, MainOp } from './protocol.js';
@@ -210,8 +211,11 @@ export class FrontResponse extends Writable {
     return this.#headDecided || this.#headSent;
   }
 
+  /** Refused as node refuses them (a bad name or value throws here, on the caller's thread). */
   setHeader(name: string, value: HeaderValue): this {
     if (this.headersSent) throw headersSentError('set');
+    validateHeaderName(name);
+    validateHeaderValue(name, value as string);
     this.#headers.set(name.toLowerCase(), { name, value });
     return this;
   }
@@ -260,12 +264,19 @@ export class FrontResponse extends Writable {
 
   #sendHead(): void {
     if (this.#headSent) return;
+    const headers = this.#flat();
     this.#headSent = true;
     this.#headDecided = true;
-    this.#link.send(['head', this.#id, this.statusCode, this.#flat()]);
+    this.#link.send(['head', this.#id, this.statusCode, headers]);
   }
 
+  /** The head as it goes out; a status node would refuse is refused here, as node's writeHead does. */
   #flat(): string[] {
+    if (!Number.isInteger(this.statusCode) || this.statusCode < 100 || this.statusCode > 999) {
+      const err = new RangeError(`Invalid status code: ${this.statusCode}`) as RangeError & { code: string };
+      err.code = 'ERR_HTTP_INVALID_STATUS_CODE';
+      throw err;
+    }
     return flatHeaders(this.#headers);
   }
 
@@ -287,10 +298,11 @@ export class FrontResponse extends Writable {
   /** A whole answer written by end() alone leaves as one operation; anything else streams. */
   override end(chunk?: unknown, encoding?: unknown, callback?: unknown): this {
     if (!this.#headSent && !this.#responded && !this.#gone && this.writableLength === 0 && !this.writableEnded && typeof chunk !== 'function') {
+      const headers = this.#flat(); // first: it throws for a status node would refuse
       this.#responded = true;
       this.#headDecided = true;
       const body = chunk === undefined || chunk === null ? undefined : typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8') : (chunk as Uint8Array);
-      this.#link.send(['respond', this.#id, this.statusCode, this.#flat(), body]);
+      this.#link.send(['respond', this.#id, this.statusCode, headers, body]);
       return super.end(typeof encoding === 'function' ? encoding : callback);
     }
     return super.end(chunk as never, encoding as never, callback as never);

@@ -41,7 +41,11 @@ function spawnWorker(config: FrontConfig): Worker {
   return new Worker(source, { eval: true, workerData: config });
 }
 
-export function startFront(config: FrontConfig, handler: FrontHandler, log: (msg: string, err?: unknown) => void): Promise<FrontServer> {
+/**
+ * `lost` is called if the thread ends without being closed (a bug in it): nothing is served
+ * any more, and the caller decides what a server without its socket does.
+ */
+export function startFront(config: FrontConfig, handler: FrontHandler, log: (msg: string, err?: unknown) => void, lost: (err?: unknown) => void): Promise<FrontServer> {
   const worker = spawnWorker(config);
   const connections = new Map<number, FrontConnection>();
   const responses = new Map<number, FrontResponse>();
@@ -68,6 +72,8 @@ export function startFront(config: FrontConfig, handler: FrontHandler, log: (msg
 
   return new Promise<FrontServer>((resolve, reject) => {
     let listening = false;
+    let closing = false;
+    let failure: unknown;
     let exited: (() => void) | undefined;
     const stopped = new Promise<void>((ok) => (exited = ok));
     const apply = (op: FrontOp): void => {
@@ -109,6 +115,7 @@ export function startFront(config: FrontConfig, handler: FrontHandler, log: (msg
             address,
             family,
             close: async () => {
+              closing = true;
               link.send(['shutdown']);
               await stopped;
             },
@@ -127,13 +134,17 @@ export function startFront(config: FrontConfig, handler: FrontHandler, log: (msg
       }
     });
     worker.once('error', (err) => {
+      failure = err;
       if (!listening) reject(err);
-      else log('the HTTPS front thread failed', err);
     });
-    worker.once('exit', () => {
+    worker.once('exit', (code) => {
       for (const res of responses.values()) res.aborted();
       for (const conn of connections.values()) conn.closed();
       exited?.();
+      if (listening && !closing) {
+        log(`the HTTPS front thread ended (exit code ${code})`, failure);
+        lost(failure);
+      }
     });
   });
 }

@@ -111,13 +111,17 @@ const server: Server = createServer(
     const post = (truncated: boolean): void => {
       posted = true;
       let body: Uint8Array | undefined;
-      if (size > 0) {
+      // Past the limit, the limit and a byte: enough for the main thread to refuse it.
+      const length = truncated ? Math.min(size, config.maxBodyBytes + 1) : size;
+      if (length > 0) {
         // An exact buffer of its own, moved rather than copied (a pooled one would copy its whole slab).
-        body = new Uint8Array(size);
+        body = new Uint8Array(length);
         let at = 0;
         for (const c of chunks) {
-          body.set(c, at);
-          at += c.length;
+          if (at === length) break;
+          const part = c.length <= length - at ? c : c.subarray(0, length - at);
+          body.set(part, at);
+          at += part.length;
         }
       }
       send(['request', id, conn, req.method ?? 'GET', req.url ?? '/', req.httpVersion, req.rawHeaders, body, truncated], body?.buffer as ArrayBuffer | undefined);
@@ -135,18 +139,29 @@ const server: Server = createServer(
 );
 server.keepAliveTimeout = config.keepAliveTimeoutMs;
 
-function headersOf(flat: readonly string[]): string[] {
-  return flat as string[];
+/** One operation; one that fails (a bug) ends its response or connection, not the thread. */
+function apply(op: MainOp): void {
+  try {
+    applyOne(op);
+  } catch (err) {
+    console.error(`front thread: ${op[0]} failed`, err);
+    if (op[0] === 'raw') sockets.get(op[1])?.destroy();
+    else if (op[0] !== 'shutdown') {
+      const res = responses.get(op[1]);
+      responses.delete(op[1]);
+      res?.destroy();
+    }
+  }
 }
 
-function apply(op: MainOp): void {
+function applyOne(op: MainOp): void {
   switch (op[0]) {
     case 'respond': {
       const [, id, status, headers, body] = op;
       const res = responses.get(id);
       if (res === undefined) return;
       responses.delete(id);
-      res.writeHead(status, headersOf(headers));
+      res.writeHead(status, headers as string[]);
       res.end(body);
       return;
     }
@@ -154,7 +169,7 @@ function apply(op: MainOp): void {
       const [, id, status, headers] = op;
       const res = responses.get(id);
       if (res === undefined) return;
-      res.writeHead(status, headersOf(headers));
+      res.writeHead(status, headers as string[]);
       res.flushHeaders();
       return;
     }
