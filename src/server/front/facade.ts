@@ -25,9 +25,6 @@ export class FrontConnection extends EventEmitter {
   readonly authorized: boolean;
   readonly servername: string | false;
   readonly remoteAddress: string | undefined;
-  readonly remotePort: number | undefined;
-  readonly localAddress: string | undefined;
-  readonly localPort: number | undefined;
   destroyed = false;
   readonly #id: number;
   readonly #link: FrontLink;
@@ -42,9 +39,6 @@ export class FrontConnection extends EventEmitter {
     this.authorized = info.authorized;
     this.servername = info.servername;
     this.remoteAddress = info.remoteAddress;
-    this.remotePort = info.remotePort;
-    this.localAddress = info.localAddress;
-    this.localPort = info.localPort;
     this.#der = info.peerCertificate;
   }
 
@@ -74,14 +68,6 @@ export class FrontConnection extends EventEmitter {
     return this;
   }
 
-  setNoDelay(): this {
-    return this;
-  }
-
-  setKeepAlive(): this {
-    return this;
-  }
-
   get writableNeedDrain(): boolean {
     return this.#full;
   }
@@ -108,12 +94,8 @@ export class FrontRequest extends Readable {
   readonly method: string;
   readonly url: string;
   readonly httpVersion: string;
-  readonly httpVersionMajor: number;
-  readonly httpVersionMinor: number;
   readonly rawHeaders: readonly string[];
   readonly socket: FrontConnection;
-  readonly trailers: Record<string, string> = {};
-  readonly rawTrailers: string[] = [];
   complete: boolean;
   aborted = false;
   #body: Buffer | undefined;
@@ -127,9 +109,6 @@ export class FrontRequest extends Readable {
     this.method = method;
     this.url = url;
     this.httpVersion = httpVersion;
-    const dot = httpVersion.indexOf('.');
-    this.httpVersionMajor = Number(httpVersion.slice(0, dot));
-    this.httpVersionMinor = Number(httpVersion.slice(dot + 1));
     this.rawHeaders = rawHeaders;
     this.socket = socket;
     this.complete = !truncated;
@@ -154,10 +133,6 @@ export class FrontRequest extends Readable {
     const body = this.#body ?? EMPTY;
     this.#body = undefined;
     return body;
-  }
-
-  get connection(): FrontConnection {
-    return this.socket;
   }
 
   get headers(): IncomingHeaders {

@@ -25,9 +25,6 @@ export interface ConnectionInfo {
   readonly peerCertificate?: Uint8Array;
   readonly servername: string | false;
   readonly remoteAddress?: string;
-  readonly remotePort?: number;
-  readonly localAddress?: string;
-  readonly localPort?: number;
 }
 
 /** Front → main. */

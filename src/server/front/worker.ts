@@ -22,6 +22,9 @@ let scheduled = false;
 function send(op: FrontOp, transfer?: ArrayBuffer): void {
   outbox.push(op);
   if (transfer !== undefined) transfers.push(transfer);
+  schedule();
+}
+function schedule(): void {
   if (!scheduled) {
     scheduled = true;
     setImmediate(flush);
@@ -66,9 +69,6 @@ function connectionInfo(socket: TLSSocket): ConnectionInfo {
     ...(peer?.raw !== undefined && { peerCertificate: new Uint8Array(peer.raw) }),
     servername: typeof socket.servername === 'string' ? socket.servername : false,
     ...(socket.remoteAddress !== undefined && { remoteAddress: socket.remoteAddress }),
-    ...(socket.remotePort !== undefined && { remotePort: socket.remotePort }),
-    ...(socket.localAddress !== undefined && { localAddress: socket.localAddress }),
-    ...(socket.localPort !== undefined && { localPort: socket.localPort }),
   };
 }
 
@@ -87,10 +87,14 @@ function flushWritten(): void {
 
 function noteWritten(id: number): void {
   written.set(id, (written.get(id) ?? 0) + 1);
-  if (!scheduled) {
-    scheduled = true;
-    setImmediate(flush);
-  }
+  schedule();
+}
+
+/** The response, no longer tracked: the main thread is done with it. */
+function takeResponse(id: number): ServerResponse | undefined {
+  const res = responses.get(id);
+  responses.delete(id);
+  return res;
 }
 
 const server: Server = createServer(
@@ -146,11 +150,7 @@ function apply(op: MainOp): void {
   } catch (err) {
     console.error(`front thread: ${op[0]} failed`, err);
     if (op[0] === 'raw') sockets.get(op[1])?.destroy();
-    else if (op[0] !== 'shutdown') {
-      const res = responses.get(op[1]);
-      responses.delete(op[1]);
-      res?.destroy();
-    }
+    else if (op[0] !== 'shutdown') takeResponse(op[1])?.destroy();
   }
 }
 
@@ -158,9 +158,8 @@ function applyOne(op: MainOp): void {
   switch (op[0]) {
     case 'respond': {
       const [, id, status, headers, body] = op;
-      const res = responses.get(id);
+      const res = takeResponse(id);
       if (res === undefined) return;
-      responses.delete(id);
       res.writeHead(status, headers as string[]);
       res.end(body);
       return;
@@ -180,13 +179,9 @@ function applyOne(op: MainOp): void {
       res.write(chunk, () => noteWritten(id));
       return;
     }
-    case 'end': {
-      const res = responses.get(op[1]);
-      if (res === undefined) return;
-      responses.delete(op[1]);
-      res.end();
+    case 'end':
+      takeResponse(op[1])?.end();
       return;
-    }
     case 'raw': {
       const [, conn, bytes] = op;
       const socket = sockets.get(conn);
@@ -200,12 +195,9 @@ function applyOne(op: MainOp): void {
       }
       return;
     }
-    case 'destroy': {
-      const res = responses.get(op[1]);
-      responses.delete(op[1]);
-      res?.destroy();
+    case 'destroy':
+      takeResponse(op[1])?.destroy();
       return;
-    }
     case 'shutdown':
       server.closeAllConnections();
       server.close(() => {
