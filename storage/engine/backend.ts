@@ -31,7 +31,7 @@ import type {
 } from '../types.js';
 import { DEFAULT_LIMITS, checkKey, checkPrefix, checkRevision, checkTxn, type Limits } from '../validate.js';
 import { WatchStream } from '../watch-stream.js';
-import { decodeKv, decodeLogEntry, decodeRevision, encodeKv, encodeLogEntry, encodeRevision } from './codec.js';
+import { decodeKv, decodeLogEntry, decodeRevision, encodeKv, encodeLogEntry, encodeRevision, type LoggedEvent } from './codec.js';
 import { META_COMPACT_REVISION, META_REVISION, writeBatch, type BatchOp, type Layout } from './layout.js';
 import { recover } from './recover.js';
 import { ValueCache } from './value-cache.js';
@@ -315,7 +315,7 @@ export class LogBackend implements Backend {
   }
 
   /** Log entries above `rev`, each as its events. Throws Compacted if `rev` fell out of the window. */
-  async *#eventsAfter(rev: number): AsyncGenerator<WatchEvent[]> {
+  async *#eventsAfter(rev: number): AsyncGenerator<LoggedEvent[]> {
     if (rev < this.#compactRevision) throw compacted(rev, this.#compactRevision);
     const it = this.#layout.log.iterator({ gt: encodeRevision(rev), ...BATCH_READ });
     try {
@@ -329,24 +329,101 @@ export class LogBackend implements Backend {
     }
   }
 
-  /** Committed events of keys under `prefix` with revision in [from, to], in chunks. */
+  /**
+   * Committed events of keys under `prefix` with revision in [from, to], in chunks, in order.
+   *
+   * The log holds a put's value only indirectly (engine/codec.ts): it is the kv record while that
+   * is still at the put's revision, else the `prev` of the key's next event, which may come after
+   * `to`. So a put waits in `out` until one of those turns up; events before the first waiting one
+   * are ready to send.
+   */
   async *#history(prefix: string, from: number, to: number): AsyncGenerator<WatchEvent[]> {
+    if (from > to) return;
     if (from < this.#compactRevision) throw compacted(from, this.#compactRevision);
-    const it = this.#layout.log.iterator({ gte: encodeRevision(from), lte: encodeRevision(to), ...BATCH_READ });
+    let out: LoggedEvent[] = [];
+    /** Index in `out` of each key's put still waiting for its value; the first is the oldest. */
+    const waiting = new Map<string, number>();
+    const resolve = (i: number, kv: KeyValue): void => {
+      out[i] = { type: 'put', kv, prevKv: out[i]!.prevKv };
+      waiting.delete(kv.key);
+    };
+    const take = (e: LoggedEvent): void => {
+      const i = waiting.get(e.kv.key);
+      if (i === undefined) return;
+      if (e.prevKv?.modRevision !== out[i]!.kv.modRevision) throw missingValue(e.kv.key, out[i]!.kv.modRevision);
+      resolve(i, { ...out[i]!.kv, value: e.prevKv.value });
+    };
+    const fromCurrent = async (): Promise<void> => {
+      for (const [key, i] of waiting) {
+        const current = this.#values.get(key) ?? (await this.#readCurrent(key));
+        if (current?.modRevision === out[i]!.kv.modRevision) resolve(i, current);
+      }
+    };
+    /**
+     * The events ready to send, whole revisions only (consumers take a batch to end at a
+     * revision's end); `out` keeps the revision of the oldest waiting put and what follows.
+     */
+    const ready = (): WatchEvent[] => {
+      let upTo = waiting.size === 0 ? out.length : waiting.values().next().value!;
+      while (upTo > 0 && upTo < out.length && out[upTo - 1]!.kv.modRevision === out[upTo]!.kv.modRevision) upTo--;
+      const chunk = out.slice(0, upTo) as WatchEvent[];
+      out = out.slice(upTo);
+      for (const [key, i] of waiting) waiting.set(key, i - upTo);
+      return chunk;
+    };
+
+    // A put not yet replaced is usually still current: look it up once a chunk is due, and
+    // again only once twice as much has piled up behind one that is not.
+    let due = HISTORY_CHUNK;
+    for await (const [, events] of this.#logEntries(from, to)) {
+      for (const e of events) {
+        if (!e.kv.key.startsWith(prefix)) continue;
+        take(e);
+        if (e.kv.value === undefined) waiting.set(e.kv.key, out.length);
+        out.push(e);
+      }
+      if (out.length >= due) {
+        await fromCurrent();
+        const chunk = ready();
+        if (chunk.length > 0) yield chunk;
+        due = Math.max(HISTORY_CHUNK, 2 * out.length);
+      }
+    }
+    // What still waits changed after `to`: its value is in the events that followed.
+    let last = to;
+    while (waiting.size > 0) {
+      await fromCurrent();
+      if (waiting.size === 0) break;
+      if (last + 1 < this.#compactRevision) throw compacted(from, this.#compactRevision);
+      let read = false;
+      for await (const [rev, events] of this.#logEntries(last + 1, Infinity)) {
+        last = rev;
+        read = true;
+        for (const e of events) take(e);
+        if (waiting.size === 0) break;
+      }
+      if (!read && waiting.size > 0) {
+        const [key, i] = waiting.entries().next().value!;
+        throw missingValue(key, out[i]!.kv.modRevision);
+      }
+    }
+    const rest = ready();
+    if (rest.length > 0) yield rest;
+  }
+
+  /** Log entries with revision in [from, to], decoded, in order. */
+  async *#logEntries(from: number, to: number): AsyncGenerator<[number, LoggedEvent[]]> {
+    const range = to === Infinity ? { gte: encodeRevision(from) } : { gte: encodeRevision(from), lte: encodeRevision(to) };
+    const it = this.#layout.log.iterator({ ...range, ...BATCH_READ });
     try {
-      let chunk: WatchEvent[] = [];
       for (;;) {
         const entries = await it.nextv(64);
-        if (entries.length === 0) break;
+        if (entries.length === 0) return;
         for (const [k, v] of entries) {
-          for (const e of decodeLogEntry(decodeRevision(k), v)) if (e.kv.key.startsWith(prefix)) chunk.push(e);
-        }
-        if (chunk.length >= HISTORY_CHUNK) {
-          yield chunk;
-          chunk = [];
+          const rev = decodeRevision(k);
+          yield [rev, decodeLogEntry(rev, v)];
         }
       }
-      if (chunk.length > 0) yield chunk;
     } finally {
       await it.close();
     }
@@ -536,6 +613,10 @@ function holds(c: Compare, kv: KeyValue | undefined): boolean {
     case '>':
       return actual > c.value;
   }
+}
+
+function missingValue(key: string, revision: number): StorageError {
+  return new StorageError('Corrupt', `the value of ${JSON.stringify(key)} at revision ${revision} is missing from the store`, { key, revision });
 }
 
 function unavailable(cause: unknown): StorageError {

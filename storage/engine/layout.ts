@@ -24,7 +24,9 @@ export interface Layout {
 export const META_REVISION = 'revision';
 export const META_COMPACT_REVISION = 'compactRevision';
 export const META_FORMAT = 'format';
-export const FORMAT = Buffer.from('kubestellar-log-v1');
+/** v2 stores a put's value once (engine/codec.ts); v1 stores are read as they are and marked v2 on open. */
+export const FORMAT = Buffer.from('kubestellar-log-v2');
+export const FORMAT_V1 = Buffer.from('kubestellar-log-v1');
 
 export function layoutOf(root: RootLevel): Layout {
   return {

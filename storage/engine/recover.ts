@@ -8,7 +8,7 @@
  */
 import { StorageError } from '../errors.js';
 import { decodeLogEntry, decodeRevision, encodeRevision } from './codec.js';
-import { FORMAT, META_COMPACT_REVISION, META_FORMAT, META_REVISION, writeBatch, type Layout } from './layout.js';
+import { FORMAT, FORMAT_V1, META_COMPACT_REVISION, META_FORMAT, META_REVISION, writeBatch, type Layout } from './layout.js';
 
 /** How many of the newest log entries have their checksums verified on open. */
 const VERIFY_TAIL = 1000;
@@ -37,7 +37,11 @@ export async function recover(layout: Layout): Promise<Recovered> {
     );
     return { revision: 1, compactRevision: 0 };
   }
-  if (!FORMAT.equals(format)) {
+  if (FORMAT_V1.equals(format)) {
+    // Every v1 entry is a valid v2 entry; the new marker keeps older binaries, which cannot read
+    // v2 entries, from opening the store.
+    await writeBatch(root, [{ type: 'put', sublevel: meta, key: META_FORMAT, value: FORMAT }], true);
+  } else if (!FORMAT.equals(format)) {
     throw new StorageError('Corrupt', `unknown store format ${JSON.stringify(format.toString())}`);
   }
   const revision = readU48(await meta.get(META_REVISION), META_REVISION);

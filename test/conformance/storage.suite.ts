@@ -394,6 +394,60 @@ export function runStorageConformance(factory: BackendFactory): void {
         assert.equal(events[2]!.kv.modRevision, r1 + 2);
       });
 
+      it('replays each event with the value it wrote and the one it replaced, whatever became of the key later', async () => {
+        // Enough events to span several replay chunks; keys updated, deleted and re-created in
+        // the replayed range, and some changed again after the replay's end, while it runs.
+        const live = backend.watch('/h/');
+        const start = backend.currentRevision() + 1;
+        const revs = new Map<string, number>();
+        const put = async (key: string, value: string): Promise<void> => {
+          const mod = revs.get(key);
+          revs.set(key, mod === undefined ? await createKey(backend, key, enc(value)) : await updateKey(backend, key, enc(value), mod));
+        };
+        // Transactions of several puts, some of whose keys change later and some not
+        // (t1b only after the replayed range, so the replay holds its transaction back).
+        for (let i = 0; i < 300; i++) {
+          const keys = [`/h/t${i}a`, `/h/t${i}b`, `/h/t${i}c`];
+          const r = await backend.txn({ compare: [], success: keys.map((key) => ({ type: 'put', key, value: enc(`t${key}`) })) });
+          for (const key of keys) revs.set(key, r.revision);
+          if (i % 4 === 0) await put(keys[1]!, `changed${i}`);
+        }
+        const n = 1500;
+        for (let i = 0; i < n; i++) await put(`/h/${i}`, `c${i}`);
+        for (let i = 0; i < n; i += 3) await put(`/h/${i}`, `u${i}`);
+        for (let i = 0; i < n; i += 7) await put(`/h/${i}`, `v${i}`);
+        for (let i = 0; i < n; i += 5) {
+          await deleteKey(backend, `/h/${i}`);
+          revs.delete(`/h/${i}`);
+        }
+        for (let i = 0; i < n; i += 10) await put(`/h/${i}`, `r${i}`);
+        const replay = backend.watch('/h/', { startRevision: start });
+        const later = (async () => {
+          await put('/h/t1b', 'later');
+          for (let i = 1; i < 200; i += 2) if (revs.has(`/h/${i}`)) await put(`/h/${i}`, `later${i}`);
+        })();
+        await later;
+        const total = backend.currentRevision() - start + 1;
+        const shape = (es: WatchEvent[]) => es.map((e) => [e.type, e.kv.key, e.kv.modRevision, dec(e.kv.value), dec(e.prevKv?.value)]);
+        const ends: number[] = [];
+        const replayed: WatchEvent[] = [];
+        const reading = (async () => {
+          for await (const batch of replay) {
+            if (replayed.length > 0) assert.notEqual(batch[0]!.kv.modRevision, ends.at(-1), 'a transaction split over two batches');
+            replayed.push(...batch);
+            ends.push(batch.at(-1)!.kv.modRevision);
+            if (new Set(replayed.map((e) => e.kv.modRevision)).size >= total) break;
+          }
+        })();
+        const seen = await collect(live, (all) => new Set(all.map((e) => e.kv.modRevision)).size >= total);
+        await Promise.race([reading, new Promise((r) => setTimeout(r, 10_000))]);
+        replay.close();
+        live.close();
+        assert.equal(new Set(seen.map((e) => e.kv.modRevision)).size, total);
+        assert.ok(ends.length > 1, 'replayed in several batches');
+        assert.deepEqual(shape(replayed), shape(seen));
+      });
+
       it('delivers only events at or after a start revision in the future', async () => {
         const start = backend.currentRevision() + 3;
         const watch = backend.watch('/fut/', { startRevision: start });
