@@ -84,10 +84,16 @@ const FREEZE_SHARED = process.env['KUBESTELLAR_FREEZE_SHARED'] === '1';
 export function decodeShared(kv: KeyValue, revision = kv.modRevision): KubeObject {
   let obj = shared.get(kv);
   if (obj === undefined || obj.metadata.resourceVersion !== String(revision)) {
-    obj = decodeObject(kv.value, revision);
-    if (FREEZE_SHARED) deepFreeze(obj);
+    obj = decodeReadOnly(kv.value, revision);
     shared.set(kv, obj);
   }
+  return obj;
+}
+
+/** An object decoded for readers who must not change it (frozen under the tests, as shared ones are). */
+export function decodeReadOnly(value: Uint8Array, revision: number): KubeObject {
+  const obj = decodeObject(value, revision);
+  if (FREEZE_SHARED) deepFreeze(obj);
   return obj;
 }
 

@@ -14,6 +14,11 @@ import type { WatchEventType } from './store.js';
 export interface SpaceObject {
   readonly def: ResourceDefinition;
   readonly object: KubeObject;
+  /**
+   * The stored bytes `object` was decoded from, for consumers that keep many objects: the bytes
+   * live outside the JS heap, a decoded object is dozens of heap objects for the GC to trace.
+   */
+  readonly stored?: { readonly value: Uint8Array; readonly revision: number };
 }
 
 export interface SpaceEvent extends SpaceObject {
@@ -39,7 +44,7 @@ export class SpaceStream {
     const items: SpaceObject[] = [];
     for (const kv of r.kvs) {
       const def = this.#defOf(kv.key);
-      if (def) items.push({ def, object: decodeKv(kv) });
+      if (def) items.push({ def, object: decodeKv(kv), stored: { value: kv.value, revision: kv.modRevision } });
     }
     return { items, revision: r.revision };
   }
@@ -61,7 +66,8 @@ export class SpaceStream {
           if (e.type === 'delete') {
             if (previous) out.push({ def, type: 'DELETED', object: previous, previous, revision });
           } else {
-            out.push({ def, type: previous ? 'MODIFIED' : 'ADDED', object: decodeShared(e.kv), ...(previous && { previous }), revision });
+            const stored = { value: e.kv.value, revision };
+            out.push({ def, type: previous ? 'MODIFIED' : 'ADDED', object: decodeShared(e.kv), stored, ...(previous && { previous }), revision });
           }
         }
         if (out.length > 0) yield out;

@@ -15,9 +15,15 @@ type Labels = Record<string, string>;
 
 export interface WorkloadObject {
   readonly facts: ObjectFacts;
+  /** The object (read-only). */
   readonly object: KubeObject;
   /** Whether the resource has a status subresource (where returned status is written). */
   readonly hasStatus: boolean;
+  /**
+   * Told after each evaluation whether a policy selects the object: an implementation may then
+   * let go of an unselected object and produce it again when asked.
+   */
+  selected?(yes: boolean): void;
 }
 
 export interface Policy {
@@ -140,10 +146,10 @@ export class Resolver {
       set.add(w.facts.uid);
     }
     this.#evaluate(w, out, true);
-    const labels = w.object.metadata.labels;
+    const labels = w.facts.labels;
     if (labels?.[SINGLETON_STATUS_LABEL] !== undefined || labels?.[MULTIWEC_STATUS_LABEL] !== undefined) out.statuses.add(w.facts.uid);
     if (w.facts.group === '' && w.facts.resource === 'namespaces') {
-      const nsLabels = w.object.metadata.labels ?? {};
+      const nsLabels = w.facts.labels;
       const changed = !sameLabels(this.#nsLabels.get(w.facts.name), nsLabels) || previous === undefined;
       this.#nsLabels.set(w.facts.name, nsLabels);
       // Improvement over KubeStellar: objects inside follow their namespace's labels at once.
@@ -200,6 +206,7 @@ export class Resolver {
     }
     if (after.size === 0) this.#policiesOf.delete(uid);
     else this.#policiesOf.set(uid, after);
+    w.selected?.(after.size > 0);
   }
 
   // ---- policies ----
@@ -221,7 +228,10 @@ export class Resolver {
     const renamedOrMoved = old === undefined || old.uid !== p.uid || old.destinations.join() !== policy.destinations.join();
     for (const [uid, mod] of next) {
       let set = this.#policiesOf.get(uid);
-      if (set === undefined) this.#policiesOf.set(uid, (set = new Set()));
+      if (set === undefined) {
+        this.#policiesOf.set(uid, (set = new Set()));
+        this.#objects.get(uid)?.selected?.(true);
+      }
       set.add(p.name);
       if (renamedOrMoved || !sameModulation(previous.get(uid), mod)) out.unit(p.name, uid);
     }
@@ -250,7 +260,9 @@ export class Resolver {
     const set = this.#policiesOf.get(uid);
     if (set === undefined) return;
     set.delete(policy);
-    if (set.size === 0) this.#policiesOf.delete(uid);
+    if (set.size > 0) return;
+    this.#policiesOf.delete(uid);
+    this.#objects.get(uid)?.selected?.(false);
   }
 
   // ---- clusters ----

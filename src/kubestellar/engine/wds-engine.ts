@@ -14,13 +14,14 @@ import { writeObservedStatus } from './observed-status.js';
 import { isStatusError } from '../../api/errors.js';
 import type { KubeObject, OwnerReference } from '../../api/object.js';
 import { jsonEqual } from '../../api/patch/json-value.js';
+import { decodeReadOnly } from '../../registry/codec.js';
 import type { ResourceDefinition } from '../../registry/definition.js';
 import type { SpaceEvent, SpaceObject } from '../../registry/space-stream.js';
 import type { GenericStore } from '../../registry/store.js';
 import type { ServedSpace } from '../../spaces/served-space.js';
 import { bindingSpecEqual, bindingSpecOf } from '../binding/binding-spec.js';
 import { isWorkloadResource } from '../binding/exclusions.js';
-import type { BindingPolicySpec } from '../binding/match.js';
+import type { BindingPolicySpec, ObjectFacts } from '../binding/match.js';
 import { expandForClusters, needsCustomization, wantsExpansion } from '../customize/index.js';
 import { decideStatus } from '../status/decide.js';
 import { cleanObject } from '../transport/clean.js';
@@ -285,7 +286,7 @@ export class WdsEngine {
       return;
     }
     this.#seenAt.set(object.metadata.uid!, now());
-    this.#resolver.upsertObject(workloadOf(def, object), out);
+    this.#resolver.upsertObject(workloadOf(def, object, item.stored), out);
   }
 
   /**
@@ -835,19 +836,50 @@ function describe(w: WorkloadObject): string {
   return f.namespace === '' ? `${gv}/${f.resource}(${f.name})` : `${gv}/${f.resource}(${f.namespace}/${f.name})`;
 }
 
-export function workloadOf(def: ResourceDefinition, object: KubeObject): WorkloadObject {
-  return {
-    facts: {
-      group: def.group,
-      version: def.version,
-      resource: def.plural,
-      namespace: object.metadata.namespace ?? '',
-      name: object.metadata.name!,
-      labels: object.metadata.labels ?? {},
-      uid: object.metadata.uid!,
-      resourceVersion: object.metadata.resourceVersion ?? '',
-    },
-    object,
-    hasStatus: def.subresources.status === true,
+export function workloadOf(def: ResourceDefinition, object: KubeObject, stored?: SpaceObject['stored']): WorkloadObject {
+  const facts = {
+    group: def.group,
+    version: def.version,
+    resource: def.plural,
+    namespace: object.metadata.namespace ?? '',
+    name: object.metadata.name!,
+    labels: object.metadata.labels ?? {},
+    uid: object.metadata.uid!,
+    resourceVersion: object.metadata.resourceVersion ?? '',
   };
+  const hasStatus = def.subresources.status === true;
+  return stored === undefined ? { facts, object, hasStatus } : new StoredWorkload(facts, object, hasStatus, stored);
+}
+
+/**
+ * A workload object that keeps its decoded form only while a policy selects it. The engine holds
+ * every workload object of the space; most are selected by nothing, and their decoded forms
+ * (dozens of heap objects each) made every full GC trace the whole space. Their stored bytes
+ * stay, outside the heap, and are decoded again if a policy comes to select them.
+ */
+class StoredWorkload implements WorkloadObject {
+  readonly facts: ObjectFacts;
+  readonly hasStatus: boolean;
+  readonly #stored: NonNullable<SpaceObject['stored']>;
+  #object: KubeObject | undefined;
+  #keep = true;
+
+  constructor(facts: ObjectFacts, object: KubeObject, hasStatus: boolean, stored: NonNullable<SpaceObject['stored']>) {
+    this.facts = facts;
+    this.hasStatus = hasStatus;
+    this.#object = object;
+    this.#stored = stored;
+  }
+
+  get object(): KubeObject {
+    if (this.#object !== undefined) return this.#object;
+    const object = decodeReadOnly(this.#stored.value, this.#stored.revision);
+    if (this.#keep) this.#object = object;
+    return object;
+  }
+
+  selected(yes: boolean): void {
+    this.#keep = yes;
+    if (!yes) this.#object = undefined;
+  }
 }

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../src/api/object.js';
 import { Affected, Resolver, splitUnitKey, type WorkloadObject } from '../../../src/kubestellar/engine/resolver.js';
 import type { BindingPolicySpec } from '../../../src/kubestellar/binding/match.js';
+import { workloadOf } from '../../../src/kubestellar/engine/wds-engine.js';
+import { encodeObject } from '../../../src/registry/codec.js';
+import type { ResourceDefinition } from '../../../src/registry/definition.js';
 
 function workload(uid: string, o: { group?: string; resource?: string; namespace?: string; name: string; labels?: Record<string, string> }): WorkloadObject {
   const object: KubeObject = { apiVersion: 'v1', kind: 'X', metadata: { name: o.name, uid, ...(o.namespace ? { namespace: o.namespace } : {}), labels: o.labels ?? {}, resourceVersion: '1' } };
@@ -30,6 +33,29 @@ describe('Resolver', () => {
     assert.deepEqual(units(out), ['p:o1']);
     assert.deepEqual(r.policy('p')!.destinations, ['c1']);
     assert.deepEqual([...out.policies], ['p']);
+  });
+
+  it('keeps a decoded object only while a policy selects it, and decodes the others again from their stored bytes', () => {
+    const object: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'a', uid: 'o1', labels: { app: 'web' }, resourceVersion: '7' }, data: { k: 'v' } };
+    const def = { group: '', version: 'v1', plural: 'configmaps', subresources: {} } as unknown as ResourceDefinition;
+    const w = workloadOf(def, object, { value: encodeObject(object), revision: 7 });
+    const r = new Resolver();
+    r.upsertCluster('c1', { zone: 'edge' }, new Affected());
+    r.upsertObject(w, new Affected());
+    const decoded = w.object;
+    assert.notEqual(decoded, object, 'let go while nothing selects it');
+    assert.deepEqual(decoded, object);
+    assert.notEqual(w.object, decoded, 'not kept either');
+
+    const out = new Affected();
+    r.upsertPolicy(policy('p', { clusterSelectors: edge, downsync: [{ objectSelectors: [{ matchLabels: { app: 'web' } }] }] }), out);
+    assert.deepEqual(units(out), ['p:o1']);
+    const held = w.object;
+    assert.deepEqual(held, object);
+    assert.equal(w.object, held, 'kept while selected');
+
+    r.deletePolicy('p', new Affected());
+    assert.notEqual(w.object, w.object, 'let go again once nothing selects it');
   });
 
   it('re-evaluates only what a change touches', () => {
