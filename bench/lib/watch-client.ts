@@ -10,8 +10,8 @@
  * delivery's latency: receipt time minus the sender's timestamp in `field`, both read from the
  * monotonic clock that all processes of the host share.
  */
-import { Agent } from 'node:https';
-import { fieldScanner, monotonicMs, openStream, type ClientConfig, type Stream } from './load.js';
+import { fieldScanner, type ClientConfig, type Stream } from './load.js';
+import { openRawStream } from './raw-stream.js';
 
 export interface StartMessage {
   readonly type: 'start';
@@ -31,7 +31,6 @@ export interface DoneMessage {
 const OPEN_TIMEOUT_MS = 60_000;
 
 let streams: Stream[] = [];
-let agent: Agent | undefined;
 const latencies: number[] = [];
 let lastDeliveryAt = 0;
 let endedEarly = 0;
@@ -45,13 +44,12 @@ process.on('disconnect', () => process.exit(0));
 
 async function start(msg: StartMessage): Promise<void> {
   const { config } = msg;
-  agent = new Agent({ keepAlive: false, maxSockets: msg.streams, ca: config.ca, ...(config.cert !== undefined && { cert: config.cert, key: config.key }) });
   const onSent = (value: string, at: number): void => {
     latencies.push(at - Number(value));
     lastDeliveryAt = at;
   };
   for (let i = 0; i < msg.streams; i++) {
-    const stream = openStream(config, agent, msg.path, fieldScanner(msg.field, onSent));
+    const stream = openRawStream(config, msg.path, fieldScanner(msg.field, onSent));
     void stream.ended.then((e) => {
       if (e.early) endedEarly++;
     });
@@ -68,7 +66,6 @@ async function stop(): Promise<void> {
   for (const s of streams) s.close();
   await Promise.all(streams.map((s) => s.ended));
   streams = [];
-  agent?.destroy();
   const done: DoneMessage = { type: 'done', latencies, lastDeliveryAt, endedEarly };
   process.send!(done, () => process.disconnect());
 }
