@@ -71,6 +71,20 @@ export function mediaTypeOf(req: Request): string {
   return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
+/** Whether a body of this media type (mediaTypeOf) is read as JSON: no Content-Type is JSON. */
+export function isJsonType(mediaType: string): boolean {
+  return mediaType === JSON_TYPE || mediaType === '';
+}
+
+/** A JSON body already decoded to text (for callers that also scan the text). */
+export function decodeJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`json: ${(err as Error).message}`);
+  }
+}
+
 /**
  * Decodes a body by media type. `expected` fills in apiVersion/kind for protobuf envelopes that
  * leave them empty (upstream takes them from the URL).
@@ -78,13 +92,7 @@ export function mediaTypeOf(req: Request): string {
 export function decodeStructured(body: Buffer, mediaType: string, expected?: { apiVersion?: string; kind?: string }): unknown {
   if (mediaType === PROTOBUF_TYPE) return decodeProtobufObject(body, expected).object;
   const text = body.toString('utf8');
-  if (mediaType === JSON_TYPE || mediaType === '') {
-    try {
-      return JSON.parse(text);
-    } catch (err) {
-      throw badRequest(`json: ${(err as Error).message}`);
-    }
-  }
+  if (isJsonType(mediaType)) return decodeJsonText(text);
   if (mediaType === YAML_TYPE) {
     try {
       return parseYaml(text);

@@ -8,7 +8,7 @@ import { toStoredVersion, toServedVersion } from '../../registry/conversion.js';
 import { apiVersionOf } from '../../registry/definition.js';
 import { deletionCompleted, type DeleteOptions } from '../../registry/store.js';
 import { queryFlag } from '../query-flag.js';
-import { decodeStructured, mediaTypeOf, readBody } from '../body.js';
+import { decodeJsonText, decodeStructured, isJsonType, mediaTypeOf, readBody } from '../body.js';
 import { negotiateRendering } from '../negotiate.js';
 import { checkSchema } from '../../registry/schema-check.js';
 import { findDuplicateFields } from '../../registry/validation/index.js';
@@ -25,7 +25,9 @@ export async function objectBody(ctx: ResourceContext, verb: 'create' | 'update'
   const expected = apiVersionOf(ctx.def.group, ctx.info.version);
   const raw = await readBody(ctx.req);
   const mediaType = mediaTypeOf(ctx.req);
-  const decoded = decodeStructured(raw, mediaType, { apiVersion: expected, kind: ctx.def.kind });
+  // JSON is decoded to text once, for the parse and for the duplicate-field scan.
+  const text = isJsonType(mediaType) ? raw.toString('utf8') : undefined;
+  const decoded = text !== undefined ? decodeJsonText(text) : decodeStructured(raw, mediaType, { apiVersion: expected, kind: ctx.def.kind });
   if (!isPlainObject(decoded)) throw badRequest('the request body must be a JSON object');
   const obj = decoded as KubeObject;
   if (obj.apiVersion !== undefined && obj.apiVersion !== expected) {
@@ -38,7 +40,7 @@ export async function objectBody(ctx: ResourceContext, verb: 'create' | 'update'
   obj.kind = ctx.def.kind;
   if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
   else if (!isPlainObject(obj.metadata)) throw badRequest('metadata must be an object');
-  const duplicates = mediaType === 'application/json' || mediaType === '' ? findDuplicateFields(raw.toString('utf8')) : [];
+  const duplicates = text !== undefined ? findDuplicateFields(text) : [];
   setWarnings(ctx.res, checkSchema(ctx.def, obj, { mode, duplicates, verb, version: ctx.info.version }));
   return obj;
 }
