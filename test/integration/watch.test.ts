@@ -191,6 +191,24 @@ describe('watch over TLS', function () {
     for (let i = 1; i < numeric.length; i++) assert.ok(numeric[i]! > numeric[i - 1]!, `resourceVersions increase: ${numeric.join(',')}`);
   });
 
+  it('a replay of 300 changes written in one turn arrives whole and in order', async () => {
+    // More frames than the handler thread sends the front thread in one message (front.ts FLUSH_AT).
+    const path = await freshNamespace();
+    const first = await write('POST', path, cm('m0'));
+    const names: string[] = [];
+    for (let i = 1; i <= 300; i++) {
+      names.push(`m${i}`);
+      await write('POST', path, cm(`m${i}`));
+    }
+    const w = await h.openWatch(`${path}?watch=true&resourceVersion=${first}`);
+    await w.waitFor((f) => events(f).length >= names.length);
+    w.close();
+    assert.deepEqual(
+      events(w.frames).map((f) => `${f.type} ${f.object.metadata.name}`),
+      names.map((n) => `ADDED ${n}`),
+    );
+  });
+
   it('after compaction past the requested resourceVersion: HTTP 200, one ERROR frame with 410 Expired, end of stream', async () => {
     const path = await freshNamespace();
     const old = await write('POST', path, cm('c0'));

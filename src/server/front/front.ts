@@ -42,6 +42,13 @@ function spawnWorker(config: FrontConfig): Worker {
 }
 
 /**
+ * Operations queued in one turn past which they are sent at once rather than at the turn's end.
+ * With 1,000 watchers the bench's delivery p99 was 41-81 ms sending each fan-out whole, 37-47 ms
+ * in messages of 256 frames and 37-40 ms in messages of 128.
+ */
+const FLUSH_AT = 128;
+
+/**
  * `lost` is called if the thread ends without being closed (a bug in it): nothing is served
  * any more, and the caller decides what a server without its socket does.
  */
@@ -61,7 +68,10 @@ export function startFront(config: FrontConfig, handler: FrontHandler, log: (msg
   const link: FrontLink = {
     send(op) {
       outbox.push(op);
-      if (!scheduled) {
+      // A commit's fan-out to a thousand watchers takes the handler thread milliseconds to
+      // queue: the front thread starts writing the first frames while the rest are queued.
+      if (outbox.length >= FLUSH_AT) flush();
+      else if (!scheduled) {
         scheduled = true;
         // After the synchronous work in progress: a turn's answers (answer-batch.ts) and a
         // commit's watch frames leave in one message.
