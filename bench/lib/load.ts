@@ -222,7 +222,39 @@ export function monotonicMs(): number {
  */
 export function openStream(config: ClientConfig, agent: Agent, path: string, onChunk: (chunk: Buffer, at: number) => void): Stream {
   const url = new URL(path, config.origin);
+  const life = streamLifecycle();
+  const r = httpsRequest(
+    { hostname: url.hostname, port: url.port, path: url.pathname + url.search, method: 'GET', agent, headers: { accept: 'application/json' } },
+    (res) => {
+      life.start(res.statusCode ?? 0);
+      res.on('data', (chunk: Buffer) => onChunk(chunk, monotonicMs()));
+      res.on('end', () => life.finish());
+      res.on('error', life.fail);
+      res.on('close', () => life.finish());
+    },
+  );
+  r.on('error', life.fail);
+  r.end();
+  return {
+    started: life.started,
+    ended: life.ended,
+    close() {
+      life.close();
+      r.destroy();
+    },
+  };
+}
+
+/** A Stream's promises and what settles them, for the functions that open streams. */
+export function streamLifecycle(): Pick<Stream, 'started' | 'ended'> & {
+  start(status: number): void;
+  /** The stream ended (an error after close() is not one). */
+  finish(error?: string): void;
+  fail(err: Error): void;
+  close(): void;
+} {
   let closed = false;
+  let done = false;
   let startedOk!: (status: number) => void;
   let startedFail!: (err: Error) => void;
   const started = new Promise<number>((ok, fail) => {
@@ -232,31 +264,20 @@ export function openStream(config: ClientConfig, agent: Agent, path: string, onC
   started.catch(() => undefined);
   let endedOk!: (v: { early: boolean; error: string | undefined }) => void;
   const ended = new Promise<{ early: boolean; error: string | undefined }>((ok) => (endedOk = ok));
-  let done = false;
-  const finish = (error: string | undefined): void => {
+  const finish = (error?: string): void => {
     if (done) return;
     done = true;
     endedOk({ early: !closed, error });
     startedFail(new Error(error ?? 'stream ended before it started'));
   };
-  const r = httpsRequest(
-    { hostname: url.hostname, port: url.port, path: url.pathname + url.search, method: 'GET', agent, headers: { accept: 'application/json' } },
-    (res) => {
-      startedOk(res.statusCode ?? 0);
-      res.on('data', (chunk: Buffer) => onChunk(chunk, monotonicMs()));
-      res.on('end', () => finish(undefined));
-      res.on('error', (err) => finish(closed ? undefined : err.message));
-      res.on('close', () => finish(undefined));
-    },
-  );
-  r.on('error', (err) => finish(closed ? undefined : err.message));
-  r.end();
   return {
     started,
     ended,
-    close() {
+    start: startedOk,
+    finish,
+    fail: (err) => finish(closed ? undefined : err.message),
+    close: () => {
       closed = true;
-      r.destroy();
     },
   };
 }

@@ -9,7 +9,7 @@
  * and its own queueing showed up as delivery latency, for the ceiling and the server alike.
  */
 import { connect, type TLSSocket } from 'node:tls';
-import { monotonicMs, type ClientConfig, type Stream } from './load.js';
+import { monotonicMs, streamLifecycle, type ClientConfig, type Stream } from './load.js';
 
 const CRLF = 0x0a; // the LF of a CRLF
 const HEAD_END = Buffer.from('\r\n\r\n');
@@ -21,23 +21,7 @@ const MAX_HEAD = 64 * 1024;
  */
 export function openRawStream(config: ClientConfig, path: string, onData: (bytes: Buffer, at: number) => void): Stream {
   const url = new URL(config.origin);
-  let closed = false;
-  let done = false;
-  let startedOk!: (status: number) => void;
-  let startedFail!: (err: Error) => void;
-  const started = new Promise<number>((ok, fail) => {
-    startedOk = ok;
-    startedFail = fail;
-  });
-  started.catch(() => undefined);
-  let endedOk!: (v: { early: boolean; error: string | undefined }) => void;
-  const ended = new Promise<{ early: boolean; error: string | undefined }>((ok) => (endedOk = ok));
-  const finish = (error: string | undefined): void => {
-    if (done) return;
-    done = true;
-    endedOk({ early: !closed, error });
-    startedFail(new Error(error ?? 'stream ended before it started'));
-  };
+  const life = streamLifecycle();
 
   const socket: TLSSocket = connect({
     host: url.hostname,
@@ -78,20 +62,20 @@ export function openRawStream(config: ClientConfig, path: string, onData: (bytes
     head = undefined;
     const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? '')?.[1] ?? 0);
     chunked = lines.some((l) => /^transfer-encoding:\s*chunked\s*$/i.test(l));
-    startedOk(status);
+    life.start(status);
     if (rest.length > 0) {
       if (chunked) body(rest, at);
       else onData(rest, at);
     }
   };
-  socket.on('error', (err) => finish(closed ? undefined : err.message));
-  socket.on('close', () => finish(undefined));
+  socket.on('error', life.fail);
+  socket.on('close', () => life.finish());
 
   return {
-    started,
-    ended,
+    started: life.started,
+    ended: life.ended,
     close() {
-      closed = true;
+      life.close();
       socket.destroy();
     },
   };

@@ -317,17 +317,9 @@ export class LogBackend implements Backend {
   /** Log entries above `rev`, each as its events. Throws Compacted if `rev` fell out of the window. */
   async *#eventsAfter(rev: number): AsyncGenerator<LoggedEvent[]> {
     if (rev < this.#compactRevision) throw compacted(rev, this.#compactRevision);
-    const it = this.#layout.log.iterator({ gt: encodeRevision(rev), ...BATCH_READ });
-    try {
-      for (;;) {
-        const entries = await it.nextv(64);
-        if (entries.length === 0) return;
-        for (const [k, v] of entries) yield decodeLogEntry(decodeRevision(k), v);
-      }
-    } finally {
-      await it.close();
-    }
+    for await (const [, events] of this.#logEntries(rev + 1, Infinity)) yield events;
   }
+
 
   /**
    * Committed events of keys under `prefix` with revision in [from, to], in chunks, in order.
