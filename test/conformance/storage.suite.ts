@@ -676,6 +676,20 @@ export function runStorageConformance(factory: BackendFactory): void {
           assert.deepEqual(history.map((e) => `${e.type}:${e.kv.key}`), ['put:/p/a', 'put:/p/a', 'put:/p/b', 'delete:/p/b']);
           assert.equal(await createKey(backend, '/p/c', enc('c')), rev + 1);
         });
+
+        it('knows after reopen which keys exist: creates of existing keys conflict, deleted ones can be created again', async () => {
+          for (let i = 0; i < 50; i++) await createKey(backend, `/k/${i}`, enc(`v${i}`));
+          await deleteKey(backend, '/k/7');
+          backend = await reopen(backend);
+          opened.push(backend);
+          const err = (await rejectsWith(createKey(backend, '/k/3', enc('again')), 'KeyExists')) as { current?: { value: Uint8Array } };
+          assert.equal(dec(err.current?.value), 'v3');
+          assert.equal(dec((await backend.get('/k/49'))?.value), 'v49');
+          assert.equal(await backend.get('/k/7'), undefined);
+          assert.equal(await backend.get('/k/50'), undefined);
+          const r = await createKey(backend, '/k/7', enc('back'));
+          assert.equal((await backend.get('/k/7'))?.modRevision, r);
+        });
       });
     }
   });

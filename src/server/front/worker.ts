@@ -15,14 +15,24 @@ import type { ConnectionInfo, FrontConfig, FrontOp, MainOp } from './protocol.js
 const config = workerData as FrontConfig;
 const port = parentPort!;
 
-// ---- the outbox: one message per turn ----
+// ---- the outbox: one message per turn, or per REQUESTS_PER_MESSAGE requests ----
+/**
+ * Keep-alive clients send their next requests together, as their answers arrive together: a turn
+ * of this thread may read a hundred. Sent in one message at the end of the turn, the main thread
+ * would wait for the last to be parsed before starting on the first; sent in messages of 16, it
+ * starts on them while this thread reads the rest. Create bench (concurrency 100), with commit
+ * groups of at most 64: creates/s 5,300-6,200 with one message per turn, 6,300-6,900 with these.
+ */
+const REQUESTS_PER_MESSAGE = 16;
 let outbox: FrontOp[] = [];
 let transfers: ArrayBuffer[] = [];
+let queuedRequests = 0;
 let scheduled = false;
 function send(op: FrontOp, transfer?: ArrayBuffer): void {
   outbox.push(op);
   if (transfer !== undefined) transfers.push(transfer);
-  schedule();
+  if (op[0] === 'request' && ++queuedRequests >= REQUESTS_PER_MESSAGE) flush();
+  else schedule();
 }
 function schedule(): void {
   if (!scheduled) {
@@ -32,6 +42,7 @@ function schedule(): void {
 }
 function flush(): void {
   scheduled = false;
+  queuedRequests = 0;
   flushWritten();
   const ops = outbox;
   const list = transfers;
