@@ -62,5 +62,5 @@ EXPOSE 8443
 
 # node runs as PID 1: the server handles SIGTERM and SIGINT itself (clean shutdown). The V8 option
 # is the one every launcher uses (src/cli.ts says why).
-ENTRYPOINT ["node", "--max-semi-space-size=32", "dist/src/cli.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=32", "--initial-old-space-size=64", "dist/src/cli.js"]
 CMD ["serve", "--data-dir", "/data", "--bind-address", "0.0.0.0", "--port", "8443", "--storage", "leveldb:///data/db"]

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The node options every launcher of the server uses (src/cli.ts's first line says why). */
-export const SERVER_NODE_OPTIONS = ['--max-semi-space-size=32'];
+export const SERVER_NODE_OPTIONS = ['--max-semi-space-size=32', '--initial-old-space-size=64'];
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 let built = false;

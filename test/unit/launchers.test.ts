@@ -20,8 +20,9 @@ function shebangOptions(): string[] {
 describe('server launchers', () => {
   const options = shebangOptions();
 
-  it('the bin runs node with at least one option (the young-generation size)', () => {
+  it('the bin runs node with the heap options (young-generation size, initial old generation)', () => {
     assert.ok(options.some((o) => o.startsWith('--max-semi-space-size=')));
+    assert.ok(options.some((o) => o.startsWith('--initial-old-space-size=')));
   });
 
   it('npm start runs the same node options', () => {
