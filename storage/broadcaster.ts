@@ -30,6 +30,8 @@ export class Broadcaster {
    * thousand watchers of one resource cost one filter, and a write elsewhere costs them nothing.
    */
   readonly #byPrefix = new Map<string, Set<Sink>>();
+  /** The subscribed prefixes, those ending in `/` apart (see #match); rebuilt when one comes or goes. */
+  #prefixes: { readonly directories: string[]; readonly others: string[] } | undefined;
   #size = 0;
   #published = 0;
 
@@ -44,7 +46,10 @@ export class Broadcaster {
 
   subscribe(sink: Sink): () => void {
     let sinks = this.#byPrefix.get(sink.prefix);
-    if (sinks === undefined) this.#byPrefix.set(sink.prefix, (sinks = new Set()));
+    if (sinks === undefined) {
+      this.#byPrefix.set(sink.prefix, (sinks = new Set()));
+      this.#prefixes = undefined;
+    }
     sinks.add(sink);
     this.#size++;
     return () => this.#drop(sink);
@@ -59,21 +64,54 @@ export class Broadcaster {
     const all = events as WatchEvent[];
     const tail = events[events.length - 1];
     if (tail !== undefined && tail.kv.modRevision > this.#published) this.#published = tail.kv.modRevision;
-    for (const [prefix, sinks] of this.#byPrefix) {
-      const matched = matchesAll(events, prefix) ? all : events.filter((e) => e.kv.key.startsWith(prefix));
-      if (matched.length === 0) continue;
+    if (tail === undefined || this.#byPrefix.size === 0) return;
+    for (const [prefix, matched] of this.#match(events)) {
+      const sinks = this.#byPrefix.get(prefix);
+      if (sinks === undefined) continue;
+      const batch = matched.length === events.length ? all : matched;
       for (const sink of sinks) {
-        if (sink.offer(matched)) continue;
+        if (sink.offer(batch)) continue;
         this.#drop(sink);
         sink.end('overflow');
       }
     }
   }
 
+  /**
+   * The events under each subscribed prefix, in order. A prefix ending in `/` (every prefix the
+   * API watches) is under a key exactly when it is under the key's directory, the key up to its
+   * last `/`; the events of one commit mostly share a directory, so each directory is matched
+   * against the prefixes once rather than each key (with 78 prefixes on a server with a few
+   * spaces, testing every key against every one was 2.5% of a create's handler-thread time).
+   */
+  #match(events: readonly WatchEvent[]): Map<string, WatchEvent[]> {
+    const prefixes = (this.#prefixes ??= splitPrefixes(this.#byPrefix.keys()));
+    const out = new Map<string, WatchEvent[]>();
+    const add = (prefix: string, e: WatchEvent): void => {
+      const list = out.get(prefix);
+      if (list === undefined) out.set(prefix, [e]);
+      else list.push(e);
+    };
+    let directory: string | undefined;
+    let under: string[] = [];
+    for (const e of events) {
+      const key = e.kv.key;
+      if (directory === undefined || !inDirectory(key, directory)) {
+        const dir = key.slice(0, key.lastIndexOf('/') + 1);
+        directory = dir;
+        under = prefixes.directories.filter((p) => dir.startsWith(p));
+      }
+      for (const p of under) add(p, e);
+      for (const p of prefixes.others) if (key.startsWith(p)) add(p, e);
+    }
+    return out;
+  }
+
   /** Drops every sink, telling each why. Sinks subscribed afterwards are unaffected. */
   endAll(reason: EndReason): void {
     const sinks = [...this.#byPrefix.values()].flatMap((s) => [...s]);
     this.#byPrefix.clear();
+    this.#prefixes = undefined;
     this.#size = 0;
     for (const sink of sinks) sink.end(reason);
   }
@@ -86,12 +124,21 @@ export class Broadcaster {
     const sinks = this.#byPrefix.get(sink.prefix);
     if (sinks === undefined || !sinks.delete(sink)) return;
     this.#size--;
-    if (sinks.size === 0) this.#byPrefix.delete(sink.prefix);
+    if (sinks.size === 0) {
+      this.#byPrefix.delete(sink.prefix);
+      this.#prefixes = undefined;
+    }
   }
 }
 
-function matchesAll(events: readonly WatchEvent[], prefix: string): boolean {
-  if (prefix === '') return true;
-  for (const e of events) if (!e.kv.key.startsWith(prefix)) return false;
-  return true;
+function splitPrefixes(all: Iterable<string>): { directories: string[]; others: string[] } {
+  const directories: string[] = [];
+  const others: string[] = [];
+  for (const p of all) (p.endsWith('/') ? directories : others).push(p);
+  return { directories, others };
+}
+
+/** Whether `key`'s directory is `directory` (which ends in `/`, or is empty). */
+function inDirectory(key: string, directory: string): boolean {
+  return key.startsWith(directory) && key.indexOf('/', directory.length) === -1;
 }
