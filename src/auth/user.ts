@@ -65,13 +65,22 @@ export const matchesServiceAccount = (namespace: string, name: string, username:
   username === serviceAccountUsername(namespace, name);
 
 /**
+ * The authenticated form of each user seen, for as long as the user lives: a token's user is
+ * shared by every request that presents it (service-account-tokens.ts remembers verified tokens),
+ * and a keep-alive client sends thousands. UserInfo is read-only, so the result can be shared too.
+ */
+const withGroup = new WeakMap<UserInfo, UserInfo>();
+
+/**
  * AuthenticatedGroupAdder: every authenticated user (not anonymous) is in system:authenticated,
  * unless an authenticator already put it in system:authenticated or system:unauthenticated.
  */
 export function withAuthenticatedGroup(user: UserInfo): UserInfo {
   if (user.name === ANONYMOUS_USER) return user;
   if (user.groups.includes(ALL_AUTHENTICATED) || user.groups.includes(ALL_UNAUTHENTICATED)) return user;
-  return { ...user, groups: [...user.groups, ALL_AUTHENTICATED] };
+  let authenticated = withGroup.get(user);
+  if (authenticated === undefined) withGroup.set(user, (authenticated = { ...user, groups: [...user.groups, ALL_AUTHENTICATED] }));
+  return authenticated;
 }
 
 export const isPrivileged = (user: UserInfo): boolean => user.groups.includes(SYSTEM_MASTERS);

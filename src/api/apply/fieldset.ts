@@ -48,22 +48,30 @@ function insertInto(root: Builder, path: Path): void {
   node.member = true;
 }
 
+/**
+ * The builder's tree as a set, its empty branches pruned in place: a builder node already has a
+ * set's shape, and copying every node into a new one was the largest allocation in the
+ * managedFields of a write. The builder is spent afterwards.
+ */
 function freeze(b: Builder): FieldSet {
-  const children = new Map<string, FieldSet>();
   for (const [el, child] of b.children) {
-    const c = freeze(child);
-    if (!isEmpty(c)) children.set(el, c);
+    freeze(child);
+    if (!child.member && child.children.size === 0) b.children.delete(el);
   }
-  return { member: b.member, children };
+  return b;
 }
 
-/** A mutable collector for walkers that insert many paths. */
+/** A mutable collector for walkers that insert many paths; build() once, at the end. */
 export class FieldSetBuilder {
   readonly #root: Builder = newBuilder();
+  #built = false;
   insert(path: Path): void {
+    if (this.#built) throw new Error('FieldSetBuilder: insert after build');
     insertInto(this.#root, path);
   }
   build(): FieldSet {
+    if (this.#built) throw new Error('FieldSetBuilder: built twice');
+    this.#built = true;
     return freeze(this.#root);
   }
 }

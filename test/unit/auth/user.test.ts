@@ -63,6 +63,13 @@ describe('withAuthenticatedGroup', () => {
     it(`${name} ${JSON.stringify(groups)}`, () => assert.deepEqual(withAuthenticatedGroup(makeUser(name, groups)).groups, want));
   }
   it('anonymous user', () => assert.deepEqual(anonymousUser(), { name: 'system:anonymous', groups: ['system:unauthenticated'], extra: {} }));
+  it('gives one user the same authenticated user each time, leaving it as it was', () => {
+    const user = makeUser('alice', ['dev']);
+    const first = withAuthenticatedGroup(user);
+    assert.equal(withAuthenticatedGroup(user), first);
+    assert.deepEqual(user.groups, ['dev']);
+    assert.notEqual(withAuthenticatedGroup(makeUser('alice', ['dev'])), first);
+  });
 });
 
 describe('userInfoStatus', () => {

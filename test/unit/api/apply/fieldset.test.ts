@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {
+  FieldSetBuilder,
   FieldsV1Error,
   decodeFieldsV1,
   difference,
@@ -87,6 +88,17 @@ describe('apply: field set operations', () => {
   });
   it('withoutSubtrees drops members at and below the prefixes', () => {
     assert.deepEqual(pathStrings(withoutSubtrees(union(a, b), setOf([P('f:data')]))), ['.metadata.labels']);
+  });
+  it('a builder prunes branches without members and is spent once built', () => {
+    const builder = new FieldSetBuilder();
+    builder.insert(P('f:spec', 'f:replicas'));
+    builder.insert(P('f:metadata', 'f:labels', 'f:app'));
+    const set = builder.build();
+    assert.deepEqual(pathStrings(set), ['.metadata.labels.app', '.spec.replicas']);
+    assert.deepEqual(encodeFieldsV1(set), { 'f:metadata': { 'f:labels': { 'f:app': {} } }, 'f:spec': { 'f:replicas': {} } });
+    assert.throws(() => builder.insert(P('f:x')));
+    assert.throws(() => builder.build());
+    assert.deepEqual(pathStrings(set), ['.metadata.labels.app', '.spec.replicas']);
   });
 });
 
