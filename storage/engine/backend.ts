@@ -350,7 +350,6 @@ export class LogBackend implements Backend {
     for await (const [, events] of this.#logEntries(rev + 1, Infinity)) yield events;
   }
 
-
   /**
    * Committed events of keys under `prefix` with revision in [from, to], in chunks, in order.
    *
