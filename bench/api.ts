@@ -22,6 +22,7 @@
  *                                            repeats the others on a server over etcd 3.4)
  *   BENCH_API_CPU_PROF_DIR=/tmp/prof         run the server with --cpu-prof into that directory
  *   BENCH_API_NODE_ARGS=--perf-basic-prof    more node options for the server (e.g. for `perf record -p`)
+ *   BENCH_API_SERVER_OUTPUT=/tmp/server.log  append the server's stdout and stderr to that file
  *   BENCH_API_WATCH_RATE=20                  creates/s during the watch run (default 20)
  *   BENCH_API_NO_WRK=1                       use this process as the load generator even with wrk
  *   BENCH_API_WATCH_CLIENTS=1                watch load-generator processes the streams are split over
@@ -100,6 +101,7 @@ export async function run({ quick }: { quick: boolean }): Promise<void> {
   const phases = new Set((process.env['BENCH_API_PHASES'] ?? 'create,get,list,watch,etcd').split(',').map((s) => s.trim()));
   const profDir = process.env['BENCH_API_CPU_PROF_DIR'];
   const nodeArgs = (process.env['BENCH_API_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+  const serverOutput = process.env['BENCH_API_SERVER_OUTPUT'];
   const rep = new Reporter('api');
   const wrk = process.env['BENCH_API_NO_WRK'] ? undefined : findWrk();
   rep.note(
@@ -129,7 +131,7 @@ export async function run({ quick }: { quick: boolean }): Promise<void> {
         dir,
         '--demo',
       ],
-      { cwd: repoRoot },
+      { cwd: repoRoot, outputFile: serverOutput },
     );
     const config = await kubeconfigClient(join(dir, 'kubeconfigs', 'wds1.kubeconfig'));
     rep.note(`server pid ${server.pid} at ${server.url} ready in ${Math.round(performance.now() - t0)} ms`);

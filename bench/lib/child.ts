@@ -8,7 +8,7 @@
  * are killed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 
@@ -27,6 +27,8 @@ export interface SpawnOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** How long to wait for the ready line (default 60 s). */
   readonly readyTimeoutMs?: number;
+  /** A file that gets a copy of everything the child writes to stdout and stderr (e.g. --trace-gc). */
+  readonly outputFile?: string;
 }
 
 const live = new Set<ChildProcess>();
@@ -53,6 +55,12 @@ export async function spawnServer(command: string, args: readonly string[], opts
   installExitHook();
   const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
+  if (opts.outputFile !== undefined) {
+    const copy = createWriteStream(opts.outputFile, { flags: 'a' });
+    child.stdout!.pipe(copy, { end: false });
+    child.stderr!.pipe(copy, { end: false });
+    child.once('exit', () => setImmediate(() => copy.end()));
+  }
   let err = '';
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (s: string) => {
