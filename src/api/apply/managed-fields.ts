@@ -19,7 +19,7 @@ import { EMPTY_SET, difference, intersection, isEmpty, paths, setOf, union, with
 import { dropNulls, mergeValues, prune } from './merge.js';
 import { fieldElement, pathToString, type Path } from './path.js';
 import type { ApplySchema } from './schema.js';
-import { ApplyTypeError, compare, deepEqual, fieldsOf, isObject, removePaths } from './typed.js';
+import { ApplyTypeError, compare, compareWithEmpty, deepEqual, fieldsOf, isObject, removePaths } from './typed.js';
 
 export type KubeObject = Record<string, unknown>;
 
@@ -143,7 +143,7 @@ export function apply(o: ApplyOptions): WriteResult | ConflictResult {
   const cfgSet = typedConfigFields(o.config, o.schema, o.objectRef);
   let entries = liveEntries(o);
   if (live !== undefined && entries.length === 0) {
-    const set = recordable(compare({}, live, o.schema).added, reset);
+    const set = recordable(compareWithEmpty(live, o.schema).added, reset);
     if (!isEmpty(set)) entries = [{ manager: BEFORE_FIRST_APPLY, operation: 'Update', apiVersion: o.apiVersion, time, set }];
   }
   const config = removePaths(o.config, reset, o.schema);
@@ -195,7 +195,7 @@ export function update(o: UpdateOptions): WriteResult {
   if (start.length === 0 && live !== undefined) {
     return { ok: true, object: withManagedFields(updated, []), managedFields: [], changed };
   }
-  const cmp = compare(live ?? {}, updated, o.schema);
+  const cmp = live === undefined ? compareWithEmpty(updated, o.schema) : compare(live, updated, o.schema);
   const gained = union(cmp.modified, cmp.added);
   const lost = union(gained, cmp.removed);
   const id = identityOf({ manager: o.manager, operation: 'Update', apiVersion: o.apiVersion, ...sub(o) });

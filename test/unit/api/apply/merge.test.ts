@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import {
   ApplyTypeError,
+  DEDUCED,
   compare,
+  compareWithEmpty,
+  equalSets,
   fieldsOf,
   mergeList,
   mergeValues,
@@ -215,5 +218,47 @@ describe('apply: schema model (§3.1)', () => {
   it('preserve-unknown-fields accepts undeclared fields as granular maps', () => {
     const open = schemaFromStructural({ type: 'object', properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } });
     assert.deepEqual(pathStrings(fieldsOf({ spec: { a: { b: 1 }, l: [1] } }, open, true)), ['.spec.a.b', '.spec.l']);
+  });
+});
+
+describe('apply: comparison with an empty object (a create)', () => {
+  const widget = schemaFromStructural(WIDGET_SCHEMA);
+  const deployment = builtin('apps', 'v1', 'Deployment');
+  const configMap = builtin('', 'v1', 'ConfigMap');
+  const cases: [string, unknown, ApplySchema][] = [
+    ['empty object', {}, widget],
+    ['widget: keyed list, set, atomic map, granular map, nulls and empty nodes', {
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w', labels: { a: '1' }, annotations: {} },
+      spec: { replicas: 2, items: [{ name: 'a', image: 'i', env: { X: '1' } }, { name: 'b' }], tags: ['x', 'y'], args: ['--v'], selector: { app: 'w' }, params: null },
+      status: {},
+    }, widget],
+    ['widget: duplicate keyed elements and set values are one leaf each', { spec: { items: [{ name: 'a', image: '1' }, { name: 'a', image: '2' }, {}], tags: ['x', 'x'] } }, widget],
+    ['deployment: containers by name, ports by containerPort+protocol', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'd', namespace: 'n', labels: { app: 'd' } },
+      spec: {
+        replicas: 3,
+        selector: { matchLabels: { app: 'd' } },
+        template: { metadata: { labels: { app: 'd' } }, spec: { containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: 80 }], env: [{ name: 'A', value: '1' }] }] } },
+      },
+    }, deployment],
+    ['configmap with undeclared fields', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: 'x', b: '' }, extra: { deep: [1, { x: 2 }] } }, configMap],
+    ['untyped', { a: { b: [1, 2], c: null }, d: [] }, DEDUCED],
+    ['atomic root falls back to the general comparison', { a: 1 }, { kind: 'untyped', atomic: true }],
+  ];
+  for (const [name, value, schema] of cases) {
+    it(name, () => {
+      const fast = compareWithEmpty(value, schema);
+      const general = compare({}, value, schema);
+      assert.deepEqual([fast.added, fast.modified, fast.removed].map(pathStrings), [general.added, general.modified, general.removed].map(pathStrings));
+      assert.ok(equalSets(fast.added, general.added));
+    });
+  }
+  it('finds every node below the root', () => {
+    const c = compareWithEmpty({ spec: { items: [{ name: 'a' }], params: { p: '1' } } }, widget);
+    assert.deepEqual(pathStrings(c.added), ['.spec', '.spec.items', '.spec.items[name="a"]', '.spec.items[name="a"].name', '.spec.params', '.spec.params.p']);
   });
 });
