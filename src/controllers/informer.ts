@@ -21,17 +21,19 @@ export async function runInformer(
   handlers: InformerHandlers,
   signal: AbortSignal,
   log: (msg: string, err?: unknown) => void = (msg, err) => console.error(msg, err),
+  /** Only objects of this name: the others' changes are passed over undecoded. */
+  name?: string,
 ): Promise<void> {
   const relist = async (): Promise<number> => {
     const { list } = await store.list(namespace);
-    await handlers.sync(list.items);
+    await handlers.sync(name === undefined ? list.items : list.items.filter((o) => o.metadata.name === name));
     return Number(list.metadata.resourceVersion);
   };
   let revision = await relist();
   void (async () => {
     while (!signal.aborted) {
       try {
-        for await (const events of store.watch(namespace, { afterRevision: revision, signal })) {
+        for await (const events of store.watch(namespace, { afterRevision: revision, signal, ...(name !== undefined && { name }) })) {
           for (const e of events) {
             revision = e.revision;
             await handlers.event(e);

@@ -36,7 +36,7 @@ export class LifecycleController {
   /** Lists the space, acts on what it finds, then follows changes until stopped. */
   async start(): Promise<void> {
     const { items, revision } = await this.#space.objects.listAll();
-    for (const { def, object } of items) this.#index.upsert(toIndexed(def, object));
+    for (const item of items) this.#index.upsert(toIndexed(item));
     this.#act([...this.#index.all()]);
     void this.#follow(revision);
   }
@@ -64,7 +64,7 @@ export class LifecycleController {
         this.#log('lifecycle watch ended; relisting', err);
         const { items, revision: listed } = await this.#space.objects.listAll();
         for (const o of [...this.#index.all()]) this.#index.remove(o.uid);
-        for (const { def, object } of items) this.#index.upsert(toIndexed(def, object));
+        for (const item of items) this.#index.upsert(toIndexed(item));
         revision = listed;
         this.#act([...this.#index.all()]);
       }
@@ -74,10 +74,10 @@ export class LifecycleController {
   /** Updates the index and returns the objects whose rules may now say something new. */
   #apply(e: SpaceEvent): IndexedObject[] {
     const touched: IndexedObject[] = [];
-    const uid = e.object.metadata.uid ?? '';
+    const uid = e.metadata.uid ?? '';
     const before = this.#index.get(uid);
     if (e.type === 'DELETED') this.#index.remove(uid);
-    else this.#index.upsert(toIndexed(e.def, e.object));
+    else this.#index.upsert(toIndexed(e));
     const now = this.#index.get(uid);
     if (now) touched.push(now);
     const subject = now ?? before;

@@ -119,6 +119,7 @@ export class NamespaceDefaultsController {
       },
       this.#abort.signal,
       this.#log,
+      name,
     );
   }
 

@@ -2,8 +2,8 @@
  * An in-memory index of every object in a space, by uid, by owner and by namespace: what garbage
  * collection and namespace cleanup need to decide in microseconds instead of scanning.
  */
-import type { KubeObject } from '../api/object.js';
 import type { ResourceDefinition } from '../registry/definition.js';
+import type { SpaceObject } from '../registry/space-stream.js';
 
 export interface IndexedObject {
   readonly def: ResourceDefinition;
@@ -13,13 +13,15 @@ export interface IndexedObject {
   readonly ownerUids: readonly string[];
   readonly deleting: boolean;
   readonly finalizers: readonly string[];
-  /** For namespaces: whether spec.finalizers still holds `kubernetes`. */
+  /** For namespaces (core/v1): whether spec.finalizers still holds `kubernetes`. */
   readonly heldBySpecFinalizer: boolean;
 }
 
-export function toIndexed(def: ResourceDefinition, obj: KubeObject): IndexedObject {
-  const meta = obj.metadata;
-  const specFinalizers = (obj['spec'] as { finalizers?: unknown } | undefined)?.finalizers;
+/** What the index keeps of an object: its metadata, and for a namespace its spec's finalizers. */
+export function toIndexed(o: Pick<SpaceObject, 'def' | 'metadata' | 'object'>): IndexedObject {
+  const { def, metadata: meta } = o;
+  // Only a namespace's spec matters: other objects are not decoded past their metadata.
+  const specFinalizers = isNamespaceResource(def) ? (o.object['spec'] as { finalizers?: unknown } | undefined)?.finalizers : undefined;
   return {
     def,
     namespace: meta.namespace ?? '',
@@ -80,7 +82,11 @@ export class ObjectIndex {
 }
 
 export function isNamespace(obj: IndexedObject): boolean {
-  return obj.def.group === '' && obj.def.plural === 'namespaces';
+  return isNamespaceResource(obj.def);
+}
+
+function isNamespaceResource(def: ResourceDefinition): boolean {
+  return def.group === '' && def.plural === 'namespaces';
 }
 
 function addTo(map: Map<string, Set<string>>, key: string, value: string): void {

@@ -163,6 +163,8 @@ export interface ObjectEventListener {
 
 export interface StoreWatchOptions {
   readonly predicate?: (obj: KubeObject) => boolean;
+  /** Only objects of this name: told by their keys, so nothing else is decoded. */
+  readonly name?: string;
   /** Events after this revision. */
   readonly afterRevision: number;
   readonly signal?: AbortSignal;
@@ -501,7 +503,7 @@ export class GenericStore {
     const pass = options.predicate ?? (() => true);
     try {
       for await (const batch of watch) {
-        const out = objectEvents(batch, pass);
+        const out = objectEvents(options.name === undefined ? batch : ofName(batch, options.name), pass);
         if (out.length > 0) yield out;
       }
     } catch (err) {
@@ -518,10 +520,11 @@ export class GenericStore {
    * with the error watch() would have thrown, if any.
    */
   watchEach(namespace: string, options: StoreWatchOptions, listener: ObjectEventListener): WatchControl {
-    const predicate = options.predicate;
+    const { predicate, name } = options;
     return listenToWatch(this.#openWatch(namespace, options), {
-      next: (batch) => {
-        const out = predicate === undefined ? sharedObjectEvents(batch) : objectEvents(batch, predicate);
+      next: (all) => {
+        const batch = name === undefined ? all : ofName(all, name);
+        const out = predicate === undefined && batch === all ? sharedObjectEvents(batch) : objectEvents(batch, predicate ?? everything);
         return out.length === 0 || listener.next(out);
       },
       end: (err) => listener.end(err === undefined ? undefined : this.#watchFailure(err, options.afterRevision)),
@@ -715,6 +718,12 @@ function sharedObjectEvents(batch: readonly WatchEvent[]): ObjectEvent[] {
   let out = unfiltered.get(batch);
   if (out === undefined) unfiltered.set(batch, (out = objectEvents(batch, everything)));
   return out;
+}
+
+/** The events of objects named `name` (a name is the last segment of its key). */
+function ofName(batch: readonly WatchEvent[], name: string): readonly WatchEvent[] {
+  const suffix = `/${name}`;
+  return batch.filter((e) => e.kv.key.endsWith(suffix));
 }
 
 /** Storage events as object events through a predicate (the watch cache's rules); `source` keys shared renderings. */

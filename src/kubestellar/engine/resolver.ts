@@ -5,7 +5,7 @@
  * ManifestWorks must be reconciled, the policies whose Binding must be rewritten, and the objects
  * whose returned status must be re-decided. No I/O: the engine feeds it and acts on the answers.
  */
-import type { KubeObject } from '../../api/object.js';
+import type { KubeObject, ObjectMeta } from '../../api/object.js';
 import { clusterSelectorsMatch } from '../binding/clusters.js';
 import { matchPolicy, type BindingPolicySpec, type Modulation, type ObjectFacts } from '../binding/match.js';
 import { PolicyIndex } from '../binding/policy-index.js';
@@ -15,7 +15,9 @@ type Labels = Record<string, string>;
 
 export interface WorkloadObject {
   readonly facts: ObjectFacts;
-  /** The object (read-only). */
+  /** The object's metadata (read-only). */
+  readonly metadata: ObjectMeta;
+  /** The object (read-only); may be decoded on each use. */
   readonly object: KubeObject;
   /** Whether the resource has a status subresource (where returned status is written). */
   readonly hasStatus: boolean;
@@ -133,7 +135,7 @@ export class Resolver {
 
   upsertObject(w: WorkloadObject, out: Affected): void {
     // Upsynced copies came from WECs and are never sent back (docs/upsync.md, conflict rule 3).
-    if (w.object.metadata.annotations?.[UPSYNCED_FROM_ANNOTATION] !== undefined) return this.deleteObject(w.facts.uid, out);
+    if (w.metadata.annotations?.[UPSYNCED_FROM_ANNOTATION] !== undefined) return this.deleteObject(w.facts.uid, out);
     const key = objectKey(w.facts);
     const previousUid = this.#uidByKey.get(key);
     if (previousUid !== undefined && previousUid !== w.facts.uid) this.#removeObject(previousUid, out);

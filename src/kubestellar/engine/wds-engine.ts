@@ -12,7 +12,7 @@
  */
 import { writeObservedStatus } from './observed-status.js';
 import { isStatusError } from '../../api/errors.js';
-import type { KubeObject, OwnerReference } from '../../api/object.js';
+import type { KubeObject, ObjectMeta, OwnerReference } from '../../api/object.js';
 import { jsonEqual } from '../../api/patch/json-value.js';
 import { decodeReadOnly } from '../../registry/codec.js';
 import type { ResourceDefinition } from '../../registry/definition.js';
@@ -217,10 +217,10 @@ export class WdsEngine {
     this.#combined.beginSync();
     for (const item of items) {
       this.#apply(item, 'ADDED', out);
-      const uid = item.object.metadata.uid;
+      const uid = item.metadata.uid;
       if (uid !== undefined) seen.add(uid);
-      if (item.def.group === CONTROL_GROUP && item.def.plural === 'bindingpolicies') policies.add(item.object.metadata.name!);
-      if (item.def.group === CONTROL_GROUP && item.def.plural === 'customtransforms') transforms.add(item.object.metadata.name!);
+      if (item.def.group === CONTROL_GROUP && item.def.plural === 'bindingpolicies') policies.add(item.metadata.name!);
+      if (item.def.group === CONTROL_GROUP && item.def.plural === 'customtransforms') transforms.add(item.metadata.name!);
     }
     // After a relist: forget what disappeared while not watching.
     for (const p of [...this.#resolver.policies()]) if (!policies.has(p.name)) this.#resolver.deletePolicy(p.name, out);
@@ -259,9 +259,10 @@ export class WdsEngine {
   }
 
   #apply(item: SpaceObject | SpaceEvent, type: 'ADDED' | 'MODIFIED' | 'DELETED', out: Affected): void {
-    const { def, object } = item;
-    const name = object.metadata.name!;
+    const { def, metadata } = item;
+    const name = metadata.name!;
     if (def.group === CONTROL_GROUP) {
+      const object = item.object;
       if (def.plural === 'bindingpolicies') {
         if (type === 'DELETED') this.#resolver.deletePolicy(name, out);
         else
@@ -281,12 +282,13 @@ export class WdsEngine {
     }
     if (!isWorkloadResource(def.group, def.plural, def.verbs)) return;
     if (type === 'DELETED') {
-      this.#seenAt.delete(object.metadata.uid!);
-      this.#resolver.deleteObject(object.metadata.uid!, out);
+      this.#seenAt.delete(metadata.uid!);
+      this.#resolver.deleteObject(metadata.uid!, out);
       return;
     }
-    this.#seenAt.set(object.metadata.uid!, now());
-    this.#resolver.upsertObject(workloadOf(def, object, item.stored), out);
+    this.#seenAt.set(metadata.uid!, now());
+    // From the stored bytes when there are any: the object is then decoded only if a policy selects it.
+    this.#resolver.upsertObject(item.stored ? storedWorkload(def, metadata, item.stored) : workloadOf(def, item.object), out);
   }
 
   /**
@@ -836,38 +838,46 @@ function describe(w: WorkloadObject): string {
   return f.namespace === '' ? `${gv}/${f.resource}(${f.name})` : `${gv}/${f.resource}(${f.namespace}/${f.name})`;
 }
 
-export function workloadOf(def: ResourceDefinition, object: KubeObject, stored?: SpaceObject['stored']): WorkloadObject {
-  const facts = {
+export function workloadOf(def: ResourceDefinition, object: KubeObject): WorkloadObject {
+  return { facts: factsOf(def, object.metadata), metadata: object.metadata, object, hasStatus: def.subresources.status === true };
+}
+
+/** A workload object known by its metadata and stored bytes, decoded only while a policy selects it. */
+export function storedWorkload(def: ResourceDefinition, metadata: ObjectMeta, stored: NonNullable<SpaceObject['stored']>): WorkloadObject {
+  return new StoredWorkload(factsOf(def, metadata), metadata, def.subresources.status === true, stored);
+}
+
+function factsOf(def: ResourceDefinition, metadata: ObjectMeta): ObjectFacts {
+  return {
     group: def.group,
     version: def.version,
     resource: def.plural,
-    namespace: object.metadata.namespace ?? '',
-    name: object.metadata.name!,
-    labels: object.metadata.labels ?? {},
-    uid: object.metadata.uid!,
-    resourceVersion: object.metadata.resourceVersion ?? '',
+    namespace: metadata.namespace ?? '',
+    name: metadata.name!,
+    labels: metadata.labels ?? {},
+    uid: metadata.uid!,
+    resourceVersion: metadata.resourceVersion ?? '',
   };
-  const hasStatus = def.subresources.status === true;
-  return stored === undefined ? { facts, object, hasStatus } : new StoredWorkload(facts, object, hasStatus, stored);
 }
 
 /**
  * A workload object that keeps its decoded form only while a policy selects it. The engine holds
  * every workload object of the space; most are selected by nothing, and their decoded forms
  * (dozens of heap objects each) made every full GC trace the whole space. Their stored bytes
- * stay, outside the heap, and are decoded again if a policy comes to select them.
+ * stay, outside the heap, and are decoded when a policy comes to select them.
  */
 class StoredWorkload implements WorkloadObject {
   readonly facts: ObjectFacts;
+  readonly metadata: ObjectMeta;
   readonly hasStatus: boolean;
   readonly #stored: NonNullable<SpaceObject['stored']>;
   #object: KubeObject | undefined;
-  #keep = true;
+  #keep = false;
 
-  constructor(facts: ObjectFacts, object: KubeObject, hasStatus: boolean, stored: NonNullable<SpaceObject['stored']>) {
+  constructor(facts: ObjectFacts, metadata: ObjectMeta, hasStatus: boolean, stored: NonNullable<SpaceObject['stored']>) {
     this.facts = facts;
+    this.metadata = metadata;
     this.hasStatus = hasStatus;
-    this.#object = object;
     this.#stored = stored;
   }
 

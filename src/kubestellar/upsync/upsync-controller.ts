@@ -281,9 +281,9 @@ export class UpsyncController {
     const { items, revision } = await this.#wds.objects.listAll();
     const before = new Map(this.#copies);
     this.#copies.clear();
-    for (const { def, object } of items) {
-      const from = object.metadata.annotations?.[UPSYNCED_FROM_ANNOTATION];
-      if (from !== undefined) this.#copies.set(keyOf(def, object), from);
+    for (const { def, metadata } of items) {
+      const from = metadata.annotations?.[UPSYNCED_FROM_ANNOTATION];
+      if (from !== undefined) this.#copies.set(keyOf(def, { metadata }), from);
     }
     if (this.#started) {
       for (const k of new Set([...before.keys(), ...this.#copies.keys()])) if (before.get(k) !== this.#copies.get(k)) this.#objectQueue.add(k);
@@ -329,17 +329,17 @@ export class UpsyncController {
   }
 
   #noteWdsEvent(e: SpaceEvent): void {
-    const { def, object } = e;
+    const { def, metadata } = e;
     if (def.group === CONTROL_GROUP) return;
-    const key = keyOf(def, object);
+    const key = keyOf(def, { metadata });
     const had = this.#copies.get(key);
-    const from = e.type === 'DELETED' ? undefined : object.metadata.annotations?.[UPSYNCED_FROM_ANNOTATION];
+    const from = e.type === 'DELETED' ? undefined : metadata.annotations?.[UPSYNCED_FROM_ANNOTATION];
     if (from !== undefined) this.#copies.set(key, from);
     else this.#copies.delete(key);
     if (had !== undefined || from !== undefined || this.#wanted.has(key)) this.#objectQueue.add(key);
     // A namespace that arrives unblocks the copies waiting for it.
     if (def.group === '' && def.plural === 'namespaces' && e.type !== 'DELETED') {
-      for (const [k, p] of this.#errors) if (p.id.namespace === object.metadata.name) this.#objectQueue.add(k);
+      for (const [k, p] of this.#errors) if (p.id.namespace === metadata.name) this.#objectQueue.add(k);
     }
   }
 

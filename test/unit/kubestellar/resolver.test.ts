@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../src/api/object.js';
 import { Affected, Resolver, splitUnitKey, type WorkloadObject } from '../../../src/kubestellar/engine/resolver.js';
 import type { BindingPolicySpec } from '../../../src/kubestellar/binding/match.js';
-import { workloadOf } from '../../../src/kubestellar/engine/wds-engine.js';
+import { storedWorkload } from '../../../src/kubestellar/engine/wds-engine.js';
 import { encodeObject } from '../../../src/registry/codec.js';
 import type { ResourceDefinition } from '../../../src/registry/definition.js';
 
@@ -10,6 +10,7 @@ function workload(uid: string, o: { group?: string; resource?: string; namespace
   const object: KubeObject = { apiVersion: 'v1', kind: 'X', metadata: { name: o.name, uid, ...(o.namespace ? { namespace: o.namespace } : {}), labels: o.labels ?? {}, resourceVersion: '1' } };
   return {
     facts: { group: o.group ?? '', version: 'v1', resource: o.resource ?? 'configmaps', namespace: o.namespace ?? '', name: o.name, labels: o.labels ?? {}, uid, resourceVersion: '1' },
+    metadata: object.metadata,
     object,
     hasStatus: false,
   };
@@ -38,7 +39,7 @@ describe('Resolver', () => {
   it('keeps a decoded object only while a policy selects it, and decodes the others again from their stored bytes', () => {
     const object: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'a', uid: 'o1', labels: { app: 'web' }, resourceVersion: '7' }, data: { k: 'v' } };
     const def = { group: '', version: 'v1', plural: 'configmaps', subresources: {} } as unknown as ResourceDefinition;
-    const w = workloadOf(def, object, { value: encodeObject(object), revision: 7 });
+    const w = storedWorkload(def, object.metadata, { value: encodeObject(object), revision: 7 });
     const r = new Resolver();
     r.upsertCluster('c1', { zone: 'edge' }, new Affected());
     r.upsertObject(w, new Affected());

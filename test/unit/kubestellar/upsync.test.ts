@@ -350,11 +350,15 @@ describe('upsync decisions (src/kubestellar/upsync/decide.ts)', () => {
       const setup = new Affected();
       r.upsertCluster('c1', { zone: 'edge' }, setup);
       r.upsertPolicy({ name: 'p', uid: 'uid-p', generation: 1, spec: { clusterSelectors: [{}], downsync: [{ resources: ['configmaps'] }] } }, setup);
-      const obj = (uid: string, annotated: boolean): WorkloadObject => ({
-        facts: { group: '', version: 'v1', resource: 'configmaps', namespace: 'r', name: uid, labels: {}, uid, resourceVersion: '1' },
-        object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: uid, namespace: 'r', uid, ...(annotated && { annotations: { 'control.kubestellar.io/upsynced-from': 'c1' } }) } },
-        hasStatus: false,
-      });
+      const obj = (uid: string, annotated: boolean): WorkloadObject => {
+        const metadata = { name: uid, namespace: 'r', uid, ...(annotated && { annotations: { 'control.kubestellar.io/upsynced-from': 'c1' } }) };
+        return {
+          facts: { group: '', version: 'v1', resource: 'configmaps', namespace: 'r', name: uid, labels: {}, uid, resourceVersion: '1' },
+          metadata,
+          object: { apiVersion: 'v1', kind: 'ConfigMap', metadata },
+          hasStatus: false,
+        };
+      };
       r.upsertObject(obj('copy', true), setup);
       r.upsertObject(obj('user', false), setup);
       assert.deepEqual([...r.matchesOf('p').keys()], ['user']);
