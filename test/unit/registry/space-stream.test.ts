@@ -5,6 +5,8 @@ import { ResourceCatalog } from '../../../src/registry/catalog.js';
 import { decodeMetadata, encodeObject, endOfObject } from '../../../src/registry/codec.js';
 import { objectKey } from '../../../src/registry/keys.js';
 import { SpaceStream, type SpaceEvent } from '../../../src/registry/space-stream.js';
+import { GenericStore } from '../../../src/registry/store.js';
+import { configmaps } from '../../../src/registry/builtin/core.js';
 import { openBackend, type Backend } from '../../../storage/index.js';
 import { createKey, deleteKey, updateKey } from '../../../storage/kv-ops.js';
 
@@ -83,5 +85,40 @@ describe('registry SpaceStream: events decode as far as they are read', () => {
     await createKey(backend, objectKey('s2', def, 'n', 'other'), encodeObject(cm('other')));
     const { items } = await new SpaceStream(backend, 's1', catalog).listAll();
     assert.deepEqual(items.map((i) => [i.def.plural, i.metadata.name, i.object.kind]), [['configmaps', 'a', 'ConfigMap']]);
+  });
+});
+
+describe('registry GenericStore: a watch of one name', () => {
+  let backend: Backend;
+  beforeEach(async () => (backend = await openBackend('memory://')));
+  afterEach(async () => backend.close());
+
+  it('sees only the objects of that name, in every namespace, iterated or pushed', async () => {
+    const store = new GenericStore(configmaps, { backend, space: 's1' });
+    const obj = (namespace: string, name: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { a: '1' } });
+    const abort = new AbortController();
+    const iterated: string[] = [];
+    const done = (async () => {
+      for await (const events of store.watch('', { afterRevision: 0, name: 'kube-root-ca.crt', signal: abort.signal })) {
+        iterated.push(...events.map((e) => `${e.type} ${e.object.metadata.namespace}/${e.object.metadata.name}`));
+        if (iterated.length >= 3) abort.abort();
+      }
+    })().catch(() => undefined);
+    const pushed: string[] = [];
+    const control = store.watchEach('', { afterRevision: 0, name: 'kube-root-ca.crt' }, {
+      next: (events) => (pushed.push(...events.map((e) => `${e.type} ${e.object.metadata.namespace}/${e.object.metadata.name}`)), true),
+      end: () => undefined,
+    });
+    await store.create('a', obj('a', 'kube-root-ca.crt'));
+    await store.create('a', obj('a', 'x-kube-root-ca.crt'));
+    await store.create('a', obj('a', 'other'));
+    await store.create('b', obj('b', 'kube-root-ca.crt'));
+    await store.delete('a', 'other');
+    await store.delete('a', 'kube-root-ca.crt');
+    await done;
+    control.close();
+    const want = ['ADDED a/kube-root-ca.crt', 'ADDED b/kube-root-ca.crt', 'DELETED a/kube-root-ca.crt'];
+    assert.deepEqual(iterated, want);
+    assert.deepEqual(pushed, want);
   });
 });
