@@ -17,6 +17,9 @@ export interface IndexedObject {
   readonly heldBySpecFinalizer: boolean;
 }
 
+/** Shared by the many objects with no owners or finalizers: the index holds one entry per object of the space. */
+const NONE: readonly string[] = Object.freeze([]);
+
 /** What the index keeps of an object: its metadata, and for a namespace its spec's finalizers. */
 export function toIndexed(o: Pick<SpaceObject, 'def' | 'metadata' | 'object'>): IndexedObject {
   const { def, metadata: meta } = o;
@@ -27,9 +30,9 @@ export function toIndexed(o: Pick<SpaceObject, 'def' | 'metadata' | 'object'>): 
     namespace: meta.namespace ?? '',
     name: meta.name ?? '',
     uid: meta.uid ?? '',
-    ownerUids: (meta.ownerReferences ?? []).map((r) => r.uid),
+    ownerUids: meta.ownerReferences?.length ? meta.ownerReferences.map((r) => r.uid) : NONE,
     deleting: meta.deletionTimestamp !== undefined,
-    finalizers: meta.finalizers ?? [],
+    finalizers: meta.finalizers ?? NONE,
     heldBySpecFinalizer: Array.isArray(specFinalizers) && specFinalizers.includes('kubernetes'),
   };
 }

@@ -598,10 +598,9 @@ export class LogBackend implements Backend {
     if (p.write) {
       this.#revision = p.lastRevision;
       for (const e of p.published) {
-        // A copy: the event's own KeyValue keys the watchers' shared decoded object (src/registry/
-        // codec.ts), which would otherwise live as long as the cache entry, four times its bytes.
+        // The cache keeps a copy (value-cache.ts says why).
         if (e.type === 'put') {
-          this.#values.set({ ...e.kv });
+          this.#values.set(e.kv);
           this.#keys.add(e.kv.key);
         } else {
           this.#values.delete(e.kv.key);

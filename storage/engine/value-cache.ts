@@ -13,12 +13,12 @@
  */
 import type { KeyValue } from '../types.js';
 
-/** Bookkeeping per entry beyond the value itself (key, Map slot, KeyValue object). */
+/** Bookkeeping per entry beyond the value itself (key, Map slot, entry object). */
 const ENTRY_OVERHEAD = 160;
 
 export class ValueCache {
   readonly #budget: number;
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries = new Map<string, CachedValue>();
   #bytes = 0;
 
   /** `budgetBytes` 0 disables the cache. */
@@ -38,27 +38,25 @@ export class ValueCache {
   get(key: string): KeyValue | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
-    entry.used = true;
-    return entry.kv;
+    entry.mark(true);
+    return entry;
   }
 
-  /** Stores the key's current value, evicting the least recently used beyond the budget. */
+  /** Stores (a copy of) the key's current value, evicting the least recently used beyond the budget. */
   set(kv: KeyValue): void {
     const size = cost(kv);
     if (size > this.#budget) {
       this.delete(kv.key);
       return;
     }
+    const entry = new CachedValue(kv);
     const old = this.#entries.get(kv.key);
     if (old !== undefined) {
-      // Rewritten in place: it keeps its position and counts as used.
-      this.#bytes += size - cost(old.kv);
-      old.kv = kv;
-      old.used = true;
-    } else {
-      this.#entries.set(kv.key, { kv, used: false });
-      this.#bytes += size;
-    }
+      // Rewritten: it keeps its position and counts as used.
+      this.#bytes += size - cost(old);
+      entry.mark(true);
+    } else this.#bytes += size;
+    this.#entries.set(kv.key, entry);
     this.#evict(kv.key);
   }
 
@@ -66,7 +64,7 @@ export class ValueCache {
     const old = this.#entries.get(key);
     if (old === undefined) return;
     this.#entries.delete(key);
-    this.#bytes -= cost(old.kv);
+    this.#bytes -= cost(old);
   }
 
   /**
@@ -79,23 +77,52 @@ export class ValueCache {
     for (const [key, entry] of this.#entries) {
       if (this.#bytes <= this.#budget) return;
       if (key === keep) continue;
-      if (entry.used && chances-- > 0) {
-        entry.used = false;
+      if (entry.mark(false) && chances-- > 0) {
         this.#entries.delete(key);
         this.#entries.set(key, entry);
         continue;
       }
       this.#entries.delete(key);
-      this.#bytes -= cost(entry.kv);
+      this.#bytes -= cost(entry);
     }
   }
 }
 
-interface Entry {
-  kv: KeyValue;
+/**
+ * An entry: the KeyValue itself, with its second-chance mark in a private field. A class of its
+ * own, its revisions stored as small integers: a KeyValue literal shares its shape with records
+ * decoded from disk, whose u48 fields made V8 keep every revision of every cached key as a boxed
+ * heap number, three more objects per key for each full collection to trace. Copied rather than
+ * kept: an event's own KeyValue keys the watchers' shared decoded object (src/registry/codec.ts),
+ * which would otherwise live as long as the entry.
+ */
+class CachedValue implements KeyValue {
+  readonly key: string;
+  readonly value: Uint8Array;
+  readonly createRevision: number;
+  readonly modRevision: number;
+  readonly version: number;
   /** Read or rewritten since the eviction hand last passed. */
-  used: boolean;
+  #used = false;
+
+  constructor(kv: KeyValue) {
+    this.key = kv.key;
+    this.value = kv.value;
+    this.createRevision = small(kv.createRevision);
+    this.modRevision = small(kv.modRevision);
+    this.version = small(kv.version);
+  }
+
+  /** Sets the mark; returns what it was. */
+  mark(used: boolean): boolean {
+    const was = this.#used;
+    this.#used = used;
+    return was;
+  }
 }
+
+/** As a small integer (V8 stores it unboxed) when it is one. */
+const small = (n: number): number => (n >= 0 && n <= 0x3fffffff ? n | 0 : n);
 
 function cost(kv: KeyValue): number {
   return kv.value.byteLength + kv.key.length * 2 + ENTRY_OVERHEAD;

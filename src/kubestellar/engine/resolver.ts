@@ -5,20 +5,20 @@
  * ManifestWorks must be reconciled, the policies whose Binding must be rewritten, and the objects
  * whose returned status must be re-decided. No I/O: the engine feeds it and acts on the answers.
  */
-import type { KubeObject, ObjectMeta } from '../../api/object.js';
+import type { KubeObject } from '../../api/object.js';
 import { clusterSelectorsMatch } from '../binding/clusters.js';
 import { matchPolicy, type BindingPolicySpec, type Modulation, type ObjectFacts } from '../binding/match.js';
 import { PolicyIndex } from '../binding/policy-index.js';
-import { MULTIWEC_STATUS_LABEL, SINGLETON_STATUS_LABEL, UPSYNCED_FROM_ANNOTATION } from '../well-known.js';
+import { MULTIWEC_STATUS_LABEL, SINGLETON_STATUS_LABEL } from '../well-known.js';
 
 type Labels = Record<string, string>;
 
 export interface WorkloadObject {
   readonly facts: ObjectFacts;
-  /** The object's metadata (read-only). */
-  readonly metadata: ObjectMeta;
   /** The object (read-only); may be decoded on each use. */
   readonly object: KubeObject;
+  /** An upsynced copy from a WEC (annotated so), never sent back to WECs. */
+  readonly upsynced?: boolean;
   /** Whether the resource has a status subresource (where returned status is written). */
   readonly hasStatus: boolean;
   /**
@@ -59,8 +59,13 @@ export function splitUnitKey(key: string): { policy: string; uid: string } {
   return { policy: key.slice(0, i), uid: key.slice(i + 1) };
 }
 
+/**
+ * `group/resource/namespace/name`. Joined rather than concatenated: the resolver keeps one such key
+ * per object of the space, and a concatenation is a chain of string pieces, each one more heap
+ * object for every full collection to trace; a join is one flat string.
+ */
 export function objectKey(f: Pick<ObjectFacts, 'group' | 'resource' | 'namespace' | 'name'>): string {
-  return `${f.group}/${f.resource}/${f.namespace}/${f.name}`;
+  return [f.group, f.resource, f.namespace, f.name].join('/');
 }
 
 function sameLabels(a: Labels | undefined, b: Labels | undefined): boolean {
@@ -135,7 +140,7 @@ export class Resolver {
 
   upsertObject(w: WorkloadObject, out: Affected): void {
     // Upsynced copies came from WECs and are never sent back (docs/upsync.md, conflict rule 3).
-    if (w.metadata.annotations?.[UPSYNCED_FROM_ANNOTATION] !== undefined) return this.deleteObject(w.facts.uid, out);
+    if (w.upsynced === true) return this.deleteObject(w.facts.uid, out);
     const key = objectKey(w.facts);
     const previousUid = this.#uidByKey.get(key);
     if (previousUid !== undefined && previousUid !== w.facts.uid) this.#removeObject(previousUid, out);

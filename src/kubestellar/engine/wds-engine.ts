@@ -34,6 +34,7 @@ import {
   MULTIWEC_STATUS_LABEL,
   SINGLETON_STATUS_LABEL,
   STATUS_FEEDBACK_NAME,
+  UPSYNCED_FROM_ANNOTATION,
 } from '../well-known.js';
 import { ClusterPropertyIndex } from './cluster-properties.js';
 import { CombinedStatuses } from './combined-statuses.js';
@@ -839,12 +840,14 @@ function describe(w: WorkloadObject): string {
 }
 
 export function workloadOf(def: ResourceDefinition, object: KubeObject): WorkloadObject {
-  return { facts: factsOf(def, object.metadata), metadata: object.metadata, object, hasStatus: def.subresources.status === true };
+  return { facts: factsOf(def, object.metadata), object, hasStatus: def.subresources.status === true, upsynced: isUpsynced(object.metadata) };
 }
+
+const isUpsynced = (metadata: ObjectMeta): boolean => metadata.annotations?.[UPSYNCED_FROM_ANNOTATION] !== undefined;
 
 /** A workload object known by its metadata and stored bytes, decoded only while a policy selects it. */
 export function storedWorkload(def: ResourceDefinition, metadata: ObjectMeta, stored: NonNullable<SpaceObject['stored']>): WorkloadObject {
-  return new StoredWorkload(factsOf(def, metadata), metadata, def.subresources.status === true, stored);
+  return new StoredWorkload(factsOf(def, metadata), isUpsynced(metadata), def.subresources.status === true, stored);
 }
 
 function factsOf(def: ResourceDefinition, metadata: ObjectMeta): ObjectFacts {
@@ -868,15 +871,15 @@ function factsOf(def: ResourceDefinition, metadata: ObjectMeta): ObjectFacts {
  */
 class StoredWorkload implements WorkloadObject {
   readonly facts: ObjectFacts;
-  readonly metadata: ObjectMeta;
+  readonly upsynced: boolean;
   readonly hasStatus: boolean;
   readonly #stored: NonNullable<SpaceObject['stored']>;
   #object: KubeObject | undefined;
   #keep = false;
 
-  constructor(facts: ObjectFacts, metadata: ObjectMeta, hasStatus: boolean, stored: NonNullable<SpaceObject['stored']>) {
+  constructor(facts: ObjectFacts, upsynced: boolean, hasStatus: boolean, stored: NonNullable<SpaceObject['stored']>) {
     this.facts = facts;
-    this.metadata = metadata;
+    this.upsynced = upsynced;
     this.hasStatus = hasStatus;
     this.#stored = stored;
   }

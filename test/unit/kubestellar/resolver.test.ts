@@ -10,7 +10,6 @@ function workload(uid: string, o: { group?: string; resource?: string; namespace
   const object: KubeObject = { apiVersion: 'v1', kind: 'X', metadata: { name: o.name, uid, ...(o.namespace ? { namespace: o.namespace } : {}), labels: o.labels ?? {}, resourceVersion: '1' } };
   return {
     facts: { group: o.group ?? '', version: 'v1', resource: o.resource ?? 'configmaps', namespace: o.namespace ?? '', name: o.name, labels: o.labels ?? {}, uid, resourceVersion: '1' },
-    metadata: object.metadata,
     object,
     hasStatus: false,
   };

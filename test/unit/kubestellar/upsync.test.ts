@@ -8,6 +8,8 @@ import type { KubeObject } from '../../../src/api/object.js';
 import type { ClusterLabels } from '../../../src/kubestellar/binding/clusters.js';
 import type { UpsyncClause } from '../../../src/kubestellar/binding/match.js';
 import { Affected, Resolver, type WorkloadObject } from '../../../src/kubestellar/engine/resolver.js';
+import { workloadOf } from '../../../src/kubestellar/engine/wds-engine.js';
+import { configmaps as configMapDef } from '../../../src/registry/builtin/core-config.js';
 import {
   canonicalClauses,
   chooseOwners,
@@ -350,15 +352,8 @@ describe('upsync decisions (src/kubestellar/upsync/decide.ts)', () => {
       const setup = new Affected();
       r.upsertCluster('c1', { zone: 'edge' }, setup);
       r.upsertPolicy({ name: 'p', uid: 'uid-p', generation: 1, spec: { clusterSelectors: [{}], downsync: [{ resources: ['configmaps'] }] } }, setup);
-      const obj = (uid: string, annotated: boolean): WorkloadObject => {
-        const metadata = { name: uid, namespace: 'r', uid, ...(annotated && { annotations: { 'control.kubestellar.io/upsynced-from': 'c1' } }) };
-        return {
-          facts: { group: '', version: 'v1', resource: 'configmaps', namespace: 'r', name: uid, labels: {}, uid, resourceVersion: '1' },
-          metadata,
-          object: { apiVersion: 'v1', kind: 'ConfigMap', metadata },
-          hasStatus: false,
-        };
-      };
+      const obj = (uid: string, annotated: boolean): WorkloadObject =>
+        workloadOf(configMapDef, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: uid, namespace: 'r', uid, ...(annotated && { annotations: { 'control.kubestellar.io/upsynced-from': 'c1' } }) } });
       r.upsertObject(obj('copy', true), setup);
       r.upsertObject(obj('user', false), setup);
       assert.deepEqual([...r.matchesOf('p').keys()], ['user']);

@@ -43,6 +43,19 @@ describe('ValueCache', () => {
     assert.equal(cache.bytes, 0);
   });
 
+  it('holds a copy with the KeyValue fields only (the event\'s own KeyValue is not kept)', () => {
+    const cache = new ValueCache(10_000);
+    const original = kv('/a', 10, 7);
+    cache.set(original);
+    const cached = cache.get('/a')!;
+    assert.notEqual(cached, original);
+    assert.deepEqual({ ...cached }, original);
+    assert.deepEqual(Object.keys(cached), ['key', 'value', 'createRevision', 'modRevision', 'version']);
+    const big = { ...original, key: '/b', createRevision: 2 ** 40, modRevision: 2 ** 40 + 1, version: 3 };
+    cache.set(big);
+    assert.deepEqual({ ...cache.get('/b') }, big, 'revisions beyond small integers are kept as they are');
+  });
+
   it('never holds a value larger than its budget, nor anything with a zero budget', () => {
     const cache = new ValueCache(500);
     cache.set(kv('/small', 10));
