@@ -19,6 +19,8 @@ export interface WorkloadObject {
   readonly object: KubeObject;
   /** An upsynced copy from a WEC (annotated so), never sent back to WECs. */
   readonly upsynced?: boolean;
+  /** When the engine saw this object (or a change that needs its works rewritten), for the packaging latency. */
+  seenAt?: number | undefined;
   /** Whether the resource has a status subresource (where returned status is written). */
   readonly hasStatus: boolean;
   /**

@@ -78,7 +78,6 @@ export class WdsEngine {
   readonly #log: (msg: string, err?: unknown) => void;
   readonly #metrics: ServerMetrics | undefined;
   /** When the engine saw each object's latest change (ms, monotonic), for propagation latency. */
-  readonly #seenAt = new Map<string, number>();
   /** Works written and not yet reported applied: ns/name → when written and when their object changed. */
   readonly #inFlight = new Map<string, { writtenAt: number; seenAt: number; labels: Record<string, string> }>();
   /** Objects whose returned status changed in the ITS: when that was seen. */
@@ -287,13 +286,13 @@ export class WdsEngine {
     }
     if (!isWorkloadResource(def.group, def.plural, def.verbs)) return;
     if (type === 'DELETED') {
-      this.#seenAt.delete(metadata.uid!);
       this.#resolver.deleteObject(metadata.uid!, out);
       return;
     }
-    this.#seenAt.set(metadata.uid!, now());
     // From the stored bytes when there are any: the object is then decoded only if a policy selects it.
-    this.#resolver.upsertObject(item.stored ? storedWorkload(def, metadata, item.stored) : workloadOf(def, item.object), out);
+    const w = item.stored ? storedWorkload(def, metadata, item.stored) : workloadOf(def, item.object);
+    w.seenAt = now();
+    this.#resolver.upsertObject(w, out);
   }
 
   /**
@@ -306,7 +305,8 @@ export class WdsEngine {
     const t = now();
     for (const gr of change.resources) {
       for (const uid of this.#resolver.selectedOf(gr.group, gr.resource)) {
-        this.#seenAt.set(uid, t); // packaging latency counts from the transform's change
+        const w = this.#resolver.object(uid);
+        if (w !== undefined) w.seenAt = t; // packaging latency counts from the transform's change
         for (const p of this.#resolver.policiesOf(uid)) {
           out.units.add(unitKey(p, uid));
           out.policies.add(p); // its status names the transform's path errors
@@ -337,7 +337,7 @@ export class WdsEngine {
           const w = this.#resolver.object(uid);
           // The annotation first: it is cheap, and most objects do not have it.
           customized.set(uid, (yes = w !== undefined && wantsExpansion(w.object) && needsCustomization(this.#wecObject(w))));
-          if (yes) this.#seenAt.set(uid, t); // packaging latency counts from the property change
+          if (yes && w !== undefined) w.seenAt = t; // packaging latency counts from the property change
         }
         if (yes) out.units.add(unitKey(policy.name, uid));
       }
@@ -554,7 +554,7 @@ export class WdsEngine {
   #written(key: string, work: KubeObject): void {
     if (this.#metrics === undefined) return;
     const { policy, uid } = splitUnitKey(key);
-    const seenAt = this.#seenAt.get(uid);
+    const seenAt = this.#resolver.object(uid)?.seenAt;
     if (seenAt === undefined) return;
     const manifest = ((work['spec'] as { workload?: { manifests?: KubeObject[] } }).workload?.manifests ?? [])[0];
     const labels = {
@@ -880,6 +880,7 @@ class StoredWorkload implements WorkloadObject {
   readonly facts: ObjectFacts;
   readonly upsynced: boolean;
   readonly hasStatus: boolean;
+  seenAt: number | undefined = undefined;
   // The stored bytes and revision as fields of their own rather than the event's pair: one heap object less per object.
   readonly #value: Uint8Array;
   readonly #revision: number;
