@@ -13,6 +13,8 @@ export interface GroupVersions {
 
 export class ResourceCatalog {
   readonly #byResource = new Map<string, ResourceDefinition>();
+  /** By group and plural, whatever the version: asked for every change a space's watchers see. */
+  readonly #byGroupResource = new Map<string, ResourceDefinition>();
   readonly #defs: ResourceDefinition[] = [];
   readonly #listeners = new Set<() => void>();
 
@@ -23,6 +25,7 @@ export class ResourceCatalog {
   add(def: ResourceDefinition): void {
     this.#remove(def.group, def.plural);
     this.#defs.push(def);
+    this.#byGroupResource.set(groupResourceKey(def.group, def.plural), def);
     for (const v of def.versions) this.#byResource.set(key(def.group, v, def.plural), def);
     this.#changed();
   }
@@ -42,7 +45,7 @@ export class ResourceCatalog {
 
   /** The definition of a group's resource, whatever version is asked for. */
   byResource(group: string, plural: string): ResourceDefinition | undefined {
-    return this.#defs.find((d) => d.group === group && d.plural === plural);
+    return this.#byGroupResource.get(groupResourceKey(group, plural));
   }
 
   byKind(group: string, kind: string): ResourceDefinition | undefined {
@@ -73,6 +76,7 @@ export class ResourceCatalog {
     const i = this.#defs.findIndex((d) => d.group === group && d.plural === plural);
     if (i < 0) return false;
     const [old] = this.#defs.splice(i, 1);
+    this.#byGroupResource.delete(groupResourceKey(group, plural));
     for (const v of old!.versions) this.#byResource.delete(key(group, v, plural));
     return true;
   }
@@ -83,3 +87,4 @@ export class ResourceCatalog {
 }
 
 const key = (group: string, version: string, plural: string): string => `${group}/${version}/${plural}`;
+const groupResourceKey = (group: string, plural: string): string => `${group}/${plural}`;
