@@ -32,6 +32,10 @@ export interface Compare {
 }
 
 export type Op =
+  /**
+   * The value is the caller's no more: a value that fills its own ArrayBuffer is kept as it is,
+   * and must not be changed after the write (any other, a slice of a larger buffer, is copied).
+   */
   | { readonly type: 'put'; readonly key: string; readonly value: Uint8Array }
   | { readonly type: 'delete'; readonly key: string };
 

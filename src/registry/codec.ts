@@ -11,10 +11,17 @@ import type { KeyValue } from '../../storage/index.js';
 
 const PREFIX = Buffer.from('{"metadata":{');
 
+/**
+ * The stored bytes of an object, in a buffer of their own sized to fit: storage keeps them as they
+ * are (a slice of node's shared pool would be copied again, as it would hold the whole slab).
+ */
 export function encodeObject(obj: KubeObject): Uint8Array {
   const { metadata, ...rest } = obj;
   const { resourceVersion: _rv, ...meta } = metadata;
-  return Buffer.from(JSON.stringify({ metadata: meta, ...rest }));
+  const json = JSON.stringify({ metadata: meta, ...rest });
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(json));
+  bytes.write(json);
+  return bytes;
 }
 
 /**

@@ -527,7 +527,8 @@ export class LogBackend implements Backend {
         const prev = state.get(op.key);
         if (prev) prevs.set(op.key, prev);
         if (op.type === 'put') {
-          const value = new Uint8Array(op.value);
+          // Kept, not copied, when it is a buffer of its own (encodeObject's are): a slice would hold its whole slab.
+          const value = ownsBuffer(op.value) ? op.value : new Uint8Array(op.value);
           const now: KeyValue = {
             key: op.key,
             value,
@@ -625,6 +626,8 @@ interface Prepared {
   write?: Promise<unknown>;
   error?: StorageError;
 }
+
+const ownsBuffer = (v: Uint8Array): boolean => v.byteOffset === 0 && v.byteLength === v.buffer.byteLength;
 
 function holds(c: Compare, kv: KeyValue | undefined): boolean {
   const actual = kv === undefined ? 0 : kv[c.target];

@@ -114,6 +114,18 @@ for (const name of ['memory', 'leveldb'] as const) {
       assert.notEqual(cached, events[0]!.kv);
     });
 
+    it('keeps a value that fills its own buffer, and copies a slice of a larger one', async () => {
+      const own = Buffer.from(new Uint8Array(Buffer.from('own')).buffer);
+      await backend.txn({ compare: [], success: [{ type: 'put', key: '/own', value: own }] });
+      assert.equal((await backend.get('/own'))?.value, own, 'kept as handed over');
+      const slab = Buffer.from('xxsliceyy');
+      await backend.txn({ compare: [], success: [{ type: 'put', key: '/slice', value: slab.subarray(2, 7) }] });
+      slab.fill(0);
+      const read = await backend.get('/slice');
+      assert.equal(text(read), 'slice');
+      assert.equal(read?.value.byteLength, read?.value.buffer.byteLength, 'a buffer of its own, not the slab');
+    });
+
     it('evaluates transactions against cached values exactly as against stored ones', async () => {
       const created = await put('/c', 'v1');
       assert.equal(text(await backend.get('/c')), 'v1'); // cached now
