@@ -11,6 +11,9 @@ import type { KeyValue } from '../../storage/index.js';
 
 const PREFIX = Buffer.from('{"metadata":{');
 
+/** Whether stored bytes begin with their metadata, as encodeObject writes them. */
+const ledByMetadata = (bytes: Buffer): boolean => bytes.subarray(0, PREFIX.length).equals(PREFIX);
+
 /**
  * The stored bytes of an object, in a buffer of their own sized to fit: storage keeps them as they
  * are (a slice of node's shared pool would be copied again, as it would hold the whole slab).
@@ -66,9 +69,7 @@ export function jsonWithRevision(value: Uint8Array, revision: number): Buffer {
  */
 export function jsonWithRevisionParts(value: Uint8Array, revision: number): Buffer[] {
   const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  if (bytes.length <= PREFIX.length || !bytes.subarray(0, PREFIX.length).equals(PREFIX)) {
-    return [Buffer.from(JSON.stringify(decodeObject(value, revision)))];
-  }
+  if (!ledByMetadata(bytes) || bytes.length <= PREFIX.length) return [Buffer.from(JSON.stringify(decodeObject(value, revision)))];
   const empty = bytes[PREFIX.length] === 0x7d; // `}`: metadata has no other members
   const rv = Buffer.from(`"resourceVersion":"${revision}"${empty ? '' : ','}`);
   return [PREFIX, rv, bytes.subarray(PREFIX.length)];
@@ -123,7 +124,7 @@ export function decodeSharedMetadata(kv: KeyValue, revision = kv.modRevision): O
 export function decodeMetadata(value: Uint8Array, revision: number): ObjectMeta {
   const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   const start = PREFIX.length - 1;
-  const end = bytes.subarray(0, PREFIX.length).equals(PREFIX) ? endOfObject(bytes, start) : -1;
+  const end = ledByMetadata(bytes) ? endOfObject(bytes, start) : -1;
   if (end < 0) return decodeObject(value, revision).metadata;
   const meta = JSON.parse(bytes.toString('utf8', start, end + 1)) as ObjectMeta;
   meta.resourceVersion = String(revision);

@@ -230,8 +230,8 @@ const LEAF: FieldSet = { member: true, children: NOTHING.children };
  */
 export function compareWithEmpty(value: unknown, schema: ApplySchema): Comparison {
   if (!isObject(value) || isAtomic(schema) || schema.kind === 'list') return compare({}, value, schema);
-  const children = new Map<string, FieldSet>();
-  for (const k of kids(value, schema, NO_PATH, false) ?? []) children.set(k.element, k.dup ? LEAF : nodesOf(k.value, k.schema));
+  // The root itself is no field: its descendants are what was added.
+  const { children } = nodesOf(value, schema);
   return { added: children.size === 0 ? NOTHING : { member: false, children }, modified: NOTHING, removed: NOTHING };
 }
 
