@@ -11,7 +11,12 @@
 import { compresses, gzipAnswer } from './compression.js';
 import type { Response } from './http.js';
 
-const pending = new Map<Response, Buffer>();
+/**
+ * A fresh map per turn, not one map cleared: clearing a long-lived map leaves its old table in
+ * V8's old generation, still pointing at the turn's responses and bodies, and young objects an
+ * old one points at survive every young collection until the next full one (docs/gc-retention.md).
+ */
+let pending = new Map<Response, Buffer>();
 /** Answers being gzipped (on the thread pool): decided, queued once compressed. */
 const compressing = new Set<Response>();
 let scheduled = false;
@@ -19,8 +24,8 @@ let scheduled = false;
 function flush(): void {
   scheduled = false;
   // Answers queued while flushing (none today: end() runs no handler code) wait for the next turn.
-  const batch = [...pending];
-  pending.clear();
+  const batch = pending;
+  pending = new Map();
   for (const [res, body] of batch) res.end(body);
 }
 

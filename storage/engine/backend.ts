@@ -32,7 +32,7 @@ import type {
 import { DEFAULT_LIMITS, checkKey, checkPrefix, checkRevision, checkTxn, type Limits } from '../validate.js';
 import { WatchStream } from '../watch-stream.js';
 import { decodeKv, decodeLogEntry, decodeRevision, encodeKv, encodeLogEntry, encodeRevision, type LoggedEvent } from './codec.js';
-import { META_COMPACT_REVISION, META_REVISION, writeBatch, type BatchOp, type Layout } from './layout.js';
+import { buildBatch, META_COMPACT_REVISION, META_REVISION, writeBatch, writeBuilt, type BatchOp, type Layout, type LevelBatch } from './layout.js';
 import { recover } from './recover.js';
 import { ValueCache } from './value-cache.js';
 
@@ -134,7 +134,7 @@ export class LogBackend implements Backend {
   /** The revision of the last evaluated group; ahead of #revision while batches are in flight. */
   #prepared: number;
   /** Keys written by groups in flight, as they will be once those land. */
-  readonly #overlay = new Map<string, { kv: KeyValue | undefined; revision: number }>();
+  readonly #overlay = new Map<string, OverlayEntry>();
   /** Set by a failed write: every later write is refused (they may have built on it). */
   #failed: StorageError | undefined;
   #closed = false;
@@ -552,6 +552,8 @@ export class LogBackend implements Backend {
       }
       rev = next;
       for (const e of events) {
+        const superseded = this.#overlay.get(e.kv.key);
+        if (superseded !== undefined) superseded.kv = undefined;
         this.#overlay.set(e.kv.key, { kv: e.type === 'put' ? e.kv : undefined, revision: rev });
         prepared.written.push([e.kv.key, rev]);
       }
@@ -567,16 +569,24 @@ export class LogBackend implements Backend {
       // run on different threadpool threads and could apply in either order: an older group's
       // values and revision record on top of a newer one's, or after a crash a newer group on
       // disk without the one before it. Evaluation still overlaps the previous group's write.
-      const root = this.#layout.root;
       const sync = this.#sync;
-      prepared.write = this.#lastWrite.then((before) =>
-        before !== undefined
-          ? before
-          : writeBatch(root, batch, sync).then(
-              () => undefined,
-              (err: unknown) => err ?? new Error('write failed'),
-            ),
-      );
+      let built: LevelBatch | undefined;
+      let buildError: unknown;
+      try {
+        built = buildBatch(this.#layout.root, batch);
+      } catch (err) {
+        buildError = err ?? new Error('write failed');
+      }
+      prepared.write = this.#lastWrite.then((before) => {
+        if (before !== undefined || built === undefined) {
+          void built?.close();
+          return before ?? buildError;
+        }
+        return writeBuilt(built, sync).then(
+          () => undefined,
+          (err: unknown) => err ?? new Error('write failed'),
+        );
+      });
       this.#lastWrite = prepared.write;
     }
     return prepared;
@@ -586,7 +596,12 @@ export class LogBackend implements Backend {
   async #finish(p: Prepared, previous: Promise<void>): Promise<void> {
     const writeError = p.write ? await p.write : undefined;
     await previous;
-    for (const [key, rev] of p.written) if (this.#overlay.get(key)?.revision === rev) this.#overlay.delete(key);
+    for (const [key, rev] of p.written) {
+      const entry = this.#overlay.get(key);
+      if (entry?.revision !== rev) continue;
+      entry.kv = undefined;
+      this.#overlay.delete(key);
+    }
     if (writeError !== undefined) {
       // Later groups were evaluated on top of this one: from here on the store refuses writes.
       this.#failed ??= unavailable(writeError);
@@ -612,6 +627,17 @@ export class LogBackend implements Backend {
     }
     p.group.forEach((q, i) => q.resolve(p.outcomes[i]!));
   }
+}
+
+/**
+ * A write in flight. Emptied when done or superseded, before it leaves the map: tables the map
+ * outgrew stay in V8's old generation until a full collection, still pointing at their entries,
+ * and anything an old object points at survives every young collection until then, bytes and all
+ * (docs/gc-retention.md).
+ */
+interface OverlayEntry {
+  kv: KeyValue | undefined;
+  readonly revision: number;
 }
 
 /** A group evaluated and (if it writes anything) being written. */

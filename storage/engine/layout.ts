@@ -45,13 +45,32 @@ export type BatchOp =
 /**
  * One atomic batch across sublevels. `sync` (classic-level's WriteOptions.sync) fsyncs the
  * LevelDB write-ahead log before resolving; memory-level ignores it.
+ */
+export function writeBatch(root: RootLevel, ops: BatchOp[], sync: boolean): Promise<void> {
+  let batch: LevelBatch;
+  try {
+    batch = buildBatch(root, ops);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  return writeBuilt(batch, sync);
+}
+
+export type LevelBatch = ReturnType<RootLevel['batch']>;
+
+/**
+ * The batch of `ops`, built now and written later by writeBuilt (or dropped with close()).
+ * classic-level copies each operation's bytes into LevelDB's own batch as it is added, so the
+ * buffers handed in are garbage at once rather than held until an earlier group's fsync ends:
+ * a buffer that lives through two young collections is promoted, and counts toward V8's
+ * external-memory trigger for a full collection until the next one.
  *
  * Built as a chained batch on the root with each key already prefixed (abstract-level's
  * documented `sublevel.prefix`), both encodings `buffer`: the array form clones and re-normalises
  * every operation, and a chained put that names its sublevel spreads a fresh options object
  * whose changing shapes keep deoptimizing V8 (together 4% of a create's event-loop time).
  */
-export function writeBatch(root: RootLevel, ops: BatchOp[], sync: boolean): Promise<void> {
+export function buildBatch(root: RootLevel, ops: BatchOp[]): LevelBatch {
   const batch = root.batch();
   try {
     for (const op of ops) {
@@ -61,8 +80,12 @@ export function writeBatch(root: RootLevel, ops: BatchOp[], sync: boolean): Prom
     }
   } catch (err) {
     void batch.close();
-    return Promise.reject(err);
+    throw err;
   }
+  return batch;
+}
+
+export function writeBuilt(batch: LevelBatch, sync: boolean): Promise<void> {
   return batch.write({ sync } as Record<string, unknown>);
 }
 

@@ -55,7 +55,10 @@ const FLUSH_AT = 128;
 export function startFront(config: FrontConfig, handler: FrontHandler, log: (msg: string, err?: unknown) => void, lost: (err?: unknown) => void): Promise<FrontServer> {
   const worker = spawnWorker(config);
   const connections = new Map<number, FrontConnection>();
-  const responses = new Map<number, FrontResponse>();
+  // Each response in a box emptied before its entry goes: the map's old tables, left in V8's old
+  // generation by its rehashes, keep pointing at what they held, and would keep every finished
+  // request's objects alive until the next full collection (docs/gc-retention.md).
+  const responses = new Map<number, { res: FrontResponse | undefined }>();
 
   let outbox: MainOp[] = [];
   let scheduled = false;
@@ -94,16 +97,20 @@ export function startFront(config: FrontConfig, handler: FrontHandler, log: (msg
           if (socket === undefined) return;
           const req = new FrontRequest(method, url, httpVersion, rawHeaders, body, truncated, socket);
           const res = new FrontResponse(id, req, link);
-          responses.set(id, res);
-          res.once('close', () => responses.delete(id));
+          const box: { res: FrontResponse | undefined } = { res };
+          responses.set(id, box);
+          res.once('close', () => {
+            box.res = undefined;
+            responses.delete(id);
+          });
           handler(req, res);
           return;
         }
         case 'written':
-          responses.get(op[1])?.written(op[2]);
+          responses.get(op[1])?.res?.written(op[2]);
           return;
         case 'aborted':
-          responses.get(op[1])?.aborted();
+          responses.get(op[1])?.res?.aborted();
           return;
         case 'pressure':
           connections.get(op[1])?.pressure(op[2]);
@@ -148,7 +155,7 @@ export function startFront(config: FrontConfig, handler: FrontHandler, log: (msg
       if (!listening) reject(err);
     });
     worker.once('exit', (code) => {
-      for (const res of responses.values()) res.aborted();
+      for (const { res } of responses.values()) res?.aborted();
       for (const conn of connections.values()) conn.closed();
       exited?.();
       if (listening && !closing) {
