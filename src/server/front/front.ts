@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { FrontConnection, FrontRequest, FrontResponse, type FrontLink } from './facade.js';
+import { OpenResponses } from './open-responses.js';
 import type { FrontConfig, FrontOp, MainOp } from './protocol.js';
 
 export type FrontHandler = (req: FrontRequest, res: FrontResponse) => void;
@@ -55,10 +56,7 @@ const FLUSH_AT = 128;
 export function startFront(config: FrontConfig, handler: FrontHandler, log: (msg: string, err?: unknown) => void, lost: (err?: unknown) => void): Promise<FrontServer> {
   const worker = spawnWorker(config);
   const connections = new Map<number, FrontConnection>();
-  // Each response in a box emptied before its entry goes: the map's old tables, left in V8's old
-  // generation by its rehashes, keep pointing at what they held, and would keep every finished
-  // request's objects alive until the next full collection (docs/gc-retention.md).
-  const responses = new Map<number, { res: FrontResponse | undefined }>();
+  const responses = new OpenResponses<FrontResponse>();
 
   let outbox: MainOp[] = [];
   let scheduled = false;
@@ -97,20 +95,16 @@ export function startFront(config: FrontConfig, handler: FrontHandler, log: (msg
           if (socket === undefined) return;
           const req = new FrontRequest(method, url, httpVersion, rawHeaders, body, truncated, socket);
           const res = new FrontResponse(id, req, link);
-          const box: { res: FrontResponse | undefined } = { res };
-          responses.set(id, box);
-          res.once('close', () => {
-            box.res = undefined;
-            responses.delete(id);
-          });
+          responses.set(id, res);
+          res.once('close', () => responses.take(id));
           handler(req, res);
           return;
         }
         case 'written':
-          responses.get(op[1])?.res?.written(op[2]);
+          responses.get(op[1])?.written(op[2]);
           return;
         case 'aborted':
-          responses.get(op[1])?.res?.aborted();
+          responses.get(op[1])?.aborted();
           return;
         case 'pressure':
           connections.get(op[1])?.pressure(op[2]);
@@ -155,7 +149,7 @@ export function startFront(config: FrontConfig, handler: FrontHandler, log: (msg
       if (!listening) reject(err);
     });
     worker.once('exit', (code) => {
-      for (const { res } of responses.values()) res?.aborted();
+      for (const res of responses.values()) res.aborted();
       for (const conn of connections.values()) conn.closed();
       exited?.();
       if (listening && !closing) {

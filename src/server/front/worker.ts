@@ -10,6 +10,7 @@ import type { ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { parentPort, workerData } from 'node:worker_threads';
+import { OpenResponses } from './open-responses.js';
 import type { ConnectionInfo, FrontConfig, FrontOp, MainOp } from './protocol.js';
 
 const config = workerData as FrontConfig;
@@ -85,7 +86,7 @@ function connectionInfo(socket: TLSSocket): ConnectionInfo {
 
 // ---- requests and their responses ----
 let lastRequest = 0;
-const responses = new Map<number, ServerResponse>();
+const responses = new OpenResponses<ServerResponse>();
 /** The connection of each response still open (operations on it keep their order with its frames). */
 const responseConnections = new Map<number, number>();
 /** Body writes handed to the socket this turn, by response: acknowledged together. */
@@ -103,9 +104,7 @@ function noteWritten(id: number): void {
 
 /** The response, no longer tracked: the main thread is done with it. */
 function takeResponse(id: number): ServerResponse | undefined {
-  const res = responses.get(id);
-  responses.delete(id);
-  return res;
+  return responses.take(id);
 }
 
 const server: Server = createServer(
@@ -118,7 +117,7 @@ const server: Server = createServer(
     res.once('close', () => {
       responseConnections.delete(id);
       // Gone before the main thread ended it: the client went away (or the socket failed).
-      if (responses.delete(id)) send(['aborted', id]);
+      if (responses.take(id) !== undefined) send(['aborted', id]);
     });
     const chunks: Buffer[] = [];
     let size = 0;
