@@ -71,7 +71,13 @@ export class EtcdBackend implements Backend {
   /** Dedicated watches: those that started before the shared watch's window. */
   readonly #watches = new Set<EtcdWatch>();
   readonly #streams: StreamCounter = { open: 0 };
-  readonly #inflight = new Set<Promise<unknown>>();
+  /**
+   * Calls in flight, counted rather than kept in a set: a set with an insert and a delete per call
+   * leaves outgrown tables in V8's old generation that keep settled calls, and the values they
+   * resolved to, alive until a full collection (docs/gc-retention.md).
+   */
+  #inflight = 0;
+  #settled: (() => void)[] = [];
   #revision: number;
   #compactRevision: number;
   #cache: WatchCache | undefined;
@@ -281,7 +287,7 @@ export class EtcdBackend implements Backend {
     // Let calls in flight settle rather than cancel them under their callers (briefly: etcd may be gone).
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise((r) => (timer = setTimeout(r, CLOSE_GRACE_MS)));
-    await Promise.race([Promise.allSettled([...this.#inflight]), grace]);
+    await Promise.race([this.#inflight === 0 ? undefined : new Promise<void>((r) => this.#settled.push(r)), grace]);
     clearTimeout(timer);
     this.#client.close();
   }
@@ -307,10 +313,9 @@ export class EtcdBackend implements Backend {
   async #call<T>(fn: () => Promise<T>, retry: (err: unknown) => boolean): Promise<T> {
     const deadline = Date.now() + this.#retryForMs;
     for (let attempt = 1; ; attempt++) {
-      const call = fn();
-      this.#inflight.add(call);
+      this.#inflight++;
       try {
-        return await call;
+        return await fn();
       } catch (err) {
         const pause = Math.min(10 * 2 ** attempt, 1000);
         if (Date.now() + pause < deadline && !this.#closed && retry(err)) {
@@ -319,7 +324,7 @@ export class EtcdBackend implements Backend {
         }
         throw err;
       } finally {
-        this.#inflight.delete(call);
+        if (--this.#inflight === 0) for (const settled of this.#settled.splice(0)) settled();
       }
     }
   }
