@@ -197,13 +197,15 @@ export class LogBackend implements Backend {
     const rev = this.#readRevision(options.revision);
     const from = options.fromKey !== undefined && compareKeys(options.fromKey, prefix) > 0 ? options.fromKey : prefix;
     const limit = options.limit || Infinity;
-    // The iterators' snapshots are taken now, before the log is read, so every change they
-    // reflect beyond `rev` is in the log we undo from. Counting reads keys only: a count over
-    // the rest of a large prefix costs no values.
-    const iterator = this.#layout.kv.iterator({ gte: from, ...BATCH_READ });
-    const counter = options.count === true ? this.#layout.kv.keys({ gte: from, ...BATCH_READ }) : undefined;
+    // One snapshot for the whole read, taken before the log is read, so every change it holds
+    // beyond `rev` is in the log we undo from. Counting reads keys only: a count over the rest of
+    // a large prefix costs no values.
+    const snapshot = this.#layout.root.snapshot();
+    const keys = this.#layout.kv.keys({ gte: from, snapshot, ...BATCH_READ });
+    const counter = options.count === true ? this.#layout.kv.keys({ gte: from, snapshot, ...BATCH_READ }) : undefined;
     try {
       const undo = await this.#stateAt(rev, prefix, from);
+      const undone = new Set(undo.map(([key]) => key));
       const kvs: KeyValue[] = [];
       let more = false;
       const emit = (kv: KeyValue | undefined): boolean => {
@@ -214,16 +216,20 @@ export class LogBackend implements Backend {
       };
       let u = 0;
       scan: for (;;) {
-        const entries = await iterator.nextv(256);
-        for (const [key, record] of entries) {
-          if (!key.startsWith(prefix)) break scan;
+        const batch = await keys.nextv(256);
+        if (batch.length === 0) break;
+        let end = batch.findIndex((key) => !key.startsWith(prefix));
+        if (end < 0) end = batch.length;
+        const stored = await this.#valuesAt(batch.slice(0, end), undone, rev, snapshot);
+        for (let i = 0; i < end; i++) {
+          const key = batch[i]!;
           while (u < undo.length && compareKeys(undo[u]![0], key) < 0) {
             if (!emit(undo[u++]![1])) break scan;
           }
-          const kv = u < undo.length && undo[u]![0] === key ? undo[u++]![1] : decodeKv(key, record);
+          const kv = u < undo.length && undo[u]![0] === key ? undo[u++]![1] : stored[i];
           if (!emit(kv)) break scan;
         }
-        if (entries.length === 0) break;
+        if (end < batch.length) break;
       }
       if (!more) {
         while (u < undo.length) if (!emit(undo[u++]![1])) break;
@@ -231,9 +237,39 @@ export class LogBackend implements Backend {
       if (counter === undefined) return { kvs, revision: rev, more };
       return { kvs, revision: rev, more, count: await countAt(counter, prefix, undo) };
     } finally {
-      await iterator.close();
+      await keys.close();
       await counter?.close();
+      await snapshot.close();
     }
+  }
+
+  /**
+   * The values at `rev` of keys the snapshot holds, those the log undoes apart (left undefined).
+   * A cached value no newer than `rev` is the value at `rev` (a later change would be in the
+   * log): a LIST of objects in the cache shares their bytes instead of copying every value out
+   * of LevelDB, which for 10,000 ConfigMaps was 24 MB of buffers per LIST. The rest are read
+   * from the snapshot.
+   */
+  async #valuesAt(keys: string[], undone: ReadonlySet<string>, rev: number, snapshot: object): Promise<(KeyValue | undefined)[]> {
+    const out: (KeyValue | undefined)[] = new Array<KeyValue | undefined>(keys.length);
+    const missing: number[] = [];
+    keys.forEach((key, i) => {
+      if (undone.has(key)) return;
+      const cached = this.#values.get(key);
+      if (cached !== undefined && cached.modRevision <= rev) out[i] = cached;
+      else missing.push(i);
+    });
+    if (missing.length === 0) return out;
+    const records = await this.#layout.kv.getMany(
+      missing.map((i) => keys[i]!),
+      { snapshot } as Record<string, unknown>,
+    );
+    missing.forEach((i, n) => {
+      const record = records[n];
+      if (record === undefined) throw missingValue(keys[i]!, rev);
+      out[i] = decodeKv(keys[i]!, record);
+    });
+    return out;
   }
 
   txn(txn: Txn): Promise<TxnResult> {

@@ -145,6 +145,65 @@ for (const name of ['memory', 'leveldb'] as const) {
       for (let i = 0; i < 40; i++) assert.equal(text(await backend.get(`/many/${i}`))?.startsWith(i % 2 === 0 ? `new-${i}` : `value-${i}-`), true);
     });
 
+    it('answers ranges with the values as of the revision asked for, cached or not', async () => {
+      // A budget of 4096 bytes holds a few of these: some values come from the cache, the rest
+      // from LevelDB's snapshot.
+      for (let i = 0; i < 20; i++) await put(`/r/${String(i).padStart(2, '0')}`, `a${i}-${'x'.repeat(300)}`);
+      const before = backend.currentRevision();
+      for (let i = 0; i < 20; i += 3) await put(`/r/${String(i).padStart(2, '0')}`, `b${i}`);
+      for (let i = 1; i < 20; i += 5) await del(`/r/${String(i).padStart(2, '0')}`);
+      await put('/r/99', 'new');
+      const then = await backend.range('/r/', { revision: before });
+      assert.deepEqual(
+        then.kvs.map((kv) => `${kv.key}=${text(kv)!.split('-')[0]}@${kv.modRevision}`),
+        Array.from({ length: 20 }, (_, i) => `/r/${String(i).padStart(2, '0')}=a${i}@${before - 19 + i}`),
+      );
+      const now = await backend.range('/r/');
+      const expected = new Map<string, string>();
+      for (let i = 0; i < 20; i++) if (i % 5 !== 1) expected.set(`/r/${String(i).padStart(2, '0')}`, i % 3 === 0 ? `b${i}` : `a${i}`);
+      expected.set('/r/99', 'new');
+      assert.deepEqual(new Map(now.kvs.map((kv) => [kv.key, text(kv)!.split('-')[0]!])), expected);
+      const page = await backend.range('/r/', { revision: before, fromKey: '/r/05', limit: 4 });
+      assert.deepEqual(page.kvs.map((kv) => kv.key), ['/r/05', '/r/06', '/r/07', '/r/08']);
+      assert.equal(page.more, true);
+    });
+
+    it('ranges racing a stream of commits each see one revision exactly', async () => {
+      const model = new Map<number, Map<string, string>>();
+      let state = new Map<string, string>();
+      const write = async (key: string, value: string | undefined): Promise<void> => {
+        const r = value === undefined ? await del(key) : await put(key, value);
+        // Recorded once the write returns: every revision up to it is in the model by then.
+        state = new Map(state);
+        if (value === undefined) state.delete(key);
+        else state.set(key, value);
+        model.set(r.revision, state);
+      };
+      await write('/q/seed', 'seed');
+      let done = false;
+      const writer = (async () => {
+        for (let i = 0; i < 60; i++) await write(`/q/${i % 7}`, i % 4 === 3 ? undefined : `v${i}-${'y'.repeat(100 + i)}`);
+        done = true;
+      })();
+      let ranges = 0;
+      while (!done) {
+        const r = await backend.range('/q/');
+        // Compared when the write that made this revision has returned (it is in the model).
+        const want = model.get(r.revision);
+        if (want !== undefined) {
+          assert.deepEqual(new Map(r.kvs.map((kv) => [kv.key, text(kv)!])), want, `range at ${r.revision}`);
+          ranges++;
+        }
+        await new Promise((res) => setImmediate(res));
+      }
+      await writer;
+      for (const [rev, want] of model) {
+        const r = await backend.range('/q/', { revision: rev });
+        assert.deepEqual(new Map(r.kvs.map((kv) => [kv.key, text(kv)!])), want, `range at revision ${rev} afterwards`);
+      }
+      assert.ok(ranges > 0, 'some ranges raced the commits');
+    });
+
     it('reads racing a stream of commits see them in order, never going back', async () => {
       await put('/race', 'w-1');
       assert.equal(text(await backend.get('/race')), 'w-1');
