@@ -17,7 +17,17 @@ const EMPTY = Buffer.alloc(0);
 
 /** Where the facades' operations go (front.ts). */
 export interface FrontLink {
-  send(op: MainOp): void;
+  /** `transfer`: a buffer the operation moves to the front thread instead of copying. */
+  send(op: MainOp, transfer?: ArrayBuffer): void;
+}
+
+/** A response that can lend a large chunk's buffer to the front thread (FrontResponse.lend). */
+export interface LendingResponse {
+  lend(chunk: Uint8Array): Promise<Uint8Array | undefined>;
+}
+
+export function canLend(res: object): res is LendingResponse {
+  return typeof (res as Partial<LendingResponse>).lend === 'function';
 }
 
 export class FrontConnection extends EventEmitter {
@@ -171,6 +181,8 @@ export class FrontResponse extends Writable {
   #responded = false;
   /** Callbacks of writes the front thread has not yet handed to the socket, oldest first. */
   readonly #unwritten: ((err?: Error | null) => void)[] = [];
+  /** Lent chunks not yet handed back, oldest first (the front thread writes in order). */
+  readonly #lent: ((buffer: Uint8Array | undefined) => void)[] = [];
   #gone = false;
 
   constructor(id: number, req: FrontRequest, link: FrontLink) {
@@ -179,7 +191,10 @@ export class FrontResponse extends Writable {
     this.req = req;
     this.socket = req.socket;
     this.#link = link;
-    this.once('close', () => req.closeOnce(this.#gone));
+    this.once('close', () => {
+      this.#releaseLent();
+      req.closeOnce(this.#gone);
+    });
   }
 
   get headersSent(): boolean {
@@ -262,6 +277,31 @@ export class FrontResponse extends Writable {
     this.#link.send(['write', this.#id, chunk]);
   }
 
+  /**
+   * Writes `chunk` by moving its whole ArrayBuffer to the front thread, which moves it back once
+   * the socket has taken the chunk: resolves to a view of the whole buffer, or undefined if it
+   * will not come back (the response ended first). The buffer must be one of its own (not from
+   * node's pool) and is unusable here until then. Ordered with write() and end() as they are
+   * called, but outside the stream's own accounting: the caller waits for the buffer instead.
+   */
+  lend(chunk: Uint8Array): Promise<Uint8Array | undefined> {
+    if (this.#gone || this.destroyed || this.writableEnded) return Promise.resolve(undefined);
+    this.#sendHead();
+    return new Promise((resolve) => {
+      this.#lent.push(resolve);
+      this.#link.send(['lend', this.#id, chunk], chunk.buffer as ArrayBuffer);
+    });
+  }
+
+  /** The front thread handed back the oldest lent buffer. */
+  returned(buffer: ArrayBuffer): void {
+    this.#lent.shift()?.(new Uint8Array(buffer));
+  }
+
+  #releaseLent(): void {
+    for (const resolve of this.#lent.splice(0)) resolve(undefined);
+  }
+
   override _final(callback: (err?: Error | null) => void): void {
     if (!this.#responded && !this.#gone) {
       this.#sendHead();
@@ -286,6 +326,7 @@ export class FrontResponse extends Writable {
   override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
     if (!this.#gone && !this.writableFinished) this.#link.send(['destroy', this.#id]);
     for (const cb of this.#unwritten.splice(0)) cb(err ?? new Error('the response was destroyed'));
+    this.#releaseLent();
     callback(err);
   }
 

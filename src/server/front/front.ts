@@ -59,16 +59,20 @@ export function startFront(config: FrontConfig, handler: FrontHandler, log: (msg
   const responses = new OpenResponses<FrontResponse>();
 
   let outbox: MainOp[] = [];
+  let transfers: ArrayBuffer[] = [];
   let scheduled = false;
   const flush = (): void => {
     scheduled = false;
     const ops = outbox;
+    const list = transfers;
     outbox = [];
-    if (ops.length > 0) worker.postMessage(ops);
+    transfers = [];
+    if (ops.length > 0) worker.postMessage(ops, list);
   };
   const link: FrontLink = {
-    send(op) {
+    send(op, transfer) {
       outbox.push(op);
+      if (transfer !== undefined) transfers.push(transfer);
       // A commit's fan-out to a thousand watchers takes the handler thread milliseconds to
       // queue: the front thread starts writing the first frames while the rest are queued.
       if (outbox.length >= FLUSH_AT) flush();
@@ -102,6 +106,9 @@ export function startFront(config: FrontConfig, handler: FrontHandler, log: (msg
         }
         case 'written':
           responses.get(op[1])?.written(op[2]);
+          return;
+        case 'returned':
+          responses.get(op[1])?.returned(op[2]);
           return;
         case 'aborted':
           responses.get(op[1])?.aborted();

@@ -38,6 +38,8 @@ export type FrontOp =
   | readonly ['aborted', id: number]
   /** Body writes of the response up to this many have been handed to the socket. */
   | readonly ['written', id: number, count: number]
+  /** A lent chunk's buffer, handed back (moved) once the socket has taken the chunk. */
+  | readonly ['returned', id: number, buffer: ArrayBuffer]
   /** The connection's socket buffer is over its mark (true) or drained (false). */
   | readonly ['pressure', conn: number, full: boolean]
   | readonly ['closed', conn: number];
@@ -53,6 +55,12 @@ export type MainOp =
   | readonly ['head', id: number, status: number, headers: FlatHeaders]
   /** One body write; the front answers 'written' once it is handed to the socket. */
   | readonly ['write', id: number, chunk: Uint8Array | string]
+  /**
+   * One body write whose buffer is moved rather than copied, and moved back ('returned') once
+   * the socket has taken it: a large streamed answer then goes through two buffers in all,
+   * instead of leaving a copy of every chunk in this thread until its next collection.
+   */
+  | readonly ['lend', id: number, chunk: Uint8Array]
   | readonly ['end', id: number]
   /** Bytes straight onto the connection (a watch's own chunk framing, after 'head'). */
   | readonly ['raw', conn: number, bytes: Uint8Array]

@@ -189,6 +189,16 @@ function applyOne(op: MainOp): void {
       res.write(chunk, () => noteWritten(id));
       return;
     }
+    case 'lend': {
+      const [, id, chunk] = op;
+      const res = responses.get(id);
+      if (res === undefined) return; // gone: the main thread stops waiting for it when told so
+      res.write(chunk, (err) => {
+        // Taken by the socket: nothing here refers to the chunk any more.
+        if (err == null) send(['returned', id, chunk.buffer as ArrayBuffer], chunk.buffer as ArrayBuffer);
+      });
+      return;
+    }
     case 'end':
       takeResponse(op[1])?.end();
       return;

@@ -13,6 +13,7 @@ import { sendJson, writeBody, type ResourceContext } from './context.js';
 import { predicateFor, readQueryOf, selectorsOf } from './list-options.js';
 import { compresses, gzipStream } from '../compression.js';
 import type { Writable } from 'node:stream';
+import { canLend, type LendingResponse } from '../front/facade.js';
 
 const COMMA = Buffer.from(',');
 
@@ -125,10 +126,16 @@ async function streamList(ctx: ResourceContext, pages: AsyncGenerator<JsonPage>)
  * any size then allocates a couple of page-sized buffers, not one per page, so its memory stays
  * near the size of two pages instead of growing with garbage awaiting collection.
  */
+/** Pages smaller than this are copied to the front thread; lending pays off for large ones. */
+const LEND_MIN_BYTES = 64 * 1024;
+const EMPTY = Buffer.alloc(0);
+
 class PageWriter {
   readonly #res: ResourceContext['res'];
   /** Where the bytes go: the response, or the gzip stream in front of it. */
   readonly #sink: Writable;
+  /** The response, when the bytes go straight to it and it can lend buffers to the front thread. */
+  readonly #lender: LendingResponse | undefined;
   readonly #buffers: Buffer[] = [Buffer.alloc(0), Buffer.alloc(0)];
   readonly #flushed: Promise<boolean>[] = [Promise.resolve(true), Promise.resolve(true)];
   #turn = 0;
@@ -136,6 +143,7 @@ class PageWriter {
   constructor(res: ResourceContext['res'], sink: Writable) {
     this.#res = res;
     this.#sink = sink;
+    this.#lender = sink === res && canLend(res) ? res : undefined;
   }
 
   end(last: string): void {
@@ -150,10 +158,22 @@ class PageWriter {
     let size = 0;
     for (const p of parts) size += p.length;
     if (size === 0) return true;
-    if (this.#buffers[turn]!.length < size) this.#buffers[turn] = Buffer.allocUnsafe(size + (size >> 2));
+    // Buffers of their own (never node's pool): they may be lent to the front thread.
+    if (this.#buffers[turn]!.length < size) this.#buffers[turn] = Buffer.allocUnsafeSlow(size + (size >> 2));
     const buf = this.#buffers[turn]!;
     let at = 0;
     for (const p of parts) at += p.copy(buf, at);
+    if (this.#lender !== undefined && size >= LEND_MIN_BYTES) {
+      // Moved to the front thread and back, not copied: a copy of every page would wait there
+      // for that thread's next collection, the whole LIST's size of it.
+      this.#buffers[turn] = EMPTY;
+      this.#flushed[turn] = this.#lender.lend(buf.subarray(0, size)).then((back) => {
+        if (back === undefined) return false;
+        this.#buffers[turn] = Buffer.from(back.buffer, back.byteOffset, back.byteLength);
+        return true;
+      });
+      return true;
+    }
     this.#flushed[turn] = new Promise<boolean>((resolve) => {
       const closed = (): void => resolve(false);
       this.#res.once('close', closed);

@@ -9,6 +9,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePki, type Pki } from '../../../src/pki/ensure-pki.js';
+import type { LendingResponse } from '../../../src/server/front/facade.js';
 import { startFront, type FrontHandler, type FrontServer } from '../../../src/server/front/front.js';
 
 describe('front thread', function () {
@@ -42,6 +43,36 @@ describe('front thread', function () {
       req.on('error', reject);
       req.end(body);
     });
+
+  it('lends large chunks to the front thread and gets each buffer back, the bytes in order with ordinary writes', async () => {
+    const returned: (number | undefined)[] = [];
+    let late: Uint8Array | undefined | 'pending' = 'pending';
+    const front = await start((_req, res) => {
+      void (async () => {
+        res.statusCode = 200;
+        res.setHeader('Content-Type', 'text/plain');
+        res.write('<');
+        for (const letter of ['a', 'b', 'c']) {
+          const buf = Buffer.allocUnsafeSlow(300_000);
+          buf.fill(letter, 0, 200_000);
+          const back = await (res as unknown as LendingResponse).lend(buf.subarray(0, 200_000));
+          assert.equal(buf.byteLength, 0, 'moved away while lent');
+          returned.push(back?.byteLength);
+        }
+        res.end('>');
+        late = await (res as unknown as LendingResponse).lend(Buffer.allocUnsafeSlow(10));
+      })();
+    });
+    try {
+      const r = await send(front, 'GET', '');
+      assert.equal(r.status, 200);
+      assert.equal(r.body, `<${'a'.repeat(200_000)}${'b'.repeat(200_000)}${'c'.repeat(200_000)}>`);
+      assert.deepEqual(returned, [300_000, 300_000, 300_000], 'each whole buffer comes back');
+      assert.equal(late, undefined, 'nothing is lent once the answer has ended');
+    } finally {
+      await front.close();
+    }
+  });
 
   it('hands the handler the request whole and sends its answer back', async () => {
     const seen: Record<string, unknown>[] = [];
