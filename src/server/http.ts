@@ -6,3 +6,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export type Request = IncomingMessage;
 export type Response = ServerResponse;
+
+/**
+ * A response that can lend a large chunk's buffer to the thread that writes the socket instead
+ * of copying it (front/facade.ts's FrontResponse can; node's own responses cannot).
+ */
+export interface LendingResponse {
+  lend(chunk: Uint8Array): Promise<Uint8Array | undefined>;
+}
+
+export function canLend(res: object): res is LendingResponse {
+  return typeof (res as Partial<LendingResponse>).lend === 'function';
+}

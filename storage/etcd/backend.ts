@@ -313,9 +313,9 @@ export class EtcdBackend implements Backend {
   async #call<T>(fn: () => Promise<T>, retry: (err: unknown) => boolean): Promise<T> {
     const deadline = Date.now() + this.#retryForMs;
     for (let attempt = 1; ; attempt++) {
-      this.#inflight++;
+      const call = fn();
       try {
-        return await fn();
+        return await this.#counted(call);
       } catch (err) {
         const pause = Math.min(10 * 2 ** attempt, 1000);
         if (Date.now() + pause < deadline && !this.#closed && retry(err)) {
@@ -323,9 +323,17 @@ export class EtcdBackend implements Backend {
           continue;
         }
         throw err;
-      } finally {
-        if (--this.#inflight === 0) for (const settled of this.#settled.splice(0)) settled();
       }
+    }
+  }
+
+  /** `call`, counted among the calls in flight until it settles. */
+  async #counted<T>(call: Promise<T>): Promise<T> {
+    this.#inflight++;
+    try {
+      return await call;
+    } finally {
+      if (--this.#inflight === 0) for (const settled of this.#settled.splice(0)) settled();
     }
   }
 

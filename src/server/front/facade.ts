@@ -21,15 +21,6 @@ export interface FrontLink {
   send(op: MainOp, transfer?: ArrayBuffer): void;
 }
 
-/** A response that can lend a large chunk's buffer to the front thread (FrontResponse.lend). */
-export interface LendingResponse {
-  lend(chunk: Uint8Array): Promise<Uint8Array | undefined>;
-}
-
-export function canLend(res: object): res is LendingResponse {
-  return typeof (res as Partial<LendingResponse>).lend === 'function';
-}
-
 export class FrontConnection extends EventEmitter {
   readonly encrypted = true;
   readonly authorized: boolean;

@@ -12,8 +12,8 @@ import { parseIncludeObject, renderList, renderObject } from '../render.js';
 import { sendJson, writeBody, type ResourceContext } from './context.js';
 import { predicateFor, readQueryOf, selectorsOf } from './list-options.js';
 import { compresses, gzipStream } from '../compression.js';
+import { canLend, type LendingResponse } from '../http.js';
 import type { Writable } from 'node:stream';
-import { canLend, type LendingResponse } from '../front/facade.js';
 
 const COMMA = Buffer.from(',');
 
@@ -120,16 +120,16 @@ async function streamList(ctx: ResourceContext, pages: AsyncGenerator<JsonPage>)
   else out.end(']}');
 }
 
+/** Pages smaller than this are copied to the front thread; lending pays off for large ones. */
+const LEND_MIN_BYTES = 64 * 1024;
+const EMPTY = Buffer.alloc(0);
+
 /**
  * Writes pages through two reusable buffers: a page is copied into one while the other is still
  * being written, and a buffer is refilled only once its last write has been flushed. A LIST of
  * any size then allocates a couple of page-sized buffers, not one per page, so its memory stays
  * near the size of two pages instead of growing with garbage awaiting collection.
  */
-/** Pages smaller than this are copied to the front thread; lending pays off for large ones. */
-const LEND_MIN_BYTES = 64 * 1024;
-const EMPTY = Buffer.alloc(0);
-
 class PageWriter {
   readonly #res: ResourceContext['res'];
   /** Where the bytes go: the response, or the gzip stream in front of it. */

@@ -9,7 +9,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePki, type Pki } from '../../../src/pki/ensure-pki.js';
-import type { LendingResponse } from '../../../src/server/front/facade.js';
+import type { LendingResponse } from '../../../src/server/http.js';
 import { startFront, type FrontHandler, type FrontServer } from '../../../src/server/front/front.js';
 
 describe('front thread', function () {
